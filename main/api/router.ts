@@ -1,0 +1,57 @@
+/**
+ * Validates a request against the contract and dispatches it to its handler. Whatever happens, the
+ * caller gets a CallResult: a bad request is a typed 'bad_request' error, a handler's error becomes
+ * its error shape, and nothing crashes the process.
+ */
+import type { z } from 'zod';
+import { type CallResult, type Method, type ParsedRequestOf, type ResponseOf, isMethod, methods } from './contract';
+import { GlimmerError, toErrorShape } from './errors';
+
+export interface CallContext {
+  /** Which transport the call came through (for logs and policy). */
+  transport: 'ipc' | 'http' | 'cli' | 'test';
+  signal?: AbortSignal;
+}
+
+export type Handler<M extends Method> = (request: ParsedRequestOf<M>, ctx: CallContext) => Promise<ResponseOf<M>> | ResponseOf<M>;
+export type HandlerMap = { [M in Method]?: Handler<M> };
+
+export interface Router {
+  call(method: unknown, request: unknown, ctx: CallContext): Promise<CallResult<unknown>>;
+  has(method: string): boolean;
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'request'}: ${issue.message}`)
+    .join('; ');
+}
+
+export function createRouter(handlers: HandlerMap, log: (message: string) => void = () => {}): Router {
+  return {
+    has: (method) => isMethod(method) && handlers[method] !== undefined,
+    async call(method, request, ctx) {
+      try {
+        if (!isMethod(method)) {
+          throw new GlimmerError('bad_request', `Unknown method ${JSON.stringify(String(method)).slice(0, 80)}.`);
+        }
+        const handler = handlers[method] as Handler<typeof method> | undefined;
+        if (!handler) {
+          throw new GlimmerError('unavailable', `${method} is not available in this build yet.`);
+        }
+        const schema = methods[method].request as z.ZodType;
+        const parsed = schema.safeParse(request ?? {});
+        if (!parsed.success) {
+          throw new GlimmerError('bad_request', `Invalid request for ${method}: ${describeIssues(parsed.error)}`);
+        }
+        const value = await handler(parsed.data as never, ctx);
+        return { ok: true, value };
+      } catch (err) {
+        const shape = toErrorShape(err);
+        if (shape.code === 'internal') log(`[api] ${String(method)} failed: ${err instanceof Error ? err.stack : String(err)}`);
+        return { ok: false, error: shape };
+      }
+    },
+  };
+}

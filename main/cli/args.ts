@@ -1,0 +1,24 @@
+/** Argument parsing shared by the commands: node's parseArgs, with errors users can read. */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { GlimmerError } from '../api/errors';
+
+export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(
+  command: string,
+  args: string[],
+  options: T,
+): ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: false; strict: true }>>['values'] {
+  try {
+    return parseArgs({ args, options, allowPositionals: false, strict: true }).values;
+  } catch (err) {
+    throw new GlimmerError('bad_request', `${err instanceof Error ? err.message : String(err)} (see \`glimmer ${command} --help\`)`);
+  }
+}
+
+export function parseIntArg(name: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new GlimmerError('bad_request', `--${name} must be a whole number from ${min} to ${max} (got "${value}").`);
+  }
+  return n;
+}

@@ -1,0 +1,44 @@
+/**
+ * The `glimmer` command line. Each command is one small module; this file only dispatches.
+ *   glimmer serve [--port N] [--host 127.0.0.1] [--no-open]
+ *   glimmer info
+ */
+import { GlimmerError } from '../api/errors';
+import { runInfo } from './info';
+import { runServe } from './serve';
+
+export type Command = (args: string[]) => Promise<number>;
+
+export const commands: Record<string, { run: Command; summary: string }> = {
+  serve: { run: runServe, summary: 'serve the studio and its API on loopback for a browser' },
+  info: { run: runInfo, summary: 'print what onnxruntime-node offers on this machine' },
+  // @commands
+};
+
+function usage(): string {
+  const lines = Object.entries(commands).map(([name, c]) => `  glimmer ${name.padEnd(10)} ${c.summary}`);
+  return ['Usage:', ...lines, '', 'Run `glimmer <command> --help` for its options.'].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    console.error(`glimmer: unknown command "${name}".\n\n${usage()}`);
+    return 2;
+  }
+  try {
+    return await command.run(rest);
+  } catch (err) {
+    if (err instanceof GlimmerError) {
+      console.error(`glimmer ${name}: ${err.message}`);
+      return err.code === 'bad_request' ? 2 : 1;
+    }
+    console.error(`glimmer ${name}: ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
+  }
+}

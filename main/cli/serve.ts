@@ -1,0 +1,56 @@
+/** `glimmer serve`: the studio in a browser, on loopback, behind a random access token. */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { GlimmerError } from '../api/errors';
+import { startHttpServer } from '../api/transport/http';
+import { createApp } from '../context';
+import { parseCommandArgs, parseIntArg } from './args';
+
+const HELP = `Usage: glimmer serve [--port N] [--host 127.0.0.1]
+
+Serves the studio and its API over HTTP + WebSocket. Prints the URL to open (with its access token)
+on a line of its own. Binds to loopback unless --host says otherwise.`;
+
+export function rendererDir(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  return process.env.GLIMMER_RENDERER_DIR ?? path.resolve(here, '..', '..', 'dist', 'renderer');
+}
+
+export async function runServe(args: string[]): Promise<number> {
+  const values = parseCommandArgs('serve', args, {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const port = parseIntArg('port', values.port, 0, 65535) ?? 0;
+  const host = values.host ?? '127.0.0.1';
+  if (!/^[0-9a-zA-Z.:[\]-]+$/.test(host)) throw new GlimmerError('bad_request', `--host "${host}" is not a host name or address.`);
+  if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') {
+    console.error(`glimmer serve: warning: listening on ${host}, not loopback; anyone with the URL and token can use this studio.`);
+  }
+  const app = createApp({ mode: 'serve' });
+  const server = await startHttpServer({
+    router: app.router,
+    events: app.ctx.events,
+    staticDir: rendererDir(),
+    mediaRoots: app.ctx.mediaRoots,
+    host,
+    port,
+    log: app.ctx.log,
+  });
+  console.log(`Glimmer Studio is serving at ${server.url}`);
+  console.log('Open this URL (it carries the access token):');
+  console.log(server.openUrl);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await server.close();
+  await app.dispose();
+  return 0;
+}

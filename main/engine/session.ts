@@ -1,0 +1,71 @@
+/**
+ * The one place where onnxruntime-node sessions are created and execution providers are chosen.
+ * Everything else asks for a session by model path and provider name.
+ */
+import * as ort from 'onnxruntime-node';
+import type { ProviderName } from '../api/contract';
+import { GlimmerError } from '../api/errors';
+
+export { ort };
+
+export interface SessionOptions {
+  provider?: ProviderName;
+  /** Threads for the CPU provider (default: onnxruntime's choice). */
+  intraOpThreads?: number;
+  /** Free device memory between runs (sequential memory profile). */
+  lowMemory?: boolean;
+}
+
+function executionProviders(provider: ProviderName): ort.InferenceSession.ExecutionProviderConfig[] {
+  switch (provider) {
+    case 'cuda':
+      return [{ name: 'cuda' }, 'cpu'];
+    case 'dml':
+      return [{ name: 'dml' }, 'cpu'];
+    case 'coreml':
+      return [{ name: 'coreml' }, 'cpu'];
+    case 'webgpu':
+      return [{ name: 'webgpu' }, 'cpu'];
+    case 'cpu':
+      return ['cpu'];
+  }
+}
+
+/** Words a user can act on, from onnxruntime's low-level error text. */
+export function translateRuntimeError(err: unknown, modelPath: string): GlimmerError {
+  if (err instanceof GlimmerError) return err;
+  const text = err instanceof Error ? err.message : String(err);
+  if (/out of memory|OOM|bad_alloc|Failed to allocate|CUDA_ERROR_OUT_OF_MEMORY|memory allocation/i.test(text)) {
+    return new GlimmerError(
+      'out_of_memory',
+      'The model did not fit in memory. Switch the memory profile to "sequential" in Settings, or pick a smaller precision or image size.',
+      { model: modelPath },
+    );
+  }
+  if (/No such file|ENOENT|Load model .* failed|protobuf parsing failed|external data|ModelProto/i.test(text)) {
+    return new GlimmerError(
+      'model_corrupt',
+      `The model file ${modelPath} is missing or damaged. Recompile the model (Models → Compile) to repair it.`,
+      { model: modelPath, cause: text.slice(0, 500) },
+    );
+  }
+  return new GlimmerError('internal', `onnxruntime failed on ${modelPath}: ${text.slice(0, 500)}`);
+}
+
+export async function createSession(modelPath: string | Uint8Array, options: SessionOptions = {}): Promise<ort.InferenceSession> {
+  const provider = options.provider ?? 'cpu';
+  const label = typeof modelPath === 'string' ? modelPath : '<in-memory model>';
+  try {
+    return await ort.InferenceSession.create(modelPath as string, {
+      executionProviders: executionProviders(provider),
+      graphOptimizationLevel: 'all',
+      logSeverityLevel: 3,
+      ...(options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads } : {}),
+      ...(options.lowMemory ? { enableCpuMemArena: false, enableMemPattern: false } : {}),
+    });
+  } catch (err) {
+    throw translateRuntimeError(err, label);
+  }
+}
+
+export const onnxruntimeVersion: string = ort.env.versions?.node ?? ort.env.versions?.common ?? 'unknown';

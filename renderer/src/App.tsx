@@ -1,0 +1,65 @@
+import {
+  AppBar,
+  Box,
+  Drawer,
+  List,
+  ListItemButton,
+  ListItemText,
+  Toolbar,
+  Typography,
+} from '@mui/material';
+import { useEffect, useState } from 'react';
+import { useCapabilities } from './api/hooks';
+import { NotAvailable } from './components/NotAvailable';
+import { routes } from './routes';
+
+const NAV_WIDTH = 200;
+
+function initialRoute(): string {
+  const hash = window.location.hash.replace(/^#\/?/, '');
+  return routes.some((r) => r.id === hash) ? hash : routes[0].id;
+}
+
+export function App() {
+  const [current, setCurrent] = useState(initialRoute);
+  const capabilities = useCapabilities();
+  useEffect(() => {
+    const onHash = () => setCurrent(initialRoute());
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+  const route = routes.find((r) => r.id === current) ?? routes[0];
+  const landed = !route.requires || (capabilities?.has(route.requires) ?? true);
+  return (
+    <Box sx={{ display: 'flex', height: '100vh' }}>
+      <AppBar position="fixed" color="default" elevation={0} sx={{ zIndex: (t) => t.zIndex.drawer + 1, borderBottom: 1, borderColor: 'divider' }}>
+        <Toolbar variant="dense">
+          <Typography variant="h6" component="h1" sx={{ fontWeight: 700 }}>
+            Glimmer Studio
+          </Typography>
+        </Toolbar>
+      </AppBar>
+      <Drawer variant="permanent" sx={{ width: NAV_WIDTH, flexShrink: 0, '& .MuiDrawer-paper': { width: NAV_WIDTH, boxSizing: 'border-box' } }}>
+        <Toolbar variant="dense" />
+        <List component="nav" aria-label="Studio sections">
+          {routes.map((r) => (
+            <ListItemButton
+              key={r.id}
+              selected={r.id === route.id}
+              onClick={() => {
+                window.location.hash = `/${r.id}`;
+                setCurrent(r.id);
+              }}
+            >
+              <ListItemText primary={r.label} />
+            </ListItemButton>
+          ))}
+        </List>
+      </Drawer>
+      <Box component="main" sx={{ flexGrow: 1, overflow: 'auto' }}>
+        <Toolbar variant="dense" />
+        {landed ? route.render() : <NotAvailable feature={route.label} />}
+      </Box>
+    </Box>
+  );
+}

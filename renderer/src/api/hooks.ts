@@ -1,0 +1,58 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { EventMessage, EventName, Events, Method, RequestOf, ResponseOf } from '../../../main/api/contract';
+import type { ErrorShape } from '../../../main/api/errors';
+import { ApiError, api, call } from './client';
+
+export interface Query<T> {
+  data: T | undefined;
+  error: ErrorShape | undefined;
+  loading: boolean;
+  reload(): void;
+}
+
+/** Calls a method when the component mounts (and when `key` changes). */
+export function useQuery<M extends Method>(method: M, request: RequestOf<M>, key: unknown = ''): Query<ResponseOf<M>> {
+  const [data, setData] = useState<ResponseOf<M>>();
+  const [error, setError] = useState<ErrorShape>();
+  const [loading, setLoading] = useState(true);
+  const [tick, setTick] = useState(0);
+  const requestJson = JSON.stringify(request);
+  useEffect(() => {
+    let live = true;
+    setLoading(true);
+    call(method, JSON.parse(requestJson) as RequestOf<M>)
+      .then((value) => {
+        if (!live) return;
+        setData(value);
+        setError(undefined);
+      })
+      .catch((err: unknown) => {
+        if (!live) return;
+        setError(err instanceof ApiError ? err.shape : { code: 'internal', message: String(err) });
+      })
+      .finally(() => {
+        if (live) setLoading(false);
+      });
+    return () => {
+      live = false;
+    };
+  }, [method, requestJson, key, tick]);
+  const reload = useCallback(() => setTick((t) => t + 1), []);
+  return { data, error, loading, reload };
+}
+
+export function useEvent<E extends EventName>(event: E, listener: (payload: Events[E]) => void): void {
+  useEffect(
+    () =>
+      api.subscribe((message: EventMessage) => {
+        if (message.event === event) listener(message.payload as Events[E]);
+      }),
+    [event, listener],
+  );
+}
+
+/** Which API methods this build serves (screens of features that have not landed say so). */
+export function useCapabilities(): Set<string> | undefined {
+  const { data } = useQuery('system.capabilities', {});
+  return data ? new Set(data.methods) : undefined;
+}

@@ -1,0 +1,14 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { ThemeRoot } from './theme';
+
+const container = document.getElementById('root');
+if (!container) throw new Error('missing #root');
+createRoot(container).render(
+  <StrictMode>
+    <ThemeRoot>
+      <App />
+    </ThemeRoot>
+  </StrictMode>,
+);

@@ -1,0 +1,16 @@
+/** The studio's screens, in the order of the navigation. Each names the API method it needs. */
+import type { ReactNode } from 'react';
+import { SystemPage } from './pages/SystemPage';
+
+export interface Route {
+  id: string;
+  label: string;
+  /** Method whose presence means the feature has landed in this build. */
+  requires?: string;
+  render(): ReactNode;
+}
+
+export const routes: Route[] = [
+  // @routes
+  { id: 'system', label: 'System', render: () => <SystemPage /> },
+];

@@ -1,0 +1,46 @@
+/** Light/dark following the OS, unless the user picked one in Settings (kept in localStorage). */
+import { CssBaseline, ThemeProvider, createTheme, useMediaQuery } from '@mui/material';
+import { type ReactNode, createContext, useContext, useMemo, useState } from 'react';
+
+export type ThemeChoice = 'system' | 'light' | 'dark';
+
+const ThemeChoiceContext = createContext<{ choice: ThemeChoice; setChoice(c: ThemeChoice): void }>({
+  choice: 'system',
+  setChoice: () => {},
+});
+
+export function useThemeChoice() {
+  return useContext(ThemeChoiceContext);
+}
+
+export function ThemeRoot({ children }: { children: ReactNode }) {
+  const prefersDark = useMediaQuery('(prefers-color-scheme: dark)');
+  const [choice, setChoiceState] = useState<ThemeChoice>(() => (localStorage.getItem('glimmer-theme') as ThemeChoice | null) ?? 'system');
+  const mode = choice === 'system' ? (prefersDark ? 'dark' : 'light') : choice;
+  const theme = useMemo(
+    () =>
+      createTheme({
+        palette: {
+          mode,
+          primary: { main: mode === 'dark' ? '#b39dff' : '#5b3fd6' },
+          secondary: { main: mode === 'dark' ? '#ffcf70' : '#b26a00' },
+          background: mode === 'dark' ? { default: '#121218', paper: '#1b1b24' } : { default: '#f6f5fa', paper: '#ffffff' },
+        },
+        shape: { borderRadius: 10 },
+        typography: { fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, Ubuntu, sans-serif' },
+      }),
+    [mode],
+  );
+  const setChoice = (c: ThemeChoice) => {
+    localStorage.setItem('glimmer-theme', c);
+    setChoiceState(c);
+  };
+  return (
+    <ThemeChoiceContext.Provider value={{ choice, setChoice }}>
+      <ThemeProvider theme={theme}>
+        <CssBaseline />
+        {children}
+      </ThemeProvider>
+    </ThemeChoiceContext.Provider>
+  );
+}
