@@ -1,0 +1,7 @@
+/** Lazy safetensors reading (single files and sharded checkpoints) and config.json loading. */
+export type { SafetensorsDType } from './dtype';
+export { DTYPE_BYTES } from './dtype';
+export type { TensorEntry } from './header';
+export { SafetensorsCheckpoint } from './checkpoint';
+export { readConfig } from './config';
+export { encodeSafetensors, writeSafetensors, writeShardedSafetensors, type TensorToWrite } from './write';
