@@ -24,7 +24,7 @@ export function resolveMediaPath(roots: MediaRoots, rootName: string, encodedPat
     throw new GlimmerError('bad_request', 'The media path is not valid URL encoding.');
   }
   const segments = decoded.split('/').filter((s) => s.length > 0);
-  if (segments.length === 0 || segments.some((s) => s === '.' || s === '..' || !SAFE_SEGMENT.test(s))) {
+  if (decoded.startsWith('/') || segments.length === 0 || segments.some((s) => s === '.' || s === '..' || !SAFE_SEGMENT.test(s))) {
     throw new GlimmerError('forbidden', 'That media path is outside the app\'s folders.');
   }
   const rootResolved = path.resolve(root);

@@ -11,6 +11,6 @@ export function probeModelBytes(): Uint8Array {
   const g = new GraphBuilder('provider_probe');
   const x = g.input('x', 'float32', ['n']);
   g.output(g.op('Identity', [x]), 'float32', ['n'], 'y');
-  bytes = g.toBytes();
+  bytes = g.encode('provider_probe.onnx.data'); // no initializers: nothing goes to external data
   return bytes;
 }
