@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import sharp from 'sharp';
+import sharp, { type Metadata } from 'sharp';
 import { GlimmerError } from '../../api/errors';
 import type { RgbImage } from './resample';
 
@@ -41,7 +41,7 @@ export async function probeImage(
   limits: DecodeLimits = {},
 ): Promise<{ width: number; height: number; format: ImageFormat }> {
   const { maxPixels, maxSide } = { ...DEFAULT_DECODE_LIMITS, ...limits };
-  let meta: sharp.Metadata;
+  let meta: Metadata;
   try {
     meta = await sharp(input, { limitInputPixels: false }).metadata();
   } catch (e) {

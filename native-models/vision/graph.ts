@@ -1,0 +1,120 @@
+/**
+ * The GLM-Image image tokenizer as one ONNX graph: ViT (GlmImageVisionModel) + VQ (GlmImageVQVAE.encode).
+ *
+ * One image per run (attention is within one image anyway).
+ *   inputs:  pixel_values [N, C*P*P] (the processor's patches), pos_grid [1, N, 1, 2] (grid_sample
+ *            coordinates of each patch, see positionGrid in main/engine/vision)
+ *   outputs: features [N, hidden] (the ViT output), token_ids [N] int64 (VQ codebook ids)
+ *
+ * ViT: patch embed (Conv2d k=s=P as a Linear over the (C, py, px) patch vector) + the learned position
+ * table resampled with bilinear grid_sample (align_corners=False, border) at the patch centres; then
+ * pre-LN blocks x += proj(MHA(LN1(x))), x += fc2(gelu(fc1(LN2(x)))). No final norm.
+ * VQ: z = quant_conv(x) (1x1 conv = Linear), L2-normalise z and the codebook rows, id = argmax z·e
+ * (= argmin of the squared distance between the normalised vectors; first index on ties).
+ */
+import { gelu, layerNorm, linear, type GraphBuilder, type WeightPrecision } from '../onnx';
+import type { VisionConfig, VqConfig } from './config';
+import type { WeightReader } from './weights';
+
+export const VISION_INPUTS = { pixelValues: 'pixel_values', posGrid: 'pos_grid' } as const;
+export const VISION_OUTPUTS = { features: 'features', tokenIds: 'token_ids' } as const;
+
+async function lnorm(g: GraphBuilder, w: WeightReader, x: string, name: string, dim: number, eps: number): Promise<string> {
+  return layerNorm(g, x, await w.read(`${name}.weight`, [dim]), await w.read(`${name}.bias`, [dim]), eps, -1, { name });
+}
+
+async function dense(
+  g: GraphBuilder,
+  w: WeightReader,
+  x: string,
+  name: string,
+  outF: number,
+  inF: number,
+  bias: boolean,
+  precision: WeightPrecision,
+): Promise<string> {
+  const weight = await w.read(`${name}.weight`, [outF, inF]);
+  const b = bias ? await w.read(`${name}.bias`, [outF]) : undefined;
+  return linear(g, x, name, weight, outF, inF, b, precision);
+}
+
+export async function buildVisionGraph(
+  g: GraphBuilder,
+  vis: WeightReader,
+  vq: WeightReader,
+  cfg: VisionConfig,
+  vqCfg: VqConfig,
+  precision: WeightPrecision,
+): Promise<void> {
+  const D = cfg.hiddenSize;
+  const P = cfg.patchSize;
+  const patchDim = cfg.inChannels * P * P;
+  const pixels = g.input(VISION_INPUTS.pixelValues, 'float32', ['num_patches', patchDim]);
+  const grid = g.input(VISION_INPUTS.posGrid, 'float32', [1, 'num_patches', 1, 2]);
+
+  // patch embedding: Conv2d weight [D, C, P, P] flattens to [D, C*P*P] in the patch vector's order
+  const pw = await vis.read('patch_embed.proj.weight', [D, cfg.inChannels, P, P]);
+  const pb = await vis.read('patch_embed.proj.bias', [D]);
+  let x = linear(g, pixels, 'patch_embed.proj', pw, D, patchDim, pb, precision);
+
+  // position table [S*S, D] viewed as [S, S, D] → [1, D, S, S], sampled at the patch centres
+  const table = await readTable(vis, D, cfg.imageSize / P);
+  const tableInit = g.initializer('embeddings.position_table', table.data, [1, D, table.side, table.side]);
+  const sampled = g.op('GridSample', [tableInit, grid], { mode: 'linear', align_corners: 0, padding_mode: 'border' });
+  // [1, D, N, 1] → [N, D]
+  const pos = g.op('Transpose', [g.op('Reshape', [sampled, g.constInt64([D, -1])])], { perm: [1, 0] });
+  x = g.op('Add', [x, pos]);
+
+  const heads = cfg.numHeads;
+  for (let i = 0; i < cfg.depth; i++) {
+    const p = `blocks.${i}`;
+    const h1 = await lnorm(g, vis, x, `${p}.norm1`, D, cfg.layerNormEps);
+    const qkv = await dense(g, vis, h1, `${p}.attn.qkv`, 3 * D, D, cfg.attentionBias, precision);
+    // [N, 3D] → [1, N, 3, D] split on axis 2 (q, k, v each [1, N, D]; heads are contiguous in D)
+    const qkv4 = g.op('Reshape', [qkv, g.constInt64([1, -1, 3, D])]);
+    const [q, k, v] = g.opMulti('Split', [qkv4, g.constInt64([1, 1, 1])], { axis: 2 }, { outputs: 3 });
+    const flat = g.constInt64([1, -1, D]);
+    const attn = g.op(
+      'MultiHeadAttention',
+      [g.op('Reshape', [q!, flat]), g.op('Reshape', [k!, flat]), g.op('Reshape', [v!, flat])],
+      { num_heads: heads, scale: 1 / Math.sqrt(D / heads) },
+      { domain: 'com.microsoft', name: `${p}.attn.mha` },
+    );
+    const attn2 = g.op('Reshape', [attn, g.constInt64([-1, D])]);
+    const proj = await dense(g, vis, attn2, `${p}.attn.proj`, D, D, cfg.attentionBias, precision);
+    x = g.op('Add', [x, proj]);
+    const h2 = await lnorm(g, vis, x, `${p}.norm2`, D, cfg.layerNormEps);
+    const f1 = await dense(g, vis, h2, `${p}.mlp.fc1`, cfg.intermediateSize, D, true, precision);
+    const f2 = await dense(g, vis, gelu(g, f1, cfg.hiddenAct === 'gelu' ? 'none' : 'tanh', { name: `${p}.mlp.act` }), `${p}.mlp.fc2`, D, cfg.intermediateSize, true, precision);
+    x = g.op('Add', [x, f2]);
+  }
+  g.output(x, 'float32', ['num_patches', D], VISION_OUTPUTS.features);
+
+  // VQ: quant_conv (1x1) then cosine nearest codebook entry. Always fp32: ids must be exact.
+  const E = vqCfg.embedDim;
+  const K = vqCfg.numEmbeddings;
+  const qw = await vq.read('quant_conv.weight', [E, D, 1, 1]);
+  const qb = await vq.read('quant_conv.bias', [E]);
+  const z = linear(g, x, 'vq.quant_conv', qw, E, D, qb, 'fp32');
+  const norm = g.op('ReduceL2', [z, g.constInt64([-1])], { keepdims: 1 });
+  const zn = g.op('Div', [z, g.op('Max', [norm, g.constFloat([1e-12], [])])]);
+  const codebook = await vq.read('quantize.embedding.weight', [K, E]);
+  const cbT = new Float32Array(E * K); // normalised, transposed to [E, K]
+  for (let k = 0; k < K; k++) {
+    let s = 0;
+    for (let e = 0; e < E; e++) s += codebook[k * E + e]! ** 2;
+    const inv = 1 / Math.max(Math.sqrt(s), 1e-12);
+    for (let e = 0; e < E; e++) cbT[e * K + k] = codebook[k * E + e]! * inv;
+  }
+  const sim = g.op('MatMul', [zn, g.initializer('vq.codebook_normalised_t', cbT, [E, K])]);
+  const ids = g.op('ArgMax', [sim], { axis: 1, keepdims: 0, select_last_index: 0 });
+  g.output(ids, 'int64', ['num_patches'], VISION_OUTPUTS.tokenIds);
+}
+
+async function readTable(vis: WeightReader, D: number, side: number): Promise<{ data: Float32Array; side: number }> {
+  const rows = side * side;
+  const w = await vis.read('embeddings.position_embedding.weight', [rows, D]);
+  const out = new Float32Array(D * rows);
+  for (let r = 0; r < rows; r++) for (let d = 0; d < D; d++) out[d * rows + r] = w[r * D + d]!;
+  return { data: out, side };
+}

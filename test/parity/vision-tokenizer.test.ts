@@ -1,0 +1,78 @@
+/**
+ * Reference-image tokenizer parity, through the real path: the golden reference PNG → our decoder,
+ * resampler and patchify → vision.pixel_values; the checkpoint → native-models/vision → vision.onnx →
+ * onnxruntime-node CPU → vision.features and vision.token_ids_d32 (ids exact).
+ * Cases are the golden/*.json that recorded a vision pass (image-to-image).
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildVision } from '../../native-models/vision';
+import { decodeImageFile, patchifyReference, readImageProcessorConfig } from '../../main/engine/image';
+import { VisionTokenizer } from '../../main/engine/vision';
+import { checkpointDir, goldenDir, listCases, readCaseMeta } from '../helpers/fixtures';
+import { assertClose, assertIdsEqual, goldenTensor, loadGolden } from '../helpers/golden';
+
+const visionCases = listCases().filter((c) => {
+  const tensors = (readCaseMeta(c).tensors ?? {}) as Record<string, unknown>;
+  return 'vision.pixel_values' in tensors;
+});
+
+describe('vision tokenizer parity', { skip: visionCases.length === 0 ? 'no golden case records a vision pass' : false }, () => {
+  let dir = '';
+  let tokenizer: VisionTokenizer;
+
+  before(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'glimmer-vision-'));
+    const desc = await buildVision(path.join(checkpointDir(), 'vision_language_encoder'), dir);
+    tokenizer = await VisionTokenizer.load(desc.modelFile);
+  });
+  after(async () => {
+    await tokenizer?.release();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  for (const name of visionCases) {
+    describe(name, () => {
+      test('vision.pixel_values from the reference image (resize, normalise, patchify)', async () => {
+        const g = await loadGolden(name);
+        const refPng = path.join(goldenDir(), `${name}_ref.png`);
+        assert.ok(existsSync(refPng), `reference image ${refPng} is missing`);
+        const image = await decodeImageFile(refPng);
+        const ours = patchifyReference(image, readImageProcessorConfig(path.join(checkpointDir(), 'processor')));
+        const grids = goldenTensor(g, 'vision.grids');
+        assert.deepEqual(ours.grid, Array.from(grids.data as BigInt64Array, Number).slice(0, 3), 'grid t, h, w');
+        const pv = goldenTensor(g, 'vision.pixel_values');
+        assert.deepEqual([ours.numPatches, ours.patchDim], pv.shape);
+        const r = assertClose(ours.pixelValues, pv.data as Float32Array, { label: 'vision.pixel_values' });
+        console.log(`${name} vision.pixel_values max abs err ${r.maxAbsErr} (tol ${r.tol})`);
+      });
+
+      test('vision.features and vision.token_ids_d32 from the golden pixel_values', async () => {
+        const g = await loadGolden(name);
+        const pv = goldenTensor(g, 'vision.pixel_values');
+        const [, gh, gw] = Array.from(goldenTensor(g, 'vision.grids').data as BigInt64Array, Number);
+        const out = await tokenizer.run({
+          pixelValues: pv.data as Float32Array,
+          numPatches: pv.shape[0]!,
+          patchDim: pv.shape[1]!,
+          grid: [1, gh!, gw!],
+          resized: { width: gw! * 16, height: gh! * 16 },
+        });
+        const r = assertClose(out.features, goldenTensor(g, 'vision.features').data as Float32Array, { label: 'vision.features' });
+        console.log(`${name} vision.features max abs err ${r.maxAbsErr} (tol ${r.tol})`);
+        assertIdsEqual(out.ids, goldenTensor(g, 'vision.token_ids_d32').data as BigInt64Array, 'vision.token_ids_d32');
+      });
+
+      test('end to end: reference PNG → ids equal vision.token_ids_d32', async () => {
+        const g = await loadGolden(name);
+        const image = await decodeImageFile(path.join(goldenDir(), `${name}_ref.png`));
+        const out = await tokenizer.tokenizeImage(image, readImageProcessorConfig(path.join(checkpointDir(), 'processor')));
+        assertIdsEqual(out.ids, goldenTensor(g, 'vision.token_ids_d32').data as BigInt64Array, 'vision.token_ids_d32 (from PNG)');
+      });
+    });
+  }
+});
