@@ -5,3 +5,5 @@ export { buildGlyphBatch, DEFAULT_GLYPH_MAX_SEQUENCE_LENGTH, DEFAULT_GLYPH_MAX_T
 export type { GlyphBatch, GlyphBatchOptions } from './batch';
 export { relativePositionBucket, relativePositionBuckets } from './position-buckets';
 export type { RelativeAttentionConfig } from './position-buckets';
+export { GlyphEncoder, GLYPH_MANIFEST } from './encoder';
+export type { GlyphEncoding, GlyphEncoderOptions } from './encoder';
