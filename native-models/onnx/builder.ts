@@ -381,7 +381,12 @@ export class GraphBuilder {
       const dataSize = (await stat(tmpData)).size;
       if (dataSize !== this.data.length) throw new Error(`external data file has ${dataSize} bytes, expected ${this.data.length}`);
       await rename(tmpData, dataPath);
-      await rename(tmpModel, modelPath);
+      try {
+        await rename(tmpModel, modelPath);
+      } catch (e) {
+        await unlink(dataPath).catch(() => undefined); // no data file without its model
+        throw e;
+      }
       this.saved = true;
       return { modelPath, dataPath, bytes: modelBytes.byteLength + dataSize };
     } catch (e) {
