@@ -1,0 +1,228 @@
+/** Generation rows: insert (inside the caller's transaction), read, update, move, trash and restore. */
+import type { Database } from 'better-sqlite3';
+import { GlimmerError } from '../api/errors';
+import { requireLiveProject } from './projects';
+import { SUMMARY_COLUMNS, type SummaryRow, mediaPaths, toSummary } from './rows';
+import type { ImageFormat } from './store';
+import { setTags } from './tags';
+import type { Generation, GenerationSource, GenerationStatus, GenerationSummary } from './types';
+
+export interface ImageRow {
+  hash: string;
+  format: ImageFormat;
+  width: number;
+  height: number;
+  bytes: number;
+}
+
+export interface GenerationRow {
+  createdAt: number;
+  projectId: number | null;
+  parentId: number | null;
+  imageHash: string | null;
+  source: GenerationSource;
+  status: GenerationStatus;
+  mode: string;
+  model: string | null;
+  seed: number | null;
+  width: number;
+  height: number;
+  steps: number | null;
+  provider: string | null;
+  timings: Record<string, number> | null;
+  prompt: string;
+  negativePrompt: string;
+  recipe: Record<string, unknown> | null;
+  jobId: string | null;
+  favourite?: boolean;
+  rating?: number;
+  tags?: string[];
+  references?: Array<{ hash: string; role: string }>;
+}
+
+export function insertImageRow(db: Database, image: ImageRow, now: number): void {
+  db.prepare('INSERT OR IGNORE INTO images (hash, format, width, height, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+    image.hash,
+    image.format,
+    image.width,
+    image.height,
+    image.bytes,
+    now,
+  );
+}
+
+/** Insert one generation (the caller holds a transaction and has inserted its image rows). */
+export function insertGenerationRow(db: Database, g: GenerationRow): number {
+  if (g.projectId !== null) requireLiveProject(db, g.projectId);
+  if (g.parentId !== null && !db.prepare('SELECT 1 FROM generations WHERE id = ?').get(g.parentId)) {
+    throw new GlimmerError('not_found', `The parent generation ${g.parentId} does not exist.`);
+  }
+  const info = db
+    .prepare(
+      `INSERT INTO generations (created_at, project_id, parent_id, image_hash, source, status, mode, model, seed,
+         width, height, steps, provider, timings, prompt, negative_prompt, recipe, job_id, favourite, rating)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(
+      g.createdAt,
+      g.projectId,
+      g.parentId,
+      g.imageHash,
+      g.source,
+      g.status,
+      g.mode,
+      g.model,
+      g.seed,
+      g.width,
+      g.height,
+      g.steps,
+      g.provider,
+      g.timings ? JSON.stringify(g.timings) : null,
+      g.prompt,
+      g.negativePrompt,
+      g.recipe ? JSON.stringify(g.recipe) : null,
+      g.jobId,
+      g.favourite ? 1 : 0,
+      g.rating ?? 0,
+    );
+  const id = Number(info.lastInsertRowid);
+  const ref = db.prepare('INSERT INTO generation_refs (generation_id, position, image_hash, role) VALUES (?, ?, ?, ?)');
+  (g.references ?? []).forEach((r, i) => ref.run(id, i, r.hash, r.role));
+  if (g.tags && g.tags.length > 0) setTags(db, id, g.tags, g.createdAt);
+  return id;
+}
+
+interface DetailRow extends SummaryRow {
+  negative_prompt: string;
+  recipe: string | null;
+  timings: string | null;
+  job_id: string | null;
+}
+
+export function getGeneration(db: Database, id: number): Generation {
+  const row = db
+    .prepare(`SELECT ${SUMMARY_COLUMNS}, g.negative_prompt, g.recipe, g.timings, g.job_id FROM generations g WHERE g.id = ?`)
+    .get(id) as DetailRow | undefined;
+  if (!row) throw new GlimmerError('not_found', `There is no generation ${id}. It may have been deleted permanently.`);
+  const refs = db
+    .prepare(
+      `SELECT r.position, r.role, r.image_hash AS hash, i.format FROM generation_refs r JOIN images i ON i.hash = r.image_hash
+       WHERE r.generation_id = ? ORDER BY r.position`,
+    )
+    .all(id) as Array<{ position: number; role: string; hash: string; format: ImageFormat }>;
+  const children = db
+    .prepare('SELECT id FROM generations WHERE parent_id = ? AND deleted_at IS NULL ORDER BY id DESC LIMIT 100')
+    .all(id) as Array<{ id: number }>;
+  return {
+    ...toSummary(row),
+    negativePrompt: row.negative_prompt,
+    recipe: row.recipe ? (JSON.parse(row.recipe) as Record<string, unknown>) : null,
+    timings: row.timings ? (JSON.parse(row.timings) as Record<string, number>) : null,
+    jobId: row.job_id,
+    references: refs.map((r) => ({ position: r.position, role: r.role, media: mediaPaths(r.hash, r.format) })),
+    children: children.map((c) => c.id),
+  };
+}
+
+export interface GenerationPatch {
+  favourite?: boolean;
+  rating?: number;
+  tags?: string[];
+  projectId?: number | null;
+}
+
+export function updateGeneration(db: Database, id: number, patch: GenerationPatch): Generation {
+  db.transaction(() => {
+    const exists = db.prepare('SELECT deleted_at FROM generations WHERE id = ?').get(id) as { deleted_at: number | null } | undefined;
+    if (!exists) throw new GlimmerError('not_found', `There is no generation ${id}.`);
+    if (patch.favourite !== undefined) db.prepare('UPDATE generations SET favourite = ? WHERE id = ?').run(patch.favourite ? 1 : 0, id);
+    if (patch.rating !== undefined) {
+      if (!Number.isInteger(patch.rating) || patch.rating < 0 || patch.rating > 5) {
+        throw new GlimmerError('bad_request', 'A rating is a whole number from 0 (none) to 5.');
+      }
+      db.prepare('UPDATE generations SET rating = ? WHERE id = ?').run(patch.rating, id);
+    }
+    if (patch.tags !== undefined) setTags(db, id, patch.tags);
+    if (patch.projectId !== undefined) moveRows(db, [id], patch.projectId);
+  }).immediate();
+  return getGeneration(db, id);
+}
+
+function moveRows(db: Database, ids: number[], projectId: number | null): number {
+  if (projectId !== null) requireLiveProject(db, projectId);
+  const move = db.prepare('UPDATE generations SET project_id = ?, deleted_with_project = 0 WHERE id = ?');
+  let changed = 0;
+  for (const id of ids) changed += move.run(projectId, id).changes;
+  return changed;
+}
+
+export function moveGenerations(db: Database, ids: number[], projectId: number | null): number {
+  return db.transaction(() => moveRows(db, ids, projectId)).immediate();
+}
+
+export function trashGenerations(db: Database, ids: number[], now = Date.now()): number {
+  const stmt = db.prepare('UPDATE generations SET deleted_at = ?, deleted_with_project = 0 WHERE id = ? AND deleted_at IS NULL');
+  return db.transaction(() => ids.reduce((n, id) => n + stmt.run(now, id).changes, 0)).immediate();
+}
+
+/** Back from the trash; a generation whose project is still in the trash comes back without a project. */
+export function restoreGenerations(db: Database, ids: number[]): number {
+  const get = db.prepare(
+    `SELECT g.deleted_at, g.project_id, p.deleted_at AS project_deleted_at FROM generations g
+     LEFT JOIN projects p ON p.id = g.project_id WHERE g.id = ?`,
+  );
+  const restore = db.prepare('UPDATE generations SET deleted_at = NULL, deleted_with_project = 0, project_id = ? WHERE id = ?');
+  return db
+    .transaction(() => {
+      let n = 0;
+      for (const id of ids) {
+        const row = get.get(id) as { deleted_at: number | null; project_id: number | null; project_deleted_at: number | null } | undefined;
+        if (!row || row.deleted_at === null) continue;
+        n += restore.run(row.project_deleted_at === null ? row.project_id : null, id).changes;
+      }
+      return n;
+    })
+    .immediate();
+}
+
+export function listTrashedGenerations(db: Database, limit: number): GenerationSummary[] {
+  const rows = db
+    .prepare(
+      `SELECT ${SUMMARY_COLUMNS} FROM generations g WHERE g.deleted_at IS NOT NULL AND g.deleted_with_project = 0
+       ORDER BY g.deleted_at DESC, g.id DESC LIMIT ?`,
+    )
+    .all(limit) as SummaryRow[];
+  return rows.map(toSummary);
+}
+
+/**
+ * Delete everything in the trash for good (one transaction). Returns the images no longer used by
+ * anything, whose files the caller then removes.
+ */
+export function purgeTrash(db: Database): { generations: number; projects: number; orphans: Array<{ hash: string; format: ImageFormat }> } {
+  return db
+    .transaction(() => {
+      const doomed = `SELECT id FROM generations WHERE deleted_at IS NOT NULL
+        OR project_id IN (SELECT id FROM projects WHERE deleted_at IS NOT NULL)`;
+      const hashes = db
+        .prepare(
+          `SELECT image_hash AS hash FROM generations WHERE id IN (${doomed}) AND image_hash IS NOT NULL
+           UNION SELECT image_hash FROM generation_refs WHERE generation_id IN (${doomed})`,
+        )
+        .all() as Array<{ hash: string }>;
+      const generations = db.prepare(`DELETE FROM generations WHERE id IN (${doomed})`).run().changes;
+      const projects = db.prepare('DELETE FROM projects WHERE deleted_at IS NOT NULL').run().changes;
+      const orphans: Array<{ hash: string; format: ImageFormat }> = [];
+      const used = db.prepare(
+        'SELECT EXISTS (SELECT 1 FROM generations WHERE image_hash = ?) OR EXISTS (SELECT 1 FROM generation_refs WHERE image_hash = ?) AS used',
+      );
+      const del = db.prepare('DELETE FROM images WHERE hash = ? RETURNING format');
+      for (const { hash } of hashes) {
+        if ((used.get(hash, hash) as { used: number }).used) continue;
+        const row = del.get(hash) as { format: ImageFormat } | undefined;
+        if (row) orphans.push({ hash, format: row.format });
+      }
+      return { generations, projects, orphans };
+    })
+    .immediate();
+}
