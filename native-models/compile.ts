@@ -1,0 +1,261 @@
+/**
+ * compileModel: a GLM-Image checkpoint folder (HF layout) → a compiled model folder the engine loads:
+ *
+ *   <out>/assets/   processor/ (tokenizer, chat template, image processor), scheduler/, vae/config.json
+ *   <out>/ar/       ar.onnx + data + ar.json             (vision_language_encoder: text decoder)
+ *   <out>/vision/   vision.onnx + data                   (vision_language_encoder: ViT + VQ)
+ *   <out>/glyph/    glyph.onnx + data + glyph.json       (text_encoder + tokenizer)
+ *   <out>/dit/      dit.onnx + data + dit.json           (transformer)
+ *   <out>/vae/      vae_decoder.onnx, vae_encoder.onnx   (vae, always fp32)
+ *   <out>/manifest.json                                  written LAST (manifest.ts)
+ *
+ * Each module is built into <name>.partial/ and renamed when complete, with a .module.json record
+ * (precision, checkpoint fingerprint, files + sha256). A second run skips modules whose record
+ * matches (resume after a crash or Ctrl-C), so only what is missing is built again.
+ */
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { GlimmerError } from '../main/api/errors';
+import { buildAr } from './ar';
+import { buildDit } from './dit';
+import { buildGlyph } from './glyph';
+import { MANIFEST_FORMAT, MANIFEST_VERSION, manifestId, sha256File, writeManifest, type ManifestFile, type ManifestModule, type ModelManifest } from './manifest';
+import type { WeightPrecision } from './onnx';
+import { buildVae } from './vae';
+import { buildVision } from './vision';
+
+export type CompilePrecision = 'fp32' | 'fp16' | 'int8' | 'int4';
+export const COMPILE_PRECISIONS: CompilePrecision[] = ['fp32', 'fp16', 'int8', 'int4'];
+
+export interface PrecisionPreset {
+  label: string;
+  ar: WeightPrecision;
+  vision: WeightPrecision;
+  glyph: WeightPrecision;
+  dit: WeightPrecision;
+}
+
+/** What each preset means per module. The VAE is always fp32 (fp16 overflows); norms stay fp32 everywhere. */
+export const PRECISION_PRESETS: Record<CompilePrecision, PrecisionPreset> = {
+  fp32: { label: 'fp32 (reference, largest)', ar: 'fp32', vision: 'fp32', glyph: 'fp32', dit: 'fp32' },
+  fp16: { label: 'fp16 AR + fp16 DiT', ar: 'fp16', vision: 'fp32', glyph: 'fp32', dit: 'fp16' },
+  int8: { label: 'int8 AR + int8 DiT', ar: 'int8', vision: 'fp32', glyph: 'fp32', dit: 'int8' },
+  int4: { label: 'int4 AR + fp16 DiT', ar: 'int4', vision: 'fp32', glyph: 'fp32', dit: 'fp16' },
+};
+
+export function parseCompilePrecision(value: string | undefined): CompilePrecision {
+  const v = (value ?? 'fp32').toLowerCase().trim();
+  const alias: Record<string, CompilePrecision> = { 'int4-ar+fp16-dit': 'int4', 'int4 ar + fp16 dit': 'int4' };
+  const p = (alias[v] ?? v) as CompilePrecision;
+  if (!COMPILE_PRECISIONS.includes(p)) {
+    throw new GlimmerError(
+      'bad_request',
+      `Unknown precision "${value}". Choose one of: ${COMPILE_PRECISIONS.map((c) => `${c} (${PRECISION_PRESETS[c].label})`).join(', ')}.`,
+    );
+  }
+  return p;
+}
+
+export const MODULES = ['assets', 'ar', 'vision', 'glyph', 'dit', 'vae'] as const;
+export type ModuleName = (typeof MODULES)[number];
+
+export interface CompileProgress {
+  module: ModuleName;
+  /** 1-based module number and the count. */
+  index: number;
+  total: number;
+  state: 'start' | 'skipped' | 'done';
+  /** Bytes written by the module (done/skipped). */
+  bytes?: number;
+  ms?: number;
+}
+
+export interface CompileOptions {
+  precision?: CompilePrecision;
+  /** Rebuild every module even when a matching one is present. */
+  force?: boolean;
+  /** Human name recorded in the manifest (default: the checkpoint folder's name). */
+  name?: string;
+  app?: string;
+  onProgress?: (p: CompileProgress) => void;
+  signal?: AbortSignal;
+}
+
+const MODULE_RECORD = '.module.json';
+
+interface ModuleRecord {
+  module: ModuleName;
+  precision: string;
+  fingerprint: string;
+  files: ManifestFile[];
+}
+
+function component(checkpointDir: string, name: string): string {
+  const dir = path.join(checkpointDir, name);
+  if (!existsSync(dir)) {
+    throw new GlimmerError(
+      'model_missing',
+      `${dir} is missing: ${checkpointDir} is not a complete GLM-Image checkpoint (it needs processor/, scheduler/, vision_language_encoder/, text_encoder/, tokenizer/, transformer/ and vae/). Download it again.`,
+      { file: dir },
+    );
+  }
+  return dir;
+}
+
+/** Cheap identity of a checkpoint: names, sizes and mtimes of every file (not the contents). */
+export function checkpointFingerprint(checkpointDir: string): string {
+  const h = createHash('sha256');
+  const walk = (dir: string, rel: string): void => {
+    for (const name of readdirSync(dir).sort()) {
+      if (name.startsWith('.')) continue;
+      const full = path.join(dir, name);
+      const st = statSync(full);
+      if (st.isDirectory()) walk(full, `${rel}${name}/`);
+      else h.update(`${rel}${name}:${st.size}:${Math.floor(st.mtimeMs)}\n`);
+    }
+  };
+  walk(checkpointDir, '');
+  return h.digest('hex').slice(0, 24);
+}
+
+function listFiles(dir: string, rel = ''): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(path.join(dir, rel)).sort()) {
+    if (name === MODULE_RECORD) continue;
+    const r = rel ? `${rel}/${name}` : name;
+    if (statSync(path.join(dir, r)).isDirectory()) out.push(...listFiles(dir, r));
+    else out.push(r);
+  }
+  return out;
+}
+
+function readRecord(moduleDir: string): ModuleRecord | null {
+  try {
+    return JSON.parse(readFileSync(path.join(moduleDir, MODULE_RECORD), 'utf8')) as ModuleRecord;
+  } catch {
+    return null;
+  }
+}
+
+function recordMatches(moduleDir: string, rec: ModuleRecord | null, module: ModuleName, precision: string, fingerprint: string): rec is ModuleRecord {
+  if (!rec || rec.module !== module || rec.precision !== precision || rec.fingerprint !== fingerprint) return false;
+  return rec.files.every((f) => {
+    const file = path.join(moduleDir, f.path);
+    return existsSync(file) && statSync(file).size === f.bytes;
+  });
+}
+
+function modulePrecision(module: ModuleName, preset: PrecisionPreset): string {
+  switch (module) {
+    case 'ar':
+      return preset.ar;
+    case 'vision':
+      return preset.vision;
+    case 'glyph':
+      return preset.glyph;
+    case 'dit':
+      return preset.dit;
+    default:
+      return 'fp32';
+  }
+}
+
+async function buildModule(module: ModuleName, checkpointDir: string, dir: string, preset: PrecisionPreset): Promise<void> {
+  switch (module) {
+    case 'assets': {
+      const processor = component(checkpointDir, 'processor');
+      const scheduler = component(checkpointDir, 'scheduler');
+      cpSync(processor, path.join(dir, 'processor'), { recursive: true });
+      cpSync(scheduler, path.join(dir, 'scheduler'), { recursive: true });
+      await mkdir(path.join(dir, 'vae'), { recursive: true });
+      cpSync(path.join(component(checkpointDir, 'vae'), 'config.json'), path.join(dir, 'vae', 'config.json'));
+      cpSync(path.join(component(checkpointDir, 'transformer'), 'config.json'), path.join(dir, 'transformer-config.json'));
+      const index = path.join(checkpointDir, 'model_index.json');
+      if (existsSync(index)) cpSync(index, path.join(dir, 'model_index.json'));
+      return;
+    }
+    case 'ar':
+      await buildAr(component(checkpointDir, 'vision_language_encoder'), dir, { precision: preset.ar });
+      return;
+    case 'vision':
+      await buildVision(component(checkpointDir, 'vision_language_encoder'), dir, { precision: preset.vision });
+      return;
+    case 'glyph':
+      await buildGlyph(component(checkpointDir, 'text_encoder'), dir, {
+        precision: preset.glyph,
+        tokenizerDir: path.join(checkpointDir, 'tokenizer'),
+      });
+      return;
+    case 'dit':
+      await buildDit(component(checkpointDir, 'transformer'), dir, { precision: preset.dit, baseName: 'dit' });
+      return;
+    case 'vae':
+      await buildVae(component(checkpointDir, 'vae'), dir);
+      return;
+  }
+}
+
+/** Compile a checkpoint folder into outDir; returns the manifest (also written to outDir/manifest.json). */
+export async function compileModel(checkpointDir: string, outDir: string, opts: CompileOptions = {}): Promise<ModelManifest> {
+  const precision = opts.precision ?? 'fp32';
+  const preset = PRECISION_PRESETS[precision];
+  if (!preset) throw new GlimmerError('bad_request', `Unknown precision "${precision}".`);
+  if (!existsSync(checkpointDir) || !statSync(checkpointDir).isDirectory()) {
+    throw new GlimmerError('model_missing', `The checkpoint folder ${checkpointDir} does not exist.`, { file: checkpointDir });
+  }
+  for (const c of ['processor', 'scheduler', 'vision_language_encoder', 'text_encoder', 'transformer', 'vae']) component(checkpointDir, c);
+  await mkdir(outDir, { recursive: true });
+  const fingerprint = checkpointFingerprint(checkpointDir);
+  const modules: Record<string, ManifestModule> = {};
+  let index = 0;
+  for (const module of MODULES) {
+    index++;
+    if (opts.signal?.aborted) throw new GlimmerError('cancelled', 'Compiling was cancelled; run it again to resume.');
+    const dir = path.join(outDir, module);
+    const mp = modulePrecision(module, preset);
+    const existing = readRecord(dir);
+    if (!opts.force && recordMatches(dir, existing, module, mp, fingerprint)) {
+      modules[module] = { dir: module, precision: mp, files: existing.files.map((f) => ({ ...f, path: `${module}/${f.path}` })) };
+      opts.onProgress?.({ module, index, total: MODULES.length, state: 'skipped', bytes: existing.files.reduce((s, f) => s + f.bytes, 0) });
+      continue;
+    }
+    opts.onProgress?.({ module, index, total: MODULES.length, state: 'start' });
+    const t0 = Date.now();
+    const partial = path.join(outDir, `${module}.partial`);
+    await rm(partial, { recursive: true, force: true });
+    await mkdir(partial, { recursive: true });
+    try {
+      await buildModule(module, checkpointDir, partial, preset);
+      const files: ManifestFile[] = [];
+      for (const rel of listFiles(partial)) {
+        const full = path.join(partial, rel);
+        files.push({ path: rel, bytes: statSync(full).size, sha256: await sha256File(full) });
+      }
+      const record: ModuleRecord = { module, precision: mp, fingerprint, files };
+      await writeFile(path.join(partial, MODULE_RECORD), JSON.stringify(record, null, 1));
+      await rm(dir, { recursive: true, force: true });
+      await rename(partial, dir);
+      modules[module] = { dir: module, precision: mp, files: files.map((f) => ({ ...f, path: `${module}/${f.path}` })) };
+      opts.onProgress?.({ module, index, total: MODULES.length, state: 'done', bytes: files.reduce((s, f) => s + f.bytes, 0), ms: Date.now() - t0 });
+    } catch (e) {
+      await rm(partial, { recursive: true, force: true }).catch(() => undefined);
+      throw e;
+    }
+  }
+  const manifest: ModelManifest = {
+    format: MANIFEST_FORMAT,
+    version: MANIFEST_VERSION,
+    id: manifestId(modules),
+    name: opts.name ?? path.basename(path.resolve(checkpointDir)),
+    precision,
+    precisionLabel: preset.label,
+    createdAt: new Date().toISOString(),
+    app: opts.app ?? 'Glimmer Studio',
+    source: { checkpoint: path.resolve(checkpointDir), fingerprint },
+    modules,
+  };
+  await writeManifest(outDir, manifest);
+  return manifest;
+}
