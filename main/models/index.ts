@@ -1,0 +1,45 @@
+/**
+ * Model manager: find GLM-Image (Hugging Face cache, any folder), validate it, import it, download it from the hub
+ * with resume and verification, and list the models folder. Plain Node; no Electron.
+ */
+export { COMPONENTS, DEFAULT_REPO, MODEL_INDEX, isNeededRepoFile, type ComponentSpec } from './layout';
+export {
+  validateCheckpoint,
+  summarizePrecision,
+  type ValidationReport,
+  type ValidationProblem,
+  type ComponentReport,
+  type ProblemKind,
+} from './validate';
+export { findInHfCache, hubCacheDir, repoCacheFolderName, type CachedCheckpoint, type FindInCacheOptions } from './hf-cache';
+export { diskFreeBytes, ensureFreeSpace, DEFAULT_RESERVE_BYTES, type FreeSpaceFn } from './disk-space';
+export { resolveHub, DEFAULT_ENDPOINT, type HubSettings, type ResolvedHub, type RemoteFile } from './hub-client';
+export {
+  downloadCheckpoint,
+  checkpointFolderName,
+  type DownloadOptions,
+  type DownloadProgress,
+  type DownloadPhase,
+  type DownloadResult,
+  type DownloadedFile,
+  type HashMismatch,
+} from './download';
+export { DOWNLOAD_RECORD, readDownloadRecord, type DownloadRecord } from './download-record';
+export {
+  listModels,
+  importCheckpoint,
+  removeReference,
+  downloadFolder,
+  CHECKPOINTS_DIR,
+  COMPILED_DIR,
+  MANIFEST_FILE,
+  REFERENCES_FILE,
+  type ModelEntry,
+  type ModelKind,
+  type ModelSource,
+  type ModelStatus,
+  type ImportOptions,
+  type ImportProgress,
+  type ListModelsOptions,
+} from './models-folder';
+export { formatBytes } from './format';

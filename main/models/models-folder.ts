@@ -1,0 +1,356 @@
+/**
+ * The app's models folder and what is in it:
+ *   <modelsDir>/checkpoints/<name>/   checkpoints downloaded or imported by copy (HF layout)
+ *   <modelsDir>/references.json       checkpoints used in place (an imported folder elsewhere on disk)
+ *   <modelsDir>/compiled/<name>/      compiled ONNX models, each with a manifest.json
+ * plus GLM-Image snapshots found in the Hugging Face cache (used in place). Listing reports size, precision and a
+ * status for each; import validates a folder first, then records it (in place) or copies the files the app needs.
+ */
+import { copyFile, mkdir, readdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { GlimmerError } from '../api/errors';
+import { ensureFreeSpace, type FreeSpaceFn } from './disk-space';
+import { checkpointFolderName } from './download';
+import { readDownloadRecord } from './download-record';
+import { findInHfCache } from './hf-cache';
+import { isNeededRepoFile } from './layout';
+import { validateCheckpoint, type ValidationProblem, type ValidationReport } from './validate';
+
+export type ModelKind = 'checkpoint' | 'compiled';
+export type ModelSource = 'download' | 'import' | 'reference' | 'hf-cache' | 'compiled';
+/**
+ * ready: usable. partial: a download that has not finished (resume it). incomplete: files missing or damaged.
+ * missing: a referenced folder that is gone. unknown: a compiled folder without a manifest.
+ */
+export type ModelStatus = 'ready' | 'partial' | 'incomplete' | 'missing' | 'unknown';
+
+export interface ModelEntry {
+  id: string;
+  kind: ModelKind;
+  name: string;
+  path: string;
+  source: ModelSource;
+  sizeBytes: number;
+  precision: string | null;
+  status: ModelStatus;
+  /** One sentence for the user. */
+  detail: string;
+  repo: string | null;
+  revision: string | null;
+  problems: ValidationProblem[];
+}
+
+export const CHECKPOINTS_DIR = 'checkpoints';
+export const COMPILED_DIR = 'compiled';
+export const REFERENCES_FILE = 'references.json';
+export const MANIFEST_FILE = 'manifest.json';
+
+export interface Reference {
+  id: string;
+  name: string;
+  path: string;
+  addedAt: string;
+}
+
+async function readReferences(modelsDir: string): Promise<Reference[]> {
+  try {
+    const parsed = JSON.parse(await readFile(path.join(modelsDir, REFERENCES_FILE), 'utf8')) as unknown;
+    return Array.isArray(parsed) ? (parsed as Reference[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+async function writeReferences(modelsDir: string, refs: Reference[]): Promise<void> {
+  await mkdir(modelsDir, { recursive: true });
+  const file = path.join(modelsDir, REFERENCES_FILE);
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, JSON.stringify(refs, null, 2));
+  await rename(tmp, file);
+}
+
+async function folderSize(dir: string): Promise<number> {
+  let total = 0;
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  for (const e of entries) {
+    const full = path.join(dir, e.name);
+    if (e.isDirectory()) total += await folderSize(full);
+    else total += (await stat(full).catch(() => null))?.size ?? 0;
+  }
+  return total;
+}
+
+async function subfolders(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+}
+
+function checkpointEntry(
+  base: Pick<ModelEntry, 'id' | 'name' | 'path' | 'source' | 'repo' | 'revision'>,
+  report: ValidationReport,
+  partial: boolean,
+): ModelEntry {
+  let status: ModelStatus = report.ok ? 'ready' : 'incomplete';
+  let detail = report.summary;
+  if (partial) {
+    status = 'partial';
+    detail = 'The download has not finished. Resume it to complete the model; finished files are kept.';
+  }
+  return {
+    ...base,
+    kind: 'checkpoint',
+    sizeBytes: report.totalBytes,
+    precision: report.precision,
+    status,
+    detail,
+    problems: report.problems,
+  };
+}
+
+interface CompiledManifestLike {
+  name?: unknown;
+  precision?: unknown;
+  status?: unknown;
+  complete?: unknown;
+  files?: unknown;
+}
+
+async function compiledEntry(dir: string, name: string): Promise<ModelEntry> {
+  const base = {
+    id: `compiled:${name}`,
+    kind: 'compiled' as const,
+    name,
+    path: dir,
+    source: 'compiled' as const,
+    sizeBytes: await folderSize(dir),
+    repo: null,
+    revision: null,
+    problems: [] as ValidationProblem[],
+  };
+  let manifest: CompiledManifestLike;
+  try {
+    manifest = JSON.parse(await readFile(path.join(dir, MANIFEST_FILE), 'utf8')) as CompiledManifestLike;
+  } catch {
+    return { ...base, precision: null, status: 'unknown', detail: `No ${MANIFEST_FILE} in ${dir}; compile the model again.` };
+  }
+  const precision = typeof manifest.precision === 'string' ? manifest.precision : null;
+  const finished = manifest.complete === true || manifest.status === 'complete' || manifest.status === 'ready';
+  if (!finished) {
+    return { ...base, precision, status: 'incomplete', detail: 'Compiling did not finish. Compile again to resume.' };
+  }
+  const files = Array.isArray(manifest.files)
+    ? manifest.files.map((f) => (typeof f === 'string' ? f : (f as { path?: unknown }).path)).filter((f): f is string => typeof f === 'string')
+    : [];
+  const absent: string[] = [];
+  for (const f of files) if (!(await stat(path.join(dir, f)).catch(() => null))) absent.push(f);
+  if (absent.length > 0) {
+    return {
+      ...base,
+      precision,
+      status: 'incomplete',
+      detail: `${absent.length} compiled file(s) are missing (first: ${absent[0]}). Compile the model again.`,
+      problems: absent.map((f) => ({ kind: 'missing' as const, path: f, message: `${f} is missing` })),
+    };
+  }
+  return { ...base, precision, status: 'ready', detail: `Compiled model (${precision ?? 'unknown precision'}).` };
+}
+
+export interface ListModelsOptions {
+  modelsDir: string;
+  /** Also list GLM-Image snapshots in the Hugging Face cache (default true). */
+  includeHfCache?: boolean;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Everything the app can use or resume, checkpoints first (ready before others), then compiled models. */
+export async function listModels(options: ListModelsOptions): Promise<ModelEntry[]> {
+  const modelsDir = path.resolve(options.modelsDir);
+  const out: ModelEntry[] = [];
+  const seen = new Set<string>();
+  const remember = async (p: string) => seen.add(await realpath(p).catch(() => p));
+
+  const ckDir = path.join(modelsDir, CHECKPOINTS_DIR);
+  for (const name of (await subfolders(ckDir)).filter((n) => !n.endsWith('.importing'))) {
+    const dir = path.join(ckDir, name);
+    await remember(dir);
+    const record = await readDownloadRecord(dir);
+    const report = await validateCheckpoint(dir);
+    out.push(
+      checkpointEntry(
+        {
+          id: `checkpoint:${name}`,
+          name,
+          path: dir,
+          source: record ? 'download' : 'import',
+          repo: record?.repo ?? null,
+          revision: record?.commit ?? null,
+        },
+        report,
+        !!record && record.completedAt === null,
+      ),
+    );
+  }
+
+  for (const ref of await readReferences(modelsDir)) {
+    await remember(ref.path);
+    const exists = await stat(ref.path).catch(() => null);
+    if (!exists) {
+      out.push({
+        id: ref.id,
+        kind: 'checkpoint',
+        name: ref.name,
+        path: ref.path,
+        source: 'reference',
+        sizeBytes: 0,
+        precision: null,
+        status: 'missing',
+        detail: `The folder ${ref.path} is gone (moved, deleted or on a disk that is not connected). Remove it or import it again.`,
+        repo: null,
+        revision: null,
+        problems: [],
+      });
+      continue;
+    }
+    out.push(
+      checkpointEntry(
+        { id: ref.id, name: ref.name, path: ref.path, source: 'reference', repo: null, revision: null },
+        await validateCheckpoint(ref.path),
+        false,
+      ),
+    );
+  }
+
+  if (options.includeHfCache !== false) {
+    for (const c of await findInHfCache(options.env ? { env: options.env } : {})) {
+      const real = await realpath(c.dir).catch(() => c.dir);
+      if (seen.has(real)) continue;
+      seen.add(real);
+      out.push(
+        checkpointEntry(
+          {
+            id: `hf-cache:${c.revision}`,
+            name: `${c.repo} (Hugging Face cache${c.refs.length ? `, ${c.refs.join(', ')}` : ''})`,
+            path: c.dir,
+            source: 'hf-cache',
+            repo: c.repo,
+            revision: c.revision,
+          },
+          c.report,
+          false,
+        ),
+      );
+    }
+  }
+
+  const rank = (e: ModelEntry) => (e.kind === 'checkpoint' ? 0 : 2) + (e.status === 'ready' ? 0 : 1);
+  const sorted = out.sort((a, b) => rank(a) - rank(b));
+
+  for (const name of await subfolders(path.join(modelsDir, COMPILED_DIR))) {
+    sorted.push(await compiledEntry(path.join(modelsDir, COMPILED_DIR, name), name));
+  }
+  return sorted;
+}
+
+export interface ImportProgress {
+  file: string;
+  fileIndex: number;
+  fileCount: number;
+  bytes: number;
+  total: number;
+}
+
+export interface ImportOptions {
+  modelsDir: string;
+  /** 'reference' uses the folder where it is (no copy); 'copy' copies the files the app needs into the models folder. */
+  mode?: 'reference' | 'copy';
+  name?: string;
+  signal?: AbortSignal;
+  onProgress?: (p: ImportProgress) => void;
+  freeSpace?: FreeSpaceFn;
+  reserveBytes?: number;
+}
+
+function slug(name: string): string {
+  return name.replace(/[^A-Za-z0-9._@-]+/g, '_').replace(/^[._]+/, '') || 'checkpoint';
+}
+
+async function listFilesRel(root: string, rel = ''): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(path.join(root, rel), { withFileTypes: true })) {
+    const r = rel ? `${rel}/${e.name}` : e.name;
+    const st = await stat(path.join(root, r)).catch(() => null); // follows symlinks (HF cache snapshots)
+    if (st?.isDirectory()) out.push(...(await listFilesRel(root, r)));
+    else if (st?.isFile()) out.push(r);
+  }
+  return out;
+}
+
+/** Validates a folder in the GLM-Image layout and adds it to the models folder (in place or by copy). */
+export async function importCheckpoint(source: string, options: ImportOptions): Promise<ModelEntry> {
+  const src = path.resolve(source);
+  const modelsDir = path.resolve(options.modelsDir);
+  const report = await validateCheckpoint(src);
+  if (!report.ok) {
+    const code = report.problems.some((p) => p.kind === 'missing') ? 'model_missing' : 'model_corrupt';
+    throw new GlimmerError(code, report.summary, { report });
+  }
+  const name = slug(options.name ?? path.basename(src));
+  if ((options.mode ?? 'reference') === 'reference') {
+    const refs = await readReferences(modelsDir);
+    const real = await realpath(src);
+    const existing = refs.find((r) => r.path === real);
+    const ref: Reference = existing ?? { id: `ref:${name}-${Date.now().toString(36)}`, name, path: real, addedAt: new Date().toISOString() };
+    if (!existing) await writeReferences(modelsDir, [...refs, ref]);
+    return checkpointEntry({ id: ref.id, name: ref.name, path: real, source: 'reference', repo: null, revision: null }, report, false);
+  }
+
+  let dest = path.join(modelsDir, CHECKPOINTS_DIR, name);
+  for (let i = 2; await stat(dest).catch(() => null); i++) dest = path.join(modelsDir, CHECKPOINTS_DIR, `${name}-${i}`);
+  const files = (await listFilesRel(src)).filter(isNeededRepoFile).sort();
+  const sizes = await Promise.all(files.map(async (f) => (await stat(path.join(src, f))).size));
+  const total = sizes.reduce((a, b) => a + b, 0);
+  await ensureFreeSpace(path.dirname(dest), total, {
+    ...(options.freeSpace ? { freeSpace: options.freeSpace } : {}),
+    ...(options.reserveBytes !== undefined ? { reserveBytes: options.reserveBytes } : {}),
+    what: `a copy of ${src}`,
+  });
+  const staging = `${dest}.importing`;
+  await rm(staging, { recursive: true, force: true });
+  let bytes = 0;
+  try {
+    for (const [i, f] of files.entries()) {
+      if (options.signal?.aborted) throw new GlimmerError('cancelled', 'The import was stopped; nothing was added.');
+      const to = path.join(staging, ...f.split('/'));
+      await mkdir(path.dirname(to), { recursive: true });
+      await copyFile(path.join(src, f), to);
+      bytes += sizes[i]!;
+      options.onProgress?.({ file: f, fileIndex: i, fileCount: files.length, bytes, total });
+    }
+    const copied = await validateCheckpoint(staging);
+    if (!copied.ok) throw new GlimmerError('model_corrupt', `The copy did not validate: ${copied.summary}`, { report: copied });
+    await rename(staging, dest);
+  } catch (err) {
+    await rm(staging, { recursive: true, force: true });
+    throw err;
+  }
+  const final = await validateCheckpoint(dest);
+  return checkpointEntry(
+    { id: `checkpoint:${path.basename(dest)}`, name: path.basename(dest), path: dest, source: 'import', repo: null, revision: null },
+    final,
+    false,
+  );
+}
+
+/** Removes a reference (never the referenced files). Returns false when no such reference exists. */
+export async function removeReference(modelsDir: string, id: string): Promise<boolean> {
+  const refs = await readReferences(modelsDir);
+  const kept = refs.filter((r) => r.id !== id);
+  if (kept.length === refs.length) return false;
+  await writeReferences(modelsDir, kept);
+  return true;
+}
+
+/** Where a download of `repo@revision` goes inside the models folder. */
+export function downloadFolder(modelsDir: string, repo: string, revision = 'main'): string {
+  return path.join(path.resolve(modelsDir), CHECKPOINTS_DIR, checkpointFolderName(repo, revision));
+}
