@@ -39,3 +39,13 @@ export function processorDir(): string {
 export function arComponentDir(): string {
   return path.join(checkpointDir(), 'vision_language_encoder');
 }
+
+/** Index of the last DiT call recorded in a case (its prior_token_id is the target grid's, upsampled). */
+export function lastDitCall(g: SafetensorsCheckpoint): number {
+  let last = -1;
+  for (const n of g.names()) {
+    const m = /^dit\.(\d+)\.prior_token_id$/.exec(n);
+    if (m) last = Math.max(last, Number(m[1]));
+  }
+  return last;
+}
