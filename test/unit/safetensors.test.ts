@@ -29,7 +29,7 @@ const f32 = Float32Array.from(seq(24, (i) => Math.sin(i) * 3));
 const f16 = toFloat16(seq(6, (i) => i * 0.3 - 1));
 const bf16 = toBFloat16(seq(8, (i) => (i - 4) * 384));
 const f64 = Float64Array.from(seq(5, (i) => i / 3));
-const i64 = BigInt64Array.from(seq(4, (i) => BigInt(i * 1e12 - 7)));
+const i64 = BigInt64Array.from([-7n, 999_999_999_993n, 1_999_999_999_993n, 2_999_999_999_993n]);
 const i32 = Int32Array.from([-5, 0, 7, 2147483647]);
 const i16 = Int16Array.from([-32768, 1, 32767]);
 const i8 = Int8Array.from([-128, 0, 127]);
