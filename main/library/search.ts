@@ -20,7 +20,7 @@ export interface BuiltQuery {
   sql: string;
   params: unknown[];
   limit: number;
-  /** True when the query cannot match anything (an unknown tag, text with no words). */
+  /** True when the query cannot match anything (an unknown tag). */
   empty: boolean;
 }
 
@@ -32,8 +32,8 @@ export function buildSearch(db: Database, query: SearchQuery): BuiltQuery {
   let orderKey = 'g.id';
   let empty = false;
 
-  const text = query.text?.trim() ? toFtsQuery(query.text) : undefined;
-  if (query.text?.trim() && text === undefined) empty = true;
+  // Text without a single word (only punctuation, quotes, spaces) filters nothing.
+  const text = query.text ? toFtsQuery(query.text) : undefined;
 
   let tagId: number | undefined;
   if (query.tag !== undefined) {

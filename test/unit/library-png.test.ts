@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { deflateSync } from 'node:zlib';
+import sharp from 'sharp';
+import { GlimmerError } from '../../main/api/errors';
+import { RECIPE_KEYWORD, png, toFtsQuery } from '../../main/library';
+import { encodedImage, recipe } from '../helpers/library-data';
+
+describe('PNG chunks', () => {
+  test('crc32 matches zlib', async () => {
+    const zlib = await import('node:zlib');
+    const crcOf = (zlib as unknown as { crc32?: (b: Uint8Array) => number }).crc32;
+    const data = Buffer.from('IEND and some more bytes \u00ff', 'latin1');
+    if (crcOf) assert.equal(png.crc32(data), crcOf(data));
+    // the IEND chunk's well-known CRC
+    assert.equal(png.crc32(Buffer.from('IEND', 'latin1')), 0xae426082);
+  });
+
+  test('read + write chunks is the identity on a real PNG', async () => {
+    const file = await encodedImage(1, 40, 30, 'png');
+    const chunks = png.readChunks(file);
+    assert.equal(chunks[0].type, 'IHDR');
+    assert.equal(chunks[chunks.length - 1].type, 'IEND');
+    assert.deepEqual(png.pngSize(chunks), { width: 40, height: 30 });
+    assert.ok(png.writeChunks(chunks).equals(file));
+  });
+
+  test('a truncated or corrupted PNG is a bad_image error', async () => {
+    const file = await encodedImage(2, 40, 30, 'png');
+    for (const cut of [20, 40, file.length - 5]) {
+      assert.throws(() => png.readChunks(file.subarray(0, cut), 'x.png'), (e: unknown) => e instanceof GlimmerError && e.code === 'bad_image' && /truncated/.test(e.message));
+    }
+    const flipped = Buffer.from(file);
+    flipped[40] ^= 0xff;
+    assert.throws(() => png.readChunks(flipped), (e: unknown) => e instanceof GlimmerError && e.code === 'bad_image');
+    assert.throws(() => png.readChunks(Buffer.from('not a png at all')), (e: unknown) => e instanceof GlimmerError && e.code === 'bad_image');
+  });
+});
+
+describe('recipe metadata', () => {
+  test('round trip: recipe (iTXt) and parameters (tEXt) come back, pixels untouched', async () => {
+    const file = await encodedImage(3, 64, 48, 'png');
+    const r = recipe({ prompt: 'line one\nline two, with "quotes"', seed: 987654321 });
+    const out = png.writePngMetadata(file, r);
+    const meta = png.readPngMetadata(out);
+    assert.deepEqual(meta.recipe, r);
+    const types = png.readChunks(out).map((c) => c.type);
+    assert.ok(types.includes('iTXt') && types.includes('tEXt'));
+    // the parameters text parses back to the same values
+    const parsed = png.parseParametersSummary(meta.parameters ?? '');
+    assert.equal(parsed.prompt, 'line one line two, with "quotes"');
+    assert.equal(parsed.negativePrompt, r.negativePrompt);
+    assert.equal(parsed.params.Seed, String(r.seed));
+    assert.equal(parsed.params.Steps, String(r.steps));
+    assert.equal(parsed.params.Size, `${r.width}x${r.height}`);
+    assert.equal(parsed.params.Model, r.model);
+    // pixels identical
+    const a = await sharp(file).raw().toBuffer();
+    const b = await sharp(out).raw().toBuffer();
+    assert.ok(a.equals(b));
+  });
+
+  test('writing twice replaces, never duplicates; other text chunks are kept', async () => {
+    const file = await encodedImage(4, 16, 16, 'png');
+    const withOther = png.writeChunks([...png.readChunks(file).slice(0, 1), png.textChunk('Author', 'someone'), ...png.readChunks(file).slice(1)]);
+    const once = png.writePngMetadata(withOther, recipe({ seed: 1 }));
+    const twice = png.writePngMetadata(once, recipe({ seed: 2 }));
+    const texts = png.readChunks(twice).map(png.readText).filter((t) => t !== undefined);
+    assert.equal(texts.filter((t) => t.keyword === RECIPE_KEYWORD).length, 1);
+    assert.equal(texts.filter((t) => t.keyword === 'parameters').length, 1);
+    assert.equal(png.readPngMetadata(twice).recipe?.seed, 2);
+    assert.equal(png.readPngMetadata(twice).texts.Author, 'someone');
+  });
+
+  test('non-Latin-1 prompts go into iTXt parameters (UTF-8) and come back exactly', async () => {
+    const file = await encodedImage(5, 16, 16, 'png');
+    const r = recipe({ prompt: '一张海报，标题写着「早安」 🦊' });
+    const out = png.writePngMetadata(file, r);
+    const meta = png.readPngMetadata(out);
+    assert.equal(meta.recipe?.prompt, r.prompt);
+    assert.equal(png.parseParametersSummary(meta.parameters ?? '').prompt, r.prompt);
+    const paramChunk = png.readChunks(out).find((c) => png.readText(c)?.keyword === 'parameters');
+    assert.equal(paramChunk?.type, 'iTXt');
+  });
+
+  test('compressed iTXt from other tools is read; a malformed recipe is reported raw, not trusted', async () => {
+    const file = await encodedImage(6, 16, 16, 'png');
+    const chunks = png.readChunks(file);
+    const body = deflateSync(Buffer.from(JSON.stringify(recipe({ seed: 77 })), 'utf8'));
+    const compressed = { type: 'iTXt', data: Buffer.concat([Buffer.from(`${RECIPE_KEYWORD}\0\x01\x00\0\0`, 'latin1'), body]) };
+    const meta = png.readPngMetadata(png.writeChunks([chunks[0], compressed, ...chunks.slice(1)]));
+    assert.equal(meta.recipe?.seed, 77);
+    const bogus = png.itxtChunk(RECIPE_KEYWORD, JSON.stringify({ prompt: 5, seed: 'x' }));
+    const bad = png.readPngMetadata(png.writeChunks([chunks[0], bogus, ...chunks.slice(1)]));
+    assert.equal(bad.recipe, undefined);
+    assert.ok(bad.rawRecipe?.includes('"seed":"x"'));
+  });
+
+  test('A1111 parameters written by another tool are parsed', () => {
+    const text = 'masterpiece, a castle\nNegative prompt: lowres, bad hands\nSteps: 30, Sampler: DPM++ 2M, CFG scale: 7, Seed: 3141592, Size: 512x768, Model: sdxl';
+    const p = png.parseParametersSummary(text);
+    assert.equal(p.prompt, 'masterpiece, a castle');
+    assert.equal(p.negativePrompt, 'lowres, bad hands');
+    assert.equal(p.params.Seed, '3141592');
+    assert.equal(p.params.Sampler, 'DPM++ 2M');
+    assert.equal(p.params.Size, '512x768');
+    assert.deepEqual(png.parseParametersSummary('just a prompt'), { prompt: 'just a prompt', negativePrompt: undefined, params: {} });
+  });
+});
+
+describe('search text sanitising', () => {
+  test('every word is a quoted string; the last a prefix; operators are plain words', () => {
+    assert.equal(toFtsQuery('red fox'), '"red" "fox"*');
+    assert.equal(toFtsQuery('red fox '), '"red" "fox"');
+    assert.equal(toFtsQuery('fox AND cat OR NOT dog'), '"fox" "AND" "cat" "OR" "NOT" "dog"*');
+    assert.equal(toFtsQuery('say "hi'), '"say" """hi"*');
+    assert.equal(toFtsQuery('prompt:fox NEAR(a b)'), '"prompt:fox" "NEAR(a" "b)"*');
+    assert.equal(toFtsQuery('* ^ " ( ) : -'), undefined);
+    assert.equal(toFtsQuery(''), undefined);
+    assert.ok((toFtsQuery('w '.repeat(1000)) ?? '').split(' ').length <= 32);
+  });
+});
