@@ -3,7 +3,8 @@
  * (reference passes first, then (cond, uncond) per step), shared by the DiT parity tests.
  */
 import assert from 'node:assert/strict';
-import { ReferenceKvCache, type DitModel, type DitPass, type ReferencePass } from '../../main/engine/dit';
+import { denoise, ReferenceKvCache, type DitModel, type DitPass, type ReferencePass } from '../../main/engine/dit';
+import type { Schedule } from '../../main/engine/scheduler';
 import type { CaseGoldens, DitCall } from './dit-goldens';
 
 function uniformDrop(call: DitCall): boolean {
@@ -69,4 +70,43 @@ export async function* replayCalls(model: DitModel, g: CaseGoldens): AsyncGenera
     const pass = denoisePassOf(call, reference);
     yield { call, kind: pass.dropPrior ? 'uncond' : 'cond', output: await model.predict(pass) };
   }
+}
+
+export interface CaseLoopResult {
+  /** Final latents, model space [1, C, h, w]. */
+  latents: Float32Array;
+  channels: number;
+  progress: number[];
+}
+
+/**
+ * The case's whole denoising loop through `denoise`, from its recorded initial noise, glyph
+ * embeddings and prior ids (reference passes first for image-to-image).
+ */
+export async function runCaseLoop(
+  model: DitModel,
+  g: CaseGoldens,
+  schedule: Schedule,
+): Promise<CaseLoopResult> {
+  const refs = g.referencePassCount();
+  const caches: ReferenceKvCache[] = [];
+  for (let i = 0; i < refs; i++) caches.push((await model.encodeReference(referencePassOf(await g.ditCall(i)))).cache);
+  const cond = await g.ditCall(refs);
+  const uncond = await g.ditCall(refs + 1);
+  const [, channels, h, w] = cond.hiddenStates.dims;
+  const progress: number[] = [];
+  const latents = await denoise(model, {
+    schedule,
+    guidanceScale: g.request.guidanceScale,
+    latentHeight: h,
+    latentWidth: w,
+    latents: cond.hiddenStates.data,
+    cond: { glyphs: cond.encoderHiddenStates.data, glyphTokens: cond.encoderHiddenStates.dims[1] },
+    uncond: { glyphs: uncond.encoderHiddenStates.data, glyphTokens: uncond.encoderHiddenStates.dims[1] },
+    priorTokenIds: cond.priorTokenId.data,
+    targetSize: [g.request.height, g.request.width],
+    reference: caches.length > 0 ? ReferenceKvCache.concat(caches) : undefined,
+    onStep: (step) => progress.push(step),
+  });
+  return { latents, channels, progress };
 }

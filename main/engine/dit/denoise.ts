@@ -33,7 +33,8 @@ export interface DenoiseRequest {
   /** Reference-image keys/values (image-to-image), read by the conditional passes. */
   reference?: ReferenceKvCache;
   signal?: AbortSignal;
-  onStep?: (step: number, total: number) => void;
+  /** After each step; `latents` are the current ones (for previews; do not modify). */
+  onStep?: (step: number, total: number, latents: Float32Array) => void;
 }
 
 function checkCancelled(signal?: AbortSignal): void {
@@ -71,7 +72,7 @@ export async function denoise(model: DitModel, req: DenoiseRequest): Promise<Flo
       velocity = guidanceCombine(velocity, uncond, req.guidanceScale);
     }
     latents = scheduleStep(schedule, i, latents, velocity);
-    req.onStep?.(i + 1, total);
+    req.onStep?.(i + 1, total, latents);
   }
   return latents;
 }

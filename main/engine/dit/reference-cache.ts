@@ -31,7 +31,7 @@ export class ReferenceKvCache {
 
   /** Bytes held (keys and values). */
   get bytes(): number {
-    return (this.keys.byteLength + this.values.byteLength) | 0;
+    return this.keys.byteLength + this.values.byteLength;
   }
 
   /** All caches one after the other along the length axis (references in order). */
