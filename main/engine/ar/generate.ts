@@ -87,13 +87,17 @@ export interface GenerateResult {
 
 export const AR_SAMPLING_DEFAULTS = { temperature: 0.9, topP: 0.75 } as const;
 
-/** The built-in processor chain: temperature → top-k → top-p → codebook mask → forced tokens. */
+/**
+ * The built-in processor chain: codebook mask → temperature → top-k → top-p → forced tokens.
+ * The mask comes first so the nucleus is taken over ids a cell can hold (masking after top-p could
+ * leave nothing when the model puts its mass on an out-of-codebook id).
+ */
 export function defaultProcessors(opts: GenerateOptions): LogitsProcessorList {
   const list = new LogitsProcessorList();
+  if (opts.maskOutsideCodebook ?? true) list.push(new CodebookMaskProcessor(opts.codebookSize));
   list.push(new TemperatureWarper(opts.temperature ?? AR_SAMPLING_DEFAULTS.temperature));
   if (opts.topK !== undefined) list.push(new TopKWarper(opts.topK));
   list.push(new TopPWarper(opts.topP ?? AR_SAMPLING_DEFAULTS.topP));
-  if (opts.maskOutsideCodebook ?? true) list.push(new CodebookMaskProcessor(opts.codebookSize));
   if (opts.forced) list.push(new ForcedTokensProcessor(opts.forced));
   for (const p of opts.processors ?? []) list.push(p);
   return list;

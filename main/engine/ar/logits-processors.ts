@@ -3,9 +3,9 @@
  * applied in place to one step's logits (a Float32Array over the vision vocabulary). Shape after
  * transformers.js generation/logits_process.js; our own code.
  *
- * Reference order (transformers generate with do_sample): temperature → top-k → top-p. Ours adds,
- * after those, the codebook mask (ids outside the codebook cannot fill a grid cell) and the forced
- * tokens of a masked edit (a cell whose id is fixed).
+ * Reference order (transformers generate with do_sample): temperature → top-k → top-p. Ours puts
+ * the codebook mask (ids outside the codebook cannot fill a grid cell) before those, and the forced
+ * tokens of a masked edit (a cell whose id is fixed) after them.
  */
 import type { CellRef } from './grid-plan';
 
