@@ -5,8 +5,8 @@
  * naming the file and how to repair it.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
-import { rename, writeFile } from 'node:fs/promises';
+import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { rename, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { GlimmerError } from '../main/api/errors';
 
@@ -41,6 +41,8 @@ export interface ModelManifest {
   createdAt: string;
   app: string;
   source: { checkpoint: string; fingerprint: string };
+  /** Every file of the source checkpoint (size, sha256, mtime); filled in by writeManifest when absent. */
+  sources?: SourceFile[];
   modules: Record<string, ManifestModule>;
 }
 
@@ -83,12 +85,80 @@ export function readManifest(modelDir: string): ModelManifest {
   if (m?.format !== MANIFEST_FORMAT || typeof m.modules !== 'object' || !m.modules) {
     throw new GlimmerError('model_corrupt', `${file} is not a Glimmer model manifest. ${REPAIR}`, { file });
   }
-  if (m.version > MANIFEST_VERSION) {
-    throw new GlimmerError('model_corrupt', `${file} was written by a newer Glimmer Studio (format ${m.version}). Update the app or ${REPAIR}`, {
-      file,
-    });
+  if (m.version !== MANIFEST_VERSION) {
+    const who = m.version > MANIFEST_VERSION ? 'a newer' : 'an older';
+    throw new GlimmerError(
+      'model_corrupt',
+      `${file} was written by ${who} Glimmer Studio (manifest format ${m.version}; this version reads format ${MANIFEST_VERSION}). ${m.version > MANIFEST_VERSION ? 'Update the app, or c' : 'C'}${REPAIR.slice(1)}`,
+      { file, version: m.version },
+    );
   }
+  checkSourceSizes(file, m);
   return m;
+}
+
+/** One file of the checkpoint a model was compiled from (path relative to the checkpoint folder). */
+export interface SourceFile {
+  path: string;
+  bytes: number;
+  sha256: string;
+  mtimeMs: number;
+}
+
+/** Every file under a checkpoint folder (hidden ones skipped), with size and sha256. */
+export async function hashSources(checkpointDir: string): Promise<SourceFile[]> {
+  const out: SourceFile[] = [];
+  const walk = async (rel: string): Promise<void> => {
+    for (const name of readdirSync(path.join(checkpointDir, rel)).sort()) {
+      if (name.startsWith('.')) continue;
+      const r = rel ? `${rel}/${name}` : name;
+      const full = path.join(checkpointDir, r);
+      const st = statSync(full);
+      if (st.isDirectory()) await walk(r);
+      else out.push({ path: r, bytes: st.size, sha256: await sha256File(full), mtimeMs: Math.floor(st.mtimeMs) });
+    }
+  };
+  await walk('');
+  return out;
+}
+
+function sourcesChanged(file: string, m: ModelManifest, what: string): GlimmerError {
+  return new GlimmerError(
+    'model_corrupt',
+    `The checkpoint ${m.source.checkpoint} has changed since this model was compiled (${what}), so ${path.dirname(file)} no longer matches it. ${REPAIR}`,
+    { file, checkpoint: m.source.checkpoint },
+  );
+}
+
+/**
+ * Cheap check at every open: when the source checkpoint is still there, each recorded source file
+ * must exist with its recorded size. (A deleted checkpoint is fine: the compiled folder stands alone.)
+ */
+function checkSourceSizes(file: string, m: ModelManifest): void {
+  const dir = m.source?.checkpoint;
+  if (!m.sources || !dir || !existsSync(dir)) return;
+  for (const s of m.sources) {
+    const p = path.join(dir, s.path);
+    if (!existsSync(p)) throw sourcesChanged(file, m, `${s.path} is gone`);
+    const size = statSync(p).size;
+    if (size !== s.bytes) throw sourcesChanged(file, m, `${s.path} has ${size} bytes, not ${s.bytes}`);
+  }
+}
+
+/**
+ * Full check of the source checkpoint against the manifest: sizes, and the sha256 of every file
+ * whose modification time changed since compiling (all files with `hashes: 'all'`).
+ */
+export async function verifySources(modelDir: string, m: ModelManifest, opts: { hashes?: 'changed' | 'all' } = {}): Promise<void> {
+  const file = path.join(modelDir, MANIFEST_FILE);
+  checkSourceSizes(file, m);
+  const dir = m.source?.checkpoint;
+  if (!m.sources || !dir || !existsSync(dir)) return;
+  for (const s of m.sources) {
+    const p = path.join(dir, s.path);
+    if (opts.hashes !== 'all' && Math.floor(statSync(p).mtimeMs) === s.mtimeMs) continue;
+    if ((await sha256File(p)) !== s.sha256) throw sourcesChanged(file, m, `${s.path} has different contents`);
+  }
 }
 
 /**
@@ -120,10 +190,21 @@ export async function verifyManifest(modelDir: string, manifest: ModelManifest, 
   }
 }
 
+/**
+ * Write manifest.json atomically (temp file + rename; compile writes it last). When `sources` is
+ * absent and the source checkpoint exists, its files are hashed and recorded (on `manifest` too).
+ */
 export async function writeManifest(modelDir: string, manifest: ModelManifest): Promise<string> {
   const file = path.join(modelDir, MANIFEST_FILE);
   const tmp = `${file}.tmp-${process.pid}`;
-  await writeFile(tmp, JSON.stringify(manifest, null, 1));
-  await rename(tmp, file);
+  const dir = manifest.source?.checkpoint;
+  if (!manifest.sources && dir && existsSync(dir) && statSync(dir).isDirectory()) manifest.sources = await hashSources(dir);
+  try {
+    await writeFile(tmp, JSON.stringify(manifest, null, 1));
+    await rename(tmp, file);
+  } catch (e) {
+    await unlink(tmp).catch(() => undefined);
+    throw e;
+  }
   return file;
 }
