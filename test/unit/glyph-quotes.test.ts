@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { extractGlyphTexts, ByT5Tokenizer, buildGlyphBatch } from '../../main/engine/glyph';
+import { extractGlyphTexts, ByT5Tokenizer, buildGlyphBatch, relativePositionBuckets, relativePositionBucket } from '../../main/engine/glyph';
 
 /**
  * Independent model of the reference rule: Python re.findall of four patterns, each a non-overlapping
@@ -150,8 +150,7 @@ describe('glyph: ByT5 tokenizer and batch', () => {
   });
 });
 
-describe('glyph: T5 relative position buckets', async () => {
-  const { relativePositionBuckets, relativePositionBucket } = await import('../../main/engine/glyph');
+describe('glyph: T5 relative position buckets', () => {
   test('bidirectional 32/128 buckets agree with a double-precision evaluation of the T5 formula', () => {
     const cfg = { numBuckets: 32, maxDistance: 128, bidirectional: true };
     const ref = (rel: number) => {
