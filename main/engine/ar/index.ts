@@ -24,3 +24,4 @@ export {
 export { argmax, sampleToken, type RandomSource } from './sampler';
 export { AbortCriterion, EndTokenCriterion, checkStop, type StoppingCriterion, type StoppingState } from './stopping';
 export { ProgressStreamer, StreamerList, type TokenEvent, type TokenStreamer } from './streamer';
+export { readGenerationDefaults, type ArSamplingDefaults } from './generation-config';
