@@ -20,10 +20,8 @@ export interface BlockInputs {
   c: string;
   temb: string;
   rope: RopeTables;
-  batch: string;
-  /** Text length T and image length N, int64 [1]. */
+  /** Text length T, int64 [1]. */
   textLen: string;
-  imageLen: string;
   /** Cached reference keys/values for this layer, [B, H, R, D] (R may be 0). */
   refKey: string;
   refValue: string;
