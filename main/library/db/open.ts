@@ -48,7 +48,9 @@ export function schemaVersion(db: Database): number {
 export function openDatabase(file: string, options: OpenDatabaseOptions = {}): Database {
   const target = Math.min(options.upTo ?? SCHEMA_VERSION, SCHEMA_VERSION);
   checkHeader(file);
-  const db = new BetterSqlite3(file, { timeout: options.busyTimeoutMs ?? 5000 });
+  // `npm start` runs Electron with a better-sqlite3 build for Electron's ABI (scripts/start.mjs).
+  const nativeBinding = process.env.GLIMMER_SQLITE_BINDING;
+  const db = new BetterSqlite3(file, { timeout: options.busyTimeoutMs ?? 5000, ...(nativeBinding ? { nativeBinding } : {}) });
   try {
     // Reads only, until we know the file is ours and not newer than this app.
     let version: number;
