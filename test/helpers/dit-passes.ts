@@ -77,6 +77,8 @@ export interface CaseLoopResult {
   latents: Float32Array;
   channels: number;
   progress: number[];
+  /** The latents after each step, as reported to onStep. */
+  stepLatents: Float32Array[];
 }
 
 /**
@@ -95,6 +97,7 @@ export async function runCaseLoop(
   const uncond = await g.ditCall(refs + 1);
   const [, channels, h, w] = cond.hiddenStates.dims;
   const progress: number[] = [];
+  const stepLatents: Float32Array[] = [];
   const latents = await denoise(model, {
     schedule,
     guidanceScale: g.request.guidanceScale,
@@ -106,7 +109,10 @@ export async function runCaseLoop(
     priorTokenIds: cond.priorTokenId.data,
     targetSize: [g.request.height, g.request.width],
     reference: caches.length > 0 ? ReferenceKvCache.concat(caches) : undefined,
-    onStep: (step) => progress.push(step),
+    onStep: (step, _total, current) => {
+      progress.push(step);
+      stepLatents.push(current);
+    },
   });
-  return { latents, channels, progress };
+  return { latents, channels, progress, stepLatents };
 }

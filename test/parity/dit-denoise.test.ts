@@ -31,6 +31,14 @@ describe('DiT denoising loop against the goldens', () => {
         const schedule = scheduleFor(g.request, dit.model.config.patchSize);
         const run = await runCaseLoop(dit.model, g, schedule);
         assert.deepEqual(run.progress, Array.from({ length: steps }, (_, i) => i + 1));
+        // the latents after step i are what the reference fed to the DiT at step i + 1
+        const refs = g.referencePassCount();
+        for (let i = 0; i + 1 < steps; i++) {
+          const next = await g.float(`dit.${refs + 2 * i + 2}.hidden_states`);
+          const e = relativeError(run.stepLatents[i], next.data);
+          assert.ok(e <= TOL, `${name}: latents after step ${i + 1} rel err ${e}`);
+        }
+        assert.equal(run.stepLatents[steps - 1], run.latents);
         const ref = await g.float('vae.decode.in');
         assert.deepEqual(ref.dims, [1, run.channels, height / vaeScaleFactor, width / vaeScaleFactor]);
         const err = relativeError(denormaliseLatents(run.latents, run.channels), ref.data);
