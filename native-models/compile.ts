@@ -5,7 +5,7 @@
  *   <out>/ar/       ar.onnx + data + ar.json             (vision_language_encoder: text decoder)
  *   <out>/vision/   vision.onnx + data                   (vision_language_encoder: ViT + VQ)
  *   <out>/glyph/    glyph.onnx + data + glyph.json       (text_encoder + tokenizer)
- *   <out>/dit/      dit.onnx + data + dit.json           (transformer)
+ *   <out>/dit/      dit-<precision>.onnx + data + .json  (transformer)
  *   <out>/vae/      vae_decoder.onnx, vae_encoder.onnx   (vae, always fp32)
  *   <out>/manifest.json                                  written LAST (manifest.ts)
  *
@@ -189,7 +189,7 @@ async function buildModule(module: ModuleName, checkpointDir: string, dir: strin
       });
       return;
     case 'dit':
-      await buildDit(component(checkpointDir, 'transformer'), dir, { precision: preset.dit, baseName: 'dit' });
+      await buildDit(component(checkpointDir, 'transformer'), dir, { precision: preset.dit });
       return;
     case 'vae':
       await buildVae(component(checkpointDir, 'vae'), dir);

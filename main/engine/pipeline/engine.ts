@@ -1,0 +1,271 @@
+/**
+ * The engine service the app, `serve` and the CLI share: it opens the chosen model (a compiled
+ * folder, or a checkpoint compiled on the fly into a cache), picks the execution provider (Settings
+ * 'auto' or a forced one; a fallback always says why), keeps module sessions per the memory profile,
+ * and turns a GenerateRequest (one per mode) into images with their recipes.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import { checkpointFingerprint, compileModel, parseCompilePrecision, type CompileProgress } from '../../../native-models/compile';
+import { MANIFEST_FILE } from '../../../native-models/manifest';
+import type { GenerateRequest, ImageRef, MemoryProfile, ProviderName } from '../../api/contract';
+import { GlimmerError } from '../../api/errors';
+import { decodeImage, type RgbImage } from '../image';
+import { choose, detectProviders } from '../providers';
+import { CompiledModel } from './model';
+import { runPipeline, type PipelineOutput } from './pipeline';
+import type { PipelineStreamer } from './progress';
+import { decodeTokens } from './recipe';
+import { ModuleSessions } from './sessions';
+
+export interface EngineSettings {
+  modelDir: string | null;
+  provider: 'auto' | ProviderName;
+  memoryProfile: MemoryProfile;
+  precision: string;
+}
+
+/** Bytes of an image the request names (the library resolves generation ids). */
+export type ImageResolver = (ref: ImageRef, what: string) => Promise<Buffer>;
+/** A generation's recipe (for "vary details"); null when unknown. */
+export type RecipeResolver = (generationId: string) => Promise<unknown>;
+
+export interface EngineOptions {
+  app: string;
+  /** Current settings (read at every job). */
+  settings: () => EngineSettings;
+  /** Where checkpoints given as the model are compiled to. */
+  compileCacheDir: string;
+  resolveImage?: ImageResolver;
+  resolveRecipe?: RecipeResolver;
+  log?: (message: string) => void;
+}
+
+export interface GenerateOptions {
+  signal?: AbortSignal;
+  streamer?: PipelineStreamer;
+  /** Called with the index of the image about to start (count > 1). */
+  onImageStart?: (index: number) => void;
+  /** Each finished image, as soon as it is made. */
+  onImage?: (image: GeneratedImage, index: number) => Promise<void> | void;
+  /** Parity/testing and "vary details": target-grid AR tokens and initial noise to use. */
+  inject?: { priorTokens?: ArrayLike<number>; noise?: Float32Array };
+}
+
+export interface GeneratedImage extends PipelineOutput {
+  /** PNG with the recipe in its metadata. */
+  png: Buffer;
+  /** Reference images as given (for the library). */
+  references: Array<{ bytes: Buffer; role: string }>;
+}
+
+interface Loaded {
+  key: string;
+  model: CompiledModel;
+  sessions: ModuleSessions;
+  providerReason: string;
+}
+
+function sha256(b: Uint8Array): string {
+  return createHash('sha256').update(b).digest('hex');
+}
+
+export function randomSeed(): number {
+  return Math.floor(Math.random() * 2 ** 32);
+}
+
+/** The reference images of a request, in prompt order, with their roles. */
+export function requestImages(req: GenerateRequest): Array<{ ref: ImageRef; role: string }> {
+  switch (req.mode) {
+    case 'text':
+      return [];
+    case 'edit':
+      return req.images.map((ref, i) => ({ ref, role: i === 0 ? 'source' : 'reference' }));
+    case 'style':
+      return [
+        { ref: req.content, role: 'content' },
+        { ref: req.style, role: 'style' },
+      ];
+    case 'identity':
+      return [{ ref: req.subject, role: 'subject' }];
+  }
+}
+
+export class Engine {
+  private loaded: Loaded | null = null;
+  private loading: Promise<Loaded> | null = null;
+  private lastProblem: string | null = null;
+
+  constructor(private readonly opts: EngineOptions) {}
+
+  /** The provider settings ask for, after probing what works here. */
+  async provider(): Promise<{ chosen: ProviderName; reason: string }> {
+    const s = this.opts.settings();
+    const report = await detectProviders();
+    if (s.provider === 'auto') return { chosen: report.chosen, reason: report.chosenReason };
+    const c = choose(report.providers, s.provider);
+    return { chosen: c.chosen, reason: c.chosenReason };
+  }
+
+  get problem(): string | null {
+    return this.lastProblem;
+  }
+
+  get current(): { model: CompiledModel; provider: ProviderName; profile: MemoryProfile } | null {
+    return this.loaded ? { model: this.loaded.model, provider: this.loaded.sessions.provider, profile: this.loaded.sessions.profile } : null;
+  }
+
+  /** A checkpoint folder (model_index.json, no manifest) is compiled into the cache first; a compiled one is used as is. */
+  async resolveModelDir(dir: string, onProgress?: (p: CompileProgress) => void, signal?: AbortSignal): Promise<string> {
+    if (!existsSync(dir)) throw new GlimmerError('model_missing', `The model folder ${dir} does not exist. Choose a model in Settings.`, { file: dir });
+    if (existsSync(path.join(dir, MANIFEST_FILE))) return dir;
+    if (!existsSync(path.join(dir, 'model_index.json'))) {
+      throw new GlimmerError(
+        'model_missing',
+        `${dir} is neither a compiled model (${MANIFEST_FILE}) nor a GLM-Image checkpoint (model_index.json). Choose the right folder, or compile it with \`glimmer compile\`.`,
+        { file: dir },
+      );
+    }
+    const precision = parseCompilePrecision(this.opts.settings().precision);
+    const out = path.join(this.opts.compileCacheDir, `${path.basename(path.resolve(dir))}-${checkpointFingerprint(dir).slice(0, 12)}-${precision}`);
+    await compileModel(dir, out, { precision, onProgress, signal, app: this.opts.app });
+    return out;
+  }
+
+  /** Opens the model of the current settings (reusing the loaded one when nothing changed). */
+  async load(signal?: AbortSignal): Promise<Loaded> {
+    const s = this.opts.settings();
+    if (!s.modelDir) {
+      throw new GlimmerError('model_missing', 'No model is chosen. Pick a GLM-Image model folder in Settings (or pass --model to the CLI).');
+    }
+    const provider = await this.provider();
+    const key = JSON.stringify([path.resolve(s.modelDir), provider.chosen, s.memoryProfile, s.precision]);
+    if (this.loaded?.key === key) return this.loaded;
+    if (this.loading) await this.loading.catch(() => undefined);
+    if (this.loaded?.key === key) return this.loaded;
+    await this.unload();
+    this.loading = (async () => {
+      try {
+        const dir = await this.resolveModelDir(s.modelDir!, undefined, signal);
+        const model = await CompiledModel.open(dir);
+        this.lastProblem = null;
+        return { key, model, sessions: new ModuleSessions(model, provider.chosen, s.memoryProfile), providerReason: provider.reason };
+      } catch (err) {
+        this.lastProblem = err instanceof Error ? err.message : String(err);
+        throw err;
+      }
+    })();
+    try {
+      this.loaded = await this.loading;
+      this.opts.log?.(`[engine] model ${this.loaded.model.id} on ${provider.chosen} (${provider.reason}), profile ${s.memoryProfile}`);
+      return this.loaded;
+    } finally {
+      this.loading = null;
+    }
+  }
+
+  private async decodeRef(ref: ImageRef, what: string): Promise<{ bytes: Buffer; image: RgbImage }> {
+    let bytes: Buffer;
+    if ('dataBase64' in ref) {
+      bytes = Buffer.from(ref.dataBase64, 'base64');
+      if (bytes.length === 0) throw new GlimmerError('bad_image', `${what} is empty. Choose another file.`);
+    } else if (this.opts.resolveImage) {
+      bytes = await this.opts.resolveImage(ref, what);
+    } else {
+      throw new GlimmerError('unavailable', `${what} names generation ${ref.generationId}, but the library is not available here. Pass the image file instead.`);
+    }
+    return { bytes, image: await decodeImage(bytes, what) };
+  }
+
+  /**
+   * Makes `count` images for a request. Every input is checked and decoded before any model work,
+   * so a bad image file is refused with nothing else disturbed.
+   */
+  async generate(req: GenerateRequest, opts: GenerateOptions = {}): Promise<GeneratedImage[]> {
+    // inputs first: a bad image is refused before the model is touched
+    const named = requestImages(req);
+    const refs: Array<{ bytes: Buffer; image: RgbImage; role: string }> = [];
+    for (const [i, n] of named.entries()) {
+      const what = `${n.role === 'reference' ? `Reference image ${i + 1}` : `The ${n.role} image`}${'name' in n.ref && n.ref.name ? ` (${n.ref.name})` : ''}`;
+      refs.push({ ...(await this.decodeRef(n.ref, what)), role: n.role });
+    }
+    let mask: { bytes: Buffer; image: RgbImage } | undefined;
+    if (req.mode === 'edit' && req.mask) mask = await this.decodeRef(req.mask, 'The mask');
+    let priorTokens: { ids: ArrayLike<number>; from: 'reused' | 'injected' } | undefined;
+    if (opts.inject?.priorTokens) priorTokens = { ids: opts.inject.priorTokens, from: 'injected' };
+    else if (req.reuseTokensOf) {
+      const recipe = this.opts.resolveRecipe ? await this.opts.resolveRecipe(req.reuseTokensOf) : null;
+      const t = decodeTokens(recipe);
+      if (!t) throw new GlimmerError('not_found', `Generation ${req.reuseTokensOf} has no AR tokens to reuse; use "vary composition" instead.`);
+      priorTokens = { ids: t.ids, from: 'reused' };
+    }
+
+    const loaded = await this.load(opts.signal);
+    const baseSeed = req.seed ?? randomSeed();
+    const out: GeneratedImage[] = [];
+    try {
+      for (let i = 0; i < req.count; i++) {
+        opts.onImageStart?.(i);
+        const result = await runPipeline(
+          {
+            mode: req.mode,
+            prompt: req.prompt,
+            width: req.width,
+            height: req.height,
+            steps: req.steps,
+            guidance: req.guidance,
+            seed: (baseSeed + i) % Number.MAX_SAFE_INTEGER,
+            references: refs.map((r) => r.image),
+            referenceHashes: refs.map((r) => sha256(r.bytes)),
+            ...(mask ? { mask: mask.image, maskHash: sha256(mask.bytes) } : {}),
+            ...(priorTokens ? { priorTokens } : {}),
+            ...(opts.inject?.noise ? { noise: opts.inject.noise } : {}),
+            ...(req.reuseTokensOf ? { reuseTokensOf: req.reuseTokensOf } : {}),
+            ...(req.parentId ? { parentId: req.parentId } : {}),
+          },
+          { sessions: loaded.sessions, signal: opts.signal, streamer: opts.streamer, app: this.opts.app, providerReason: loaded.providerReason },
+        );
+        const png = await encodePng(result.pixels.rgb, result.pixels.width, result.pixels.height, result.recipe);
+        const image: GeneratedImage = { ...result, png, references: refs.map((r) => ({ bytes: r.bytes, role: r.role })) };
+        out.push(image);
+        await opts.onImage?.(image, i);
+      }
+    } catch (err) {
+      // cancelled or failed: free the sessions (and their device memory) now
+      if (err instanceof GlimmerError && (err.code === 'cancelled' || err.code === 'out_of_memory')) await loaded.sessions.releaseAll();
+      throw err;
+    }
+    return out;
+  }
+
+  async unload(): Promise<void> {
+    const l = this.loaded;
+    this.loaded = null;
+    if (l) await l.sessions.releaseAll();
+  }
+
+  async dispose(): Promise<void> {
+    await this.unload();
+  }
+}
+
+/** RGB pixels → PNG with the recipe (iTXt 'glimmer-recipe' + 'parameters'), via the library's PNG metadata writer. */
+export async function encodePng(rgb: Uint8Array, width: number, height: number, recipe: object): Promise<Buffer> {
+  const { png } = await import('../../library');
+  const raw = await sharp(Buffer.from(rgb.buffer, rgb.byteOffset, rgb.byteLength), { raw: { width, height, channels: 3 } })
+    .png({ compressionLevel: 6 })
+    .toBuffer();
+  return png.writePngMetadata(raw, recipe as Parameters<typeof png.writePngMetadata>[1]);
+}
+
+/** A small PNG data: URL of a preview picture (for job.progress events). */
+export async function previewDataUrl(p: { width: number; height: number; rgb: Uint8Array }): Promise<string> {
+  const scale = Math.max(1, Math.floor(128 / Math.max(p.width, p.height)));
+  const buf = await sharp(Buffer.from(p.rgb.buffer, p.rgb.byteOffset, p.rgb.byteLength), { raw: { width: p.width, height: p.height, channels: 3 } })
+    .resize(p.width * scale, p.height * scale, { kernel: 'nearest' })
+    .png({ compressionLevel: 3 })
+    .toBuffer();
+  return `data:image/png;base64,${buf.toString('base64')}`;
+}

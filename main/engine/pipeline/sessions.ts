@@ -1,0 +1,76 @@
+/**
+ * The loaded module runtimes of one model, under a memory profile:
+ *   resident    every module stays loaded once used (fastest; needs memory for all of them)
+ *   sequential  a stage loads what it needs and releases it when it is done: AR (+ vision), then
+ *               VAE encoder (image-to-image), then glyph + DiT, then VAE decoder — so only one
+ *               stage's weights are in memory at a time.
+ * releaseAll() frees everything (cancel, model switch, exit).
+ */
+import type { MemoryProfile, ProviderName } from '../../api/contract';
+import { GlimmerError } from '../../api/errors';
+import type { CompiledModel, ModuleKey } from './model';
+
+interface Releasable {
+  release(): Promise<void>;
+}
+
+export class ModuleSessions {
+  private readonly loaded = new Map<ModuleKey, Promise<Releasable>>();
+
+  constructor(
+    readonly model: CompiledModel,
+    readonly provider: ProviderName,
+    readonly profile: MemoryProfile,
+  ) {}
+
+  /** The runtime of a module, loading it if needed. */
+  async get<T extends Releasable>(key: ModuleKey): Promise<T> {
+    let p = this.loaded.get(key);
+    if (!p) {
+      p = this.model.loadModule(key, this.provider, this.profile === 'sequential');
+      this.loaded.set(key, p);
+      p.catch(() => this.loaded.delete(key));
+    }
+    try {
+      return (await p) as T;
+    } catch (err) {
+      throw withProfile(err, this.profile);
+    }
+  }
+
+  /** End of a stage: under `sequential`, release what it used. */
+  async endStage(keys: ModuleKey[]): Promise<void> {
+    if (this.profile !== 'sequential') return;
+    for (const k of keys) await this.release(k);
+  }
+
+  async release(key: ModuleKey): Promise<void> {
+    const p = this.loaded.get(key);
+    if (!p) return;
+    this.loaded.delete(key);
+    try {
+      await (await p).release();
+    } catch {
+      // a module that failed to load has nothing to release
+    }
+  }
+
+  async releaseAll(): Promise<void> {
+    for (const k of [...this.loaded.keys()]) await this.release(k);
+  }
+
+  get loadedModules(): ModuleKey[] {
+    return [...this.loaded.keys()];
+  }
+}
+
+/** An out-of-memory error names the profile in use and what to try next. */
+export function withProfile(err: unknown, profile: MemoryProfile): unknown {
+  if (!(err instanceof GlimmerError) || err.code !== 'out_of_memory') return err;
+  const advice =
+    profile === 'resident'
+      ? 'Switch the memory profile to "sequential" in Settings (it loads one stage at a time), or choose a smaller image size.'
+      : 'Already on the "sequential" memory profile: compile the model at a smaller precision (int4 AR + fp16 DiT), choose a smaller image size, or use another execution provider.';
+  const details = typeof err.details === 'object' && err.details !== null ? { ...err.details, memoryProfile: profile } : { memoryProfile: profile };
+  return new GlimmerError('out_of_memory', `The model did not fit in memory with the "${profile}" memory profile. ${advice}`, details);
+}
