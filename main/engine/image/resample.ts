@@ -24,11 +24,21 @@ export interface RgbImage {
   channels: number;
 }
 
-function cubic(x: number): number {
+/** PIL's bicubic_filter (a = -0.5), with its order of operations. */
+function pilCubic(x: number): number {
   const a = -0.5;
   const t = Math.abs(x);
   if (t < 1) return ((a + 2) * t - (a + 3)) * t * t + 1;
   if (t < 2) return (((t - 5) * t + 8) * t - 4) * a;
+  return 0;
+}
+
+/** torch's antialias cubic (cubic_convolution1/2 with A = -0.5), with its order of operations. */
+function torchCubic(x: number): number {
+  const a = -0.5;
+  const t = Math.abs(x);
+  if (t < 1) return ((a + 2) * t - (a + 3)) * t * t + 1;
+  if (t < 2) return ((a * t - 5 * a) * t + 8 * a) * t - 4 * a;
   return 0;
 }
 
@@ -49,8 +59,8 @@ interface KernelSpec {
 }
 
 const KERNELS: Record<ResampleKernel, KernelSpec> = {
-  'torch-bicubic': { filter: cubic, support: 2, precision: 'torch' },
-  'pil-bicubic': { filter: cubic, support: 2, precision: 'pil' },
+  'torch-bicubic': { filter: torchCubic, support: 2, precision: 'torch' },
+  'pil-bicubic': { filter: pilCubic, support: 2, precision: 'pil' },
   'pil-lanczos': { filter: lanczos, support: 3, precision: 'pil' },
 };
 
