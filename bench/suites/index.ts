@@ -3,6 +3,7 @@ import type { ProviderName } from '../../main/api/contract';
 import type { Figure } from '../harness';
 import type { Limits } from './limits';
 import { runUiStartup } from './ui-startup';
+import { runDit } from './dit';
 import { runArBench } from './ar';
 
 export interface SuiteContext {
@@ -19,5 +20,6 @@ export type Suite = (ctx: SuiteContext) => Promise<Figure[]>;
 export const suites: Record<string, Suite> = {
   'ui-startup': (ctx) => runUiStartup(Math.min(ctx.repeats, 3)),
   ar: runArBench,
+  dit: runDit,
   // @suites
 };
