@@ -76,9 +76,19 @@ export class CaseGoldens {
     return n;
   }
 
-  /** Reference-image passes come first; the rest are (cond, uncond) pairs, one per step. */
+  /** DiT calls per denoising step: cond + uncond with guidance (> 1), cond alone without. */
+  passesPerStep(): number {
+    return this.request.guidanceScale > 1 ? 2 : 1;
+  }
+
+  /** Reference-image passes come first; the rest are (cond[, uncond]) per step. */
   referencePassCount(): number {
-    return this.ditCallCount() - 2 * this.request.steps;
+    return this.ditCallCount() - this.passesPerStep() * this.request.steps;
+  }
+
+  /** Index of the conditional call of step i (the unconditional one follows it when guided). */
+  condCall(step: number): number {
+    return this.referencePassCount() + this.passesPerStep() * step;
   }
 
   async ditCall(i: number): Promise<DitCall> {

@@ -93,8 +93,8 @@ export async function runCaseLoop(
   const refs = g.referencePassCount();
   const caches: ReferenceKvCache[] = [];
   for (let i = 0; i < refs; i++) caches.push((await model.encodeReference(referencePassOf(await g.ditCall(i)))).cache);
-  const cond = await g.ditCall(refs);
-  const uncond = await g.ditCall(refs + 1);
+  const cond = await g.ditCall(g.condCall(0));
+  const uncond = g.passesPerStep() > 1 ? await g.ditCall(g.condCall(0) + 1) : cond; // unused without guidance
   const [, channels, h, w] = cond.hiddenStates.dims;
   const progress: number[] = [];
   const stepLatents: Float32Array[] = [];
