@@ -1,0 +1,96 @@
+/** The canvas editor's data: plain values, no React, no DOM. */
+
+export interface Rect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** What a layer is used for when a job is submitted. */
+export type LayerRole = 'base' | 'reference';
+
+export interface Layer {
+  id: string;
+  name: string;
+  role: LayerRole;
+  /** Image URL (glimmer-media://, /media/, blob: or data:). */
+  src: string;
+  width: number;
+  height: number;
+  visible: boolean;
+  /** 0..1 */
+  opacity: number;
+  /** The library generation this image is, when it is one. */
+  generationId: string | null;
+}
+
+export type StrokeMode = 'brush' | 'eraser';
+
+/** One mask stroke in image pixels: a brush adds to the mask, an eraser removes from it. */
+export interface Stroke {
+  mode: StrokeMode;
+  /** Diameter in image pixels. */
+  size: number;
+  /** 1: hard edge; 0: soft all the way from the centre. */
+  hardness: number;
+  /** x0, y0, x1, y1, … in image pixels. */
+  points: readonly number[];
+}
+
+export interface MaskLayer {
+  strokes: readonly Stroke[];
+  visible: boolean;
+  /** How strongly the mask overlay is drawn (not what is sent). */
+  opacity: number;
+}
+
+/** A version of the base image: the original, or a result made from another version. */
+export interface Version {
+  id: string;
+  label: string;
+  src: string;
+  width: number;
+  height: number;
+  generationId: string | null;
+  /** The version it was made from (null for an opened image). */
+  parentId: string | null;
+}
+
+/** The undoable part: every change to it is one entry in the history. */
+export interface CanvasDoc {
+  layers: readonly Layer[];
+  mask: MaskLayer;
+  /** In base-image pixels; null: the whole image. */
+  crop: Rect | null;
+  versions: readonly Version[];
+  currentVersionId: string | null;
+}
+
+/** Screen placement: image pixel (ix, iy) is drawn at (panX + ix * zoom, panY + iy * zoom). */
+export interface View {
+  zoom: number;
+  panX: number;
+  panY: number;
+}
+
+export type ToolKind = 'brush' | 'eraser' | 'pan' | 'crop';
+
+export interface Tool {
+  kind: ToolKind;
+  /** Brush/eraser diameter in image pixels. */
+  size: number;
+  hardness: number;
+}
+
+export interface CanvasState {
+  doc: CanvasDoc;
+  view: View;
+  tool: Tool;
+  /** The stroke being painted (committed to the doc on endStroke). */
+  draft: Stroke | null;
+  /** The crop rectangle being dragged (committed on endCrop). */
+  cropDraft: Rect | null;
+  canUndo: boolean;
+  canRedo: boolean;
+}

@@ -1,0 +1,224 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { CanvasStore, screenToImage } from '../../renderer/src/canvas';
+
+function opened(): CanvasStore {
+  const store = new CanvasStore();
+  store.open({ src: 'data:base', width: 1024, height: 768, name: 'photo.png' });
+  return store;
+}
+
+/** Runs an edit, then checks undo restores the doc before it and redo the doc after it. */
+function assertUndoable(store: CanvasStore, edit: () => void, what: string): void {
+  const before = store.getState().doc;
+  edit();
+  const after = store.getState().doc;
+  assert.notEqual(after, before, `${what} changed the document`);
+  assert.equal(store.getState().canUndo, true);
+  store.undo();
+  assert.deepEqual(store.getState().doc, before, `${what} undone`);
+  store.redo();
+  assert.deepEqual(store.getState().doc, after, `${what} redone`);
+}
+
+describe('canvas store', () => {
+  test('open makes a base layer and a first version, with an empty history', () => {
+    const store = opened();
+    const s = store.getState();
+    assert.equal(s.doc.layers.length, 1);
+    assert.equal(store.base()?.width, 1024);
+    assert.equal(s.doc.versions.length, 1);
+    assert.equal(store.currentVersion()?.src, 'data:base');
+    assert.equal(s.canUndo, false);
+    assert.equal(s.canRedo, false);
+  });
+
+  test('every document edit is one undo step and redoes to the same state', () => {
+    const store = opened();
+    let ref = '';
+    assertUndoable(store, () => (ref = store.addReference({ src: 'data:ref', width: 512, height: 512, name: 'style' })), 'add reference');
+    assertUndoable(store, () => store.setLayerVisible(ref, false), 'hide layer');
+    assertUndoable(store, () => store.setLayerOpacity(ref, 0.25), 'layer opacity');
+    assertUndoable(store, () => store.renameLayer(ref, 'Style'), 'rename');
+    const ref2 = store.addReference({ src: 'data:ref2', width: 64, height: 64 });
+    assertUndoable(store, () => store.moveLayer(ref2, 1), 'reorder');
+    assertUndoable(store, () => store.removeLayer(ref), 'remove layer');
+    assertUndoable(
+      store,
+      () => {
+        store.beginStroke(100, 100);
+        store.extendStroke(200, 150);
+        store.endStroke();
+      },
+      'brush stroke',
+    );
+    store.setTool({ kind: 'eraser', size: 10 });
+    assertUndoable(
+      store,
+      () => {
+        store.beginStroke(120, 110);
+        store.endStroke();
+      },
+      'eraser stroke',
+    );
+    assertUndoable(store, () => store.setMaskVisible(false), 'mask visibility');
+    assertUndoable(store, () => store.setMaskOpacity(0.9), 'mask opacity');
+    assertUndoable(store, () => store.setCrop({ x: 10, y: 20, width: 300, height: 200 }), 'crop');
+    assertUndoable(store, () => store.clearMask(), 'clear mask');
+    assertUndoable(store, () => store.addVersion({ src: 'data:result', width: 1024, height: 768, generationId: '42' }), 'new version');
+    assertUndoable(store, () => store.selectVersion(store.getState().doc.versions[0]!.id), 'select version');
+  });
+
+  test('a stroke is a draft until it ends; cancel and undo-while-drawing drop it without touching the history', () => {
+    const store = opened();
+    store.setTool({ kind: 'brush', size: 20, hardness: 0.5 });
+    store.beginStroke(10, 10);
+    store.extendStroke(50, 10);
+    assert.deepEqual(store.getState().draft?.points, [10, 10, 50, 10]);
+    assert.equal(store.getState().doc.mask.strokes.length, 0);
+    assert.equal(store.getState().canUndo, false);
+    store.extendStroke(50.5, 10); // shorter than a tenth of the brush: skipped
+    assert.equal(store.getState().draft?.points.length, 4);
+    store.undo();
+    assert.equal(store.getState().draft, null);
+    assert.equal(store.getState().canUndo, false);
+    store.beginStroke(1, 1);
+    store.cancelStroke();
+    assert.equal(store.getState().doc.mask.strokes.length, 0);
+    store.beginStroke(5, 5);
+    store.endStroke();
+    const [stroke] = store.getState().doc.mask.strokes;
+    assert.deepEqual(stroke, { mode: 'brush', size: 20, hardness: 0.5, points: [5, 5] });
+  });
+
+  test('pan and crop tools do not paint', () => {
+    const store = opened();
+    store.setTool({ kind: 'pan' });
+    store.beginStroke(1, 1);
+    store.endStroke();
+    assert.equal(store.getState().doc.mask.strokes.length, 0);
+  });
+
+  test('a new edit after undo drops the redo branch', () => {
+    const store = opened();
+    store.beginStroke(1, 1);
+    store.endStroke();
+    store.undo();
+    assert.equal(store.getState().canRedo, true);
+    store.setMaskVisible(false);
+    assert.equal(store.getState().canRedo, false);
+    store.redo();
+    assert.equal(store.getState().doc.mask.strokes.length, 0);
+  });
+
+  test('a slider drag merges into one undo step; the next drag is its own step', () => {
+    const store = opened();
+    const id = store.addReference({ src: 'data:r', width: 8, height: 8 });
+    for (const o of [0.9, 0.7, 0.5, 0.3]) store.setLayerOpacity(id, o, true);
+    store.endGesture();
+    for (const o of [0.2, 0.1]) store.setLayerOpacity(id, o, true);
+    store.endGesture();
+    store.undo();
+    assert.equal(store.references()[0]?.opacity, 0.3);
+    store.undo();
+    assert.equal(store.references()[0]?.opacity, 1);
+    store.undo();
+    assert.equal(store.references().length, 0);
+  });
+
+  test('crop is clamped to the image; tiny or whole-image crops mean no crop; dragging makes one step', () => {
+    const store = opened();
+    store.setCrop({ x: -50, y: 700, width: 200, height: 500 });
+    assert.deepEqual(store.getState().doc.crop, { x: 0, y: 700, width: 150, height: 68 });
+    store.setCrop({ x: 0, y: 0, width: 1024, height: 768 });
+    assert.equal(store.getState().doc.crop, null);
+    store.setCrop({ x: 5, y: 5, width: 3, height: 400 });
+    assert.equal(store.getState().doc.crop, null);
+    store.setCrop({ x: 10, y: 10, width: 100, height: 100 });
+    store.beginCrop(300, 300);
+    store.dragCrop(250, 400);
+    store.dragCrop(100, 500);
+    assert.deepEqual(store.getState().cropDraft, { x: 100, y: 300, width: 200, height: 200 });
+    store.endCrop();
+    assert.deepEqual(store.getState().doc.crop, { x: 100, y: 300, width: 200, height: 200 });
+    assert.equal(store.getState().cropDraft, null);
+    store.undo();
+    assert.deepEqual(store.getState().doc.crop, { x: 10, y: 10, width: 100, height: 100 });
+  });
+
+  test('a result at another resolution scales the mask and drops the crop; going back restores them', () => {
+    const store = opened();
+    store.beginStroke(512, 384);
+    store.endStroke();
+    store.setCrop({ x: 0, y: 0, width: 512, height: 384 });
+    const first = store.getState().doc.versions[0]!.id;
+    const v2 = store.addVersion({ src: 'data:big', width: 2048, height: 1536, generationId: '7' });
+    const s = store.getState().doc;
+    assert.equal(store.base()?.width, 2048);
+    assert.equal(store.base()?.generationId, '7');
+    assert.deepEqual(s.mask.strokes[0]?.points, [1024, 768]);
+    assert.equal(s.crop, null);
+    assert.equal(s.versions.find((v) => v.id === v2)?.parentId, first, 'linked to its source');
+    store.undo();
+    assert.equal(store.base()?.width, 1024);
+    assert.deepEqual(store.getState().doc.mask.strokes[0]?.points, [512, 384]);
+    assert.notEqual(store.getState().doc.crop, null);
+  });
+
+  test('view changes are not edits: zoom, pan, fit and 100 % leave the history alone', () => {
+    const store = opened();
+    store.zoomAt(2, 100, 100);
+    store.panBy(10, -5);
+    store.fit(800, 600);
+    const fitted = store.getState().view;
+    // the base image's far corner lands inside the viewport, centred
+    const br = screenToImage(fitted, 800 - fitted.panX, 600 - fitted.panY);
+    assert.ok(Math.abs(br.x - 1024) < 1e-9 && Math.abs(br.y - 768) < 1e-9, 'fit: centred on the base image');
+    assert.ok(fitted.panX >= 16 - 1e-9 && fitted.panY >= 16 - 1e-9);
+    store.actualSize(800, 600);
+    assert.equal(store.getState().view.zoom, 1);
+    assert.equal(store.getState().canUndo, false);
+  });
+
+  test('tool settings are clamped', () => {
+    const store = new CanvasStore();
+    store.setTool({ size: 0, hardness: 7 });
+    assert.deepEqual([store.getState().tool.size, store.getState().tool.hardness], [1, 1]);
+    store.setTool({ size: 1e6, hardness: -1 });
+    assert.deepEqual([store.getState().tool.size, store.getState().tool.hardness], [1024, 0]);
+  });
+
+  test('the history keeps at most historyLimit steps, and subscribers hear every change', () => {
+    const store = new CanvasStore({ historyLimit: 3 });
+    store.open({ src: 'x', width: 100, height: 100 });
+    let heard = 0;
+    const off = store.subscribe(() => heard++);
+    for (let i = 0; i < 5; i++) {
+      store.beginStroke(i * 10, 10);
+      store.endStroke();
+    }
+    assert.ok(heard >= 5);
+    let undos = 0;
+    while (store.getState().canUndo) {
+      store.undo();
+      undos++;
+    }
+    assert.equal(undos, 3);
+    assert.equal(store.getState().doc.mask.strokes.length, 2);
+    off();
+    const at = heard;
+    store.redo();
+    assert.equal(heard, at, 'unsubscribed');
+    // getState is stable between changes (what useSyncExternalStore needs)
+    assert.equal(store.getState(), store.getState());
+  });
+
+  test('edits on an empty canvas do nothing', () => {
+    const store = new CanvasStore();
+    store.beginStroke(1, 1);
+    store.endStroke();
+    store.setCrop({ x: 0, y: 0, width: 50, height: 50 });
+    store.removeLayer('nope');
+    assert.equal(store.getState().canUndo, false);
+  });
+});
