@@ -20,7 +20,7 @@ export interface BuiltQuery {
   sql: string;
   params: unknown[];
   limit: number;
-  /** True when the query cannot match anything (an unknown tag). */
+  /** True when the query cannot match anything (an unknown tag, an empty date range). */
   empty: boolean;
 }
 
@@ -79,13 +79,27 @@ export function buildSearch(db: Database, query: SearchQuery): BuiltQuery {
       params.push(value);
     }
   }
-  if (query.from !== undefined) {
-    where.push('g.created_at >= ?');
-    params.push(query.from);
-  }
-  if (query.to !== undefined) {
-    where.push('g.created_at < ?');
-    params.push(query.to);
+  if (query.from !== undefined || query.to !== undefined) {
+    // Narrow the walk to the ids that can be in the date range (min/max id over the range, read from
+    // the created_at index), then check the dates exactly. Ids follow time closely, so the walk is short.
+    const range: string[] = [];
+    const rangeParams: number[] = [];
+    if (query.from !== undefined) {
+      range.push('created_at >= ?');
+      rangeParams.push(query.from);
+    }
+    if (query.to !== undefined) {
+      range.push('created_at < ?');
+      rangeParams.push(query.to);
+    }
+    const bounds = db
+      .prepare(`SELECT min(id) AS lo, max(id) AS hi FROM generations INDEXED BY generations_created WHERE deleted_at IS NULL AND ${range.join(' AND ')}`)
+      .get(...rangeParams) as { lo: number | null; hi: number | null };
+    if (bounds.lo === null || bounds.hi === null) empty = true;
+    else {
+      where.push(`${orderKey} BETWEEN ? AND ?`, ...range.map((r) => `g.${r}`));
+      params.push(bounds.lo, bounds.hi, ...rangeParams);
+    }
   }
   if (query.cursor) {
     where.push(`${orderKey} < ?`);
