@@ -10,6 +10,8 @@ import { allHandlers } from './api/handlers';
 import type { MediaRoots } from './api/media';
 import { createRouter, type Router } from './api/router';
 import { APP_NAME, type AppPaths, resolvePaths } from './config/paths';
+import { EngineServices } from './engine/services';
+import { type Library, openLibrary } from './library';
 
 export interface AppContext {
   appName: string;
@@ -21,6 +23,10 @@ export interface AppContext {
   log(message: string): void;
   /** Cleanups run by dispose(), last registered first. */
   onDispose(fn: () => void | Promise<void>): void;
+  /** The library, opened on first use and shared by every service (one connection, one open). */
+  library(): Promise<Library>;
+  /** Engine services: settings, the engine (model, provider, sessions), the job queue. */
+  engine: EngineServices;
 }
 
 export interface App {
@@ -58,18 +64,43 @@ export function createApp(options: CreateAppOptions): App {
   mkdirSync(paths.modelsDir, { recursive: true });
   const disposers: Array<() => void | Promise<void>> = [];
   const log = options.log ?? ((message: string) => console.error(message));
+  let libraryPromise: Promise<Library> | null = null;
+  const library = (): Promise<Library> => {
+    if (!libraryPromise) {
+      libraryPromise = openLibrary(paths.dataDir);
+      libraryPromise.catch(() => (libraryPromise = null));
+    }
+    return libraryPromise;
+  };
+  const events = new EventBus();
+  const appVersion = packageVersion();
+  const engine = new EngineServices({
+    appName: APP_NAME,
+    appVersion,
+    dataDir: paths.dataDir,
+    modelsDir: paths.modelsDir,
+    events,
+    log,
+    library,
+  });
+  disposers.push(async () => {
+    if (libraryPromise) (await libraryPromise.catch(() => null))?.close();
+  });
+  disposers.push(() => engine.dispose());
   const ctx: AppContext = {
     appName: APP_NAME,
-    appVersion: packageVersion(),
+    appVersion,
     mode: options.mode,
     paths,
-    events: new EventBus(),
+    events,
     mediaRoots: {
       images: path.join(paths.dataDir, 'images'),
       thumbs: path.join(paths.dataDir, 'thumbs'),
     },
     log,
     onDispose: (fn) => disposers.push(fn),
+    library,
+    engine,
   };
   const router = createRouter(allHandlers(ctx), log);
   return {

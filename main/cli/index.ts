@@ -2,8 +2,12 @@
  * The `glimmer` command line. Each command is one small module; this file only dispatches.
  *   glimmer serve [--port N] [--host 127.0.0.1] [--no-open]
  *   glimmer info
+ *   glimmer generate --model DIR --prompt TEXT --out FILE.png [...]
+ *   glimmer compile --checkpoint DIR --out DIR [--precision P]
  */
 import { GlimmerError } from '../api/errors';
+import { runCompile } from './compile';
+import { runGenerate } from './generate';
 import { runInfo } from './info';
 import { runServe } from './serve';
 
@@ -12,6 +16,8 @@ export type Command = (args: string[]) => Promise<number>;
 export const commands: Record<string, { run: Command; summary: string }> = {
   serve: { run: runServe, summary: 'serve the studio and its API on loopback for a browser' },
   info: { run: runInfo, summary: 'print what onnxruntime-node offers on this machine' },
+  generate: { run: runGenerate, summary: 'make an image from a prompt (and reference images) with a model' },
+  compile: { run: runCompile, summary: 'compile a GLM-Image checkpoint into ONNX graphs the engine runs' },
   // @commands
 };
 

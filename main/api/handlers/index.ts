@@ -1,11 +1,13 @@
 /** Every concern's handlers, merged into the one router. */
 import type { AppContext } from '../../context';
 import type { HandlerMap } from '../router';
+import { engineHandlers } from './engine';
 import { systemHandlers } from './system';
 
 export function allHandlers(ctx: AppContext): HandlerMap {
   const handlers: HandlerMap = {
     ...systemHandlers(ctx),
+    ...engineHandlers(ctx),
     // @handlers (add `...xHandlers(ctx),` lines here)
   };
   handlers['system.capabilities'] = () => ({ methods: Object.keys(handlers).sort() });

@@ -1,0 +1,17 @@
+/** engine.status, jobs.* and settings.*: the engine's job queue and the user's engine settings. */
+import type { AppContext } from '../../context';
+import type { HandlerMap } from '../router';
+
+export function engineHandlers(ctx: AppContext): HandlerMap {
+  const services = ctx.engine;
+  return {
+    'engine.status': () => services.status(),
+    'jobs.submit': async (request) => ({ job: (await services.queue()).submit(request) }),
+    'jobs.list': async (request) => ({ jobs: (await services.queue()).list(request.includeFinished === true) }),
+    'jobs.cancel': async (request) => ({ job: (await services.queue()).cancel(request.id) }),
+    'jobs.reorder': async (request) => ({ jobs: (await services.queue()).reorder(request.id, request.position) }),
+    'jobs.retry': async (request) => ({ job: (await services.queue()).retry(request.id) }),
+    'settings.get': () => services.settings.get(),
+    'settings.update': (request) => services.settings.update(request),
+  };
+}

@@ -1,0 +1,267 @@
+/**
+ * The job queue: requests wait in order, one runs at a time, each can be cancelled (waiting or
+ * running: the engine stops within one token or one DiT step and frees its sessions), moved among
+ * the waiting ones, or retried. State lives in a QueueStore (the library's jobs table), so it
+ * survives a restart: the library marks jobs left 'running' as 'interrupted' when it opens; waiting
+ * jobs wait on. Finished images go into the library (generation row + image file) when it is open.
+ * Events: job.updated on every state change, job.progress while a job runs.
+ */
+import { randomUUID } from 'node:crypto';
+import { GenerateRequest, type JobInfo, type JobProgress, type JobState } from '../../api/contract';
+import { GlimmerError, toErrorShape, type ErrorShape } from '../../api/errors';
+import type { EventBus } from '../../api/events';
+import type { Library, Recipe } from '../../library';
+import { type Engine, type GeneratedImage, type PipelineEvent, previewDataUrl } from '../pipeline';
+import type { JobRecord, QueueStore, StoredState } from './store';
+
+export interface JobQueueOptions {
+  engine: Engine;
+  store: QueueStore;
+  library?: Library | null;
+  events?: EventBus;
+  log?: (message: string) => void;
+  /** Least time between two job.progress events of a job without a phase change or preview (ms). */
+  progressIntervalMs?: number;
+  /** Start running waiting jobs at once (default true). */
+  autoStart?: boolean;
+}
+
+const FINISHED: StoredState[] = ['done', 'failed', 'cancelled', 'interrupted'];
+
+function toContractState(s: StoredState): JobState {
+  return s === 'queued' ? 'waiting' : s;
+}
+
+function numericId(v: string | undefined): number | null {
+  if (v === undefined) return null;
+  const n = Number(v);
+  return Number.isInteger(n) && n > 0 ? n : null;
+}
+
+export class JobQueue {
+  private readonly engine: Engine;
+  private readonly store: QueueStore;
+  private readonly library: Library | null;
+  private readonly events?: EventBus;
+  private readonly log: (m: string) => void;
+  private readonly progress = new Map<string, JobProgress>();
+  private readonly generations = new Map<string, string[]>();
+  private running: { id: string; controller: AbortController; done: Promise<void> } | null = null;
+  private started: boolean;
+  private disposed = false;
+  private lastEmit = new Map<string, { at: number; phase: string }>();
+
+  constructor(private readonly opts: JobQueueOptions) {
+    this.engine = opts.engine;
+    this.store = opts.store;
+    this.library = opts.library ?? null;
+    this.events = opts.events;
+    this.log = opts.log ?? (() => undefined);
+    this.started = opts.autoStart !== false;
+    if (this.started) queueMicrotask(() => this.pump());
+  }
+
+  /** Begin running waiting jobs (when made with autoStart false). */
+  start(): void {
+    this.started = true;
+    this.pump();
+  }
+
+  get runningId(): string | null {
+    return this.running?.id ?? null;
+  }
+
+  get waitingCount(): number {
+    return this.store.list(['queued']).length;
+  }
+
+  info(record: JobRecord, waiting?: JobRecord[]): JobInfo {
+    const parsed = GenerateRequest.safeParse(record.request);
+    const order = (waiting ?? this.store.list(['queued'])).findIndex((j) => j.id === record.id);
+    return {
+      id: record.id,
+      state: toContractState(record.state),
+      position: order,
+      request: (parsed.success ? parsed.data : record.request) as GenerateRequest,
+      createdAt: record.createdAt,
+      updatedAt: record.updatedAt,
+      progress: record.state === 'running' ? (this.progress.get(record.id) ?? null) : null,
+      generationIds: this.generations.get(record.id) ?? (record.generationId !== null ? [String(record.generationId)] : []),
+      error: (record.error as ErrorShape | null) ?? null,
+    };
+  }
+
+  get(id: string): JobInfo {
+    return this.info(this.store.get(id));
+  }
+
+  list(includeFinished = false): JobInfo[] {
+    const all = this.store.list();
+    const waiting = all.filter((j) => j.state === 'queued');
+    return all.filter((j) => includeFinished || !FINISHED.includes(j.state)).map((j) => this.info(j, waiting));
+  }
+
+  private emitUpdated(id: string): JobInfo {
+    const job = this.get(id);
+    this.events?.emit('job.updated', { job });
+    return job;
+  }
+
+  submit(request: GenerateRequest): JobInfo {
+    if (this.disposed) throw new GlimmerError('unavailable', 'The engine is shutting down.');
+    const parsed = GenerateRequest.parse(request);
+    const id = `job-${randomUUID()}`;
+    this.store.add(id, parsed);
+    const job = this.emitUpdated(id);
+    this.pump();
+    return job;
+  }
+
+  cancel(id: string): JobInfo {
+    const job = this.store.get(id);
+    if (this.running?.id === id) {
+      this.running.controller.abort();
+      return this.info(job);
+    }
+    if (job.state !== 'queued') {
+      throw new GlimmerError('conflict', `Job ${id} is ${toContractState(job.state)}; only a waiting or running job can be cancelled.`);
+    }
+    this.store.update(id, { state: 'cancelled', error: { code: 'cancelled', message: 'Cancelled before it started.' } });
+    return this.emitUpdated(id);
+  }
+
+  /** Moves a waiting job to `position` (0 = runs next). */
+  reorder(id: string, position: number): JobInfo[] {
+    this.store.move(id, position + 1);
+    const waiting = this.store.list(['queued']);
+    for (const j of waiting) this.events?.emit('job.updated', { job: this.info(j, waiting) });
+    return waiting.map((j) => this.info(j, waiting));
+  }
+
+  /** A finished-but-not-done job again, as a new waiting job with the same request. */
+  retry(id: string): JobInfo {
+    const job = this.store.get(id);
+    if (!['failed', 'cancelled', 'interrupted'].includes(job.state)) {
+      throw new GlimmerError('conflict', `Job ${id} is ${toContractState(job.state)}; only a failed, cancelled or interrupted job can be retried.`);
+    }
+    return this.submit(job.request as GenerateRequest);
+  }
+
+  private pump(): void {
+    if (!this.started || this.disposed || this.running) return;
+    const next = this.store.next();
+    if (!next) return;
+    const controller = new AbortController();
+    const done = this.runJob(next, controller).finally(() => {
+      this.running = null;
+      this.progress.delete(next.id);
+      this.lastEmit.delete(next.id);
+      this.pump();
+    });
+    this.running = { id: next.id, controller, done };
+  }
+
+  private setProgress(id: string, p: JobProgress, force: boolean): void {
+    this.progress.set(id, p);
+    const now = Date.now();
+    const last = this.lastEmit.get(id);
+    const interval = this.opts.progressIntervalMs ?? 100;
+    if (!force && last && last.phase === p.phase && now - last.at < interval && p.step !== p.total) return;
+    this.lastEmit.set(id, { at: now, phase: p.phase });
+    this.events?.emit('job.progress', { jobId: id, progress: p });
+  }
+
+  private async runJob(record: JobRecord, controller: AbortController): Promise<void> {
+    const id = record.id;
+    const parsed = GenerateRequest.safeParse(record.request);
+    if (!parsed.success) {
+      this.store.update(id, { state: 'failed', error: { code: 'bad_request', message: 'The stored request is not valid any more; submit it again.' } });
+      this.emitUpdated(id);
+      return;
+    }
+    const request = parsed.data;
+    this.store.update(id, { state: 'running', error: null });
+    this.progress.set(id, { phase: 'load', step: 0, total: 1, image: 0, etaMs: null });
+    this.emitUpdated(id);
+    let image = 0;
+    const streamer = {
+      put: (e: PipelineEvent) => {
+        const p: JobProgress = { phase: e.phase, step: e.step, total: e.total, image, etaMs: e.etaMs };
+        if (e.preview) {
+          const preview = e.preview;
+          this.setProgress(id, p, false);
+          void previewDataUrl(preview).then(
+            (url) => {
+              if (this.running?.id === id) this.setProgress(id, { ...(this.progress.get(id) ?? p), preview: url }, true);
+            },
+            () => undefined,
+          );
+          return;
+        }
+        this.setProgress(id, p, false);
+      },
+      end: () => undefined,
+    };
+    try {
+      await this.engine.generate(request, {
+        signal: controller.signal,
+        streamer,
+        onImageStart: (i) => (image = i),
+        onImage: async (img) => {
+          this.setProgress(id, { phase: 'save', step: 0, total: 1, image, etaMs: null }, true);
+          const genId = await this.save(id, request, img);
+          if (genId !== null) {
+            this.generations.set(id, [...(this.generations.get(id) ?? []), String(genId)]);
+            this.store.update(id, { generationId: genId });
+          }
+        },
+      });
+      this.store.update(id, { state: 'done', error: null });
+    } catch (err) {
+      const shape = toErrorShape(err);
+      const cancelled = shape.code === 'cancelled' || controller.signal.aborted;
+      this.store.update(id, {
+        state: cancelled ? 'cancelled' : 'failed',
+        error: cancelled ? { code: 'cancelled', message: 'Cancelled.' } : shape,
+      });
+      if (!cancelled) this.log(`[queue] job ${id} failed: ${shape.message}`);
+    }
+    this.emitUpdated(id);
+  }
+
+  /** Into the library (generation row + image file); null without a library. */
+  private async save(jobId: string, request: GenerateRequest, img: GeneratedImage): Promise<number | null> {
+    if (!this.library) return null;
+    const g = await this.library.addGeneration({
+      recipe: img.recipe as unknown as Recipe,
+      image: { bytes: img.png, name: 'generated.png' },
+      projectId: numericId(request.projectId),
+      parentId: numericId(request.parentId),
+      references: img.references.map((r) => ({ bytes: r.bytes, role: r.role })),
+      provider: img.recipe.provider,
+      timings: img.timings,
+      jobId,
+    });
+    return g.id;
+  }
+
+  /** Stops the running job (it ends as cancelled) and waits for it. */
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    const r = this.running;
+    if (r) {
+      r.controller.abort();
+      await r.done.catch(() => undefined);
+    }
+  }
+
+  /** Resolves when no job is running and none is waiting (tests, CLI). */
+  async idle(): Promise<void> {
+    for (;;) {
+      const r = this.running;
+      if (r) await r.done.catch(() => undefined);
+      else if (!this.started || this.disposed || !this.store.next()) return;
+      else await new Promise((res) => setTimeout(res, 10));
+    }
+  }
+}
