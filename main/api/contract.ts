@@ -147,6 +147,105 @@ export interface EngineStatus {
   waiting: number;
 }
 
+// ───────────────────────────── library (main/library) ─────────────────────────────
+// @section library-types
+
+/**
+ * Media paths of a stored image: prefix with `glimmer-media://` (Electron) or `/media/` (serve).
+ * Content-addressed (sha256), so they never change and can be cached forever.
+ */
+export interface LibraryMedia {
+  hash: string;
+  format: 'png' | 'jpeg' | 'webp';
+  image: string;
+  thumbs: { 256: string; 512: string };
+}
+
+export interface LibraryGenerationSummary {
+  id: string;
+  createdAt: number;
+  projectId: string | null;
+  parentId: string | null;
+  source: 'generated' | 'imported';
+  status: 'done' | 'failed' | 'cancelled';
+  mode: string;
+  model: string | null;
+  seed: number | null;
+  width: number;
+  height: number;
+  steps: number | null;
+  provider: string | null;
+  prompt: string;
+  favourite: boolean;
+  /** 0 (none) to 5. */
+  rating: number;
+  tags: string[];
+  media: LibraryMedia | null;
+  /** Set while it is in the trash. */
+  deletedAt: number | null;
+}
+
+export interface LibraryGeneration extends LibraryGenerationSummary {
+  negativePrompt: string;
+  /** The full recipe (null for an imported image without one). */
+  recipe: Record<string, unknown> | null;
+  timings: Record<string, number> | null;
+  jobId: string | null;
+  references: { position: number; role: string; media: LibraryMedia }[];
+  /** Edits made from this one, newest first. */
+  children: string[];
+}
+
+export interface LibraryProject {
+  id: string;
+  name: string;
+  createdAt: number;
+  updatedAt: number;
+  deletedAt: number | null;
+  generationCount: number;
+  cover: LibraryMedia | null;
+}
+
+/** One page of results, newest first; pass nextCursor back for the next page. */
+export interface LibraryPage {
+  items: LibraryGenerationSummary[];
+  nextCursor: string | null;
+}
+
+const libraryId = z.string().regex(/^[1-9]\d{0,14}$/, 'must be a library id');
+const libraryIds = z.array(libraryId).min(1).max(10_000);
+const libraryTag = z.string().min(1).max(64);
+const libraryProjectName = z.string().min(1).max(200);
+
+export const LibrarySearchRequest = z
+  .object({
+    /** Plain text: every word must occur in the prompt or tags (operators and quotes are just text). */
+    text: z.string().max(1000).optional(),
+    /** A project, or null for generations in no project. */
+    projectId: libraryId.nullable().optional(),
+    favourite: z.boolean().optional(),
+    minRating: z.number().int().min(0).max(5).optional(),
+    tag: libraryTag.optional(),
+    mode: z.string().max(40).optional(),
+    model: z.string().max(200).optional(),
+    seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+    status: z.enum(['done', 'failed', 'cancelled']).optional(),
+    /** created >= from (ms since the epoch) */
+    from: z.number().int().optional(),
+    /** created < to */
+    to: z.number().int().optional(),
+    limit: z.number().int().min(1).max(500).optional(),
+    cursor: z.string().max(100).nullable().optional(),
+  })
+  .strict();
+
+const libraryImportTarget = { projectId: libraryId.nullable().optional(), tags: z.array(libraryTag).max(100).optional() };
+export const LibraryImportRequest = z.union([
+  z.object({ dataBase64: z.string().min(1).max(LIMITS.maxRequestBytes), name: z.string().min(1).max(260), ...libraryImportTarget }).strict(),
+  z.object({ path: z.string().min(1).max(4096), ...libraryImportTarget }).strict(),
+]);
+// @end library-types
+
 // ───────────────────────────── methods ─────────────────────────────
 
 export const methods = {
@@ -155,6 +254,35 @@ export const methods = {
   'system.info': { request: z.object({ refresh: z.boolean().optional() }).strict() },
   'system.capabilities': { request: empty },
   // @section library (main/api/handlers/library.ts)
+  'library.search': { request: LibrarySearchRequest },
+  'library.get': { request: z.object({ id: libraryId }).strict() },
+  'library.update': {
+    request: z
+      .object({
+        id: libraryId,
+        favourite: z.boolean().optional(),
+        rating: z.number().int().min(0).max(5).optional(),
+        tags: z.array(libraryTag).max(100).optional(),
+        projectId: libraryId.nullable().optional(),
+      })
+      .strict(),
+  },
+  'library.move': { request: z.object({ ids: libraryIds, projectId: libraryId.nullable() }).strict() },
+  /** To the trash (recoverable until the trash is emptied). */
+  'library.delete': { request: z.object({ ids: libraryIds }).strict() },
+  'library.restore': { request: z.object({ ids: libraryIds }).strict() },
+  'library.tags': { request: empty },
+  'library.trash': { request: empty },
+  'library.emptyTrash': { request: empty },
+  'library.import': { request: LibraryImportRequest },
+  /** A folder of PNGs (each with its recipe) + index.json, created inside `folder`. */
+  'library.export': { request: z.object({ projectId: libraryId, folder: z.string().min(1).max(4096) }).strict() },
+  'projects.list': { request: empty },
+  'projects.create': { request: z.object({ name: libraryProjectName }).strict() },
+  'projects.rename': { request: z.object({ id: libraryId, name: libraryProjectName }).strict() },
+  /** To the trash with its generations. */
+  'projects.delete': { request: z.object({ id: libraryId }).strict() },
+  'projects.restore': { request: z.object({ id: libraryId }).strict() },
   // @end library
   // @section models (main/api/handlers/models.ts)
   // @end models
@@ -177,6 +305,22 @@ export interface Responses {
   /** Which methods this build serves, so screens whose feature has not landed say so. */
   'system.capabilities': { methods: string[] };
   // @section library-responses
+  'library.search': LibraryPage;
+  'library.get': { generation: LibraryGeneration };
+  'library.update': { generation: LibraryGeneration };
+  'library.move': { count: number };
+  'library.delete': { count: number };
+  'library.restore': { count: number };
+  'library.tags': { tags: { name: string; count: number }[] };
+  'library.trash': { projects: LibraryProject[]; generations: LibraryGenerationSummary[] };
+  'library.emptyTrash': { generations: number; projects: number; filesRemoved: number };
+  'library.import': { generation: LibraryGeneration };
+  'library.export': { folder: string; files: number };
+  'projects.list': { projects: LibraryProject[] };
+  'projects.create': { project: LibraryProject };
+  'projects.rename': { project: LibraryProject };
+  'projects.delete': { project: LibraryProject };
+  'projects.restore': { project: LibraryProject };
   // @end library-responses
   // @section models-responses
   // @end models-responses
@@ -209,6 +353,8 @@ export function isMethod(name: unknown): name is Method {
 export interface Events {
   'system.log': { level: 'info' | 'warn' | 'error'; message: string; time: number };
   // @section library-events
+  /** Generations or projects changed through the API (galleries refresh; new images also come with job.updated). */
+  'library.changed': { kind: 'generations' | 'projects' | 'trash'; ids: string[] };
   // @end library-events
   // @section models-events
   // @end models-events

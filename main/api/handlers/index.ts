@@ -2,12 +2,14 @@
 import type { AppContext } from '../../context';
 import type { HandlerMap } from '../router';
 import { engineHandlers } from './engine';
+import { libraryHandlers } from './library';
 import { systemHandlers } from './system';
 
 export function allHandlers(ctx: AppContext): HandlerMap {
   const handlers: HandlerMap = {
     ...systemHandlers(ctx),
     ...engineHandlers(ctx),
+    ...libraryHandlers(ctx),
     // @handlers (add `...xHandlers(ctx),` lines here)
   };
   handlers['system.capabilities'] = () => ({ methods: Object.keys(handlers).sort() });
