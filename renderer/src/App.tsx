@@ -1,16 +1,22 @@
+import ListAltIcon from '@mui/icons-material/ListAlt';
 import {
   AppBar,
+  Badge,
   Box,
   Drawer,
+  IconButton,
   List,
   ListItemButton,
   ListItemText,
   Toolbar,
+  Tooltip,
   Typography,
 } from '@mui/material';
 import { useEffect, useState } from 'react';
 import { useCapabilities } from './api/hooks';
 import { NotAvailable } from './components/NotAvailable';
+import { useJobs } from './jobs/useJobs';
+import { QueueDrawer } from './queue/QueueDrawer';
 import { routes } from './routes';
 
 const NAV_WIDTH = 200;
@@ -23,6 +29,9 @@ function initialRoute(): string {
 export function App() {
   const [current, setCurrent] = useState(initialRoute);
   const capabilities = useCapabilities();
+  const [queueOpen, setQueueOpen] = useState(false);
+  const { jobs } = useJobs();
+  const active = jobs.filter((j) => j.state === 'running' || j.state === 'waiting').length;
   useEffect(() => {
     const onHash = () => setCurrent(initialRoute());
     window.addEventListener('hashchange', onHash);
@@ -37,6 +46,14 @@ export function App() {
           <Typography variant="h6" component="h1" sx={{ fontWeight: 700 }}>
             Glimmer Studio
           </Typography>
+          <Box sx={{ flex: 1 }} />
+          <Tooltip title="Queue">
+            <IconButton aria-label={`Queue, ${active} active`} onClick={() => setQueueOpen(true)} data-testid="queue-button">
+              <Badge badgeContent={active} color="primary">
+                <ListAltIcon />
+              </Badge>
+            </IconButton>
+          </Tooltip>
         </Toolbar>
       </AppBar>
       <Drawer variant="permanent" sx={{ width: NAV_WIDTH, flexShrink: 0, '& .MuiDrawer-paper': { width: NAV_WIDTH, boxSizing: 'border-box' } }}>
@@ -46,6 +63,7 @@ export function App() {
             <ListItemButton
               key={r.id}
               selected={r.id === route.id}
+              aria-current={r.id === route.id ? 'page' : undefined}
               onClick={() => {
                 window.location.hash = `/${r.id}`;
                 setCurrent(r.id);
@@ -58,8 +76,9 @@ export function App() {
       </Drawer>
       <Box component="main" sx={{ flexGrow: 1, overflow: 'auto' }}>
         <Toolbar variant="dense" />
-        {landed ? route.render() : <NotAvailable feature={route.label} />}
+        {landed ? route.render() : <NotAvailable feature={route.label} method={route.requires} />}
       </Box>
+      <QueueDrawer open={queueOpen} onClose={() => setQueueOpen(false)} />
     </Box>
   );
 }

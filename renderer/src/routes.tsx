@@ -1,5 +1,6 @@
 /** The studio's screens, in the order of the navigation. Each names the API method it needs. */
 import type { ReactNode } from 'react';
+import { GeneratePage } from './pages/GeneratePage';
 import { SystemPage } from './pages/SystemPage';
 
 export interface Route {
@@ -12,5 +13,6 @@ export interface Route {
 
 export const routes: Route[] = [
   // @routes
+  { id: 'generate', label: 'Generate', requires: 'jobs.submit', render: () => <GeneratePage /> },
   { id: 'system', label: 'System', render: () => <SystemPage /> },
 ];

@@ -28,6 +28,16 @@ export function ThemeRoot({ children }: { children: ReactNode }) {
         },
         shape: { borderRadius: 10 },
         typography: { fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, Ubuntu, sans-serif' },
+        components: {
+          // a focus ring that shows on every keyboard-focused control, in both modes
+          MuiCssBaseline: {
+            styleOverrides: {
+              ':focus-visible': { outline: `2px solid ${mode === 'dark' ? '#ffcf70' : '#5b3fd6'}`, outlineOffset: 2 },
+              '.Mui-focusVisible': { outline: `2px solid ${mode === 'dark' ? '#ffcf70' : '#5b3fd6'}`, outlineOffset: 2 },
+              '@media (prefers-reduced-motion: reduce)': { '*': { transition: 'none !important', animation: 'none !important' } },
+            },
+          },
+        },
       }),
     [mode],
   );

@@ -51,8 +51,37 @@ export function useEvent<E extends EventName>(event: E, listener: (payload: Even
   );
 }
 
-/** Which API methods this build serves (screens of features that have not landed say so). */
+let capabilities: Promise<Set<string>> | null = null;
+let capabilitiesNow: Set<string> | undefined;
+
+/** Which API methods this build serves (asked once per window; screens of features that have not landed say so). */
 export function useCapabilities(): Set<string> | undefined {
-  const { data } = useQuery('system.capabilities', {});
-  return data ? new Set(data.methods) : undefined;
+  const [caps, setCaps] = useState<Set<string> | undefined>(capabilitiesNow);
+  useEffect(() => {
+    if (caps) return;
+    let live = true;
+    capabilities ??= call('system.capabilities', {})
+      .then((r) => (capabilitiesNow = new Set(r.methods)))
+      .catch((err: unknown) => {
+        capabilities = null;
+        throw err;
+      });
+    capabilities.then((c) => live && setCaps(c)).catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [caps]);
+  return caps;
+}
+
+/** Runs `fn` when any of these events arrives (e.g. to reload a list). */
+export function useEvents(events: readonly EventName[], fn: () => void): void {
+  const key = events.join(',');
+  useEffect(
+    () =>
+      api.subscribe((message: EventMessage) => {
+        if (key.split(',').includes(message.event)) fn();
+      }),
+    [key, fn],
+  );
 }

@@ -2,3 +2,4 @@
 export { promptSegments, quotedRanges, type PromptSegment, type QuotedRange } from './quotes';
 export { ASPECTS, isValidSide, MAX_SIDE, MIN_SIDE, SIDE_STEP, sizeFor, sizeLike, snapSide, TIERS, type Aspect, type TierId } from './sizes';
 export { describeProgress, formatEta, phaseGroup, type ProgressView } from './progress';
+export { DEFAULT_DRAFT, DraftStore, draftFromRecipe, draftProblem, draftRequest, draftSize, generateDraft, randomSeed, type GenerateDraft } from './draft';

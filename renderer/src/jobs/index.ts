@@ -1,0 +1,1 @@
+export { JobsStore, MAX_STEP_PREVIEWS, type JobView, type JobsState } from './store';
