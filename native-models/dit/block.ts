@@ -97,7 +97,7 @@ export async function transformerBlock(ctx: DitGraphContext, layer: number, inp:
   const xf = modulate(ctx, x, scMlp, shMlp, `${p}.norm2.x`);
   const cf = modulate(ctx, c, cScMlp, cShMlp, `${p}.norm2.c`);
   const ffIn = g.op('Concat', [cf, xf], { axis: 1 });
-  const inner = 4 * D;
+  const inner = 4 * D; // diffusers FeedForward(mult=4); the weight shapes are checked against it
   const h = await weights.linear(g, ffIn, `${p}.ff.net.0.proj`, D, inner, ctx.precision);
   const ff = await weights.linear(g, gelu(g, h, 'tanh'), `${p}.ff.net.2`, inner, D, ctx.precision);
   const ffc = g.op('Slice', [ff, g.constInt64([0]), inp.textLen, axis1]);
