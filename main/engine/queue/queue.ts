@@ -149,7 +149,13 @@ export class JobQueue {
 
   private pump(): void {
     if (!this.started || this.disposed || this.running) return;
-    const next = this.store.next();
+    let next: JobRecord | undefined;
+    try {
+      next = this.store.next();
+    } catch (err) {
+      this.log(`[queue] cannot read the queue: ${(err as Error).message}`);
+      return;
+    }
     if (!next) return;
     const controller = new AbortController();
     const done = this.runJob(next, controller).finally(() => {

@@ -1,0 +1,221 @@
+/**
+ * The engine on the tiny fixture model, real sessions: reproducibility across memory profiles,
+ * cancellation during AR and during DiT (stops within one token / one step, sessions freed),
+ * masked edits (unmasked pixels are the source's; AR samples only masked cells), bad image files
+ * refused with nothing else disturbed, and damaged model files named with the repair.
+ */
+import assert from 'node:assert/strict';
+import { cpSync, truncateSync, unlinkSync } from 'node:fs';
+import path from 'node:path';
+import { before, describe, test } from 'node:test';
+import sharp from 'sharp';
+import type { GenerateRequest } from '../../main/api/contract';
+import { GlimmerError } from '../../main/api/errors';
+import { CompiledModel, decodeTokens, type PipelineEvent } from '../../main/engine/pipeline';
+import { compiledTinyModel, tempRoot, testEngine } from '../helpers/engine';
+
+const t2i = (over: Partial<GenerateRequest> = {}): GenerateRequest =>
+  ({ mode: 'text', prompt: "A sign that says 'OPEN'", width: 64, height: 64, steps: 3, guidance: 1.5, seed: 7, count: 1, ...over }) as GenerateRequest;
+
+async function pngBase64(width: number, height: number, fill: (x: number, y: number) => [number, number, number]): Promise<{ b64: string; rgb: Uint8Array }> {
+  const rgb = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) rgb.set(fill(x, y), (y * width + x) * 3);
+  const png = await sharp(Buffer.from(rgb), { raw: { width, height, channels: 3 } }).png().toBuffer();
+  return { b64: png.toString('base64'), rgb };
+}
+
+function rejectsWith(code: string): (err: unknown) => boolean {
+  return (err) => {
+    assert.ok(err instanceof GlimmerError, `expected a GlimmerError, got ${String(err)}`);
+    assert.equal(err.code, code, err.message);
+    return true;
+  };
+}
+
+describe('engine on the tiny model', () => {
+  let modelDir: string;
+  before(async () => {
+    modelDir = await compiledTinyModel();
+  });
+
+  test('one seed reproduces the image bit for bit, under both memory profiles; another seed does not', async () => {
+    const resident = testEngine(modelDir, { memoryProfile: 'resident' });
+    const sequential = testEngine(modelDir, { memoryProfile: 'sequential' });
+    try {
+      const [a] = await resident.generate(t2i());
+      const [b] = await sequential.generate(t2i());
+      const [c] = await resident.generate(t2i({ seed: 8 }));
+      assert.deepEqual(Buffer.from(a!.pixels.rgb), Buffer.from(b!.pixels.rgb));
+      assert.equal(a!.recipe.arTokensHash, b!.recipe.arTokensHash);
+      assert.notDeepEqual(Buffer.from(a!.pixels.rgb), Buffer.from(c!.pixels.rgb));
+      assert.equal(a!.recipe.tokensFrom, 'sampled');
+      assert.equal(a!.recipe.seed, 7);
+      assert.equal(b!.recipe.memoryProfile, 'sequential');
+      // sequential keeps nothing loaded between jobs; resident keeps its modules
+      assert.deepEqual(sequential.current!.model.id, a!.recipe.model);
+      assert.ok(resident.current);
+      // "vary details": the same AR tokens with new noise
+      const t = decodeTokens(a!.recipe)!;
+      const [d] = await resident.generate(t2i({ seed: 99 }), { inject: { priorTokens: t.ids } });
+      assert.equal(d!.recipe.arTokensHash, a!.recipe.arTokensHash);
+      assert.notDeepEqual(Buffer.from(d!.pixels.rgb), Buffer.from(a!.pixels.rgb));
+    } finally {
+      await resident.dispose();
+      await sequential.dispose();
+    }
+  });
+
+  test('cancel during AR stops within one token and frees the sessions', async () => {
+    const engine = testEngine(modelDir);
+    const controller = new AbortController();
+    const arSteps: number[] = [];
+    let abortedAt = -1;
+    const streamer = {
+      put: (e: PipelineEvent) => {
+        if (e.phase !== 'ar' || e.step === 0) return;
+        arSteps.push(e.step);
+        if (e.step === 5) {
+          abortedAt = e.step;
+          controller.abort();
+        }
+      },
+      end: () => undefined,
+    };
+    try {
+      await assert.rejects(engine.generate(t2i(), { signal: controller.signal, streamer }), rejectsWith('cancelled'));
+      assert.equal(abortedAt, 5);
+      assert.ok(Math.max(...arSteps) <= abortedAt + 1, `AR went on to token ${Math.max(...arSteps)} after the cancel at ${abortedAt}`);
+      const loaded = (engine as unknown as { loaded: { sessions: { loadedModules: string[] } } }).loaded;
+      assert.deepEqual(loaded.sessions.loadedModules, []);
+      const [after] = await engine.generate(t2i({ steps: 1 }));
+      assert.ok(after!.png.length > 0, 'the engine works after a cancel');
+    } finally {
+      await engine.dispose();
+    }
+  });
+
+  test('cancel during DiT stops within one step and frees the sessions', async () => {
+    const engine = testEngine(modelDir);
+    const controller = new AbortController();
+    const ditSteps: number[] = [];
+    const phases: string[] = [];
+    const streamer = {
+      put: (e: PipelineEvent) => {
+        phases.push(e.phase);
+        if (e.phase !== 'dit' || e.step === 0) return;
+        ditSteps.push(e.step);
+        if (e.step === 1) controller.abort();
+      },
+      end: () => undefined,
+    };
+    try {
+      await assert.rejects(engine.generate(t2i({ steps: 6 }), { signal: controller.signal, streamer }), rejectsWith('cancelled'));
+      assert.deepEqual(ditSteps, [1]);
+      assert.ok(!phases.slice(phases.indexOf('dit')).includes('vae'), 'no VAE decode after a cancel');
+      const loaded = (engine as unknown as { loaded: { sessions: { loadedModules: string[] } } }).loaded;
+      assert.deepEqual(loaded.sessions.loadedModules, []);
+    } finally {
+      await engine.dispose();
+    }
+  });
+
+  test('masked edit: unmasked pixels are the source; the AR samples only masked cells', async () => {
+    const W = 512;
+    const src = await pngBase64(W, W, (x, y) => [(x * 255) / (W - 1), (y * 255) / (W - 1), ((x >> 5) + (y >> 5)) % 2 ? 220 : 30]);
+    // change the left half (white), keep the right half (black)
+    const mask = await pngBase64(W, W, (x) => (x < W / 2 ? [255, 255, 255] : [0, 0, 0]));
+    const engine = testEngine(modelDir);
+    const req = (seed: number): GenerateRequest => ({
+      mode: 'edit',
+      prompt: 'make the left side blue',
+      width: W,
+      height: W,
+      steps: 2,
+      guidance: 1.5,
+      seed,
+      count: 1,
+      images: [{ dataBase64: src.b64 }],
+      mask: { dataBase64: mask.b64 },
+    });
+    try {
+      const [a] = await engine.generate(req(1));
+      const [b] = await engine.generate(req(2));
+      let changed = 0;
+      for (let y = 0; y < W; y++) {
+        for (let x = 0; x < W; x++) {
+          for (let c = 0; c < 3; c++) {
+            const i = (y * W + x) * 3 + c;
+            if (x >= W / 2) assert.equal(a!.pixels.rgb[i], src.rgb[i], `unmasked pixel (${x}, ${y}) channel ${c} changed`);
+            else if (a!.pixels.rgb[i] !== src.rgb[i]) changed++;
+          }
+        }
+      }
+      assert.ok(changed > 1000, `the masked half should change (${changed} values did)`);
+      // token level: unmasked cells hold the source's ids whatever the seed; masked ones are sampled
+      const ta = decodeTokens(a!.recipe)!;
+      const tb = decodeTokens(b!.recipe)!;
+      let maskedDiffer = 0;
+      for (let r = 0; r < ta.rows; r++) {
+        for (let c = 0; c < ta.cols; c++) {
+          const i = r * ta.cols + c;
+          if (c >= ta.cols / 2) assert.equal(ta.ids[i], tb.ids[i], `unmasked cell ${r},${c} differs between seeds`);
+          else if (ta.ids[i] !== tb.ids[i]) maskedDiffer++;
+        }
+      }
+      assert.ok(maskedDiffer > 0, 'masked cells are sampled (differ between seeds)');
+      assert.ok(a!.recipe.mask && /^[0-9a-f]{64}$/.test(a!.recipe.mask));
+    } finally {
+      await engine.dispose();
+    }
+  });
+
+  test('a reference image of an awkward size is resized/cropped, not refused', async () => {
+    const engine = testEngine(modelDir);
+    const ref = await pngBase64(300, 200, (x, y) => [x % 256, y % 256, 128]);
+    try {
+      const [out] = await engine.generate({ mode: 'identity', prompt: 'the same subject at the beach', width: 64, height: 64, steps: 1, guidance: 1.5, seed: 3, count: 1, subject: { dataBase64: ref.b64 } });
+      assert.equal(out!.pixels.width, 64);
+      assert.equal(out!.recipe.mode, 'identity');
+    } finally {
+      await engine.dispose();
+    }
+  });
+
+  test('a bad image file is refused (bad_image) and nothing else is disturbed', async () => {
+    const engine = testEngine(modelDir);
+    try {
+      const [before] = await engine.generate(t2i({ steps: 1 }));
+      const loadedBefore = engine.current!.model;
+      await assert.rejects(
+        engine.generate({ mode: 'edit', prompt: 'x', width: 64, height: 64, steps: 1, guidance: 1.5, seed: 1, count: 1, images: [{ dataBase64: Buffer.from('not an image at all').toString('base64'), name: 'notes.txt' }] }),
+        (err: unknown) => rejectsWith('bad_image')(err) && /notes\.txt/.test((err as Error).message),
+      );
+      assert.equal(engine.current!.model, loadedBefore, 'the loaded model is kept');
+      const [after] = await engine.generate(t2i({ steps: 1 }));
+      assert.deepEqual(Buffer.from(after!.pixels.rgb), Buffer.from(before!.pixels.rgb));
+    } finally {
+      await engine.dispose();
+    }
+  });
+
+  test('a missing or damaged model file is named, with how to repair it', async () => {
+    const copy = path.join(tempRoot(), 'damaged');
+    cpSync(modelDir, copy, { recursive: true });
+    const dataFile = path.join(copy, 'dit', 'dit-fp32.onnx.data');
+    truncateSync(dataFile, 10);
+    await assert.rejects(CompiledModel.open(copy), (err: unknown) => {
+      rejectsWith('model_corrupt')(err);
+      assert.match((err as Error).message, /dit-fp32\.onnx\.data/);
+      assert.match((err as Error).message, /[Cc]ompile the model again/);
+      return true;
+    });
+    unlinkSync(dataFile);
+    const engine = testEngine(copy);
+    try {
+      await assert.rejects(engine.generate(t2i()), (err: unknown) => rejectsWith('model_missing')(err) && /dit-fp32\.onnx\.data/.test((err as Error).message));
+      assert.match(engine.problem ?? '', /dit-fp32\.onnx\.data/);
+    } finally {
+      await engine.dispose();
+    }
+  });
+});

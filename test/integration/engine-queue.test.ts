@@ -1,0 +1,169 @@
+/**
+ * The job queue with a real library (SQLite + image store in a temp folder) and the tiny model:
+ * three jobs with one cancelled, reordering, events, results saved as generations, and the
+ * interrupted state of a job that was running when the app stopped. Also the API handlers and
+ * settings persistence through createApp.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { EventMessage, GenerateRequest, JobInfo } from '../../main/api/contract';
+import { EventBus } from '../../main/api/events';
+import { createApp } from '../../main/context';
+import { JobQueue } from '../../main/engine/queue';
+import { openLibrary, png } from '../../main/library';
+import { compiledTinyModel, testEngine } from '../helpers/engine';
+
+const req = (seed: number, prompt = 'a lighthouse'): GenerateRequest => ({ mode: 'text', prompt, width: 64, height: 64, steps: 2, guidance: 1.5, seed, count: 1 });
+
+describe('job queue', () => {
+  let modelDir: string;
+  let dataDir: string;
+  before(async () => {
+    modelDir = await compiledTinyModel();
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'glimmer-queue-'));
+  });
+  after(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  test('three jobs in order, one cancelled while waiting; results in the library', async () => {
+    const library = await openLibrary(path.join(dataDir, 'a'));
+    const events = new EventBus();
+    const seen: EventMessage[] = [];
+    events.subscribe((m) => seen.push(m));
+    const engine = testEngine(modelDir);
+    const queue = new JobQueue({ engine, store: library.jobs, library, events, autoStart: false });
+    try {
+      const a = queue.submit(req(1));
+      const b = queue.submit(req(2));
+      const c = queue.submit(req(3));
+      assert.deepEqual([a, b, c].map((j) => [j.state, j.position]), [['waiting', 0], ['waiting', 1], ['waiting', 2]]);
+      const cancelled = queue.cancel(b.id);
+      assert.equal(cancelled.state, 'cancelled');
+      // c before a
+      const order = queue.reorder(c.id, 0);
+      assert.deepEqual(order.map((j) => j.id), [c.id, a.id]);
+      queue.start();
+      await queue.idle();
+      const jobs = new Map(queue.list(true).map((j) => [j.id, j]));
+      assert.equal(jobs.get(a.id)!.state, 'done');
+      assert.equal(jobs.get(b.id)!.state, 'cancelled');
+      assert.equal(jobs.get(c.id)!.state, 'done');
+      assert.deepEqual(queue.list(false), []);
+      // ran in the reordered order: c's 'running' update came before a's
+      const running = seen.filter((m) => m.event === 'job.updated' && (m.payload as { job: JobInfo }).job.state === 'running').map((m) => (m.payload as { job: JobInfo }).job.id);
+      assert.deepEqual(running, [c.id, a.id]);
+      assert.ok(seen.some((m) => m.event === 'job.progress' && (m.payload as { progress: { phase: string } }).progress.phase === 'dit'));
+      // one generation each for a and c, with the image file and its recipe
+      for (const id of [a.id, c.id]) {
+        const job = jobs.get(id)!;
+        assert.equal(job.generationIds.length, 1);
+        const g = library.getGeneration(Number(job.generationIds[0]));
+        assert.equal(g.jobId, id);
+        assert.equal(g.status, 'done');
+        const file = library.imageFile(g.media!.hash);
+        const meta = png.readPngMetadata(readFileSync(file));
+        assert.equal(meta.recipe?.seed, id === a.id ? 1 : 3);
+        assert.equal((g.recipe as { arTokensHash?: string }).arTokensHash, (meta.recipe as { arTokensHash?: string }).arTokensHash);
+      }
+      assert.equal(library.stats().generations, 2);
+    } finally {
+      await queue.dispose();
+      await engine.dispose();
+      library.close();
+    }
+  });
+
+  test('cancelling the running job stops it; the next one runs', async () => {
+    const library = await openLibrary(path.join(dataDir, 'b'));
+    const events = new EventBus();
+    const engine = testEngine(modelDir);
+    const queue = new JobQueue({ engine, store: library.jobs, library, events, progressIntervalMs: 0 });
+    try {
+      let first: JobInfo | undefined;
+      events.subscribe((m) => {
+        if (m.event === 'job.progress' && first && m.payload.jobId === first.id && m.payload.progress.phase === 'dit' && m.payload.progress.step === 1) queue.cancel(first.id);
+      });
+      first = queue.submit(req(4));
+      const second = queue.submit(req(5));
+      await queue.idle();
+      assert.equal(queue.get(first.id).state, 'cancelled');
+      assert.deepEqual(queue.get(first.id).generationIds, []);
+      assert.equal(queue.get(second.id).state, 'done');
+      // a cancelled job can be retried as a new job
+      const again = queue.retry(first.id);
+      assert.notEqual(again.id, first.id);
+      await queue.idle();
+      assert.equal(queue.get(again.id).state, 'done');
+    } finally {
+      await queue.dispose();
+      await engine.dispose();
+      library.close();
+    }
+  });
+
+  test('a job with a bad image fails with bad_image; the queue goes on', async () => {
+    const engine = testEngine(modelDir);
+    const library = await openLibrary(path.join(dataDir, 'c'));
+    const queue = new JobQueue({ engine, store: library.jobs, library });
+    try {
+      const bad = queue.submit({ mode: 'identity', prompt: 'x', width: 64, height: 64, steps: 1, guidance: 1.5, seed: 1, count: 1, subject: { dataBase64: 'aGVsbG8=' } });
+      const good = queue.submit(req(6));
+      await queue.idle();
+      assert.equal(queue.get(bad.id).state, 'failed');
+      assert.equal(queue.get(bad.id).error?.code, 'bad_image');
+      assert.equal(queue.get(good.id).state, 'done');
+    } finally {
+      await queue.dispose();
+      await engine.dispose();
+      library.close();
+    }
+  });
+
+  test('after a restart, a job that was running is interrupted (not lost) and can be retried; settings persist', async () => {
+    const dir = path.join(dataDir, 'restart');
+    const env = { GLIMMER_DATA_DIR: dir, GLIMMER_MODELS_DIR: path.join(dir, 'models') };
+    const paths = { dataDir: env.GLIMMER_DATA_DIR, modelsDir: env.GLIMMER_MODELS_DIR };
+    // first run: settings, a job that is running when the app "stops"
+    const app1 = createApp({ mode: 'serve', paths, log: () => undefined });
+    const set = await app1.router.call('settings.update', { modelDir, memoryProfile: 'resident', provider: 'cpu' });
+    assert.ok(set.ok, JSON.stringify(set));
+    await app1.dispose();
+    // a job the previous run had started when it stopped (written as that run's queue would have)
+    const lib1 = await openLibrary(dir, { markInterrupted: false });
+    lib1.jobs.add('job-crashed', req(9));
+    lib1.jobs.update('job-crashed', { state: 'running' });
+    lib1.close();
+
+    const app2 = createApp({ mode: 'serve', paths, log: () => undefined });
+    try {
+      const settings = await app2.router.call('settings.get', {});
+      assert.ok(settings.ok);
+      assert.equal(settings.value.modelDir, modelDir);
+      assert.equal(settings.value.memoryProfile, 'resident');
+      const listed = await app2.router.call('jobs.list', { includeFinished: true });
+      assert.ok(listed.ok, JSON.stringify(listed));
+      const job = listed.value.jobs.find((j) => j.id === 'job-crashed');
+      assert.equal(job?.state, 'interrupted');
+      assert.equal(job?.request.prompt, 'a lighthouse');
+      const status = await app2.router.call('engine.status', {});
+      assert.ok(status.ok);
+      assert.equal(status.value.provider.chosen, 'cpu');
+      assert.equal(status.value.memoryProfile, 'resident');
+      const updates: JobInfo[] = [];
+      app2.ctx.events.subscribe((m) => m.event === 'job.updated' && updates.push(m.payload.job));
+      const retried = await app2.router.call('jobs.retry', { id: 'job-crashed' });
+      assert.ok(retried.ok, JSON.stringify(retried));
+      await (await app2.ctx.engine.queue()).idle();
+      const done = await app2.router.call('jobs.list', { includeFinished: true });
+      assert.ok(done.ok);
+      assert.equal(done.value.jobs.find((j) => j.id === retried.value.job.id)?.state, 'done');
+      assert.ok(updates.some((j) => j.id === retried.value.job.id && j.state === 'done'));
+      const bad = await app2.router.call('jobs.cancel', { id: 'no-such-job' });
+      assert.ok(!bad.ok && bad.error.code === 'not_found');
+    } finally {
+      await app2.dispose();
+    }
+  });
+});
