@@ -14,13 +14,13 @@
  * the past length comes from the shapes. Every size comes from config.json; weights are checked
  * against it before anything is written. Norms, rotary, softmax and the KV cache stay float32 at
  * every precision; `precision` applies to the linear layers (fp16: fp16 weights; int4/int8:
- * MatMulNBits) and to the embedding table (fp16 for fp16/int8/int4).
+ * MatMulNBits) and to the embedding table (fp16; int4/int8: GatherBlockQuantized, same blocks).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { GlimmerError } from '../../main/api/errors';
-import { GraphBuilder, rmsNorm, toFloat16, type WeightPrecision } from '../onnx';
+import { GraphBuilder, quantizeBlockwise, rmsNorm, toFloat16, type WeightPrecision } from '../onnx';
 import { SafetensorsCheckpoint } from '../safetensors';
 import { AR_WEIGHT_PREFIX, checkArWeights, readArConfig, type ArConfig } from './config';
 import { buildLinear, decoderLayer, type LinearSettings } from './layer';
@@ -35,6 +35,8 @@ export interface BuildArOptions {
   blockSize?: number;
   /** MatMulNBits accuracy_level (0 default = fp32 compute on CPU; 4 = int8 activations, fastest). */
   accuracyLevel?: number;
+  /** Embedding table storage for int4/int8 builds: 'quantized' (default, GatherBlockQuantized) or 'fp16'. */
+  embedding?: 'quantized' | 'fp16';
   /** 'last' (default): logits of the last position only; 'all': every position. */
   logits?: 'last' | 'all';
   /** File base name (default 'ar'): writes <base>.onnx, <base>.onnx.data, <base>.json. */
@@ -55,6 +57,7 @@ export interface ArManifest {
   data: string;
   precision: WeightPrecision;
   blockSize?: number;
+  embedding?: 'quantized' | 'fp16';
   logits: 'last' | 'all';
   config: ArConfig;
   inputs: TensorSpec[];
@@ -108,11 +111,37 @@ function causalMask(g: GraphBuilder, inputIds: string, pastKey0: string, groups:
   return groups === 1 ? mask : g.op('Tile', [mask, g.constInt64([groups, 1])], {}, { name: 'mask.tiled' });
 }
 
-async function embedding(g: GraphBuilder, ckpt: SafetensorsCheckpoint, c: ArConfig, ids: string, precision: WeightPrecision): Promise<string> {
+/**
+ * The embedding table: fp32 Gather; fp16 table + Cast for fp16; for int4/int8 the table is
+ * block-quantised along the hidden axis like the linear weights (com.microsoft GatherBlockQuantized,
+ * same packing as MatMulNBits), or fp16 when the hidden size is not a multiple of the block size.
+ */
+async function embedding(
+  g: GraphBuilder,
+  ckpt: SafetensorsCheckpoint,
+  c: ArConfig,
+  ids: string,
+  precision: WeightPrecision,
+  blockSize: number,
+  quantizeTable: boolean,
+): Promise<string> {
   const table = await ckpt.readFloat32(`${AR_WEIGHT_PREFIX}embed_tokens.weight`);
   if (precision === 'fp32') {
     const t = g.initializer('embed_tokens.weight', table, [c.vocabSize, c.hiddenSize]);
     return g.op('Gather', [t, ids], { axis: 0 }, { name: 'embed_tokens' });
+  }
+  if (quantizeTable && (precision === 'int4' || precision === 'int8') && c.hiddenSize % blockSize === 0) {
+    const bits = precision === 'int4' ? 4 : 8;
+    const q = quantizeBlockwise(table, c.vocabSize, c.hiddenSize, bits, blockSize);
+    const data = g.initializer('embed_tokens.qweight', q.packed, [c.vocabSize, (c.hiddenSize * bits) / 8], 'uint8');
+    const scales = g.initializer('embed_tokens.scales', q.scales, [c.vocabSize, q.nBlocks]);
+    const zp = g.initializer('embed_tokens.zero_points', q.zeroPoints!, [c.vocabSize, Math.ceil((q.nBlocks * bits) / 8)], 'uint8');
+    return g.op(
+      'GatherBlockQuantized',
+      [data, ids, scales, zp],
+      { gather_axis: 0, quantize_axis: 1, block_size: blockSize, bits },
+      { domain: 'com.microsoft', name: 'embed_tokens' },
+    );
   }
   const t16 = g.initializer('embed_tokens.weight_fp16', toFloat16(table), [c.vocabSize, c.hiddenSize], 'float16');
   const rows = g.op('Gather', [t16, ids], { axis: 0 }, { name: 'embed_tokens.fp16' });
@@ -150,7 +179,7 @@ export async function buildAr(componentDir: string, outDir: string, opts: BuildA
 
     const rope = mropeTables(g, AR_IO.positionIds, config);
     const mask = causalMask(g, AR_IO.inputIds, AR_IO.pastKey(0), config.numHeads / config.numKvHeads);
-    let hidden = await embedding(g, ckpt, config, AR_IO.inputIds, opts.precision);
+    let hidden = await embedding(g, ckpt, config, AR_IO.inputIds, opts.precision, opts.blockSize ?? 32, opts.embedding !== 'fp16');
     const presents: Array<[string, string]> = [];
     for (let l = 0; l < config.numLayers; l++) {
       const out = await decoderLayer(
@@ -183,7 +212,7 @@ export async function buildAr(componentDir: string, outDir: string, opts: BuildA
       model: path.basename(saved.modelPath),
       data: path.basename(saved.dataPath),
       precision: opts.precision,
-      ...(opts.precision === 'int4' || opts.precision === 'int8' ? { blockSize: opts.blockSize ?? 32 } : {}),
+      ...(opts.precision === 'int4' || opts.precision === 'int8' ? { blockSize: opts.blockSize ?? 32, embedding: opts.embedding ?? 'quantized' } : {}),
       logits,
       config,
       inputs: io.inputs,

@@ -3,7 +3,8 @@
  * the generation loop with the KV cache. Feeding the recorded tokens one at a time (teacher forcing)
  * must reproduce ar.step_logits at every step of every case (|err| <= 1e-3 * max|ref|), and the
  * loop's grid bookkeeping must cut the recorded tokens into the grids the pipeline used (the DiT's
- * prior ids). Then fp16 and int4 variants are measured against fp32.
+ * prior ids). Then the fp16, int8 and int4 variants are measured against fp32, and each is checked to
+ * compute exactly what its stored weights imply.
  */
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -142,10 +143,11 @@ describe('AR fp32 teacher-forced logits', () => {
 
 /**
  * The checkpoint as a precision variant stores it, in fp32: linear weights fp16-rounded or int4
- * quantised-then-dequantised (the same block layout MatMulNBits reads), the embedding fp16-rounded.
+ * quantised-then-dequantised (the block layout MatMulNBits and GatherBlockQuantized read), the
+ * embedding table likewise.
  * An fp32 graph of this checkpoint is the independent expectation of the variant's graph.
  */
-async function simulatedCheckpoint(precision: 'fp16' | 'int4', blockSize: number): Promise<string> {
+async function simulatedCheckpoint(precision: 'fp16' | 'int8' | 'int4', blockSize: number): Promise<string> {
   const dir = path.join(outDir, `simulated_${precision}`);
   mkdirSync(dir, { recursive: true });
   copyFileSync(path.join(arComponentDir(), 'config.json'), path.join(dir, 'config.json'));
@@ -155,11 +157,12 @@ async function simulatedCheckpoint(precision: 'fp16' | 'int4', blockSize: number
   try {
     for (const [name, shape] of expectedArWeights(config)) {
       let w = await ckpt.readFloat32(name);
-      const isLinear = shape.length === 2 && !name.endsWith('embed_tokens.weight');
-      if (precision === 'fp16' || !isLinear) {
-        if (shape.length === 2) w = fromFloat16(toFloat16(w));
-      } else {
-        w = dequantizeBlockwise(quantizeBlockwise(w, shape[0], shape[1], 4, blockSize), shape[0], shape[1]);
+      if (shape.length === 2) {
+        // matrices: linear weights and the embedding table, stored the same way
+        w =
+          precision === 'fp16'
+            ? fromFloat16(toFloat16(w))
+            : dequantizeBlockwise(quantizeBlockwise(w, shape[0], shape[1], precision === 'int8' ? 8 : 4, blockSize), shape[0], shape[1]);
       }
       tensors[name] = { dtype: 'F32', shape, data: w };
     }
@@ -194,8 +197,11 @@ function compare(ref: Float32Array[], got: Float32Array[]): { maxRel: number; rm
 }
 
 describe('AR precision variants vs fp32', () => {
-  const bounds = { fp16: { maxRel: 5e-3, rmsRel: 2e-3, top1: 0.95 }, int4: { maxRel: 0.5, rmsRel: 0.25, top1: 0.7 } };
-  for (const precision of ['fp16', 'int4'] as const) {
+  // Sanity bounds. The exact check is the one against the fp32 graph of the stored weights; the
+  // distance to fp32 is quantisation noise, large for int4 on these random, structure-free weights
+  // (about 8% per weight for 4-bit blocks of 32 gaussian values, compounded over the layers).
+  const bounds = { fp16: { maxRel: 5e-3, rmsRel: 2e-3, top1: 0.95 }, int8: { maxRel: 0.05, rmsRel: 0.03, top1: 0.9 }, int4: { maxRel: 0.6, rmsRel: 0.4, top1: 0.6 } };
+  for (const precision of ['fp16', 'int8', 'int4'] as const) {
     test(`${precision}: logits error vs fp32 on every case, and exactly the stored weights' function`, async () => {
       const blockSize = 32;
       const built = await buildAr(arComponentDir(), outDir, { precision, baseName: `ar_${precision}`, blockSize });
