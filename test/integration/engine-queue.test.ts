@@ -9,12 +9,16 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { EventMessage, GenerateRequest, JobInfo } from '../../main/api/contract';
+import type { CallResult, EventMessage, Events, GenerateRequest, JobInfo, Method, RequestOf, ResponseOf } from '../../main/api/contract';
 import { EventBus } from '../../main/api/events';
-import { createApp } from '../../main/context';
+import { type App, createApp } from '../../main/context';
 import { JobQueue } from '../../main/engine/queue';
 import { openLibrary, png } from '../../main/library';
 import { compiledTinyModel, testEngine } from '../helpers/engine';
+
+function call<M extends Method>(app: App, method: M, request: RequestOf<M>): Promise<CallResult<ResponseOf<M>>> {
+  return app.router.call(method, request, { transport: 'test' }) as Promise<CallResult<ResponseOf<M>>>;
+}
 
 const req = (seed: number, prompt = 'a lighthouse'): GenerateRequest => ({ mode: 'text', prompt, width: 64, height: 64, steps: 2, guidance: 1.5, seed, count: 1 });
 
@@ -83,7 +87,9 @@ describe('job queue', () => {
     try {
       let first: JobInfo | undefined;
       events.subscribe((m) => {
-        if (m.event === 'job.progress' && first && m.payload.jobId === first.id && m.payload.progress.phase === 'dit' && m.payload.progress.step === 1) queue.cancel(first.id);
+        if (m.event !== 'job.progress' || !first) return;
+        const p = m.payload as Events['job.progress'];
+        if (p.jobId === first.id && p.progress.phase === 'dit' && p.progress.step === 1) queue.cancel(first.id);
       });
       first = queue.submit(req(4));
       const second = queue.submit(req(5));
@@ -127,7 +133,7 @@ describe('job queue', () => {
     const paths = { dataDir: env.GLIMMER_DATA_DIR, modelsDir: env.GLIMMER_MODELS_DIR };
     // first run: settings, a job that is running when the app "stops"
     const app1 = createApp({ mode: 'serve', paths, log: () => undefined });
-    const set = await app1.router.call('settings.update', { modelDir, memoryProfile: 'resident', provider: 'cpu' });
+    const set = await call(app1, 'settings.update', { modelDir, memoryProfile: 'resident', provider: 'cpu' });
     assert.ok(set.ok, JSON.stringify(set));
     await app1.dispose();
     // a job the previous run had started when it stopped (written as that run's queue would have)
@@ -138,29 +144,29 @@ describe('job queue', () => {
 
     const app2 = createApp({ mode: 'serve', paths, log: () => undefined });
     try {
-      const settings = await app2.router.call('settings.get', {});
+      const settings = await call(app2, 'settings.get', {});
       assert.ok(settings.ok);
       assert.equal(settings.value.modelDir, modelDir);
       assert.equal(settings.value.memoryProfile, 'resident');
-      const listed = await app2.router.call('jobs.list', { includeFinished: true });
+      const listed = await call(app2, 'jobs.list', { includeFinished: true });
       assert.ok(listed.ok, JSON.stringify(listed));
       const job = listed.value.jobs.find((j) => j.id === 'job-crashed');
       assert.equal(job?.state, 'interrupted');
       assert.equal(job?.request.prompt, 'a lighthouse');
-      const status = await app2.router.call('engine.status', {});
+      const status = await call(app2, 'engine.status', {});
       assert.ok(status.ok);
       assert.equal(status.value.provider.chosen, 'cpu');
       assert.equal(status.value.memoryProfile, 'resident');
       const updates: JobInfo[] = [];
-      app2.ctx.events.subscribe((m) => m.event === 'job.updated' && updates.push(m.payload.job));
-      const retried = await app2.router.call('jobs.retry', { id: 'job-crashed' });
+      app2.ctx.events.subscribe((m) => m.event === 'job.updated' && updates.push((m.payload as Events['job.updated']).job));
+      const retried = await call(app2, 'jobs.retry', { id: 'job-crashed' });
       assert.ok(retried.ok, JSON.stringify(retried));
       await (await app2.ctx.engine.queue()).idle();
-      const done = await app2.router.call('jobs.list', { includeFinished: true });
+      const done = await call(app2, 'jobs.list', { includeFinished: true });
       assert.ok(done.ok);
       assert.equal(done.value.jobs.find((j) => j.id === retried.value.job.id)?.state, 'done');
       assert.ok(updates.some((j) => j.id === retried.value.job.id && j.state === 'done'));
-      const bad = await app2.router.call('jobs.cancel', { id: 'no-such-job' });
+      const bad = await call(app2, 'jobs.cancel', { id: 'no-such-job' });
       assert.ok(!bad.ok && bad.error.code === 'not_found');
     } finally {
       await app2.dispose();
