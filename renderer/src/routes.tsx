@@ -1,5 +1,6 @@
 /** The studio's screens, in the order of the navigation. Each names the API method it needs. */
 import type { ReactNode } from 'react';
+import { CanvasPage } from './pages/CanvasPage';
 import { GeneratePage } from './pages/GeneratePage';
 import { SystemPage } from './pages/SystemPage';
 
@@ -14,5 +15,7 @@ export interface Route {
 export const routes: Route[] = [
   // @routes
   { id: 'generate', label: 'Generate', requires: 'jobs.submit', render: () => <GeneratePage /> },
+  // painting and cropping work without the engine; running a mode says so when jobs.submit is missing
+  { id: 'canvas', label: 'Canvas', render: () => <CanvasPage /> },
   { id: 'system', label: 'System', render: () => <SystemPage /> },
 ];

@@ -1,10 +1,10 @@
 import { useEffect, useSyncExternalStore } from 'react';
 import { api } from '../api/client';
 import { useCapabilities } from '../api/hooks';
-import { JobsStore, type JobsState } from './store';
+import { jobsStore } from './session';
+import type { JobsState } from './store';
 
-/** The one jobs store of this window. */
-export const jobsStore = new JobsStore();
+export { jobsStore };
 let connected: (() => void) | null = null;
 let users = 0;
 

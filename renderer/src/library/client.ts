@@ -1,40 +1,30 @@
-/**
- * The library's API methods as the renderer uses them, in one place. Until the library section of
- * main/api/contract.ts lands, these calls are untyped and the screens that need them show
- * NotAvailable (the capability check finds no such method).
- */
-import type { Generation, GenerationSummary, Page, Project, SearchQuery, TagCount } from '../../../main/library';
-import { ApiError, api } from '../api/client';
+/** The library's API methods as the renderer uses them (typed by the contract). */
+import type { LibraryGeneration, LibraryGenerationSummary, LibraryPage, LibraryProject, RequestOf } from '../../../main/api/contract';
+import { call } from '../api/client';
 
 export const LIB = {
-  search: 'generations.search',
-  get: 'generations.get',
-  update: 'generations.update',
-  remove: 'generations.delete',
-  restore: 'generations.restore',
+  search: 'library.search',
+  get: 'library.get',
+  update: 'library.update',
+  remove: 'library.delete',
+  restore: 'library.restore',
   projects: 'projects.list',
-  createProject: 'projects.create',
-  tags: 'tags.list',
-  exportImages: 'generations.export',
-  importImage: 'generations.import',
 } as const;
 
-async function libCall<T>(method: string, request: unknown): Promise<T> {
-  const result = await (api.call as (m: string, r: unknown) => ReturnType<typeof api.call>)(method, request);
-  if (!result.ok) throw new ApiError(result.error);
-  return result.value as T;
-}
+export type SearchQuery = RequestOf<'library.search'>;
 
 export const library = {
-  search: (q: SearchQuery) => libCall<Page<GenerationSummary>>(LIB.search, q),
-  get: (id: number | string) => libCall<{ generation: Generation }>(LIB.get, { id: Number(id) }).then((r) => r.generation),
-  update: (id: number, patch: { favourite?: boolean; rating?: number; tags?: string[]; projectId?: number | null }) =>
-    libCall<{ generation: Generation }>(LIB.update, { id, ...patch }).then((r) => r.generation),
-  remove: (ids: number[]) => libCall<unknown>(LIB.remove, { ids }),
-  restore: (ids: number[]) => libCall<unknown>(LIB.restore, { ids }),
-  projects: () => libCall<{ projects: Project[] }>(LIB.projects, {}).then((r) => r.projects),
-  createProject: (name: string) => libCall<{ project: Project }>(LIB.createProject, { name }).then((r) => r.project),
-  tags: () => libCall<{ tags: TagCount[] }>(LIB.tags, {}).then((r) => r.tags),
+  search: (q: SearchQuery): Promise<LibraryPage> => call('library.search', q),
+  get: (id: string | number): Promise<LibraryGeneration> => call('library.get', { id: String(id) }).then((r) => r.generation),
+  update: (id: string, patch: Omit<RequestOf<'library.update'>, 'id'>): Promise<LibraryGeneration> => call('library.update', { id, ...patch }).then((r) => r.generation),
+  remove: (ids: string[]) => call('library.delete', { ids }),
+  restore: (ids: string[]) => call('library.restore', { ids }),
+  move: (ids: string[], projectId: string | null) => call('library.move', { ids, projectId }),
+  projects: (): Promise<LibraryProject[]> => call('projects.list', {}).then((r) => r.projects),
+  createProject: (name: string): Promise<LibraryProject> => call('projects.create', { name }).then((r) => r.project),
+  tags: () => call('library.tags', {}).then((r) => r.tags),
 };
 
-export type { Generation, GenerationSummary, Page, Project, SearchQuery, TagCount };
+export type Generation = LibraryGeneration;
+export type GenerationSummary = LibraryGenerationSummary;
+export type Project = LibraryProject;

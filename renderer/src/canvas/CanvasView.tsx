@@ -1,0 +1,361 @@
+/**
+ * Draws a CanvasStore on a <canvas> and turns pointer, wheel and key input into store calls: paint
+ * and erase the mask, drag a crop, pan (pan tool, middle button, or Space held), zoom with the wheel
+ * or a pinch (two pointers, or a trackpad pinch that arrives as Ctrl+wheel), keys for tools and view.
+ */
+import { Box } from '@mui/material';
+import { useTheme } from '@mui/material/styles';
+import { useEffect, useRef, useSyncExternalStore } from 'react';
+import { applyStroke, MaskRaster } from './mask';
+import type { CanvasStore } from './store';
+import type { CanvasState } from './types';
+import { screenToImage, wheelFactor } from './view';
+
+export interface CanvasViewProps {
+  store: CanvasStore;
+  /** Told the viewport's CSS size whenever it changes (fit and 100 % need it). */
+  onViewport?(width: number, height: number): void;
+}
+
+const MASK_RGB = [255, 40, 120] as const;
+
+function useImage(src: string | undefined, onLoad: () => void): HTMLImageElement | null {
+  const cache = useRef(new Map<string, HTMLImageElement>());
+  if (!src) return null;
+  let img = cache.current.get(src);
+  if (!img) {
+    img = new Image();
+    img.decoding = 'async';
+    img.onload = onLoad;
+    img.src = src;
+    cache.current.set(src, img);
+  }
+  return img.complete && img.naturalWidth > 0 ? img : null;
+}
+
+export function CanvasView({ store, onViewport }: CanvasViewProps) {
+  const theme = useTheme();
+  const state = useSyncExternalStore(store.subscribe, store.getState);
+  const box = useRef<HTMLDivElement>(null);
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const size = useRef({ w: 1, h: 1 });
+  const maskCanvas = useRef<HTMLCanvasElement | null>(null);
+  const raster = useRef<MaskRaster | null>(null);
+  const pointer = useRef<{ x: number; y: number } | null>(null);
+  const drag = useRef<{ kind: 'paint' | 'pan' | 'crop'; lastX: number; lastY: number; id: number } | null>(null);
+  const touches = useRef(new Map<number, { x: number; y: number }>());
+  const pinch = useRef<{ dist: number; midX: number; midY: number } | null>(null);
+  const space = useRef(false);
+  const frame = useRef(0);
+  const lastBaseId = useRef<string | null>(null);
+  const redraw = () => {
+    cancelAnimationFrame(frame.current);
+    frame.current = requestAnimationFrame(() => draw(store.getState()));
+  };
+  const base = state.doc.layers.find((l) => l.role === 'base');
+  const img = useImage(base?.src, redraw);
+
+  // size of the viewport
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => {
+      const r = el.getBoundingClientRect();
+      size.current = { w: Math.max(1, r.width), h: Math.max(1, r.height) };
+      const c = canvas.current;
+      if (c) {
+        const dpr = window.devicePixelRatio || 1;
+        c.width = Math.round(size.current.w * dpr);
+        c.height = Math.round(size.current.h * dpr);
+      }
+      onViewport?.(size.current.w, size.current.h);
+      if (lastBaseId.current === null && store.base()) {
+        lastBaseId.current = store.base()!.id;
+        store.fit(size.current.w, size.current.h);
+      }
+      redraw();
+    });
+    ro.observe(el);
+    return () => ro.disconnect();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [store]);
+
+  // a newly opened image is fitted to the viewport
+  useEffect(() => {
+    if (base && base.id !== lastBaseId.current && size.current.w > 1) {
+      lastBaseId.current = base.id;
+      store.fit(size.current.w, size.current.h);
+    }
+  }, [base, store]);
+
+  useEffect(redraw);
+
+  function maskImage(s: CanvasState): HTMLCanvasElement | null {
+    const b = s.doc.layers.find((l) => l.role === 'base');
+    if (!b) return null;
+    if (!raster.current || raster.current.width !== b.width || raster.current.height !== b.height) {
+      raster.current = new MaskRaster(b.width, b.height);
+      maskCanvas.current = document.createElement('canvas');
+      maskCanvas.current.width = b.width;
+      maskCanvas.current.height = b.height;
+    }
+    const changed = raster.current.sync(s.doc.mask.strokes);
+    const mc = maskCanvas.current!;
+    if (!changed && !s.draft && mc.dataset.draft !== '1') return mc;
+    let data = raster.current.data;
+    if (s.draft) {
+      data = data.slice();
+      applyStroke(data, b.width, b.height, s.draft);
+    }
+    mc.dataset.draft = s.draft ? '1' : '0';
+    const ctx = mc.getContext('2d')!;
+    const out = ctx.createImageData(b.width, b.height);
+    const px = out.data;
+    for (let i = 0, o = 0; i < data.length; i++, o += 4) {
+      const v = data[i]!;
+      if (v === 0) continue;
+      px[o] = MASK_RGB[0];
+      px[o + 1] = MASK_RGB[1];
+      px[o + 2] = MASK_RGB[2];
+      px[o + 3] = v;
+    }
+    ctx.putImageData(out, 0, 0);
+    return mc;
+  }
+
+  function draw(s: CanvasState): void {
+    const c = canvas.current;
+    if (!c) return;
+    const ctx = c.getContext('2d');
+    if (!ctx) return;
+    const dpr = window.devicePixelRatio || 1;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.fillStyle = theme.palette.mode === 'dark' ? '#0c0c11' : '#e7e5ee';
+    ctx.fillRect(0, 0, size.current.w, size.current.h);
+    const b = s.doc.layers.find((l) => l.role === 'base');
+    if (!b) return;
+    const { zoom, panX, panY } = s.view;
+    ctx.save();
+    ctx.translate(panX, panY);
+    ctx.scale(zoom, zoom);
+    ctx.imageSmoothingEnabled = zoom < 2;
+    // checkerboard under the image (transparency), then the image
+    ctx.fillStyle = theme.palette.mode === 'dark' ? '#2a2a33' : '#ffffff';
+    ctx.fillRect(0, 0, b.width, b.height);
+    if (img && b.visible) {
+      ctx.globalAlpha = b.opacity;
+      ctx.drawImage(img, 0, 0, b.width, b.height);
+      ctx.globalAlpha = 1;
+    }
+    if (s.doc.mask.visible || s.draft) {
+      const m = maskImage(s);
+      if (m) {
+        ctx.globalAlpha = s.doc.mask.opacity;
+        ctx.drawImage(m, 0, 0);
+        ctx.globalAlpha = 1;
+      }
+    }
+    const crop = s.cropDraft ?? s.doc.crop;
+    if (crop) {
+      ctx.fillStyle = 'rgba(0,0,0,0.55)';
+      ctx.beginPath();
+      ctx.rect(0, 0, b.width, b.height);
+      ctx.rect(crop.x, crop.y, crop.width, crop.height);
+      ctx.fill('evenodd');
+      ctx.setLineDash([6 / zoom, 4 / zoom]);
+      ctx.lineWidth = 1.5 / zoom;
+      ctx.strokeStyle = '#ffffff';
+      ctx.strokeRect(crop.x, crop.y, crop.width, crop.height);
+      ctx.setLineDash([]);
+    }
+    ctx.restore();
+    // brush outline under the pointer
+    const p = pointer.current;
+    if (p && (s.tool.kind === 'brush' || s.tool.kind === 'eraser') && !space.current) {
+      const r = (s.tool.size / 2) * zoom;
+      ctx.beginPath();
+      ctx.arc(p.x, p.y, Math.max(1, r), 0, Math.PI * 2);
+      ctx.lineWidth = 1.5;
+      ctx.strokeStyle = 'rgba(0,0,0,0.7)';
+      ctx.stroke();
+      ctx.beginPath();
+      ctx.arc(p.x, p.y, Math.max(1, r - 1.5), 0, Math.PI * 2);
+      ctx.strokeStyle = 'rgba(255,255,255,0.9)';
+      ctx.stroke();
+      if (s.tool.hardness < 1) {
+        ctx.beginPath();
+        ctx.arc(p.x, p.y, Math.max(0.5, r * s.tool.hardness), 0, Math.PI * 2);
+        ctx.setLineDash([3, 3]);
+        ctx.stroke();
+        ctx.setLineDash([]);
+      }
+    }
+  }
+
+  // ───── input ─────
+
+  const local = (e: { clientX: number; clientY: number }) => {
+    const r = canvas.current!.getBoundingClientRect();
+    return { x: e.clientX - r.left, y: e.clientY - r.top };
+  };
+
+  const onPointerDown = (e: React.PointerEvent<HTMLCanvasElement>) => {
+    canvas.current?.focus();
+    const p = local(e);
+    if (e.pointerType === 'touch') {
+      touches.current.set(e.pointerId, p);
+      if (touches.current.size === 2) {
+        store.cancelStroke();
+        drag.current = null;
+        const [a, b] = [...touches.current.values()];
+        pinch.current = { dist: Math.hypot(a!.x - b!.x, a!.y - b!.y), midX: (a!.x + b!.x) / 2, midY: (a!.y + b!.y) / 2 };
+        return;
+      }
+    }
+    e.currentTarget.setPointerCapture(e.pointerId);
+    const tool = store.getState().tool.kind;
+    const panning = e.button === 1 || space.current || tool === 'pan';
+    const ip = screenToImage(store.getState().view, p.x, p.y);
+    if (panning) drag.current = { kind: 'pan', lastX: p.x, lastY: p.y, id: e.pointerId };
+    else if (e.button !== 0) return;
+    else if (tool === 'crop') {
+      drag.current = { kind: 'crop', lastX: p.x, lastY: p.y, id: e.pointerId };
+      store.beginCrop(ip.x, ip.y);
+    } else {
+      drag.current = { kind: 'paint', lastX: p.x, lastY: p.y, id: e.pointerId };
+      store.beginStroke(ip.x, ip.y);
+    }
+  };
+
+  const onPointerMove = (e: React.PointerEvent<HTMLCanvasElement>) => {
+    const p = local(e);
+    pointer.current = p;
+    if (e.pointerType === 'touch' && touches.current.has(e.pointerId)) {
+      touches.current.set(e.pointerId, p);
+      if (pinch.current && touches.current.size === 2) {
+        const [a, b] = [...touches.current.values()];
+        const dist = Math.hypot(a!.x - b!.x, a!.y - b!.y);
+        const midX = (a!.x + b!.x) / 2;
+        const midY = (a!.y + b!.y) / 2;
+        store.panBy(midX - pinch.current.midX, midY - pinch.current.midY);
+        if (pinch.current.dist > 0) store.zoomAt(dist / pinch.current.dist, midX, midY);
+        pinch.current = { dist, midX, midY };
+        return;
+      }
+    }
+    const d = drag.current;
+    if (d && d.id === e.pointerId) {
+      if (d.kind === 'pan') store.panBy(p.x - d.lastX, p.y - d.lastY);
+      else {
+        const ip = screenToImage(store.getState().view, p.x, p.y);
+        if (d.kind === 'paint') store.extendStroke(ip.x, ip.y);
+        else store.dragCrop(ip.x, ip.y);
+      }
+      d.lastX = p.x;
+      d.lastY = p.y;
+    }
+    redraw();
+  };
+
+  const onPointerUp = (e: React.PointerEvent<HTMLCanvasElement>) => {
+    touches.current.delete(e.pointerId);
+    if (touches.current.size < 2) pinch.current = null;
+    const d = drag.current;
+    if (!d || d.id !== e.pointerId) return;
+    drag.current = null;
+    if (d.kind === 'paint') store.endStroke();
+    if (d.kind === 'crop') store.endCrop();
+  };
+
+  // wheel must be a non-passive listener to keep the page from scrolling
+  useEffect(() => {
+    const c = canvas.current;
+    if (!c) return;
+    const onWheel = (e: WheelEvent) => {
+      e.preventDefault();
+      const p = local(e);
+      if (e.ctrlKey || e.metaKey || !e.shiftKey) {
+        // pinch on a trackpad arrives as ctrl+wheel with small deltas: make it as quick as a wheel notch
+        store.zoomAt(wheelFactor(e.ctrlKey ? e.deltaY * 4 : e.deltaY), p.x, p.y);
+      } else store.panBy(-e.deltaX, -e.deltaY);
+    };
+    c.addEventListener('wheel', onWheel, { passive: false });
+    return () => c.removeEventListener('wheel', onWheel);
+  }, [store]);
+
+  const onKeyDown = (e: React.KeyboardEvent<HTMLCanvasElement>) => {
+    const { w, h } = size.current;
+    const mod = e.ctrlKey || e.metaKey;
+    const t = store.getState().tool;
+    const handled = (() => {
+      if (mod && e.key.toLowerCase() === 'z') return e.shiftKey ? store.redo() : store.undo(), true;
+      if (mod && e.key.toLowerCase() === 'y') return store.redo(), true;
+      if (mod) return false;
+      switch (e.key) {
+        case ' ':
+          space.current = true;
+          return true;
+        case 'b':
+          return store.setTool({ kind: 'brush' }), true;
+        case 'e':
+          return store.setTool({ kind: 'eraser' }), true;
+        case 'h':
+          return store.setTool({ kind: 'pan' }), true;
+        case 'c':
+          return store.setTool({ kind: 'crop' }), true;
+        case '[':
+          return store.setTool({ size: t.size / 1.25 }), true;
+        case ']':
+          return store.setTool({ size: t.size * 1.25 }), true;
+        case '+':
+        case '=':
+          return store.zoomAt(1.25, w / 2, h / 2), true;
+        case '-':
+          return store.zoomAt(0.8, w / 2, h / 2), true;
+        case '0':
+          return store.fit(w, h), true;
+        case '1':
+          return store.actualSize(w, h), true;
+        case 'ArrowLeft':
+          return store.panBy(40, 0), true;
+        case 'ArrowRight':
+          return store.panBy(-40, 0), true;
+        case 'ArrowUp':
+          return store.panBy(0, 40), true;
+        case 'ArrowDown':
+          return store.panBy(0, -40), true;
+        case 'Escape':
+          return store.cancelStroke(), true;
+        default:
+          return false;
+      }
+    })();
+    if (handled) e.preventDefault();
+  };
+
+  return (
+    <Box ref={box} sx={{ position: 'relative', width: '100%', height: '100%', overflow: 'hidden', touchAction: 'none' }}>
+      <canvas
+        ref={canvas}
+        tabIndex={0}
+        role="img"
+        aria-label="Canvas: paint the mask with the brush (B) or eraser (E), pan with H or Space, crop with C, zoom with the wheel, + and -, 0 to fit, 1 for 100 %"
+        data-testid="canvas"
+        style={{ width: '100%', height: '100%', display: 'block', cursor: state.tool.kind === 'pan' ? 'grab' : state.tool.kind === 'crop' ? 'crosshair' : 'none', outlineOffset: -3 }}
+        onPointerDown={onPointerDown}
+        onPointerMove={onPointerMove}
+        onPointerUp={onPointerUp}
+        onPointerCancel={onPointerUp}
+        onPointerLeave={() => {
+          pointer.current = null;
+          redraw();
+        }}
+        onKeyDown={onKeyDown}
+        onKeyUp={(e) => {
+          if (e.key === ' ') space.current = false;
+        }}
+        onContextMenu={(e) => e.preventDefault()}
+      />
+    </Box>
+  );
+}

@@ -1,0 +1,65 @@
+/**
+ * Browser-side image work for the canvas (DOM only, not part of the store): open files, and turn
+ * layers and the mask into the PNG bytes a job request carries.
+ */
+import { cropMask, maskIsEmpty, rasterizeStrokes } from './mask';
+import type { Rect, Stroke } from './types';
+
+export function loadImage(src: string): Promise<HTMLImageElement> {
+  return new Promise((resolve, reject) => {
+    const img = new Image();
+    img.onload = () => resolve(img);
+    img.onerror = () => reject(new Error('That file could not be read as an image. Use a PNG, JPEG or WebP file.'));
+    img.src = src;
+  });
+}
+
+/** A picked, dropped or pasted file → a source the store can open (a blob: URL and its size). */
+export async function fileToImageSource(file: File): Promise<{ src: string; width: number; height: number; name: string }> {
+  if (!/^image\/(png|jpeg|webp)$/.test(file.type)) throw new Error(`${file.name || 'That file'} is not a PNG, JPEG or WebP image.`);
+  const src = URL.createObjectURL(file);
+  try {
+    const img = await loadImage(src);
+    return { src, width: img.naturalWidth, height: img.naturalHeight, name: file.name || 'Pasted image' };
+  } catch (err) {
+    URL.revokeObjectURL(src);
+    throw err;
+  }
+}
+
+function canvasBase64(c: HTMLCanvasElement): string {
+  return c.toDataURL('image/png').replace(/^data:image\/png;base64,/, '');
+}
+
+/** The image (cropped when a crop is set) as base64 PNG. */
+export async function imageBase64(src: string, width: number, height: number, crop: Rect | null): Promise<string> {
+  const img = await loadImage(src);
+  const r = crop ?? { x: 0, y: 0, width, height };
+  const c = document.createElement('canvas');
+  c.width = r.width;
+  c.height = r.height;
+  const ctx = c.getContext('2d')!;
+  // draw at the layer's size (the image may be stored larger or smaller than shown)
+  ctx.drawImage(img, -r.x, -r.y, width, height);
+  return canvasBase64(c);
+}
+
+/** The mask (white = change, black = keep) as base64 PNG, or null when nothing is painted. */
+export function maskBase64(strokes: readonly Stroke[], width: number, height: number, crop: Rect | null): string | null {
+  let data = rasterizeStrokes(strokes, width, height);
+  let w = width;
+  let h = height;
+  if (crop) ({ data, width: w, height: h } = cropMask(data, width, height, crop));
+  if (maskIsEmpty(data)) return null;
+  const c = document.createElement('canvas');
+  c.width = w;
+  c.height = h;
+  const ctx = c.getContext('2d')!;
+  const out = ctx.createImageData(w, h);
+  for (let i = 0, o = 0; i < data.length; i++, o += 4) {
+    out.data[o] = out.data[o + 1] = out.data[o + 2] = data[i]!;
+    out.data[o + 3] = 255;
+  }
+  ctx.putImageData(out, 0, 0);
+  return canvasBase64(c);
+}

@@ -1,0 +1,4 @@
+/** The one jobs store of this window (plain TS; useJobs connects it to the API). */
+import { JobsStore } from './store';
+
+export const jobsStore = new JobsStore();

@@ -1,0 +1,455 @@
+/**
+ * The canvas editor: open an image (file dialog, drop, paste, or from the gallery), paint a mask,
+ * crop, zoom and pan, add reference images, and run one of the three image-to-image modes. Results
+ * come back as new versions linked to the version they were made from.
+ */
+import AddPhotoAlternateIcon from '@mui/icons-material/AddPhotoAlternate';
+import AutoFixOffIcon from '@mui/icons-material/AutoFixOff';
+import BrushIcon from '@mui/icons-material/Brush';
+import CloseIcon from '@mui/icons-material/Close';
+import CropIcon from '@mui/icons-material/Crop';
+import CropFreeIcon from '@mui/icons-material/CropFree';
+import FileOpenIcon from '@mui/icons-material/FileOpen';
+import FitScreenIcon from '@mui/icons-material/FitScreen';
+import LayersClearIcon from '@mui/icons-material/LayersClear';
+import PanToolIcon from '@mui/icons-material/PanTool';
+import RedoIcon from '@mui/icons-material/Redo';
+import UndoIcon from '@mui/icons-material/Undo';
+import VisibilityIcon from '@mui/icons-material/Visibility';
+import VisibilityOffIcon from '@mui/icons-material/VisibilityOff';
+import ZoomInIcon from '@mui/icons-material/ZoomIn';
+import ZoomOutIcon from '@mui/icons-material/ZoomOut';
+import {
+  Alert,
+  Box,
+  Button,
+  Divider,
+  IconButton,
+  List,
+  ListItem,
+  ListItemButton,
+  ListItemText,
+  Slider,
+  Stack,
+  Tab,
+  Tabs,
+  TextField,
+  ToggleButton,
+  ToggleButtonGroup,
+  Tooltip,
+  Typography,
+} from '@mui/material';
+import { type ReactNode, useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import type { GenerateRequestInput, ImageRef } from '../../../main/api/contract';
+import { ApiError } from '../api/client';
+import { useCapabilities } from '../api/hooks';
+import { CanvasView } from '../canvas/CanvasView';
+import { fileToImageSource, imageBase64, maskBase64 } from '../canvas/images';
+import { canvasJobIds, canvasStore as store, resultProblems, submitFromCanvas } from '../canvas/session';
+import type { Layer, ToolKind } from '../canvas';
+import { JobCard } from '../components/JobCard';
+import { PromptEditor } from '../components/PromptEditor';
+import { sizeLike } from '../generate';
+import { useJobs } from '../jobs/useJobs';
+
+type Mode = 'edit' | 'style' | 'identity';
+
+const MODE_TEXT: Record<Mode, { label: string; prompt: string; placeholder: string; help: string }> = {
+  edit: {
+    label: 'Edit',
+    prompt: 'Instruction',
+    placeholder: 'Replace the sky with a sunset; keep everything else',
+    help: 'Changes the image as the instruction says. Paint a mask to limit the change to those areas.',
+  },
+  style: {
+    label: 'Style',
+    prompt: 'Prompt (optional)',
+    placeholder: 'In the style of the reference',
+    help: 'Redraws the image (content) in the style of the first visible reference layer.',
+  },
+  identity: {
+    label: 'Identity',
+    prompt: 'Scene prompt',
+    placeholder: 'The same person hiking in the Alps at dawn',
+    help: 'Keeps the subject of the image and puts it into the scene you describe.',
+  },
+};
+
+const TOOLS: { kind: ToolKind; label: string; key: string; icon: ReactNode }[] = [
+  { kind: 'brush', label: 'Mask brush', key: 'B', icon: <BrushIcon /> },
+  { kind: 'eraser', label: 'Mask eraser', key: 'E', icon: <AutoFixOffIcon /> },
+  { kind: 'pan', label: 'Pan', key: 'H', icon: <PanToolIcon /> },
+  { kind: 'crop', label: 'Crop', key: 'C', icon: <CropIcon /> },
+];
+
+export function CanvasPage() {
+  const state = useSyncExternalStore(store.subscribe, store.getState);
+  const viewport = useRef({ w: 800, h: 600 });
+  const fileInput = useRef<HTMLInputElement>(null);
+  const refInput = useRef<HTMLInputElement>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [dragOver, setDragOver] = useState(false);
+  const base = state.doc.layers.find((l) => l.role === 'base') ?? null;
+
+  const openFile = async (file: File | undefined, asReference = false) => {
+    if (!file) return;
+    setError(null);
+    try {
+      const src = await fileToImageSource(file);
+      if (asReference && store.base()) store.addReference(src);
+      else store.open(src);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+
+  // paste an image anywhere on this screen
+  useEffect(() => {
+    const onPaste = (e: ClipboardEvent) => {
+      const target = e.target as HTMLElement | null;
+      if (target && (target.tagName === 'TEXTAREA' || target.tagName === 'INPUT')) return;
+      const file = [...(e.clipboardData?.files ?? [])].find((f) => f.type.startsWith('image/'));
+      if (file) {
+        e.preventDefault();
+        void openFile(file);
+      }
+    };
+    window.addEventListener('paste', onPaste);
+    return () => window.removeEventListener('paste', onPaste);
+  }, []);
+
+  const dropProps = {
+    onDragOver: (e: React.DragEvent) => {
+      if ([...e.dataTransfer.items].some((i) => i.kind === 'file')) {
+        e.preventDefault();
+        setDragOver(true);
+      }
+    },
+    onDragLeave: () => setDragOver(false),
+    onDrop: (e: React.DragEvent) => {
+      e.preventDefault();
+      setDragOver(false);
+      void openFile(e.dataTransfer.files[0]);
+    },
+  };
+
+  return (
+    <Box sx={{ display: 'grid', gridTemplateColumns: '56px 1fr 360px', height: 'calc(100vh - 48px)' }}>
+      <input ref={fileInput} type="file" accept="image/png,image/jpeg,image/webp" hidden data-testid="open-file" onChange={(e) => void openFile(e.target.files?.[0]).then(() => (e.target.value = ''))} />
+      <input ref={refInput} type="file" accept="image/png,image/jpeg,image/webp" hidden data-testid="add-reference-file" onChange={(e) => void openFile(e.target.files?.[0], true).then(() => (e.target.value = ''))} />
+      <Toolbox viewport={viewport.current} disabled={!base} />
+      <Stack sx={{ minWidth: 0, borderLeft: 1, borderRight: 1, borderColor: 'divider' }}>
+        <BrushBar />
+        <Box sx={{ flex: 1, position: 'relative', minHeight: 0, outline: dragOver ? '3px dashed' : 'none', outlineColor: 'primary.main', outlineOffset: -6 }} {...dropProps}>
+          {base ? (
+            <CanvasView store={store} onViewport={(w, h) => (viewport.current = { w, h })} />
+          ) : (
+            <Stack sx={{ height: '100%', alignItems: 'center', justifyContent: 'center', gap: 2, color: 'text.secondary', p: 4, textAlign: 'center' }}>
+              <Typography variant="h6" component="p">
+                Open an image to edit it
+              </Typography>
+              <Typography>Choose a file, drop one here, paste one (Ctrl+V), or open one from the gallery.</Typography>
+              <Button variant="contained" startIcon={<FileOpenIcon />} onClick={() => fileInput.current?.click()}>
+                Open image…
+              </Button>
+            </Stack>
+          )}
+        </Box>
+      </Stack>
+      <Box component="aside" aria-label="Layers and modes" sx={{ overflow: 'auto', p: 2 }}>
+        {error && (
+          <Alert severity="error" onClose={() => setError(null)} sx={{ mb: 2 }}>
+            {error}
+          </Alert>
+        )}
+        <Stack direction="row" sx={{ gap: 1, mb: 2 }}>
+          <Button variant="outlined" size="small" startIcon={<FileOpenIcon />} onClick={() => fileInput.current?.click()}>
+            Open…
+          </Button>
+          <Button variant="outlined" size="small" startIcon={<AddPhotoAlternateIcon />} disabled={!base} onClick={() => refInput.current?.click()}>
+            Add reference…
+          </Button>
+        </Stack>
+        {base && (
+          <>
+            <LayersPanel />
+            <Divider sx={{ my: 2 }} />
+            <VersionsPanel />
+            <Divider sx={{ my: 2 }} />
+            <ModePanel />
+          </>
+        )}
+      </Box>
+    </Box>
+  );
+}
+
+function Toolbox({ viewport, disabled }: { viewport: { w: number; h: number }; disabled: boolean }) {
+  const state = useSyncExternalStore(store.subscribe, store.getState);
+  const btn = (label: string, icon: ReactNode, onClick: () => void, off = disabled, testId?: string) => (
+    <Tooltip title={label} placement="right">
+      <span>
+        <IconButton aria-label={label} onClick={onClick} disabled={off} data-testid={testId}>
+          {icon}
+        </IconButton>
+      </span>
+    </Tooltip>
+  );
+  return (
+    <Stack role="toolbar" aria-label="Canvas tools" aria-orientation="vertical" sx={{ alignItems: 'center', py: 1, gap: 0.5 }}>
+      <ToggleButtonGroup orientation="vertical" exclusive size="small" value={state.tool.kind} onChange={(_, v: ToolKind | null) => v && store.setTool({ kind: v })} disabled={disabled}>
+        {TOOLS.map((t) => (
+          <ToggleButton key={t.kind} value={t.kind} aria-label={`${t.label} (${t.key})`} title={`${t.label} (${t.key})`} data-testid={`tool-${t.kind}`}>
+            {t.icon}
+          </ToggleButton>
+        ))}
+      </ToggleButtonGroup>
+      <Divider flexItem sx={{ my: 0.5 }} />
+      {btn('Undo (Ctrl+Z)', <UndoIcon />, () => store.undo(), disabled || !state.canUndo, 'undo')}
+      {btn('Redo (Ctrl+Shift+Z)', <RedoIcon />, () => store.redo(), disabled || !state.canRedo, 'redo')}
+      <Divider flexItem sx={{ my: 0.5 }} />
+      {btn('Zoom in (+)', <ZoomInIcon />, () => store.zoomAt(1.25, viewport.w / 2, viewport.h / 2))}
+      {btn('Zoom out (−)', <ZoomOutIcon />, () => store.zoomAt(0.8, viewport.w / 2, viewport.h / 2))}
+      {btn('Fit (0)', <FitScreenIcon />, () => store.fit(viewport.w, viewport.h), disabled, 'zoom-fit')}
+      <Tooltip title="100 % (1)" placement="right">
+        <span>
+          <Button size="small" sx={{ minWidth: 40 }} aria-label="Zoom to 100 %" onClick={() => store.actualSize(viewport.w, viewport.h)} disabled={disabled}>
+            1:1
+          </Button>
+        </span>
+      </Tooltip>
+      <Typography variant="caption" color="text.secondary" data-testid="zoom-readout">
+        {Math.round(state.view.zoom * 100)}%
+      </Typography>
+    </Stack>
+  );
+}
+
+function BrushBar() {
+  const { tool, doc } = useSyncExternalStore(store.subscribe, store.getState);
+  return (
+    <Stack direction="row" sx={{ alignItems: 'center', gap: 2, px: 2, py: 0.5, borderBottom: 1, borderColor: 'divider', minHeight: 48 }}>
+      <Typography variant="caption" sx={{ minWidth: 64 }}>
+        {tool.kind === 'eraser' ? 'Eraser' : tool.kind === 'brush' ? 'Brush' : tool.kind === 'pan' ? 'Pan' : 'Crop'}
+      </Typography>
+      <Typography variant="caption" id="brush-size">
+        Size
+      </Typography>
+      <Slider size="small" min={1} max={512} value={tool.size} onChange={(_, v) => store.setTool({ size: v as number })} aria-labelledby="brush-size" sx={{ maxWidth: 180 }} valueLabelDisplay="auto" />
+      <Typography variant="caption" id="brush-hardness">
+        Hardness
+      </Typography>
+      <Slider size="small" min={0} max={1} step={0.05} value={tool.hardness} onChange={(_, v) => store.setTool({ hardness: v as number })} aria-labelledby="brush-hardness" sx={{ maxWidth: 140 }} valueLabelDisplay="auto" />
+      <Box sx={{ flex: 1 }} />
+      {doc.crop && (
+        <Button size="small" startIcon={<CropFreeIcon />} onClick={() => store.setCrop(null)}>
+          Remove crop ({doc.crop.width}×{doc.crop.height})
+        </Button>
+      )}
+    </Stack>
+  );
+}
+
+function LayersPanel() {
+  const { doc } = useSyncExternalStore(store.subscribe, store.getState);
+  const layers = [...doc.layers].reverse();
+  return (
+    <Box>
+      <Typography variant="subtitle2" component="h3">
+        Layers
+      </Typography>
+      <List dense disablePadding aria-label="Layers">
+        <ListItem
+          disableGutters
+          secondaryAction={
+            <Stack direction="row">
+              <Tooltip title="Clear mask">
+                <span>
+                  <IconButton size="small" aria-label="Clear mask" disabled={doc.mask.strokes.length === 0} onClick={() => store.clearMask()} data-testid="clear-mask">
+                    <LayersClearIcon fontSize="small" />
+                  </IconButton>
+                </span>
+              </Tooltip>
+              <VisibilityButton visible={doc.mask.visible} what="mask" onToggle={() => store.setMaskVisible(!doc.mask.visible)} />
+            </Stack>
+          }
+        >
+          <ListItemText primary="Mask" secondary={<span data-testid="mask-strokes">{doc.mask.strokes.length} stroke{doc.mask.strokes.length === 1 ? '' : 's'}</span>} />
+        </ListItem>
+        <Box sx={{ px: 1 }}>
+          <Slider
+            size="small"
+            min={0}
+            max={1}
+            step={0.05}
+            value={doc.mask.opacity}
+            onChange={(_, v) => store.setMaskOpacity(v as number, true)}
+            onChangeCommitted={() => store.endGesture()}
+            aria-label="Mask overlay opacity"
+          />
+        </Box>
+        {layers.map((l) => (
+          <LayerRow key={l.id} layer={l} />
+        ))}
+      </List>
+    </Box>
+  );
+}
+
+function LayerRow({ layer }: { layer: Layer }) {
+  return (
+    <ListItem
+      disableGutters
+      data-testid={`layer-${layer.role}`}
+      secondaryAction={
+        <Stack direction="row">
+          <VisibilityButton visible={layer.visible} what={layer.name} onToggle={() => store.setLayerVisible(layer.id, !layer.visible)} />
+          {layer.role === 'reference' && (
+            <IconButton size="small" aria-label={`Remove ${layer.name}`} onClick={() => store.removeLayer(layer.id)}>
+              <CloseIcon fontSize="small" />
+            </IconButton>
+          )}
+        </Stack>
+      }
+    >
+      <Box component="img" src={layer.src} alt="" sx={{ width: 40, height: 40, objectFit: 'cover', borderRadius: 1, mr: 1, opacity: layer.visible ? 1 : 0.4 }} />
+      <ListItemText primary={layer.name} secondary={`${layer.role === 'base' ? 'Image' : 'Reference'} · ${layer.width}×${layer.height}`} slotProps={{ primary: { noWrap: true } }} sx={{ pr: 8 }} />
+    </ListItem>
+  );
+}
+
+function VisibilityButton({ visible, what, onToggle }: { visible: boolean; what: string; onToggle(): void }) {
+  return (
+    <IconButton size="small" aria-label={`${visible ? 'Hide' : 'Show'} ${what}`} aria-pressed={visible} onClick={onToggle}>
+      {visible ? <VisibilityIcon fontSize="small" /> : <VisibilityOffIcon fontSize="small" />}
+    </IconButton>
+  );
+}
+
+function VersionsPanel() {
+  const { doc } = useSyncExternalStore(store.subscribe, store.getState);
+  const label = (id: string | null) => doc.versions.find((v) => v.id === id)?.label ?? '';
+  return (
+    <Box>
+      <Typography variant="subtitle2" component="h3">
+        Versions
+      </Typography>
+      <List dense disablePadding aria-label="Versions" data-testid="versions">
+        {doc.versions.map((v) => (
+          <ListItemButton key={v.id} selected={v.id === doc.currentVersionId} onClick={() => store.selectVersion(v.id)} data-testid="version">
+            <Box component="img" src={v.src} alt="" sx={{ width: 40, height: 40, objectFit: 'cover', borderRadius: 1, mr: 1 }} />
+            <ListItemText primary={v.label} secondary={v.parentId ? `from ${label(v.parentId)}` : `${v.width}×${v.height}`} />
+          </ListItemButton>
+        ))}
+      </List>
+    </Box>
+  );
+}
+
+async function refFor(layer: Layer, crop: { x: number; y: number; width: number; height: number } | null): Promise<ImageRef> {
+  if (layer.generationId && !crop) return { generationId: layer.generationId };
+  return { dataBase64: await imageBase64(layer.src, layer.width, layer.height, crop), name: `${layer.name}.png` };
+}
+
+function ModePanel() {
+  const { doc } = useSyncExternalStore(store.subscribe, store.getState);
+  const { jobs } = useJobs();
+  const caps = useCapabilities();
+  const engineMissing = caps !== undefined && !caps.has('jobs.submit');
+  const [mode, setMode] = useState<Mode>('edit');
+  const [prompt, setPrompt] = useState('');
+  const [steps, setSteps] = useState(50);
+  const [guidance, setGuidance] = useState(1.5);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const base = doc.layers.find((l) => l.role === 'base')!;
+  const refs = doc.layers.filter((l) => l.role === 'reference' && l.visible);
+  const region = doc.crop ?? { x: 0, y: 0, width: base.width, height: base.height };
+  const out = sizeLike(region.width, region.height, 1024);
+  const problem =
+    mode === 'style' && refs.length === 0
+      ? 'Add a reference image (the style) first.'
+      : mode !== 'style' && prompt.trim() === ''
+        ? `Write the ${MODE_TEXT[mode].prompt.toLowerCase()} first.`
+        : null;
+
+  const run = async () => {
+    if (problem) return setError(problem);
+    setBusy(true);
+    setError(null);
+    try {
+      const common = {
+        prompt: prompt.trim() === '' && mode === 'style' ? 'Redraw the image in the style of the reference image.' : prompt,
+        width: out.width,
+        height: out.height,
+        steps,
+        guidance,
+        ...(base.generationId ? { parentId: base.generationId } : {}),
+      };
+      const image = await refFor(base, doc.crop);
+      let request: GenerateRequestInput;
+      if (mode === 'edit') {
+        const mask = maskBase64(doc.mask.strokes, base.width, base.height, doc.crop);
+        const extra = await Promise.all(refs.slice(0, 3).map((l) => refFor(l, null)));
+        request = { mode: 'edit', ...common, images: [image, ...extra], ...(mask ? { mask: { dataBase64: mask, name: 'mask.png' } } : {}) };
+      } else if (mode === 'style') {
+        request = { mode: 'style', ...common, content: image, style: await refFor(refs[0]!, null) };
+      } else {
+        request = { mode: 'identity', ...common, subject: image };
+      }
+      await submitFromCanvas(request, doc.currentVersionId);
+    } catch (e) {
+      setError(e instanceof ApiError || e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const latest = [...canvasJobIds].reverse().map((id) => jobs.find((j) => j.id === id)).find((j) => j !== undefined);
+  const problemOfLatest = latest ? resultProblems.get(latest.id) : undefined;
+  return (
+    <Box>
+      <Tabs value={mode} onChange={(_, m: Mode) => setMode(m)} aria-label="Image-to-image mode" variant="fullWidth">
+        {(Object.keys(MODE_TEXT) as Mode[]).map((m) => (
+          <Tab key={m} value={m} label={MODE_TEXT[m].label} data-testid={`mode-${m}`} />
+        ))}
+      </Tabs>
+      <Typography variant="body2" color="text.secondary" sx={{ my: 1.5 }}>
+        {MODE_TEXT[mode].help}
+      </Typography>
+      <PromptEditor id="canvas-prompt" label={MODE_TEXT[mode].prompt} value={prompt} onChange={setPrompt} placeholder={MODE_TEXT[mode].placeholder} minRows={3} onSubmit={() => void run()} />
+      <Stack direction="row" sx={{ gap: 1.5, mt: 1 }}>
+        <TextField size="small" type="number" label="Steps" value={steps} onChange={(e) => setSteps(Math.max(1, Math.min(200, Math.round(Number(e.target.value) || 1))))} />
+        <TextField size="small" type="number" label="Guidance" value={guidance} onChange={(e) => setGuidance(Math.max(0, Math.min(20, Number(e.target.value) || 0)))} slotProps={{ htmlInput: { step: 0.1 } }} />
+      </Stack>
+      <Typography variant="caption" color="text.secondary" sx={{ display: 'block', mt: 1 }}>
+        Output {out.width}×{out.height}
+        {doc.crop ? ' (from the crop)' : ''}
+        {mode === 'edit' ? ` · ${doc.mask.strokes.length > 0 ? 'masked' : 'no mask: the whole image may change'}` : ''}
+      </Typography>
+      {error && (
+        <Alert severity="error" sx={{ mt: 1 }} onClose={() => setError(null)} data-testid="canvas-error">
+          {error}
+        </Alert>
+      )}
+      {engineMissing && (
+        <Alert severity="info" sx={{ mt: 1 }}>
+          Running a mode is not available in this build yet (the studio server does not offer jobs.submit).
+        </Alert>
+      )}
+      <Button fullWidth variant="contained" sx={{ mt: 1.5 }} onClick={() => void run()} disabled={busy || engineMissing} data-testid="canvas-run">
+        Run {MODE_TEXT[mode].label.toLowerCase()}
+      </Button>
+      {latest && (
+        <Box sx={{ mt: 2 }}>
+          <JobCard job={latest} />
+        </Box>
+      )}
+      {problemOfLatest && (
+        <Alert severity="warning" sx={{ mt: 1 }}>
+          {problemOfLatest}
+        </Alert>
+      )}
+    </Box>
+  );
+}
