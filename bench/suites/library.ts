@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { Library, type SearchQuery, makeThumbnails } from '../../main/library';
+import { Library, type SearchQuery, makeThumbnails, searchableText } from '../../main/library';
 import { type Figure, figure } from '../harness';
 
 export interface LibraryBenchOptions {
@@ -57,8 +57,8 @@ async function fill(lib: Library, count: number, log: (s: string) => void): Prom
   const insImage = db.prepare("INSERT INTO images (hash, format, width, height, bytes, created_at) VALUES (?, 'png', 1024, 1024, 1500000, ?)");
   const insGen = db.prepare(
     `INSERT INTO generations (created_at, project_id, image_hash, mode, model, seed, width, height, steps, provider, timings,
-       prompt, negative_prompt, recipe, favourite, rating, deleted_at)
-     VALUES (?, ?, ?, ?, ?, ?, 1024, 1024, 50, 'cuda', ?, ?, '', ?, ?, ?, ?)`,
+       prompt, prompt_search, negative_prompt, recipe, favourite, rating, deleted_at)
+     VALUES (?, ?, ?, ?, ?, ?, 1024, 1024, 50, 'cuda', ?, ?, ?, '', ?, ?, ?, ?)`,
   );
   const insTag = db.prepare('INSERT INTO generation_tags (tag_id, generation_id) VALUES (?, ?)');
   const modes = ['t2i', 't2i', 't2i', 'i2i', 'edit'];
@@ -88,6 +88,7 @@ async function fill(lib: Library, count: number, log: (s: string) => void): Prom
             seed,
             JSON.stringify({ arMs: 30_000, ditMs: 40_000, vaeMs: 2000 }),
             prompt,
+            searchableText(prompt),
             recipe,
             rand() < 0.1 ? 1 : 0,
             Math.floor(rand() * 6),

@@ -4,6 +4,7 @@ import { GlimmerError } from '../api/errors';
 import { requireLiveProject } from './projects';
 import { SUMMARY_COLUMNS, type SummaryRow, mediaPaths, toSummary } from './rows';
 import type { ImageFormat } from './store';
+import { searchableText } from './search-text';
 import { setTags } from './tags';
 import type { Generation, GenerationSource, GenerationStatus, GenerationSummary } from './types';
 
@@ -60,8 +61,8 @@ export function insertGenerationRow(db: Database, g: GenerationRow): number {
   const info = db
     .prepare(
       `INSERT INTO generations (created_at, project_id, parent_id, image_hash, source, status, mode, model, seed,
-         width, height, steps, provider, timings, prompt, negative_prompt, recipe, job_id, favourite, rating)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         width, height, steps, provider, timings, prompt, prompt_search, negative_prompt, recipe, job_id, favourite, rating)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .run(
       g.createdAt,
@@ -79,6 +80,7 @@ export function insertGenerationRow(db: Database, g: GenerationRow): number {
       g.provider,
       g.timings ? JSON.stringify(g.timings) : null,
       g.prompt,
+      searchableText(g.prompt),
       g.negativePrompt,
       g.recipe ? JSON.stringify(g.recipe) : null,
       g.jobId,

@@ -8,6 +8,7 @@ export { openDatabase, databasePath, schemaVersion, DB_FILE, SCHEMA_VERSION, typ
 export { migrations, APPLICATION_ID, type Migration } from './db/migrations';
 export { RecipeSchema, parseRecipe, RECIPE_KEYWORD, type Recipe } from './recipe';
 export { toFtsQuery } from './fts-query';
+export { searchableText } from './search-text';
 export { JobStore, type JobUpdate } from './jobs';
 export { mediaPaths } from './rows';
 export { MAX_IMPORT_BYTES, type ImportInput, type ImportOptions } from './import';

@@ -30,6 +30,7 @@ function seedV1(file: string): void {
   );
   ins.run(1, now, 'a'.repeat(64), 11, 'a lighthouse at dusk', JSON.stringify({ prompt: 'a lighthouse at dusk' }), 1);
   ins.run(2, now + 1, 'a'.repeat(64), 12, 'a café with neon signs', JSON.stringify({ prompt: 'a café with neon signs' }), 0);
+  ins.run(3, now + 2, 'a'.repeat(64), 13, '一张写着早安的海报', JSON.stringify({ prompt: '一张写着早安的海报' }), 0);
   db.prepare("INSERT INTO tags (id, name, created_at) VALUES (1, 'Seaside', ?)").run(now);
   db.prepare('INSERT INTO generation_tags (tag_id, generation_id) VALUES (1, 1)').run();
   db.close();
@@ -81,6 +82,8 @@ describe('library migrations', () => {
         assert.deepEqual(lib.search({ text: 'lighthouse' }).items.map((g) => g.id), [1]);
         assert.deepEqual(lib.search({ text: 'cafe neon' }).items.map((g) => g.id), [2]);
         assert.deepEqual(lib.search({ text: 'seaside' }).items.map((g) => g.id), [1]);
+        assert.deepEqual(lib.search({ text: '海报' }).items.map((g) => g.id), [3]);
+        assert.deepEqual(lib.search({ text: '早安 ' }).items.map((g) => g.id), [3]);
         assert.deepEqual(lib.search({ tag: 'seaside' }).items.map((g) => g.id), [1]);
         // the later tables work
         lib.jobs.add('job-1', { prompt: 'x' });

@@ -28,6 +28,11 @@ function tokens(text: string): string[] {
     .filter(Boolean);
 }
 
+/** Chinese/Japanese characters are separate words in prompts (the spec of search-text.ts, restated). */
+function spaced(text: string): string {
+  return text.normalize('NFKC').replace(/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/gu, ' $& ');
+}
+
 function hasPhrase(doc: string[], phrase: string[], prefixLast: boolean): boolean {
   for (let i = 0; i + phrase.length <= doc.length; i++) {
     if (phrase.every((t, k) => (prefixLast && k === phrase.length - 1 ? doc[i + k].startsWith(t) : doc[i + k] === t))) return true;
@@ -38,12 +43,12 @@ function hasPhrase(doc: string[], phrase: string[], prefixLast: boolean): boolea
 function textMatches(row: Row, text: string): boolean {
   const chunks = text.normalize('NFKC').split(/\s+/u).filter((w) => /[\p{L}\p{N}\p{Co}]/u.test(w)).slice(0, 32);
   const prefix = !/\s$/u.test(text);
-  const prompt = tokens(row.prompt);
-  const tagDocs = row.tags.map(tokens);
+  const docs = [tokens(spaced(row.prompt)), ...row.tags.map(tokens)];
   return chunks.every((chunk, i) => {
-    const phrase = tokens(chunk.slice(0, 100));
+    const word = chunk.slice(0, 100);
+    const phrases = [tokens(word), tokens(spaced(word))];
     const p = prefix && i === chunks.length - 1;
-    return hasPhrase(prompt, phrase, p) || tagDocs.some((d) => hasPhrase(d, phrase, p));
+    return phrases.some((phrase) => docs.some((d) => hasPhrase(d, phrase, p)));
   });
 }
 
@@ -77,8 +82,8 @@ function all(lib: Library, q: SearchQuery, pageSize: number): number[] {
   return ids;
 }
 
-const VOCAB = ['fox', 'foxes', 'cat', 'AND', 'or', 'near', 'NOT', 'café', 'cafe', 'neon', 'sea', 'red', 'blue', 'poster', '"quoted"', 'prompt:fox', '中文', 'naïve', 'NEAR(fox', 'x*y', 'the', 'a'];
-const TAGS = ['Sea', 'sky', 'Portrait', 'old town'];
+const VOCAB = ['海报', '一张海报', '早安', 'カタカナ', '风景画', 'fox', 'foxes', 'cat', 'AND', 'or', 'near', 'NOT', 'café', 'cafe', 'neon', 'sea', 'red', 'blue', 'poster', '"quoted"', 'prompt:fox', '中文', 'naïve', 'NEAR(fox', 'x*y', 'the', 'a'];
+const TAGS = ['Sea', 'sky', 'Portrait', 'old town', '风景'];
 
 let t: ReturnType<typeof tempDir>;
 let lib: Library;
@@ -153,6 +158,12 @@ const HOSTILE = [
   'CAFE',
   'naive',
   '中文',
+  '海报',
+  '报',
+  '张海',
+  '风景',
+  'カタ',
+  '早安 fox',
   '🦊 fox',
   'f',
   'fo',
@@ -172,6 +183,9 @@ describe('library search', () => {
     // the corpus makes these non-trivial
     assert.ok(expected(rows, { text: 'fox AND cat' }).length > 0);
     assert.ok(expected(rows, { text: 'NEAR(fox' }).length > 0);
+    // words inside unspaced Chinese text are found
+    assert.ok(expected(rows, { text: '张海' }).length > 0);
+    assert.ok(expected(rows, { text: '报 ' }).length > expected(rows, { text: '一张海报 ' }).length);
     assert.deepEqual(all(lib, { text: 'cafe ' }, 1000), all(lib, { text: 'CAFÉ ' }, 1000)); // accents and case folded
   });
 

@@ -110,13 +110,15 @@ describe('recipe metadata', () => {
 
 describe('search text sanitising', () => {
   test('every word is a quoted string; the last a prefix; operators are plain words', () => {
-    assert.equal(toFtsQuery('red fox'), '"red" "fox"*');
-    assert.equal(toFtsQuery('red fox '), '"red" "fox"');
-    assert.equal(toFtsQuery('fox AND cat OR NOT dog'), '"fox" "AND" "cat" "OR" "NOT" "dog"*');
-    assert.equal(toFtsQuery('say "hi'), '"say" """hi"*');
-    assert.equal(toFtsQuery('prompt:fox NEAR(a b)'), '"prompt:fox" "NEAR(a" "b)"*');
+    assert.equal(toFtsQuery('red fox'), '"red" AND "fox"*');
+    assert.equal(toFtsQuery('red fox '), '"red" AND "fox"');
+    assert.equal(toFtsQuery('fox AND cat OR NOT dog'), '"fox" AND "AND" AND "cat" AND "OR" AND "NOT" AND "dog"*');
+    assert.equal(toFtsQuery('say "hi'), '"say" AND """hi"*');
+    assert.equal(toFtsQuery('prompt:fox NEAR(a b)'), '"prompt:fox" AND "NEAR(a" AND "b)"*');
     assert.equal(toFtsQuery('* ^ " ( ) : -'), undefined);
+    assert.equal(toFtsQuery('海报 fox'), '("海 报" OR "海报") AND "fox"*');
+    assert.equal(toFtsQuery('"海"报'), '(""" 海 "" 报"* OR """海""报"*)');
     assert.equal(toFtsQuery(''), undefined);
-    assert.ok((toFtsQuery('w '.repeat(1000)) ?? '').split(' ').length <= 32);
+    assert.ok((toFtsQuery('w '.repeat(1000)) ?? '').split(' AND ').length <= 32);
   });
 });

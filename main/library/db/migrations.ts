@@ -3,6 +3,7 @@
  * add the next one. PRAGMA user_version holds the number of the last one applied.
  */
 import type { Database } from 'better-sqlite3';
+import { searchableText } from '../search-text';
 
 export interface Migration {
   version: number;
@@ -169,6 +170,46 @@ export const migrations: Migration[] = [
         );
         CREATE INDEX jobs_state_position ON jobs(state, position);
         CREATE INDEX jobs_generation ON jobs(generation_id);
+      `);
+    },
+  },
+  {
+    version: 4,
+    name: 'search inside Chinese and Japanese prompts (one token per ideograph)',
+    up(db) {
+      db.exec(`
+        DROP TRIGGER generations_fts_insert;
+        DROP TRIGGER generations_fts_delete;
+        DROP TRIGGER generations_fts_update;
+        DROP TABLE generations_fts;
+        ALTER TABLE generations ADD COLUMN prompt_search TEXT NOT NULL DEFAULT '';
+      `);
+      const page = db.prepare('SELECT id, prompt FROM generations WHERE id > ? ORDER BY id LIMIT 5000');
+      const set = db.prepare('UPDATE generations SET prompt_search = ? WHERE id = ?');
+      for (let last = 0; ; ) {
+        const rows = page.all(last) as Array<{ id: number; prompt: string }>;
+        if (rows.length === 0) break;
+        for (const r of rows) set.run(searchableText(r.prompt), r.id);
+        last = rows[rows.length - 1].id;
+      }
+      db.exec(`
+        CREATE VIRTUAL TABLE generations_fts USING fts5(
+          prompt_search, tags_text,
+          content = 'generations', content_rowid = 'id',
+          tokenize = 'unicode61 remove_diacritics 2',
+          prefix = '2 3'
+        );
+        INSERT INTO generations_fts(generations_fts) VALUES ('rebuild');
+        CREATE TRIGGER generations_fts_insert AFTER INSERT ON generations BEGIN
+          INSERT INTO generations_fts(rowid, prompt_search, tags_text) VALUES (new.id, new.prompt_search, new.tags_text);
+        END;
+        CREATE TRIGGER generations_fts_delete AFTER DELETE ON generations BEGIN
+          INSERT INTO generations_fts(generations_fts, rowid, prompt_search, tags_text) VALUES ('delete', old.id, old.prompt_search, old.tags_text);
+        END;
+        CREATE TRIGGER generations_fts_update AFTER UPDATE OF prompt_search, tags_text ON generations BEGIN
+          INSERT INTO generations_fts(generations_fts, rowid, prompt_search, tags_text) VALUES ('delete', old.id, old.prompt_search, old.tags_text);
+          INSERT INTO generations_fts(rowid, prompt_search, tags_text) VALUES (new.id, new.prompt_search, new.tags_text);
+        END;
       `);
     },
   },
