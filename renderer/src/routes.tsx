@@ -1,7 +1,9 @@
 /** The studio's screens, in the order of the navigation. Each names the API method it needs. */
 import type { ReactNode } from 'react';
 import { CanvasPage } from './pages/CanvasPage';
+import { GalleryPage } from './pages/GalleryPage';
 import { GeneratePage } from './pages/GeneratePage';
+import { SettingsPage } from './pages/SettingsPage';
 import { SystemPage } from './pages/SystemPage';
 
 export interface Route {
@@ -17,5 +19,7 @@ export const routes: Route[] = [
   { id: 'generate', label: 'Generate', requires: 'jobs.submit', render: () => <GeneratePage /> },
   // painting and cropping work without the engine; running a mode says so when jobs.submit is missing
   { id: 'canvas', label: 'Canvas', render: () => <CanvasPage /> },
+  { id: 'gallery', label: 'Gallery', requires: 'library.search', render: () => <GalleryPage /> },
+  { id: 'settings', label: 'Settings', requires: 'settings.get', render: () => <SettingsPage /> },
   { id: 'system', label: 'System', render: () => <SystemPage /> },
 ];

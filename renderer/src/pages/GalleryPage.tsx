@@ -1,0 +1,267 @@
+/**
+ * The gallery: boards (projects) on the left, a search box (full-text over prompts and tags) and
+ * filters above a virtualised grid of thumbnails, and the selected image's details on the right.
+ */
+import AddIcon from '@mui/icons-material/Add';
+import SearchIcon from '@mui/icons-material/Search';
+import {
+  Alert,
+  Box,
+  Button,
+  Drawer,
+  FormControlLabel,
+  InputAdornment,
+  List,
+  ListItemButton,
+  ListItemText,
+  ListSubheader,
+  MenuItem,
+  Snackbar,
+  Stack,
+  Switch,
+  TextField,
+  Typography,
+} from '@mui/material';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { ApiError } from '../api/client';
+import { useEvents } from '../api/hooks';
+import { GalleryGrid } from '../gallery/GalleryGrid';
+import { GenerationDetail } from '../gallery/GenerationDetail';
+import { library, type Generation, type GenerationSummary, type Project, type SearchQuery } from '../library/client';
+
+const PAGE = 200;
+
+interface Filters {
+  text: string;
+  /** undefined: all boards; null: images in no board. */
+  projectId: string | null | undefined;
+  favourite: boolean;
+  minRating: number;
+  mode: string;
+  tag: string;
+}
+
+const NO_FILTERS: Filters = { text: '', projectId: undefined, favourite: false, minRating: 0, mode: '', tag: '' };
+
+function toQuery(f: Filters, cursor: string | null): SearchQuery {
+  return {
+    limit: PAGE,
+    cursor,
+    ...(f.text.trim() ? { text: f.text.trim() } : {}),
+    ...(f.projectId !== undefined ? { projectId: f.projectId } : {}),
+    ...(f.favourite ? { favourite: true } : {}),
+    ...(f.minRating > 0 ? { minRating: f.minRating } : {}),
+    ...(f.mode ? { mode: f.mode } : {}),
+    ...(f.tag ? { tag: f.tag } : {}),
+  };
+}
+
+export function GalleryPage() {
+  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
+  const [textInput, setTextInput] = useState('');
+  const [items, setItems] = useState<GenerationSummary[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [projects, setProjects] = useState<Project[]>([]);
+  const [tags, setTags] = useState<string[]>([]);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [snack, setSnack] = useState<{ message: string; undo?: () => void } | null>(null);
+  const [newBoard, setNewBoard] = useState<string | null>(null);
+  const generation = useRef(0);
+
+  // debounce typing into the search
+  useEffect(() => {
+    const t = setTimeout(() => setFilters((f) => (f.text === textInput ? f : { ...f, text: textInput })), 250);
+    return () => clearTimeout(t);
+  }, [textInput]);
+
+  const load = useCallback(
+    (more: boolean) => {
+      const my = more ? generation.current : ++generation.current;
+      setLoading(true);
+      library
+        .search(toQuery(filters, more ? cursor : null))
+        .then((page) => {
+          if (my !== generation.current) return;
+          setItems((old) => (more ? [...old, ...page.items.filter((i) => !old.some((o) => o.id === i.id))] : page.items));
+          setCursor(page.nextCursor);
+          setError(null);
+        })
+        .catch((e: unknown) => my === generation.current && setError(e instanceof ApiError ? e.message : String(e)))
+        .finally(() => my === generation.current && setLoading(false));
+    },
+    [filters, cursor],
+  );
+
+  const loadSide = useCallback(() => {
+    library.projects().then(setProjects).catch(() => undefined);
+    library.tags().then((t) => setTags(t.map((x) => x.name))).catch(() => undefined);
+  }, []);
+
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  useEffect(() => load(false), [filters]);
+  useEffect(loadSide, [loadSide]);
+  const refresh = useCallback(() => {
+    load(false);
+    loadSide();
+  }, [load, loadSide]);
+  useEvents(['library.changed', 'job.updated'], refresh);
+
+  const onEndReached = useCallback(() => {
+    if (cursor && !loading) load(true);
+  }, [cursor, loading, load]);
+
+  const onDeleted = (g: Generation) => {
+    setSelected(null);
+    refresh();
+    setSnack({
+      message: 'Moved to the trash.',
+      undo: () => {
+        library
+          .restore([g.id])
+          .then(() => {
+            setSnack({ message: 'Restored.' });
+            setSelected(g.id);
+            refresh();
+          })
+          .catch((e: unknown) => setSnack({ message: e instanceof ApiError ? e.message : String(e) }));
+      },
+    });
+  };
+
+  const createBoard = async (name: string) => {
+    try {
+      const p = await library.createProject(name);
+      setNewBoard(null);
+      loadSide();
+      setFilters((f) => ({ ...f, projectId: p.id }));
+    } catch (e) {
+      setSnack({ message: e instanceof ApiError ? e.message : String(e) });
+    }
+  };
+
+  const filtered = filters.text.trim() !== '' || filters.favourite || filters.minRating > 0 || filters.mode !== '' || filters.tag !== '';
+
+  return (
+    <Box sx={{ display: 'grid', gridTemplateColumns: '220px 1fr', height: 'calc(100vh - 48px)' }}>
+      <Box component="nav" aria-label="Boards" sx={{ borderRight: 1, borderColor: 'divider', overflow: 'auto' }}>
+        <List dense subheader={<ListSubheader>Boards</ListSubheader>}>
+          <ListItemButton selected={filters.projectId === undefined} onClick={() => setFilters((f) => ({ ...f, projectId: undefined }))}>
+            <ListItemText primary="All images" />
+          </ListItemButton>
+          {projects.map((p) => (
+            <ListItemButton key={p.id} selected={filters.projectId === p.id} onClick={() => setFilters((f) => ({ ...f, projectId: p.id }))}>
+              <ListItemText primary={p.name} secondary={`${p.generationCount} image${p.generationCount === 1 ? '' : 's'}`} />
+            </ListItemButton>
+          ))}
+          <ListItemButton selected={filters.projectId === null} onClick={() => setFilters((f) => ({ ...f, projectId: null }))}>
+            <ListItemText primary="Not on a board" />
+          </ListItemButton>
+        </List>
+        <Box sx={{ px: 2 }}>
+          {newBoard === null ? (
+            <Button size="small" startIcon={<AddIcon />} onClick={() => setNewBoard('')}>
+              New board
+            </Button>
+          ) : (
+            <TextField
+              size="small"
+              autoFocus
+              label="Board name"
+              value={newBoard}
+              onChange={(e) => setNewBoard(e.target.value)}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter' && newBoard.trim()) void createBoard(newBoard.trim());
+                if (e.key === 'Escape') setNewBoard(null);
+              }}
+              onBlur={() => !newBoard.trim() && setNewBoard(null)}
+            />
+          )}
+        </Box>
+      </Box>
+      <Stack sx={{ minWidth: 0 }}>
+        <Stack direction="row" sx={{ gap: 1.5, p: 1.5, alignItems: 'center', flexWrap: 'wrap', borderBottom: 1, borderColor: 'divider' }}>
+          <TextField
+            size="small"
+            type="search"
+            placeholder="Search prompts and tags"
+            value={textInput}
+            onChange={(e) => setTextInput(e.target.value)}
+            slotProps={{
+              input: { startAdornment: <InputAdornment position="start"><SearchIcon fontSize="small" /></InputAdornment> },
+              htmlInput: { 'aria-label': 'Search prompts and tags', 'data-testid': 'gallery-search' },
+            }}
+            sx={{ minWidth: 260, flex: 1 }}
+          />
+          <FormControlLabel control={<Switch size="small" checked={filters.favourite} onChange={(e) => setFilters((f) => ({ ...f, favourite: e.target.checked }))} />} label="Favourites" />
+          <TextField select size="small" label="Rating" value={filters.minRating} onChange={(e) => setFilters((f) => ({ ...f, minRating: Number(e.target.value) }))} sx={{ width: 110 }}>
+            <MenuItem value={0}>Any</MenuItem>
+            {[1, 2, 3, 4, 5].map((n) => (
+              <MenuItem key={n} value={n}>
+                {'★'.repeat(n)}+
+              </MenuItem>
+            ))}
+          </TextField>
+          <TextField select size="small" label="Mode" value={filters.mode} onChange={(e) => setFilters((f) => ({ ...f, mode: e.target.value }))} sx={{ width: 120 }}>
+            <MenuItem value="">Any</MenuItem>
+            {['text', 'edit', 'style', 'identity', 'import'].map((m) => (
+              <MenuItem key={m} value={m}>
+                {m}
+              </MenuItem>
+            ))}
+          </TextField>
+          <TextField select size="small" label="Tag" value={filters.tag} onChange={(e) => setFilters((f) => ({ ...f, tag: e.target.value }))} sx={{ width: 130 }}>
+            <MenuItem value="">Any</MenuItem>
+            {tags.map((t) => (
+              <MenuItem key={t} value={t}>
+                {t}
+              </MenuItem>
+            ))}
+          </TextField>
+          <Typography variant="caption" color="text.secondary" data-testid="gallery-count" aria-live="polite">
+            {items.length}
+            {cursor ? '+' : ''} image{items.length === 1 ? '' : 's'}
+          </Typography>
+        </Stack>
+        {error && <Alert severity="error" sx={{ m: 1.5 }}>{error}</Alert>}
+        <Box sx={{ flex: 1, minHeight: 0 }}>
+          {items.length === 0 && !loading ? (
+            <Typography color="text.secondary" sx={{ p: 4, textAlign: 'center' }} data-testid="gallery-empty">
+              {filtered ? 'Nothing matches the search and filters.' : 'No images yet. Generate one, or drop a PNG into the canvas.'}
+            </Typography>
+          ) : (
+            <GalleryGrid items={items} selectedId={selected} onOpen={(g) => setSelected(g.id)} onEndReached={onEndReached} />
+          )}
+        </Box>
+      </Stack>
+      <Drawer anchor="right" open={selected !== null} onClose={() => setSelected(null)} slotProps={{ paper: { sx: { width: 440, p: 2 } } }}>
+        {selected !== null && (
+          <GenerationDetail
+            id={selected}
+            projects={projects}
+            tagOptions={tags}
+            onClose={() => setSelected(null)}
+            onOpen={setSelected}
+            onDeleted={onDeleted}
+            onChanged={refresh}
+            notify={(message) => setSnack({ message })}
+          />
+        )}
+      </Drawer>
+      <Snackbar
+        open={snack !== null}
+        autoHideDuration={snack?.undo ? 10_000 : 4000}
+        onClose={(_, reason) => reason !== 'clickaway' && setSnack(null)}
+        message={snack?.message}
+        action={
+          snack?.undo ? (
+            <Button color="secondary" size="small" onClick={snack.undo} data-testid="undo-delete">
+              Undo
+            </Button>
+          ) : undefined
+        }
+      />
+    </Box>
+  );
+}
