@@ -246,6 +246,84 @@ export const LibraryImportRequest = z.union([
 ]);
 // @end library-types
 
+// ───────────────────────────── models (main/models) ─────────────────────────────
+
+/** A local folder (checkpoint to validate or import). */
+const modelPath = z.string().min(1).max(4096);
+
+export interface ModelProblem {
+  kind: 'missing' | 'corrupt' | 'incomplete';
+  /** Relative to the checkpoint folder. */
+  path: string;
+  message: string;
+}
+
+/** What validating a folder in the GLM-Image layout found. */
+export interface CheckpointReport {
+  ok: boolean;
+  dir: string;
+  problems: ModelProblem[];
+  components: { name: string; role: string; ok: boolean; bytes: number; precision: string | null; files: string[] }[];
+  totalBytes: number;
+  precision: string | null;
+  /** One paragraph a user can act on. */
+  summary: string;
+}
+
+export interface ModelInfo {
+  id: string;
+  kind: 'checkpoint' | 'compiled';
+  name: string;
+  path: string;
+  source: 'download' | 'import' | 'reference' | 'hf-cache' | 'compiled';
+  sizeBytes: number;
+  precision: string | null;
+  /** partial: a download that has not finished (start it again to resume). */
+  status: 'ready' | 'partial' | 'incomplete' | 'missing' | 'unknown';
+  detail: string;
+  repo: string | null;
+  revision: string | null;
+  problems: ModelProblem[];
+}
+
+export interface CachedCheckpointInfo {
+  dir: string;
+  repo: string;
+  /** Commit hash of the snapshot. */
+  revision: string;
+  /** Refs (e.g. 'main') pointing at it. */
+  refs: string[];
+  report: CheckpointReport;
+}
+
+export interface ModelDownloadProgress {
+  phase: 'resolving' | 'checking' | 'downloading' | 'verifying' | 'done';
+  repo: string;
+  commit: string | null;
+  file: string | null;
+  fileIndex: number;
+  fileCount: number;
+  fileBytes: number;
+  fileTotal: number;
+  bytes: number;
+  total: number;
+  bytesPerSecond: number;
+  etaSeconds: number | null;
+}
+
+export interface ModelDownload {
+  /** Stable per repo + revision: starting it again after a pause resumes it. */
+  id: string;
+  repo: string;
+  revision: string;
+  dir: string;
+  state: 'running' | 'paused' | 'done' | 'failed' | 'cancelled';
+  progress: ModelDownloadProgress | null;
+  error: ErrorShape | null;
+  startedAt: number;
+  updatedAt: number;
+}
+
 // ───────────────────────────── methods ─────────────────────────────
 
 export const methods = {
@@ -285,6 +363,33 @@ export const methods = {
   'projects.restore': { request: z.object({ id: libraryId }).strict() },
   // @end library
   // @section models (main/api/handlers/models.ts)
+  'models.list': { request: empty },
+  'models.find': { request: empty },
+  'models.validate': { request: z.object({ path: modelPath }).strict() },
+  'models.import': {
+    request: z
+      .object({
+        path: modelPath,
+        /** reference: use the folder where it is; copy: copy the files the app needs into the models folder. */
+        mode: z.enum(['reference', 'copy']).default('reference'),
+        name: z.string().min(1).max(100).optional(),
+      })
+      .strict(),
+  },
+  'models.download.start': {
+    request: z
+      .object({
+        repo: z.string().max(200).regex(/^[A-Za-z0-9][\w.-]*\/[\w.-]+$/, 'must be owner/name').optional(),
+        revision: z.string().min(1).max(200).regex(/^[\w.\/-]+$/, 'must be a branch, tag or commit').optional(),
+        /** Hub or mirror URL; default HF_ENDPOINT or https://huggingface.co. */
+        endpoint: z.string().min(1).max(2000).optional(),
+        token: z.string().min(1).max(1000).optional(),
+      })
+      .strict(),
+  },
+  'models.download.pause': { request: z.object({ id: z.string().min(1).max(300) }).strict() },
+  'models.download.cancel': { request: z.object({ id: z.string().min(1).max(300) }).strict() },
+  'models.download.list': { request: empty },
   // @end models
   // @section engine (main/api/handlers/engine.ts)
   'engine.status': { request: empty },
@@ -323,6 +428,14 @@ export interface Responses {
   'projects.restore': { project: LibraryProject };
   // @end library-responses
   // @section models-responses
+  'models.list': { models: ModelInfo[]; downloads: ModelDownload[]; modelsDir: string; hfCacheDir: string };
+  'models.find': { hfCacheDir: string; checkpoints: CachedCheckpointInfo[] };
+  'models.validate': { report: CheckpointReport };
+  'models.import': { model: ModelInfo };
+  'models.download.start': { download: ModelDownload };
+  'models.download.pause': { download: ModelDownload };
+  'models.download.cancel': { download: ModelDownload };
+  'models.download.list': { downloads: ModelDownload[] };
   // @end models-responses
   // @section engine-responses
   'engine.status': EngineStatus;
@@ -357,6 +470,10 @@ export interface Events {
   'library.changed': { kind: 'generations' | 'projects' | 'trash'; ids: string[] };
   // @end library-events
   // @section models-events
+  /** A download started, paused, finished, failed or was cancelled. */
+  'models.download.updated': { download: ModelDownload };
+  /** Bytes, speed and ETA of a running download (a few per second at most). */
+  'models.download.progress': { download: ModelDownload };
   // @end models-events
   // @section engine-events
   'job.updated': { job: JobInfo };

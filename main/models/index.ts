@@ -43,3 +43,4 @@ export {
   type ListModelsOptions,
 } from './models-folder';
 export { formatBytes } from './format';
+export { DownloadJobs, type DownloadJob, type DownloadState, type StartDownload, type DownloadJobListener } from './download-jobs';

@@ -24,6 +24,8 @@ export interface FakeHubOptions {
   extraFiles?: Record<string, Buffer>;
   /** Drop the connection once after this many body bytes of the given file. */
   dropAfter?: Record<string, number>;
+  /** Send this many body bytes of the given file, then stall (once) until the client goes away; see held(). */
+  holdAfter?: Record<string, number>;
   /** Publish a wrong SHA-256 for these files. */
   wrongSha256?: string[];
   /** When set, hub requests (not CDN ones) need `Authorization: Bearer <token>`. */
@@ -77,6 +79,8 @@ export class FakeHub {
   private hub: http.Server;
   private cdn: http.Server;
   private dropsLeft: Map<string, number>;
+  private holdsLeft: Map<string, number>;
+  private holds = new Map<string, { promise: Promise<void>; resolve: () => void }>();
   hubUrl = '';
   cdnUrl = '';
 
@@ -91,6 +95,12 @@ export class FakeHub {
     for (const rel of listFolder(options.root)) add(rel, readFileSync(path.join(options.root, rel)));
     for (const [p, data] of Object.entries(options.extraFiles ?? {})) add(p, data);
     this.dropsLeft = new Map(Object.entries(options.dropAfter ?? {}));
+    this.holdsLeft = new Map(Object.entries(options.holdAfter ?? {}));
+    for (const p of this.holdsLeft.keys()) {
+      let resolve = () => {};
+      const promise = new Promise<void>((r) => (resolve = r));
+      this.holds.set(p, { promise, resolve });
+    }
     this.hub = http.createServer((req, res) => this.handleHub(req, res));
     this.cdn = http.createServer((req, res) => this.handleCdn(req, res));
   }
@@ -108,6 +118,13 @@ export class FakeHub {
       s.closeAllConnections();
       await new Promise<void>((resolve) => s.close(() => resolve()));
     }
+  }
+
+  /** Resolves once the held bytes of `p` (holdAfter) were written to the socket and the response stalls. */
+  held(p: string): Promise<void> {
+    const h = this.holds.get(p);
+    if (!h) throw new Error(`no holdAfter for ${p}`);
+    return h.promise;
   }
 
   /** Bytes of `p` the CDN/hub sent, as [start, end) intervals in request order. */
@@ -262,6 +279,15 @@ export class FakeHub {
       entry.sent = chunk.length;
       // Send exactly these bytes, then close the connection without finishing the body.
       res.write(chunk, () => res.socket?.end());
+      return;
+    }
+    const hold = this.holdsLeft.get(f.path);
+    if (hold !== undefined && start < hold) {
+      this.holdsLeft.delete(f.path);
+      const chunk = f.data.subarray(start, hold);
+      entry.sent = chunk.length;
+      // Send these bytes, then stall: the client has to stop (pause/cancel) and come back.
+      res.write(chunk, () => this.holds.get(f.path)?.resolve());
       return;
     }
     entry.sent = size - start;

@@ -1,0 +1,46 @@
+/** models.*: list, find in the HF cache, validate, import, and download with pause/cancel and progress events. */
+import type { AppContext } from '../../context';
+import { DownloadJobs, findInHfCache, hubCacheDir, importCheckpoint, listModels, validateCheckpoint } from '../../models';
+import type { HandlerMap } from '../router';
+
+export function modelsHandlers(ctx: AppContext): HandlerMap {
+  const modelsDir = ctx.paths.modelsDir;
+  const downloads = new DownloadJobs({ modelsDir });
+  downloads.subscribe((download, kind) => {
+    ctx.events.emit(kind === 'progress' ? 'models.download.progress' : 'models.download.updated', { download });
+  });
+  ctx.onDispose(() => downloads.pauseAll());
+
+  return {
+    'models.list': async () => ({
+      models: await listModels({ modelsDir }),
+      downloads: downloads.list(),
+      modelsDir,
+      hfCacheDir: hubCacheDir(),
+    }),
+    'models.find': async () => ({
+      hfCacheDir: hubCacheDir(),
+      checkpoints: (await findInHfCache()).map(({ dir, repo, revision, refs, report }) => ({ dir, repo, revision, refs, report })),
+    }),
+    'models.validate': async (request) => ({ report: await validateCheckpoint(request.path) }),
+    'models.import': async (request, call) => ({
+      model: await importCheckpoint(request.path, {
+        modelsDir,
+        mode: request.mode,
+        ...(request.name ? { name: request.name } : {}),
+        ...(call.signal ? { signal: call.signal } : {}),
+      }),
+    }),
+    'models.download.start': (request) => ({
+      download: downloads.start({
+        ...(request.repo ? { repo: request.repo } : {}),
+        ...(request.revision ? { revision: request.revision } : {}),
+        ...(request.endpoint ? { endpoint: request.endpoint } : {}),
+        ...(request.token ? { token: request.token } : {}),
+      }),
+    }),
+    'models.download.pause': async (request) => ({ download: await downloads.pause(request.id) }),
+    'models.download.cancel': async (request) => ({ download: await downloads.cancel(request.id) }),
+    'models.download.list': () => ({ downloads: downloads.list() }),
+  };
+}

@@ -1,0 +1,141 @@
+/**
+ * The models.* API through the real router and app context: validate, import, list, and a download from a local
+ * hub that is paused, resumed, finished, plus one cancelled; events carry progress and state changes.
+ */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { EventMessage, ModelDownload } from '../../main/api/contract';
+import { createApp, type App } from '../../main/context';
+import { FakeHub } from '../helpers/fake-hub';
+import { checkpointDir } from '../helpers/fixtures';
+
+const REPO = 'zai-org/GLM-Image';
+/** Held by the hub in the pause test (the first weight file in download order), then in the cancel test. */
+const PAUSED = 'vae/diffusion_pytorch_model.safetensors';
+const CANCELLED = 'vision_language_encoder/model.safetensors';
+const HELD: Record<string, number> = { [PAUSED]: 500_000, [CANCELLED]: 1_000_000 };
+
+let tmp: string;
+let app: App;
+let hub: FakeHub;
+const savedCache = process.env.HF_HUB_CACHE;
+
+async function call<T>(method: string, request: unknown): Promise<T> {
+  const result = await app.router.call(method, request, { transport: 'test' });
+  if (!result.ok) throw Object.assign(new Error(result.error.message), { code: result.error.code });
+  return result.value as T;
+}
+
+/** Polls (10 ms) until a file has `size` bytes: the client has written everything the hub sent before stalling. */
+async function waitForFileSize(file: string, size: number): Promise<void> {
+  for (let i = 0; i < 1000; i++) {
+    if (((await stat(file).catch(() => null))?.size ?? -1) === size) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  assert.fail(`${file} never reached ${size} bytes`);
+}
+
+function waitForState(id: string, states: ModelDownload['state'][]): Promise<ModelDownload> {
+  return new Promise((resolve) => {
+    const off = app.ctx.events.subscribe((m: EventMessage) => {
+      if (m.event !== 'models.download.updated') return;
+      const d = (m.payload as { download: ModelDownload }).download;
+      if (d.id === id && states.includes(d.state)) {
+        off();
+        resolve(d);
+      }
+    });
+  });
+}
+
+before(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'glimmer-models-api-'));
+  process.env.HF_HUB_CACHE = path.join(tmp, 'hf-cache'); // never the user's real cache
+  app = createApp({ mode: 'cli', paths: { dataDir: path.join(tmp, 'data'), modelsDir: path.join(tmp, 'models') }, log: () => {} });
+  hub = await new FakeHub({ root: checkpointDir(), repo: REPO, holdAfter: { [PAUSED]: HELD[PAUSED]! } }).start();
+});
+
+after(async () => {
+  await app.dispose();
+  await hub.close();
+  if (savedCache === undefined) delete process.env.HF_HUB_CACHE;
+  else process.env.HF_HUB_CACHE = savedCache;
+  await rm(tmp, { recursive: true, force: true });
+});
+
+describe('models API', () => {
+  test('validate and import (reference) through the router; bad requests are typed', async () => {
+    const { report } = await call<{ report: { ok: boolean; precision: string } }>('models.validate', { path: checkpointDir() });
+    assert.equal(report.ok, true);
+    assert.equal(report.precision, 'fp32');
+    const bad = await app.router.call('models.validate', {}, { transport: 'test' });
+    assert.equal(!bad.ok && bad.error.code, 'bad_request');
+    const badRepo = await app.router.call('models.download.start', { repo: '../etc' }, { transport: 'test' });
+    assert.equal(!badRepo.ok && badRepo.error.code, 'bad_request');
+    const { model } = await call<{ model: { status: string; source: string } }>('models.import', { path: checkpointDir(), name: 'tiny' });
+    assert.equal(model.status, 'ready');
+    assert.equal(model.source, 'reference');
+    const caps = await call<{ methods: string[] }>('system.capabilities', {});
+    for (const m of ['models.list', 'models.find', 'models.download.start', 'models.download.pause', 'models.download.cancel']) {
+      assert.ok(caps.methods.includes(m), m);
+    }
+  });
+
+  test('download: pause mid-file, resume, finish; list shows it ready', async () => {
+    const progress: ModelDownload[] = [];
+    const off = app.ctx.events.subscribe((m) => {
+      if (m.event === 'models.download.progress') progress.push((m.payload as { download: ModelDownload }).download);
+    });
+    const { download } = await call<{ download: ModelDownload }>('models.download.start', { endpoint: hub.hubUrl });
+    assert.equal(download.state, 'running');
+    await hub.held(PAUSED); // the server sent part of the file and stalls
+    await waitForFileSize(path.join(download.dir, `${PAUSED}.part`), HELD[PAUSED]!);
+    const ended = waitForState(download.id, ['paused', 'done', 'failed']);
+    const { download: paused } = await call<{ download: ModelDownload }>('models.download.pause', { id: download.id });
+    assert.equal(paused.state, 'paused', JSON.stringify(paused.error));
+    assert.equal((await ended).state, 'paused');
+    off();
+    assert.ok(progress.length > 0);
+    const part = path.join(download.dir, `${PAUSED}.part`);
+    const kept = (await stat(part)).size;
+    assert.equal(kept, HELD[PAUSED]);
+
+    // While paused, the list shows a partial checkpoint.
+    const mid = await call<{ models: { id: string; status: string }[]; downloads: ModelDownload[] }>('models.list', {});
+    assert.equal(mid.models.find((m) => m.id === `checkpoint:${download.id}`)?.status, 'partial');
+    assert.equal(mid.downloads.find((d) => d.id === download.id)?.state, 'paused');
+
+    const done = waitForState(download.id, ['done', 'failed']);
+    const resumed = await call<{ download: ModelDownload }>('models.download.start', { endpoint: hub.hubUrl });
+    assert.equal(resumed.download.id, download.id);
+    const finished = await done;
+    assert.equal(finished.state, 'done', JSON.stringify(finished.error));
+    assert.equal(finished.progress?.bytes, finished.progress?.total);
+    const resumedRange = hub.served.filter((s) => s.path === PAUSED).pop()!;
+    assert.equal(resumedRange.start, kept);
+
+    const list = await call<{ models: { id: string; status: string; source: string; precision: string }[] }>('models.list', {});
+    const entry = list.models.find((m) => m.id === `checkpoint:${download.id}`)!;
+    assert.equal(entry.status, 'ready');
+    assert.equal(entry.source, 'download');
+    assert.equal(entry.precision, 'fp32');
+  });
+
+  test('cancel stops a download and removes its partial files', async (t) => {
+    const hub2 = await new FakeHub({ root: checkpointDir(), repo: REPO, holdAfter: { [CANCELLED]: HELD[CANCELLED]! } }).start();
+    t.after(() => hub2.close());
+    const { download } = await call<{ download: ModelDownload }>('models.download.start', { endpoint: hub2.hubUrl, revision: hub2.commit });
+    await hub2.held(CANCELLED);
+    await waitForFileSize(path.join(download.dir, `${CANCELLED}.part`), HELD[CANCELLED]!);
+    const { download: ended } = await call<{ download: ModelDownload }>('models.download.cancel', { id: download.id });
+    assert.equal(ended.state, 'cancelled');
+    assert.equal(existsSync(path.join(download.dir, `${CANCELLED}.part`)), false);
+    assert.equal(existsSync(download.dir), true, 'verified files are kept');
+    const missing = await app.router.call('models.download.pause', { id: 'nope' }, { transport: 'test' });
+    assert.equal(!missing.ok && missing.error.code, 'not_found');
+  });
+});
