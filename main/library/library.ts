@@ -25,10 +25,10 @@ import {
 import { type ImageInput, generatedPng } from './image-input';
 import { type ImportInput, type ImportOptions, prepareImport } from './import';
 import { JobStore } from './jobs';
-import { createProject, getProject, listProjects, renameProject, restoreProject, trashProject } from './projects';
+import { createProject, getProject, listProjects, renameProject, requireLiveProject, restoreProject, trashProject } from './projects';
 import { RecipeSchema, type Recipe } from './recipe';
 import { explainSearch, search } from './search';
-import { type ImageFormat, ImageStore, THUMB_SIZES, type ThumbSize, inspectHeader, isHash, makeThumbnails } from './store';
+import { type ImageFormat, ImageStore, THUMB_SIZES, type ThumbSize, inspectHeader, isHash, makeThumbnails, sha256 } from './store';
 import { listTags } from './tags';
 import type { Generation, GenerationStatus, GenerationSummary, Page, Project, SearchQuery, TagCount, TrashContents } from './types';
 
@@ -37,6 +37,8 @@ export interface OpenLibraryOptions {
   upTo?: number;
   /** Mark jobs left 'running' by a previous run as 'interrupted' (default true). */
   markInterrupted?: boolean;
+  /** Tests: called after an image's files are written and before its row is committed. */
+  beforeCommit?: () => Promise<void>;
 }
 
 export interface OpenReport {
@@ -71,6 +73,9 @@ export class Library {
   readonly store: ImageStore;
   readonly jobs: JobStore;
   readonly openReport: OpenReport;
+  /** Serialises file writes + their commit against emptying the trash and collecting orphans. */
+  private storeTail: Promise<unknown> = Promise.resolve();
+  private beforeCommit: () => Promise<void> = async () => {};
 
   private constructor(dataDir: string, db: Database, store: ImageStore, report: OpenReport) {
     this.dataDir = dataDir;
@@ -90,11 +95,30 @@ export class Library {
       const version = schemaVersion(db);
       const jobsReady = version >= 3;
       const lib = new Library(dir, db, store, { schemaVersion: version, tempFilesRemoved, interruptedJobs: 0 });
+      if (options.beforeCommit) lib.beforeCommit = options.beforeCommit;
       if (jobsReady && options.markInterrupted !== false) lib.openReport.interruptedJobs = lib.jobs.markInterrupted();
       return lib;
     } catch (err) {
       db.close();
       throw err;
+    }
+  }
+
+  /**
+   * Run `fn` while no other store mutation runs in this process: an image written for a new row can
+   * then never be deleted by emptyTrash/gcOrphanFiles between its write and its commit.
+   */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.storeTail.then(fn, fn);
+    this.storeTail = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Fail before any file is written when the row could not be committed anyway. */
+  private checkTargets(projectId: number | null | undefined, parentId: number | null | undefined): void {
+    if (projectId !== undefined && projectId !== null) requireLiveProject(this.db, projectId);
+    if (parentId !== undefined && parentId !== null && !this.db.prepare('SELECT 1 FROM generations WHERE id = ?').get(parentId)) {
+      throw new GlimmerError('not_found', `The parent generation ${parentId} does not exist.`);
     }
   }
 
@@ -130,42 +154,55 @@ export class Library {
       throw new GlimmerError('bad_request', `The recipe is not valid: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`);
     }
     const recipe = parsed.data;
-    const now = input.createdAt ?? Date.now();
+    this.checkTargets(input.projectId, input.parentId);
+    // Encode, check and make thumbnails first (slow, nothing written yet)...
     const image = input.image ? await generatedPng(input.image, recipe) : undefined;
-    const imageHash = image ? (await this.store.put(image.bytes, image.format)).hash : null;
-    const refs = await Promise.all((input.references ?? []).map((r) => this.storeReference(r)));
-    const id = this.db
-      .transaction(() => {
-        if (image && imageHash) insertImageRow(this.db, { hash: imageHash, format: image.format, width: image.width, height: image.height, bytes: image.bytes.length }, now);
-        for (const r of refs) if (r.row) insertImageRow(this.db, r.row, now);
-        return insertGenerationRow(this.db, {
-          createdAt: now,
-          projectId: input.projectId ?? null,
-          parentId: input.parentId ?? null,
-          imageHash,
-          source: 'generated',
-          status: input.status ?? (image ? 'done' : 'failed'),
-          mode: recipe.mode,
-          model: recipe.model,
-          seed: recipe.seed,
-          width: image?.width ?? recipe.width,
-          height: image?.height ?? recipe.height,
-          steps: recipe.steps,
-          provider: input.provider ?? recipe.provider ?? null,
-          timings: input.timings ?? null,
-          prompt: recipe.prompt,
-          negativePrompt: recipe.negativePrompt ?? '',
-          recipe,
-          jobId: input.jobId ?? null,
-          tags: input.tags,
-          references: refs.map((r) => ({ hash: r.hash, role: r.role })),
-        });
-      })
-      .immediate();
+    const thumbs = image ? await makeThumbnails(image.bytes, 'The generated image') : undefined;
+    const refs = await Promise.all((input.references ?? []).map((r) => this.prepareReference(r)));
+    // ...then write the files and commit the rows that point at them, as one step.
+    const id = await this.exclusive(async () => {
+      const imageHash = image && thumbs ? (await this.store.put(image.bytes, image.format, thumbs)).hash : null;
+      for (const r of refs) if (r.file) await this.store.put(r.file.bytes, r.file.format, r.file.thumbs);
+      await this.beforeCommit();
+      const now = input.createdAt ?? Date.now();
+      return this.db
+        .transaction(() => {
+          if (image && imageHash) insertImageRow(this.db, { hash: imageHash, format: image.format, width: image.width, height: image.height, bytes: image.bytes.length }, now);
+          for (const r of refs) if (r.row) insertImageRow(this.db, r.row, now);
+          return insertGenerationRow(this.db, {
+            createdAt: now,
+            projectId: input.projectId ?? null,
+            parentId: input.parentId ?? null,
+            imageHash,
+            source: 'generated',
+            status: input.status ?? (image ? 'done' : 'failed'),
+            mode: recipe.mode,
+            model: recipe.model,
+            seed: recipe.seed,
+            width: image?.width ?? recipe.width,
+            height: image?.height ?? recipe.height,
+            steps: recipe.steps,
+            provider: input.provider ?? recipe.provider ?? null,
+            timings: input.timings ?? null,
+            prompt: recipe.prompt,
+            negativePrompt: recipe.negativePrompt ?? '',
+            recipe,
+            jobId: input.jobId ?? null,
+            tags: input.tags,
+            references: refs.map((r) => ({ hash: r.hash, role: r.role })),
+          });
+        })
+        .immediate();
+    });
     return getGeneration(this.db, id);
   }
 
-  private async storeReference(ref: ReferenceInput): Promise<{ hash: string; role: string; row?: { hash: string; format: ImageFormat; width: number; height: number; bytes: number } }> {
+  private async prepareReference(ref: ReferenceInput): Promise<{
+    hash: string;
+    role: string;
+    row?: { hash: string; format: ImageFormat; width: number; height: number; bytes: number };
+    file?: { bytes: Uint8Array; format: ImageFormat; thumbs: Record<ThumbSize, Buffer> };
+  }> {
     const role = ref.role ?? 'reference';
     if ('hash' in ref) {
       if (!isHash(ref.hash) || !this.db.prepare('SELECT 1 FROM images WHERE hash = ?').get(ref.hash)) {
@@ -178,8 +215,13 @@ export class Library {
     }
     const info = await inspectHeader(ref.bytes, ref.name ?? 'The reference image');
     const thumbs = await makeThumbnails(ref.bytes, ref.name ?? 'The reference image');
-    const { hash } = await this.store.put(ref.bytes, info.format, thumbs);
-    return { hash, role, row: { hash, format: info.format, width: info.width, height: info.height, bytes: ref.bytes.length } };
+    const hash = sha256(ref.bytes);
+    return {
+      hash,
+      role,
+      row: { hash, format: info.format, width: info.width, height: info.height, bytes: ref.bytes.length },
+      file: { bytes: ref.bytes, format: info.format, thumbs },
+    };
   }
 
   getGeneration(id: number): Generation {
@@ -214,14 +256,20 @@ export class Library {
   }
 
   /** Delete the trash for good, then the image files nothing uses any more. */
-  async emptyTrash(): Promise<{ generations: number; projects: number; filesRemoved: number }> {
-    const result = purgeTrash(this.db);
-    for (const o of result.orphans) await this.store.remove(o.hash, o.format);
-    return { generations: result.generations, projects: result.projects, filesRemoved: result.orphans.length };
+  emptyTrash(): Promise<{ generations: number; projects: number; filesRemoved: number }> {
+    return this.exclusive(async () => {
+      const result = purgeTrash(this.db);
+      for (const o of result.orphans) await this.store.remove(o.hash, o.format);
+      return { generations: result.generations, projects: result.projects, filesRemoved: result.orphans.length };
+    });
   }
 
   /** Remove store files that no row refers to (left by a crash between file write and commit). */
-  async gcOrphanFiles(): Promise<number> {
+  gcOrphanFiles(): Promise<number> {
+    return this.exclusive(() => this.collectOrphans());
+  }
+
+  private async collectOrphans(): Promise<number> {
     const known = this.db.prepare('SELECT 1 FROM images WHERE hash = ?');
     let removed = 0;
     for (const root of [this.store.roots.images, this.store.roots.thumbs]) {
@@ -249,19 +297,23 @@ export class Library {
   /** Add any PNG, JPEG or WebP to the library (a PNG with a recipe gets its parameters back). */
   async importImage(input: ImportInput, options: ImportOptions = {}): Promise<Generation> {
     const prepared = await prepareImport(input, options);
-    const { hash } = await this.store.put(prepared.bytes, prepared.format, prepared.thumbs);
-    const now = Date.now();
-    const id = this.db
-      .transaction(() => {
-        const projectId = options.projectId ?? null;
-        const existing = this.db
-          .prepare('SELECT id FROM generations WHERE image_hash = ? AND project_id IS ? AND deleted_at IS NULL ORDER BY id LIMIT 1')
-          .get(hash, projectId) as { id: number } | undefined;
-        if (existing) return existing.id;
-        insertImageRow(this.db, { hash, format: prepared.format, width: prepared.width, height: prepared.height, bytes: prepared.bytes.length }, now);
-        return insertGenerationRow(this.db, { ...prepared.row, createdAt: now, projectId, imageHash: hash, tags: options.tags });
-      })
-      .immediate();
+    this.checkTargets(options.projectId, null);
+    const id = await this.exclusive(async () => {
+      const { hash } = await this.store.put(prepared.bytes, prepared.format, prepared.thumbs);
+      await this.beforeCommit();
+      const now = Date.now();
+      return this.db
+        .transaction(() => {
+          const projectId = options.projectId ?? null;
+          const existing = this.db
+            .prepare('SELECT id FROM generations WHERE image_hash = ? AND project_id IS ? AND deleted_at IS NULL ORDER BY id LIMIT 1')
+            .get(hash, projectId) as { id: number } | undefined;
+          if (existing) return existing.id;
+          insertImageRow(this.db, { hash, format: prepared.format, width: prepared.width, height: prepared.height, bytes: prepared.bytes.length }, now);
+          return insertGenerationRow(this.db, { ...prepared.row, createdAt: now, projectId, imageHash: hash, tags: options.tags });
+        })
+        .immediate();
+    });
     return getGeneration(this.db, id);
   }
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import sharp from 'sharp';
 import { GlimmerError } from '../../main/api/errors';
-import { Library, png } from '../../main/library';
+import { Library, png, sha256 } from '../../main/library';
 import { encodedImage, noisePixels, recipe, tempDir } from '../helpers/library-data';
 
 let t: ReturnType<typeof tempDir>;
@@ -107,6 +107,36 @@ describe('projects', () => {
     assert.deepEqual(lib.db.pragma('foreign_key_check'), []);
     assert.deepEqual(lib.listTrash(), { projects: [], generations: [] });
     assert.equal(await lib.gcOrphanFiles(), 0);
+  });
+
+  test('emptying the trash or collecting orphans while an image is between file write and commit loses nothing', async () => {
+    let reached!: () => void;
+    let release!: () => void;
+    const atCommit = new Promise<void>((r) => (reached = r));
+    const gate = new Promise<void>((r) => (release = r));
+    let hold = false;
+    lib.close();
+    lib = await Library.open(path.join(t.dir, 'data'), {
+      beforeCommit: async () => {
+        if (!hold) return;
+        reached();
+        await gate;
+      },
+    });
+    const old = await gen(7, null);
+    lib.deleteGenerations([old.id]);
+    hold = true;
+    // the same image as the one in the trash is added again; its file is written, its row not yet committed
+    const adding = gen(7, null);
+    await atCommit;
+    const emptying = lib.emptyTrash();
+    const collecting = lib.gcOrphanFiles();
+    release();
+    const [again, emptied] = await Promise.all([adding, emptying, collecting]);
+    assert.equal(again.media?.hash, old.media?.hash);
+    assert.equal(emptied.generations, 1);
+    assert.equal(sha256(readFileSync(lib.imageFile(again.media!.hash))), again.media!.hash);
+    assert.ok(existsSync(await lib.mediaFile(again.media!.thumbs[512])));
   });
 
   test('export: a folder of PNGs that carry their recipes, and index.json', async () => {

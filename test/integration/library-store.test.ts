@@ -88,10 +88,15 @@ describe('image store', () => {
     ]);
     assert.ok(readFileSync(await lib.mediaFile(child.references[0].media.image)).equals(ref));
     assert.deepEqual(lib.getGeneration(parent.id).children, [child.id]);
-    await assert.rejects(
-      lib.addGeneration({ recipe: recipe(), parentId: 999_999 }),
-      (e: unknown) => e instanceof GlimmerError && e.code === 'not_found',
-    );
+    // a row that could not be committed writes no file either
+    const before = snapshotFiles(lib.dataDir).filter((f) => !f.startsWith('library.sqlite'));
+    const image = { raw: noisePixels(99, 64, 48), width: 64, height: 48, channels: 3 as const };
+    await assert.rejects(lib.addGeneration({ recipe: recipe(), image, parentId: 999_999 }), (e: unknown) => e instanceof GlimmerError && e.code === 'not_found');
+    const trashed = lib.createProject('gone');
+    lib.deleteProject(trashed.id);
+    await assert.rejects(lib.addGeneration({ recipe: recipe(), image, projectId: trashed.id }), (e: unknown) => e instanceof GlimmerError && e.code === 'conflict');
+    await assert.rejects(lib.importImage({ bytes: await encodedImage(98, 20, 20, 'png'), name: 'a.png' }, { projectId: trashed.id }), (e: unknown) => e instanceof GlimmerError && e.code === 'conflict');
+    assert.deepEqual(snapshotFiles(lib.dataDir).filter((f) => !f.startsWith('library.sqlite')), before);
   });
 
   test('media paths resolve only to files inside the store', async () => {
