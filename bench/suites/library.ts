@@ -177,6 +177,18 @@ export async function runLibrary(options: LibraryBenchOptions): Promise<Figure[]
       }
       figures.push(figure('library', 'search text: page 20 (keyset cursor)', 'ms', deep, 'lower', { config }));
 
+      // The other reads a gallery makes on every screen.
+      const reads: Array<[string, () => unknown]> = [
+        ['projects list (50, counts + covers)', () => lib.listProjects()],
+        ['tags list (30, with counts)', () => lib.listTags()],
+        ['get one generation (recipe, refs, children)', () => lib.getGeneration(1 + Math.floor(rand() * N))],
+      ];
+      for (const [name, fn] of reads) {
+        for (let w = 0; w < 3; w++) fn();
+        const samples = Array.from({ length: options.repeats }, () => time(fn));
+        figures.push(figure('library', name, 'ms', samples, 'lower', { config }));
+      }
+
       // Row inserts as the engine makes them: one generation per transaction, no image.
       const rowSamples: number[] = [];
       for (let r = 0; r < 3; r++) {

@@ -16,15 +16,22 @@ interface ProjectRow {
   cover_format: ImageFormat | null;
 }
 
+// Live projects count and show their live generations; a trashed project those trashed with it.
+// Each branch walks one partial index newest-first (no sort), so listing stays cheap at any size.
 const PROJECT_SELECT = `
   SELECT p.id, p.name, p.created_at, p.updated_at, p.deleted_at,
-    (SELECT count(*) FROM generations g WHERE g.project_id = p.id AND g.deleted_at IS NULL) AS generation_count,
+    CASE WHEN p.deleted_at IS NULL
+      THEN (SELECT count(*) FROM generations g WHERE g.project_id = p.id AND g.deleted_at IS NULL)
+      ELSE (SELECT count(*) FROM generations g WHERE g.project_id = p.id AND g.deleted_with_project = 1)
+    END AS generation_count,
     c.image_hash AS cover_hash, (SELECT format FROM images WHERE hash = c.image_hash) AS cover_format
   FROM projects p
-  LEFT JOIN generations c ON c.id = (
-    SELECT g.id FROM generations g
-    WHERE g.project_id = p.id AND (g.deleted_at IS NULL OR g.deleted_with_project = 1) AND g.image_hash IS NOT NULL
-    ORDER BY g.id DESC LIMIT 1)`;
+  LEFT JOIN generations c ON c.id = CASE WHEN p.deleted_at IS NULL
+    THEN (SELECT g.id FROM generations g WHERE g.project_id = p.id AND g.deleted_at IS NULL AND g.image_hash IS NOT NULL
+          ORDER BY g.id DESC LIMIT 1)
+    ELSE (SELECT g.id FROM generations g WHERE g.project_id = p.id AND g.deleted_with_project = 1 AND g.image_hash IS NOT NULL
+          ORDER BY g.id DESC LIMIT 1)
+  END`;
 
 function toProject(row: ProjectRow): Project {
   return {
