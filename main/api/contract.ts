@@ -278,8 +278,8 @@ export interface ModelInfo {
   source: 'download' | 'import' | 'reference' | 'hf-cache' | 'compiled';
   sizeBytes: number;
   precision: string | null;
-  /** partial: a download that has not finished (start it again to resume). */
-  status: 'ready' | 'partial' | 'incomplete' | 'missing' | 'unknown';
+  /** partial: a download that has not finished (start it again to resume); stale: compiled from a checkpoint that changed since (compile again). */
+  status: 'ready' | 'partial' | 'incomplete' | 'missing' | 'stale' | 'unknown';
   detail: string;
   repo: string | null;
   revision: string | null;
@@ -319,6 +319,21 @@ export interface ModelDownload {
   dir: string;
   state: 'running' | 'paused' | 'done' | 'failed' | 'cancelled';
   progress: ModelDownloadProgress | null;
+  error: ErrorShape | null;
+  startedAt: number;
+  updatedAt: number;
+}
+
+export interface ModelCompile {
+  /** Stable per checkpoint + precision: starting it again after a cancel resumes it. */
+  id: string;
+  source: string;
+  dir: string;
+  precision: 'fp32' | 'fp16' | 'int8' | 'int4';
+  precisionLabel: string;
+  state: 'running' | 'done' | 'failed' | 'cancelled';
+  /** Per module: start, skipped (kept from an earlier run) or done. */
+  progress: { module: string; index: number; total: number; state: 'start' | 'skipped' | 'done'; bytes?: number; ms?: number } | null;
   error: ErrorShape | null;
   startedAt: number;
   updatedAt: number;
@@ -390,6 +405,11 @@ export const methods = {
   'models.download.pause': { request: z.object({ id: z.string().min(1).max(300) }).strict() },
   'models.download.cancel': { request: z.object({ id: z.string().min(1).max(300) }).strict() },
   'models.download.list': { request: empty },
+  'models.compile.start': {
+    request: z.object({ path: modelPath, precision: z.enum(['fp32', 'fp16', 'int8', 'int4']).default('int4') }).strict(),
+  },
+  'models.compile.cancel': { request: z.object({ id: z.string().min(1).max(300) }).strict() },
+  'models.compile.list': { request: empty },
   // @end models
   // @section engine (main/api/handlers/engine.ts)
   'engine.status': { request: empty },
@@ -436,6 +456,9 @@ export interface Responses {
   'models.download.pause': { download: ModelDownload };
   'models.download.cancel': { download: ModelDownload };
   'models.download.list': { downloads: ModelDownload[] };
+  'models.compile.start': { compile: ModelCompile };
+  'models.compile.cancel': { compile: ModelCompile };
+  'models.compile.list': { compiles: ModelCompile[] };
   // @end models-responses
   // @section engine-responses
   'engine.status': EngineStatus;
@@ -474,6 +497,10 @@ export interface Events {
   'models.download.updated': { download: ModelDownload };
   /** Bytes, speed and ETA of a running download (a few per second at most). */
   'models.download.progress': { download: ModelDownload };
+  /** A compile started, finished, failed or was cancelled. */
+  'models.compile.updated': { compile: ModelCompile };
+  /** A module of a running compile started, was kept from an earlier run, or finished. */
+  'models.compile.progress': { compile: ModelCompile };
   // @end models-events
   // @section engine-events
   'job.updated': { job: JobInfo };

@@ -32,7 +32,6 @@ export {
   downloadFolder,
   CHECKPOINTS_DIR,
   COMPILED_DIR,
-  MANIFEST_FILE,
   REFERENCES_FILE,
   type ModelEntry,
   type ModelKind,
@@ -44,3 +43,5 @@ export {
 } from './models-folder';
 export { formatBytes } from './format';
 export { DownloadJobs, type DownloadJob, type DownloadState, type StartDownload, type DownloadJobListener } from './download-jobs';
+export { CompileJobs, compiledFolderFor, type CompileJob, type CompileState, type CompileJobListener } from './compile-jobs';
+export { describeCompiled, type CompiledDescription, type CompiledStatus } from './compiled';

@@ -2,7 +2,7 @@
  * The app's models folder and what is in it:
  *   <modelsDir>/checkpoints/<name>/   checkpoints downloaded or imported by copy (HF layout)
  *   <modelsDir>/references.json       checkpoints used in place (an imported folder elsewhere on disk)
- *   <modelsDir>/compiled/<name>/      compiled ONNX models, each with a manifest.json
+ *   <modelsDir>/compiled/<name>/      compiled ONNX models (native-models/compile), each with a manifest.json
  * plus GLM-Image snapshots found in the Hugging Face cache (used in place). Listing reports size, precision and a
  * status for each; import validates a folder first, then records it (in place) or copies the files the app needs.
  */
@@ -10,6 +10,7 @@ import { copyFile, mkdir, readdir, readFile, realpath, rename, rm, stat, writeFi
 import path from 'node:path';
 import { GlimmerError } from '../api/errors';
 import { ensureFreeSpace, type FreeSpaceFn } from './disk-space';
+import { describeCompiled } from './compiled';
 import { checkpointFolderName } from './download';
 import { readDownloadRecord } from './download-record';
 import { findInHfCache } from './hf-cache';
@@ -20,9 +21,10 @@ export type ModelKind = 'checkpoint' | 'compiled';
 export type ModelSource = 'download' | 'import' | 'reference' | 'hf-cache' | 'compiled';
 /**
  * ready: usable. partial: a download that has not finished (resume it). incomplete: files missing or damaged.
- * missing: a referenced folder that is gone. unknown: a compiled folder without a manifest.
+ * missing: a referenced folder that is gone. stale: a compiled model whose checkpoint changed or whose manifest
+ * is of another format (compile again). unknown: a compiled folder without any sign of a compile.
  */
-export type ModelStatus = 'ready' | 'partial' | 'incomplete' | 'missing' | 'unknown';
+export type ModelStatus = 'ready' | 'partial' | 'incomplete' | 'missing' | 'stale' | 'unknown';
 
 export interface ModelEntry {
   id: string;
@@ -43,7 +45,6 @@ export interface ModelEntry {
 export const CHECKPOINTS_DIR = 'checkpoints';
 export const COMPILED_DIR = 'compiled';
 export const REFERENCES_FILE = 'references.json';
-export const MANIFEST_FILE = 'manifest.json';
 
 export interface Reference {
   id: string;
@@ -107,52 +108,22 @@ function checkpointEntry(
   };
 }
 
-interface CompiledManifestLike {
-  name?: unknown;
-  precision?: unknown;
-  status?: unknown;
-  complete?: unknown;
-  files?: unknown;
-}
-
 async function compiledEntry(dir: string, name: string): Promise<ModelEntry> {
-  const base = {
+  const d = await describeCompiled(dir);
+  return {
     id: `compiled:${name}`,
-    kind: 'compiled' as const,
-    name,
+    kind: 'compiled',
+    name: d.manifest?.name ? `${d.manifest.name} (${d.manifest.precision})` : name,
     path: dir,
-    source: 'compiled' as const,
+    source: 'compiled',
     sizeBytes: await folderSize(dir),
+    precision: d.manifest?.precision ?? null,
+    status: d.status,
+    detail: d.detail,
     repo: null,
     revision: null,
-    problems: [] as ValidationProblem[],
+    problems: [],
   };
-  let manifest: CompiledManifestLike;
-  try {
-    manifest = JSON.parse(await readFile(path.join(dir, MANIFEST_FILE), 'utf8')) as CompiledManifestLike;
-  } catch {
-    return { ...base, precision: null, status: 'unknown', detail: `No ${MANIFEST_FILE} in ${dir}; compile the model again.` };
-  }
-  const precision = typeof manifest.precision === 'string' ? manifest.precision : null;
-  const finished = manifest.complete === true || manifest.status === 'complete' || manifest.status === 'ready';
-  if (!finished) {
-    return { ...base, precision, status: 'incomplete', detail: 'Compiling did not finish. Compile again to resume.' };
-  }
-  const files = Array.isArray(manifest.files)
-    ? manifest.files.map((f) => (typeof f === 'string' ? f : (f as { path?: unknown }).path)).filter((f): f is string => typeof f === 'string')
-    : [];
-  const absent: string[] = [];
-  for (const f of files) if (!(await stat(path.join(dir, f)).catch(() => null))) absent.push(f);
-  if (absent.length > 0) {
-    return {
-      ...base,
-      precision,
-      status: 'incomplete',
-      detail: `${absent.length} compiled file(s) are missing (first: ${absent[0]}). Compile the model again.`,
-      problems: absent.map((f) => ({ kind: 'missing' as const, path: f, message: `${f} is missing` })),
-    };
-  }
-  return { ...base, precision, status: 'ready', detail: `Compiled model (${precision ?? 'unknown precision'}).` };
 }
 
 export interface ListModelsOptions {

@@ -8,7 +8,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { EventMessage, ModelDownload } from '../../main/api/contract';
+import type { EventMessage, ModelCompile, ModelDownload } from '../../main/api/contract';
 import { createApp, type App } from '../../main/context';
 import { FakeHub } from '../helpers/fake-hub';
 import { checkpointDir } from '../helpers/fixtures';
@@ -137,5 +137,35 @@ describe('models API', () => {
     assert.equal(existsSync(download.dir), true, 'verified files are kept');
     const missing = await app.router.call('models.download.pause', { id: 'nope' }, { transport: 'test' });
     assert.equal(!missing.ok && missing.error.code, 'not_found');
+  });
+
+  test('compile through the API: progress and state events, then listed ready', async () => {
+    const progress: string[] = [];
+    const off = app.ctx.events.subscribe((m) => {
+      if (m.event === 'models.compile.progress') {
+        const c = (m.payload as { compile: ModelCompile }).compile;
+        progress.push(`${c.progress?.module}:${c.progress?.state}`);
+      }
+    });
+    const ended = new Promise<ModelCompile>((resolve) => {
+      const stop = app.ctx.events.subscribe((m) => {
+        if (m.event !== 'models.compile.updated') return;
+        const c = (m.payload as { compile: ModelCompile }).compile;
+        if (c.state !== 'running') {
+          stop();
+          resolve(c);
+        }
+      });
+    });
+    const { compile } = await call<{ compile: ModelCompile }>('models.compile.start', { path: checkpointDir(), precision: 'fp16' });
+    assert.equal(compile.state, 'running');
+    const done = await ended;
+    off();
+    assert.equal(done.state, 'done', JSON.stringify(done.error));
+    assert.ok(progress.includes('ar:done') && progress.includes('vae:done'));
+    const { models } = await call<{ models: { kind: string; status: string; precision: string; path: string }[] }>('models.list', {});
+    const compiled = models.find((m) => m.kind === 'compiled' && m.path === compile.dir)!;
+    assert.equal(compiled.status, 'ready');
+    assert.equal(compiled.precision, 'fp16');
   });
 });

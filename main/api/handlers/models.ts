@@ -1,6 +1,6 @@
-/** models.*: list, find in the HF cache, validate, import, and download with pause/cancel and progress events. */
+/** models.*: list, find in the HF cache, validate, import, download (pause/cancel) and compile, with progress events. */
 import type { AppContext } from '../../context';
-import { DownloadJobs, findInHfCache, hubCacheDir, importCheckpoint, listModels, validateCheckpoint } from '../../models';
+import { CompileJobs, DownloadJobs, findInHfCache, hubCacheDir, importCheckpoint, listModels, validateCheckpoint } from '../../models';
 import type { HandlerMap } from '../router';
 
 export function modelsHandlers(ctx: AppContext): HandlerMap {
@@ -10,6 +10,11 @@ export function modelsHandlers(ctx: AppContext): HandlerMap {
     ctx.events.emit(kind === 'progress' ? 'models.download.progress' : 'models.download.updated', { download });
   });
   ctx.onDispose(() => downloads.pauseAll());
+  const compiles = new CompileJobs({ modelsDir, app: `${ctx.appName} ${ctx.appVersion}` });
+  compiles.subscribe((compile, kind) => {
+    ctx.events.emit(kind === 'progress' ? 'models.compile.progress' : 'models.compile.updated', { compile });
+  });
+  ctx.onDispose(() => compiles.cancelAll());
 
   return {
     'models.list': async () => ({
@@ -42,5 +47,8 @@ export function modelsHandlers(ctx: AppContext): HandlerMap {
     'models.download.pause': async (request) => ({ download: await downloads.pause(request.id) }),
     'models.download.cancel': async (request) => ({ download: await downloads.cancel(request.id) }),
     'models.download.list': () => ({ downloads: downloads.list() }),
+    'models.compile.start': async (request) => ({ compile: await compiles.start({ source: request.path, precision: request.precision }) }),
+    'models.compile.cancel': async (request) => ({ compile: await compiles.cancel(request.id) }),
+    'models.compile.list': () => ({ compiles: compiles.list() }),
   };
 }
