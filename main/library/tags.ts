@@ -35,13 +35,24 @@ export function setTags(db: Database, generationId: number, names: string[], now
   for (const name of wanted.values()) add.run(tagId(db, name, now), generationId);
 }
 
+/**
+ * Tags with how many live generations carry them. Counted as all links (a range count on the
+ * (tag_id, generation_id) key) minus the links of trashed generations (few, found through the
+ * deleted_at index), instead of looking up every tagged row.
+ */
 export function listTags(db: Database): TagCount[] {
   return db
     .prepare(
-      `SELECT t.name, count(g.id) AS count FROM tags t
-       LEFT JOIN generation_tags gt ON gt.tag_id = t.id
-       LEFT JOIN generations g ON g.id = gt.generation_id AND g.deleted_at IS NULL
-       GROUP BY t.id HAVING count(g.id) > 0 ORDER BY t.name COLLATE NOCASE`,
+      `WITH trashed AS (
+         SELECT gt.tag_id, count(*) AS n FROM generations g
+         JOIN generation_tags gt ON gt.generation_id = g.id
+         WHERE g.deleted_at IS NOT NULL GROUP BY gt.tag_id)
+       SELECT name, count FROM (
+         SELECT t.name,
+           (SELECT count(*) FROM generation_tags gt WHERE gt.tag_id = t.id)
+             - coalesce((SELECT n FROM trashed WHERE trashed.tag_id = t.id), 0) AS count
+         FROM tags t)
+       WHERE count > 0 ORDER BY name COLLATE NOCASE`,
     )
     .all() as TagCount[];
 }

@@ -215,6 +215,14 @@ describe('library search', () => {
     assert.ok(expected(rows, { tag: 'OLD TOWN', favourite: true }).length > 0);
   });
 
+  test('tag counts count live generations only', () => {
+    const want = new Map<string, number>();
+    for (const r of rows.filter((x) => !x.trashed)) for (const t of r.tags) want.set(t, (want.get(t) ?? 0) + 1);
+    assert.ok(rows.some((r) => r.trashed && r.tags.length > 0), 'the corpus has trashed tagged rows');
+    const got = lib.listTags();
+    assert.deepEqual(new Map(got.map((t) => [t.name, t.count])), want);
+  });
+
   test('unknown tag, empty text and a bad cursor', () => {
     assert.deepEqual(lib.search({ tag: 'no such tag' }).items, []);
     assert.equal(lib.search({ text: '   ' }).items.length, Math.min(50, expected(rows, {}).length));
