@@ -19,16 +19,15 @@ export interface CanvasViewProps {
 
 const MASK_RGB = [255, 40, 120] as const;
 
-function useImage(src: string | undefined, onLoad: () => void): HTMLImageElement | null {
-  const cache = useRef(new Map<string, HTMLImageElement>());
-  if (!src) return null;
-  let img = cache.current.get(src);
+/** Loaded images by URL; a load calls `onLoad` (which must read the latest state, not a closure's). */
+function loadedImage(cache: Map<string, HTMLImageElement>, src: string, onLoad: () => void): HTMLImageElement | null {
+  let img = cache.get(src);
   if (!img) {
     img = new Image();
     img.decoding = 'async';
     img.onload = onLoad;
     img.src = src;
-    cache.current.set(src, img);
+    cache.set(src, img);
   }
   return img.complete && img.naturalWidth > 0 ? img : null;
 }
@@ -48,12 +47,13 @@ export function CanvasView({ store, onViewport }: CanvasViewProps) {
   const space = useRef(false);
   const frame = useRef(0);
   const lastBaseId = useRef<string | null>(null);
+  const images = useRef(new Map<string, HTMLImageElement>());
+  const drawLatest = useRef<(s: CanvasState) => void>(() => undefined);
   const redraw = () => {
     cancelAnimationFrame(frame.current);
-    frame.current = requestAnimationFrame(() => draw(store.getState()));
+    frame.current = requestAnimationFrame(() => drawLatest.current(store.getState()));
   };
   const base = state.doc.layers.find((l) => l.role === 'base');
-  const img = useImage(base?.src, redraw);
 
   // size of the viewport
   useEffect(() => {
@@ -142,6 +142,7 @@ export function CanvasView({ store, onViewport }: CanvasViewProps) {
     // checkerboard under the image (transparency), then the image
     ctx.fillStyle = theme.palette.mode === 'dark' ? '#2a2a33' : '#ffffff';
     ctx.fillRect(0, 0, b.width, b.height);
+    const img = loadedImage(images.current, b.src, redraw);
     if (img && b.visible) {
       ctx.globalAlpha = b.opacity;
       ctx.drawImage(img, 0, 0, b.width, b.height);
@@ -191,6 +192,8 @@ export function CanvasView({ store, onViewport }: CanvasViewProps) {
       }
     }
   }
+
+  drawLatest.current = draw;
 
   // ───── input ─────
 

@@ -235,7 +235,7 @@ export function GalleryPage() {
           )}
         </Box>
       </Stack>
-      <Drawer anchor="right" open={selected !== null} onClose={() => setSelected(null)} slotProps={{ paper: { sx: { width: 440, p: 2 } } }}>
+      <Drawer anchor="right" open={selected !== null} onClose={() => setSelected(null)} sx={{ zIndex: (t) => t.zIndex.modal }} slotProps={{ paper: { sx: { width: 440, p: 2 } } }}>
         {selected !== null && (
           <GenerationDetail
             id={selected}

@@ -237,7 +237,7 @@ function ModelNotice() {
             ? { ready: false, text: 'No model is chosen yet. Choose a GLM-Image folder in Settings before generating.' }
             : s.model.problem
               ? { ready: false, text: s.model.problem }
-              : { ready: true, text: `${s.model.id} · ${s.model.precision} · ${s.provider.chosen}` },
+              : { ready: true, text: `${s.model.id || s.model.dir.split(/[\\/]/).filter(Boolean).pop()} · ${s.model.precision} · ${s.provider.chosen}` },
         ),
       )
       .catch(() => setStatus(null));

@@ -83,7 +83,10 @@ export function SettingsPage() {
                   <Stack direction="row" sx={{ gap: 1, alignItems: 'center', flexWrap: 'wrap' }}>
                     <Chip size="small" color={status.model.problem ? 'warning' : 'success'} label={status.model.problem ? 'needs attention' : status.model.ready ? 'loaded' : 'ready to load'} />
                     <Typography variant="body2">
-                      {status.model.id} · {status.model.precision}
+                      {status.model.id || 'A checkpoint, compiled at the first generation'} · {status.model.precision}
+                    </Typography>
+                    <Typography variant="body2" color="text.secondary" sx={{ width: '100%', wordBreak: 'break-all' }}>
+                      {status.model.dir}
                     </Typography>
                     {status.model.problem && <Typography variant="body2" color="warning.main">{status.model.problem}</Typography>}
                   </Stack>

@@ -24,7 +24,7 @@ export function QueueDrawer({ open, onClose }: { open: boolean; onClose(): void 
   const failed = jobs.filter((j) => j.state === 'failed' || j.state === 'cancelled' || j.state === 'interrupted');
   const move = (j: JobView, position: number) => run(call('jobs.reorder', { id: j.id, position: Math.max(0, position) }));
   return (
-    <Drawer anchor="right" open={open} onClose={onClose} slotProps={{ paper: { sx: { width: 380 }, 'aria-label': 'Queue' } as object }}>
+    <Drawer anchor="right" open={open} onClose={onClose} sx={{ zIndex: (t) => t.zIndex.modal }} slotProps={{ paper: { sx: { width: 380 }, 'aria-label': 'Queue' } as object }}>
       <Stack direction="row" sx={{ alignItems: 'center', p: 1.5, pl: 2 }}>
         <Typography variant="h6" component="h2" sx={{ flex: 1 }}>
           Queue

@@ -1,0 +1,195 @@
+/**
+ * The canvas editor in Chromium against `serve`: open an image by file dialog, drop and paste; paint
+ * the mask, erase, undo and redo (checked on the drawn pixels, not only on counters); zoom, fit,
+ * 100 %; crop and undo it; keyboard shortcuts. Needs no model.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright';
+import sharp from 'sharp';
+import { chromiumMissingReason, launchChromium, screenshotPath } from '../helpers/browser';
+import { type ServeProcess, startServe } from '../helpers/serve';
+
+const missing = chromiumMissingReason();
+if (missing) console.log(`# skipping e2e: ${missing}`);
+
+let serve: ServeProcess;
+let browser: Browser;
+let page: Page;
+const errors: string[] = [];
+
+/** A 640×480 picture: a left-to-right red ramp over a mid-grey, blue in the bottom half. */
+async function picture(w = 640, h = 480, blue = 40): Promise<Buffer> {
+  const raw = Buffer.alloc(w * h * 3);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      const o = (y * w + x) * 3;
+      raw[o] = Math.round((255 * x) / (w - 1));
+      raw[o + 1] = 128;
+      raw[o + 2] = y < h / 2 ? blue : 200;
+    }
+  return sharp(raw, { raw: { width: w, height: h, channels: 3 } }).png().toBuffer();
+}
+
+async function frame(): Promise<void> {
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+}
+
+/** RGBA of the drawn canvas at a CSS-pixel point relative to the canvas. */
+async function pixel(x: number, y: number): Promise<number[]> {
+  await frame();
+  return page.evaluate(
+    ([px, py]) => {
+      const c = document.querySelector<HTMLCanvasElement>('[data-testid=canvas]')!;
+      const dpr = window.devicePixelRatio || 1;
+      return [...c.getContext('2d')!.getImageData(Math.round(px! * dpr), Math.round(py! * dpr), 1, 1).data];
+    },
+    [x, y],
+  );
+}
+
+async function canvasBox() {
+  const box = await page.getByTestId('canvas').boundingBox();
+  assert.ok(box, 'the canvas is on screen');
+  return box;
+}
+
+async function strokes(): Promise<string> {
+  return ((await page.getByTestId('mask-strokes').textContent()) ?? '').trim();
+}
+
+async function drag(x0: number, y0: number, x1: number, y1: number): Promise<void> {
+  await page.mouse.move(x0, y0);
+  await page.mouse.down();
+  await page.mouse.move(x1, y1, { steps: 12 });
+  await page.mouse.up();
+}
+
+const near = (a: number[], b: number[], tol = 3) => a.slice(0, 3).every((v, i) => Math.abs(v - b[i]!) <= tol);
+
+before(async () => {
+  if (missing) return;
+  serve = await startServe();
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  page.on('pageerror', (err) => errors.push(err.message));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(msg.text());
+  });
+  await page.goto(`${serve.openUrl}#/canvas`);
+});
+after(async () => {
+  await browser?.close();
+  await serve?.stop();
+});
+
+test('open an image from the file dialog: it is fitted and drawn', { skip: missing ?? false }, async () => {
+  await page.getByTestId('open-file').setInputFiles({ name: 'ramp.png', mimeType: 'image/png', buffer: await picture() });
+  await page.getByTestId('layer-base').getByText('ramp.png').waitFor();
+  assert.equal(await page.getByTestId('version').count(), 1);
+  const box = await canvasBox();
+  // fitted: the image's centre is the canvas centre; the drawn colour there is the picture's (red ≈ 128, green 128, blue 200 just below the middle)
+  const c = await pixel(box.width / 2, box.height / 2 + 10);
+  assert.ok(Math.abs(c[0]! - 128) <= 8 && Math.abs(c[1]! - 128) <= 3 && Math.abs(c[2]! - 200) <= 3, `centre pixel ${c}`);
+  const zoom = ((await page.getByTestId('zoom-readout').textContent()) ?? '').trim();
+  assert.match(zoom, /^\d+%$/);
+});
+
+test('paint a mask, undo and redo it (drawn pixels follow), erase part of it', { skip: missing ?? false }, async () => {
+  const box = await canvasBox();
+  const cx = box.x + box.width / 2;
+  const cy = box.y + box.height / 2 + 10;
+  const before = await pixel(box.width / 2, box.height / 2 + 10);
+  const farBefore = await pixel(box.width / 2, box.height / 2 + 120);
+  await page.getByTestId('tool-brush').click();
+  await drag(cx - 80, cy, cx + 80, cy);
+  assert.equal(await strokes(), '1 stroke');
+  const painted = await pixel(box.width / 2, box.height / 2 + 10);
+  assert.ok(!near(painted, before), `the mask overlay shows: ${before} → ${painted}`);
+  assert.ok(painted[0]! > before[0]!, 'tinted towards the mask colour (more red)');
+  // a point far from the stroke is untouched
+  assert.ok(near(await pixel(box.width / 2, box.height / 2 + 120), farBefore));
+
+  await page.getByTestId('undo').click();
+  assert.equal(await strokes(), '0 strokes');
+  assert.ok(near(await pixel(box.width / 2, box.height / 2 + 10), before), 'undo removed the overlay');
+  await page.getByTestId('redo').click();
+  assert.equal(await strokes(), '1 stroke');
+  assert.ok(near(await pixel(box.width / 2, box.height / 2 + 10), painted), 'redo drew it again');
+
+  await page.getByTestId('tool-eraser').click();
+  await drag(cx, cy - 60, cx, cy + 60);
+  assert.equal(await strokes(), '2 strokes');
+  assert.ok(near(await pixel(box.width / 2, box.height / 2 + 10), before), 'the eraser cleared the middle of the stroke');
+  assert.ok(!near(await pixel(box.width / 2 - 60, box.height / 2 + 10), await pixel(box.width / 2 - 60, box.height / 2 + 130)), 'the rest of the stroke stays');
+
+  // keyboard: Ctrl+Z on the focused canvas undoes the eraser
+  await page.getByTestId('canvas').focus();
+  await page.keyboard.press('Control+z');
+  assert.equal(await strokes(), '1 stroke');
+  await page.keyboard.press('Control+Shift+z');
+  assert.equal(await strokes(), '2 strokes');
+  await page.screenshot({ path: screenshotPath('canvas-mask') });
+});
+
+test('zoom with the wheel, fit, 100 %, and keys', { skip: missing ?? false }, async () => {
+  const readout = async () => Number(((await page.getByTestId('zoom-readout').textContent()) ?? '').replace('%', ''));
+  const fitted = await readout();
+  const box = await canvasBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.wheel(0, -300);
+  await frame();
+  assert.ok((await readout()) > fitted, 'wheel up zooms in');
+  await page.getByTestId('zoom-fit').click();
+  assert.equal(await readout(), fitted);
+  await page.getByRole('button', { name: 'Zoom to 100 %' }).click();
+  assert.equal(await readout(), 100);
+  await page.getByTestId('canvas').focus();
+  await page.keyboard.press('0');
+  assert.equal(await readout(), fitted);
+  await page.keyboard.press('+');
+  assert.ok((await readout()) > fitted);
+  await page.keyboard.press('0');
+});
+
+test('crop by dragging, then undo the crop', { skip: missing ?? false }, async () => {
+  const box = await canvasBox();
+  await page.getByTestId('tool-crop').click();
+  await drag(box.x + box.width / 2 - 100, box.y + box.height / 2 - 80, box.x + box.width / 2 + 100, box.y + box.height / 2 + 80);
+  const remove = page.getByRole('button', { name: /Remove crop/ });
+  await remove.waitFor();
+  // outside the crop is shaded darker than before
+  const inside = await pixel(box.width / 2, box.height / 2 + 40);
+  const outside = await pixel(box.width / 2, box.height / 2 + 150);
+  assert.ok(outside[2]! < 200 - 40, `outside shaded: ${outside}`);
+  assert.ok(inside[2]! >= 150, `inside not shaded: ${inside}`);
+  await page.getByTestId('undo').click();
+  await remove.waitFor({ state: 'detached' });
+  await page.getByTestId('tool-brush').click();
+});
+
+test('drop and paste open other images as new documents', { skip: missing ?? false }, async () => {
+  const dropped = (await picture(320, 320, 250)).toString('base64');
+  const dt = await page.evaluateHandle((b64) => {
+    const bytes = Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
+    const d = new DataTransfer();
+    d.items.add(new File([bytes], 'dropped.png', { type: 'image/png' }));
+    return d;
+  }, dropped);
+  await page.dispatchEvent('[data-testid=canvas]', 'drop', { dataTransfer: dt });
+  await page.getByTestId('layer-base').getByText('dropped.png').waitFor();
+  assert.equal(await strokes(), '0 strokes', 'a new document starts without a mask');
+  assert.equal(await page.getByTestId('undo').isDisabled(), true, 'and with an empty history');
+
+  const pasted = (await picture(200, 100, 0)).toString('base64');
+  await page.evaluate((b64) => {
+    const bytes = Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
+    const d = new DataTransfer();
+    d.items.add(new File([bytes], 'pasted.png', { type: 'image/png' }));
+    document.body.dispatchEvent(new ClipboardEvent('paste', { clipboardData: d, bubbles: true }));
+  }, pasted);
+  await page.getByTestId('layer-base').getByText('pasted.png').waitFor();
+  assert.match((await page.getByTestId('layer-base').textContent()) ?? '', /200×100/);
+  await page.screenshot({ path: screenshotPath('canvas') });
+  assert.deepEqual(errors, []);
+});
