@@ -45,7 +45,7 @@ export function listTags(db: Database): TagCount[] {
     .prepare(
       `WITH trashed AS (
          SELECT gt.tag_id, count(*) AS n FROM generations g
-         JOIN generation_tags gt ON gt.generation_id = g.id
+         CROSS JOIN generation_tags gt ON gt.generation_id = g.id
          WHERE g.deleted_at IS NOT NULL GROUP BY gt.tag_id)
        SELECT name, count FROM (
          SELECT t.name,
