@@ -429,6 +429,8 @@ export async function downloadCheckpoint(options: DownloadOptions): Promise<Down
   for (const f of remote) {
     record.files[f.path] = { size: f.size, sha256: f.sha256, gitOid: f.gitOid, verified: done.has(f.path) };
   }
+  // A finished download stays finished while a new run only re-checks it.
+  if (done.size === remote.length && previous?.commit === commit && previous.completedAt) record.completedAt = previous.completedAt;
   await writeDownloadRecord(destDir, record);
 
   const needed = remote.filter((f) => !done.has(f.path)).reduce((s, f) => s + f.size - (partBytes.get(f.path) ?? 0), 0);

@@ -76,7 +76,7 @@ export function hubError(err: unknown, hub: ResolvedHub, what: string): GlimmerE
     if (s === 404) {
       return new GlimmerError(
         'not_found',
-        `${hub.endpoint} has no ${what} (404). Check the repository name and revision, or the mirror address.`,
+        `${hub.endpoint} could not find ${what} (404). Check the repository name and revision, or the mirror address.`,
         { status: s },
       );
     }

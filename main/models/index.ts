@@ -45,3 +45,4 @@ export { formatBytes } from './format';
 export { DownloadJobs, type DownloadJob, type DownloadState, type StartDownload, type DownloadJobListener } from './download-jobs';
 export { CompileJobs, compiledFolderFor, type CompileJob, type CompileState, type CompileJobListener } from './compile-jobs';
 export { describeCompiled, type CompiledDescription, type CompiledStatus } from './compiled';
+export { SpeedMeter } from './speed-meter';

@@ -8,7 +8,10 @@ export class SpeedMeter {
 
   add(bytes: number): void {
     const t = this.now();
-    this.samples.push({ t, bytes });
+    const last = this.samples[this.samples.length - 1];
+    // Chunks within 100 ms share a sample (a fast link delivers thousands of chunks a second).
+    if (last && this.samples.length > 1 && t - last.t < 100) last.bytes += bytes;
+    else this.samples.push({ t, bytes });
     const cutoff = t - this.windowMs;
     while (this.samples.length > 1 && this.samples[0]!.t < cutoff) this.samples.shift();
   }
