@@ -69,6 +69,8 @@ export interface DownloadOptions extends HubSettings {
   retries?: number;
   /** Wait before an automatic resume, times the attempt number (default 2000 ms). */
   retryDelayMs?: number;
+  /** Drop and resume a connection that sends nothing for this long (default 60 s). */
+  idleTimeoutMs?: number;
   /** Minimum time between two 'downloading' events of the same file (default 250 ms). */
   progressIntervalMs?: number;
   /** Which repo files to fetch; default: the files the app needs. */
@@ -141,6 +143,7 @@ interface Ctx {
   signal: AbortSignal | undefined;
   retries: number;
   retryDelayMs: number;
+  idleTimeoutMs: number;
   meter: SpeedMeter;
   emit: (p: Partial<DownloadProgress> & { phase: DownloadPhase }, force?: boolean) => void;
   state: { bytes: number; total: number; fileIndex: number; fileCount: number };
@@ -182,6 +185,7 @@ async function fetchRange(
     ({ response } = await rangedGet(url, {
       start: have,
       headers: ctx.hub.token ? { authorization: `Bearer ${ctx.hub.token}` } : {},
+      idleTimeoutMs: ctx.idleTimeoutMs,
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     }));
   } catch (err) {
@@ -448,6 +452,7 @@ export async function downloadCheckpoint(options: DownloadOptions): Promise<Down
     signal,
     retries: options.retries ?? 5,
     retryDelayMs: options.retryDelayMs ?? 2000,
+    idleTimeoutMs: options.idleTimeoutMs ?? 60_000,
     meter,
     emit,
     state,

@@ -13,6 +13,8 @@ export interface RangedGetOptions {
   headers?: Record<string, string>;
   signal?: AbortSignal;
   maxRedirects?: number;
+  /** A connection that sends nothing for this long is dropped (default 60 s): a stalled CDN never hangs forever. */
+  idleTimeoutMs?: number;
 }
 
 export interface RangedGetResult {
@@ -23,7 +25,7 @@ export interface RangedGetResult {
 
 const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
 
-function requestOnce(url: URL, headers: Record<string, string>, signal?: AbortSignal): Promise<IncomingMessage> {
+function requestOnce(url: URL, headers: Record<string, string>, idleMs: number, signal?: AbortSignal): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     const mod = url.protocol === 'https:' ? https : http;
     const req = mod.request(
@@ -36,6 +38,7 @@ function requestOnce(url: URL, headers: Record<string, string>, signal?: AbortSi
       },
       resolve,
     );
+    req.setTimeout(idleMs, () => req.destroy(new Error(`no data for ${Math.round(idleMs / 1000)} s`)));
     req.on('error', reject);
     req.end();
   });
@@ -51,7 +54,7 @@ export async function rangedGet(rawUrl: string, options: RangedGetOptions = {}):
     if (url.origin !== origin) {
       for (const key of Object.keys(headers)) if (key.toLowerCase() === 'authorization') delete headers[key];
     }
-    const response = await requestOnce(url, headers, options.signal);
+    const response = await requestOnce(url, headers, options.idleTimeoutMs ?? 60_000, options.signal);
     const status = response.statusCode ?? 0;
     const location = response.headers.location;
     if ([301, 302, 303, 307, 308].includes(status) && location) {

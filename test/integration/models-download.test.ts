@@ -185,6 +185,23 @@ describe('downloadCheckpoint from a local hub', () => {
     }
   });
 
+  test('a stalled connection (no data) is dropped after the idle timeout and resumed where it stopped', async () => {
+    const file = 'vae/diffusion_pytorch_model.safetensors';
+    const heldAt = 700_000;
+    const hub = await new FakeHub({ root: checkpointDir(), repo: REPO, holdAfter: { [file]: heldAt } }).start();
+    try {
+      const dest = path.join(tmp, 'stall');
+      const result = await downloadCheckpoint({ endpoint: hub.hubUrl, destDir: dest, retryDelayMs: 0, idleTimeoutMs: 300 });
+      assert.ok(result.report.ok, result.report.summary);
+      assert.deepEqual(hub.rangesOf(file), [
+        [0, heldAt],
+        [heldAt, statSync(path.join(checkpointDir(), file)).size],
+      ]);
+    } finally {
+      await hub.close();
+    }
+  });
+
   test('a file whose SHA-256 does not match the hub metadata is refused, deleted and reported', async () => {
     const bad = 'vae/diffusion_pytorch_model.safetensors';
     const hub = await new FakeHub({ root: checkpointDir(), repo: REPO, wrongSha256: [bad] }).start();
