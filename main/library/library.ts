@@ -89,8 +89,8 @@ export class Library {
     const dir = path.resolve(dataDir);
     mkdirSync(dir, { recursive: true });
     const db = openDatabase(databasePath(dir), { upTo: options.upTo });
+    const store = new ImageStore(dir);
     try {
-      const store = new ImageStore(dir);
       const tempFilesRemoved = await store.open();
       const version = schemaVersion(db);
       const jobsReady = version >= 3;
@@ -100,6 +100,7 @@ export class Library {
       return lib;
     } catch (err) {
       db.close();
+      store.close();
       throw err;
     }
   }
@@ -124,6 +125,7 @@ export class Library {
 
   close(): void {
     if (this.db.open) this.db.close();
+    this.store.close();
   }
 
   // ── projects ──

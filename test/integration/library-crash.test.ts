@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -77,7 +77,7 @@ describe('crash safety', () => {
           for (const size of [256, 512] as const) assert.ok(existsSync(lib.store.thumbPath(hash, size)));
         }
         // no temporary or half-written file anywhere in the data folder
-        assert.deepEqual(readdirSync(lib.store.roots.tmp), []);
+        assert.deepEqual(walk(lib.store.roots.tmp), []);
         assert.deepEqual(walk(dataDir).filter((f) => f.endsWith(TEMP_SUFFIX)), []);
         // complete files a kill left without their row are garbage-collected, and only those
         const orphans = await lib.gcOrphanFiles();
@@ -97,20 +97,32 @@ describe('crash safety', () => {
     const dataDir = path.join(t.dir, 'planted');
     const lib = await Library.open(dataDir);
     lib.close();
-    // a half-written temp file, as a SIGKILL during write leaves it
-    writeFileSync(path.join(lib.store.roots.tmp, `0123abcd${TEMP_SUFFIX}`), Buffer.alloc(1000, 7));
+    const tmp = lib.store.roots.tmp;
+    // half-written temp files, as a SIGKILL during a write leaves them: loose, and in a dead process's folder
+    writeFileSync(path.join(tmp, `0123abcd${TEMP_SUFFIX}`), Buffer.alloc(1000, 7));
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+    mkdirSync(path.join(tmp, `${dead}-aaaa`));
+    writeFileSync(path.join(tmp, `${dead}-aaaa`, `x${TEMP_SUFFIX}`), Buffer.alloc(10));
+    // a live process's folder (pid 1 always exists) is another app instance still writing: left alone
+    mkdirSync(path.join(tmp, '1-bbbb'));
+    writeFileSync(path.join(tmp, '1-bbbb', `y${TEMP_SUFFIX}`), Buffer.alloc(10));
     // a complete image whose row was never committed
     const orphanHash = 'f'.repeat(64);
     mkdirSync(path.join(lib.store.roots.images, 'ff'), { recursive: true });
     writeFileSync(path.join(lib.store.roots.images, 'ff', `${orphanHash}.png`), Buffer.alloc(10));
     const reopened = await Library.open(dataDir);
+    const second = await Library.open(dataDir); // a second open store in this process keeps the first one's folder
     try {
-      assert.equal(reopened.openReport.tempFilesRemoved, 1);
-      assert.deepEqual(readdirSync(reopened.store.roots.tmp), []);
+      assert.equal(reopened.openReport.tempFilesRemoved, 2);
+      assert.equal(second.openReport.tempFilesRemoved, 0);
+      assert.deepEqual(walk(tmp).map((f) => path.relative(tmp, f)), [path.join('1-bbbb', `y${TEMP_SUFFIX}`)]);
+      assert.ok(existsSync(reopened.store.tmpDir) && existsSync(second.store.tmpDir));
       assert.equal(await reopened.gcOrphanFiles(), 1);
       assert.deepEqual(walk(reopened.store.roots.images), []);
     } finally {
       reopened.close();
+      second.close();
     }
+    assert.deepEqual(readdirSync(tmp), ['1-bbbb']);
   });
 });

@@ -69,7 +69,7 @@ describe('image store', () => {
     const again = await lib.addGeneration({ recipe: r, image: { raw: noisePixels(1, 600, 400), width: 600, height: 400, channels: 3 } });
     assert.equal(again.media?.hash, g.media.hash);
     assert.equal(readdirSync(path.dirname(file)).length, 1);
-    assert.deepEqual(readdirSync(lib.store.roots.tmp), []);
+    assert.deepEqual(readdirSync(lib.store.tmpDir), []);
   });
 
   test('an edit keeps its parent and reference images', async () => {

@@ -40,13 +40,35 @@ export async function writeFileAtomic(tmpDir: string, finalPath: string, data: U
   await fsyncDir(path.dirname(finalPath));
 }
 
-/** Remove whatever a crashed writer left in the temp folder. Returns how many files were removed. */
-export async function cleanTempDir(tmpDir: string): Promise<number> {
-  await fs.mkdir(tmpDir, { recursive: true });
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Remove what crashed writers left in the temp root. Each open store writes in its own folder
+ * `<pid>-<random>`; a folder is left alone while its process lives (another app instance, `serve`
+ * or the CLI on the same library) or, in this process, while its store is open (`keep`).
+ * Returns how many files were removed.
+ */
+export async function cleanStaleTemp(tmpRoot: string, keep: ReadonlySet<string>): Promise<number> {
+  await fs.mkdir(tmpRoot, { recursive: true });
   let removed = 0;
-  for (const name of await fs.readdir(tmpDir)) {
-    await fs.rm(path.join(tmpDir, name), { force: true, recursive: true });
-    removed++;
+  for (const entry of await fs.readdir(tmpRoot, { withFileTypes: true })) {
+    const full = path.join(tmpRoot, entry.name);
+    const owner = /^(\d+)-[0-9a-f]+$/.exec(entry.name);
+    if (entry.isDirectory() && owner) {
+      const pid = Number(owner[1]);
+      if (keep.has(entry.name) || (pid !== process.pid && alive(pid))) continue;
+      removed += (await fs.readdir(full)).length;
+    } else {
+      removed += 1;
+    }
+    await fs.rm(full, { force: true, recursive: true });
   }
   return removed;
 }

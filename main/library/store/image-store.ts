@@ -2,14 +2,14 @@
  * Content-addressed image files under the data folder:
  *   images/ab/<sha256>.<ext>        the image, named by the hash of its bytes
  *   thumbs/ab/<sha256>-256.webp     thumbnails (and -512)
- *   .store-tmp/                     temporary files while writing (emptied at open)
+ *   .store-tmp/<pid>-<random>/      this store's temporary files while writing (stale ones removed at open)
  * Every path this class yields is checked to lie inside its root; hashes are validated first.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, promises as fs } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, promises as fs, rmSync } from 'node:fs';
 import path from 'node:path';
 import { GlimmerError } from '../../api/errors';
-import { cleanTempDir, writeFileAtomic } from './atomic-write';
+import { cleanStaleTemp, writeFileAtomic } from './atomic-write';
 import { FORMAT_EXT, type ImageFormat } from './inspect';
 import { THUMB_SIZES, type ThumbSize, makeThumbnails } from './thumbnails';
 
@@ -52,18 +52,34 @@ function inside(root: string, candidate: string): boolean {
   return rel.length > 0 && !rel.startsWith('..') && !path.isAbsolute(rel);
 }
 
+/** Temp folders of stores open in this process (never cleaned by another store's open). */
+const openTempDirs = new Set<string>();
+
 export class ImageStore {
   readonly roots: StoreRoots;
+  /** This store's own temp folder (same file system as the store, so renames are atomic). */
+  readonly tmpDir: string;
+  private readonly tmpName: string;
 
   constructor(dataDir: string) {
     this.roots = storeRoots(dataDir);
+    this.tmpName = `${process.pid}-${randomBytes(6).toString('hex')}`;
+    this.tmpDir = path.join(this.roots.tmp, this.tmpName);
   }
 
-  /** Create the folders and remove temporary files a crash may have left. Returns how many were removed. */
+  /** Create the folders and remove temporary files crashed writers left. Returns how many were removed. */
   async open(): Promise<number> {
     await fs.mkdir(this.roots.images, { recursive: true });
     await fs.mkdir(this.roots.thumbs, { recursive: true });
-    return cleanTempDir(this.roots.tmp);
+    const removed = await cleanStaleTemp(this.roots.tmp, openTempDirs);
+    await fs.mkdir(this.tmpDir, { recursive: true });
+    openTempDirs.add(this.tmpName);
+    return removed;
+  }
+
+  close(): void {
+    openTempDirs.delete(this.tmpName);
+    rmSync(this.tmpDir, { recursive: true, force: true });
   }
 
   private checked(root: string, rel: string): string {
@@ -93,8 +109,8 @@ export class ImageStore {
     const target = this.imagePath(hash, format);
     if (existsSync(target)) return { hash, created: false };
     const made = thumbs ?? (await makeThumbnails(bytes));
-    for (const size of THUMB_SIZES) await writeFileAtomic(this.roots.tmp, this.thumbPath(hash, size), made[size]);
-    await writeFileAtomic(this.roots.tmp, target, bytes);
+    for (const size of THUMB_SIZES) await writeFileAtomic(this.tmpDir, this.thumbPath(hash, size), made[size]);
+    await writeFileAtomic(this.tmpDir, target, bytes);
     return { hash, created: true };
   }
 
@@ -114,7 +130,7 @@ export class ImageStore {
     const file = this.thumbPath(hash, size);
     if (existsSync(file)) return file;
     const made = await makeThumbnails(await this.read(hash, format));
-    for (const s of THUMB_SIZES) await writeFileAtomic(this.roots.tmp, this.thumbPath(hash, s), made[s]);
+    for (const s of THUMB_SIZES) await writeFileAtomic(this.tmpDir, this.thumbPath(hash, s), made[s]);
     return file;
   }
 
