@@ -266,12 +266,17 @@ export class Library {
     });
   }
 
-  /** Remove store files that no row refers to (left by a crash between file write and commit). */
-  gcOrphanFiles(): Promise<number> {
-    return this.exclusive(() => this.collectOrphans());
+  /**
+   * Remove store files that no row refers to (left by a crash between file write and commit).
+   * Files younger than `minAgeMs` (default 10 minutes) are kept: another process sharing the
+   * library (serve, the CLI) may have written one and not committed its row yet.
+   */
+  gcOrphanFiles(options: { minAgeMs?: number } = {}): Promise<number> {
+    return this.exclusive(() => this.collectOrphans(options.minAgeMs ?? 10 * 60_000));
   }
 
-  private async collectOrphans(): Promise<number> {
+  private async collectOrphans(minAgeMs: number): Promise<number> {
+    const cutoff = Date.now() - minAgeMs;
     const known = this.db.prepare('SELECT 1 FROM images WHERE hash = ?');
     let removed = 0;
     for (const root of [this.store.roots.images, this.store.roots.thumbs]) {
@@ -285,10 +290,12 @@ export class Library {
         if (!/^[0-9a-f]{2}$/.test(dir)) continue;
         for (const name of await fs.readdir(path.join(root, dir))) {
           const hash = name.slice(0, 64);
-          if (isHash(hash) && !known.get(hash)) {
-            await fs.rm(path.join(root, dir, name), { force: true });
-            removed++;
-          }
+          if (!isHash(hash) || known.get(hash)) continue;
+          const file = path.join(root, dir, name);
+          const st = await fs.stat(file).catch(() => undefined);
+          if (!st || st.mtimeMs > cutoff) continue;
+          await fs.rm(file, { force: true });
+          removed++;
         }
       }
     }

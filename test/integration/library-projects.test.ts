@@ -106,7 +106,7 @@ describe('projects', () => {
     assert.equal(lib.getGeneration(child.id).parentId, null);
     assert.deepEqual(lib.db.pragma('foreign_key_check'), []);
     assert.deepEqual(lib.listTrash(), { projects: [], generations: [] });
-    assert.equal(await lib.gcOrphanFiles(), 0);
+    assert.equal(await lib.gcOrphanFiles({ minAgeMs: 0 }), 0);
   });
 
   test('emptying the trash or collecting orphans while an image is between file write and commit loses nothing', async () => {
@@ -130,7 +130,7 @@ describe('projects', () => {
     const adding = gen(7, null);
     await atCommit;
     const emptying = lib.emptyTrash();
-    const collecting = lib.gcOrphanFiles();
+    const collecting = lib.gcOrphanFiles({ minAgeMs: 0 });
     release();
     const [again, emptied] = await Promise.all([adding, emptying, collecting]);
     assert.equal(again.media?.hash, old.media?.hash);
