@@ -2,7 +2,8 @@
  * Measuring, not asserting: repeat a piece of work, keep every sample, report median and spread,
  * the peak host memory while it ran, and (where known) the physical limit beside the figure.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,11 +27,31 @@ export interface Figure {
   precision?: string;
   config?: string;
   note?: string;
+  /** When it was measured (set by writeResults; a results file keeps figures of several runs). */
+  measuredAt?: string;
 }
 
 export interface MeasureOptions {
   warmup?: number;
   repeats?: number;
+}
+
+export interface RunPlan extends Required<MeasureOptions> {
+  /** Why the plan differs from the asked warm-up + repeats (empty when it does not). */
+  note?: string;
+}
+
+/**
+ * Fits warm-up + repeats of a run predicted to take `predictedMs` into `budgetMs`: fewer repeats
+ * first, then no warm-up; null when even one run would not fit.
+ */
+export function planRuns(predictedMs: number, repeats: number, budgetMs: number, warmup = 1): RunPlan | null {
+  if (!(predictedMs <= budgetMs)) return null;
+  const fit = Math.max(1, Math.floor(budgetMs / Math.max(predictedMs, 1e-9)));
+  if (fit >= warmup + repeats) return { warmup, repeats };
+  if (fit === 1) return { warmup: 0, repeats: 1, note: 'one cold run (no warm-up) to fit the budget' };
+  const w = Math.min(warmup, 1);
+  return { warmup: w, repeats: fit - w, note: `${fit - w} timed run(s) to fit the budget` };
 }
 
 export function quantile(sorted: number[], q: number): number {
@@ -75,6 +96,43 @@ export async function peakRss<T>(fn: () => Promise<T>): Promise<{ result: T; pea
   }
 }
 
+/** GPU memory in use (bytes, all processes) from nvidia-smi; null where there is none. */
+export function deviceMemoryUsed(): Promise<number | null> {
+  return new Promise((resolve) => {
+    execFile('nvidia-smi', ['--query-gpu=memory.used', '--format=csv,noheader,nounits'], { timeout: 5000 }, (err, stdout) => {
+      const mib = err ? NaN : Number(String(stdout).split('\n')[0]);
+      resolve(Number.isFinite(mib) ? mib * 2 ** 20 : null);
+    });
+  });
+}
+
+/**
+ * Peak device memory while `fn` runs, where the machine tells (nvidia-smi, sampled every 250 ms);
+ * onnxruntime-node itself reports no device memory. peakBytes is null where nothing answered.
+ */
+export async function peakDeviceMemory<T>(fn: () => Promise<T>): Promise<{ result: T; peakBytes: number | null; baselineBytes: number | null }> {
+  const baseline = await deviceMemoryUsed();
+  if (baseline === null) return { result: await fn(), peakBytes: null, baselineBytes: null };
+  let peak = baseline;
+  let polling = false;
+  const timer = setInterval(() => {
+    if (polling) return;
+    polling = true;
+    void deviceMemoryUsed().then((b) => {
+      if (b !== null) peak = Math.max(peak, b);
+      polling = false;
+    });
+  }, 250);
+  try {
+    const result = await fn();
+    const last = await deviceMemoryUsed();
+    if (last !== null) peak = Math.max(peak, last);
+    return { result, peakBytes: peak, baselineBytes: baseline };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
 export function figure(
   suite: string,
   name: string,
@@ -88,6 +146,8 @@ export function figure(
 
 export interface MachineInfo {
   host: string;
+  /** 1-minute load average when the run started (other work on a shared machine skews figures). */
+  loadAverage: number;
   os: string;
   arch: string;
   cpu: string;
@@ -101,6 +161,7 @@ export function machineInfo(onnxruntime: string): MachineInfo {
   const cpus = os.cpus();
   return {
     host: os.hostname(),
+    loadAverage: Math.round(os.loadavg()[0] * 100) / 100,
     os: `${process.platform} ${os.release()}`,
     arch: process.arch,
     cpu: cpus[0]?.model ?? 'unknown',
@@ -113,12 +174,34 @@ export function machineInfo(onnxruntime: string): MachineInfo {
 
 const resultsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
 
+/** Figures that stand for the same measurement (a newer run replaces the older one in a results file). */
+export function sameMeasurement(a: Figure, b: Figure): boolean {
+  return a.suite === b.suite && a.name === b.name && a.provider === b.provider && a.precision === b.precision && a.config === b.config;
+}
+
+/**
+ * Writes bench/results/<suite>-<host>-<date>.json. A file already there for that day keeps its
+ * figures of other configurations/precisions; figures of the same measurement are replaced.
+ */
 export function writeResults(suite: string, machine: MachineInfo, figures: Figure[], meta: Record<string, unknown> = {}): string {
   mkdirSync(resultsDir, { recursive: true });
-  const date = new Date().toISOString().slice(0, 10);
+  const now = new Date().toISOString();
+  const date = now.slice(0, 10);
   const safeHost = machine.host.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40);
   const file = path.join(resultsDir, `${suite}-${safeHost}-${date}.json`);
-  writeFileSync(file, `${JSON.stringify({ suite, date: new Date().toISOString(), machine, ...meta, figures }, null, 2)}\n`);
+  const stamped = figures.map((f) => ({ ...f, measuredAt: f.measuredAt ?? now }));
+  let kept: Figure[] = [];
+  if (existsSync(file)) {
+    try {
+      const old = JSON.parse(readFileSync(file, 'utf8')) as { figures?: Figure[] };
+      kept = (old.figures ?? []).filter((o) => !stamped.some((f) => sameMeasurement(o, f)));
+    } catch {
+      kept = [];
+    }
+  }
+  const tmp = `${file}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify({ suite, date: now, machine, ...meta, figures: [...kept, ...stamped] }, null, 2)}\n`);
+  renameSync(tmp, file);
   return file;
 }
 

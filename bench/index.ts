@@ -1,13 +1,20 @@
 /**
- * `npm run bench -- [suite ...] [--config tiny|small|full] [--provider P] [--repeats N]`
+ * `npm run bench -- [suite ...] [--config tiny|small|full] [--provider P] [--precision a,b] [--repeats N]
+ *                   [--budget S] [--reference | --reference-file F]`
  * Suites: limits (always measured first: the physical limits beside each figure), ui-startup,
  * library, ar, dit, vae, pipeline. Prints a table and writes bench/results/<suite>-<host>-<date>.json.
+ * --reference runs bench/reference/run_reference.py (PyTorch, GPU machines) after the suites and
+ * merges its figures as each figure's `reference`; --reference-file merges a saved run of it.
  */
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ProviderName } from '../main/api/contract';
 import { detectProviders } from '../main/engine/providers';
 import { onnxruntimeVersion } from '../main/engine/session';
 import { type Figure, machineInfo, printTable, writeResults } from './harness';
+import { benchModelsRoot } from './models';
+import { mergeReference, readReferenceFile, runReference, type ReferenceReport } from './reference';
+import { checkpointDir } from '../test/helpers/fixtures';
 import { measureLimits } from './suites/limits';
 import { suites, type SuiteContext } from './suites';
 
@@ -21,11 +28,13 @@ export async function main(argv: string[]): Promise<number> {
       repeats: { type: 'string', default: '5' },
       precision: { type: 'string' },
       reference: { type: 'boolean', default: false },
+      'reference-file': { type: 'string' },
+      budget: { type: 'string', default: '300' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
-    console.log(`Usage: npm run bench -- [${Object.keys(suites).join('|')} ...] [--config tiny|small|full] [--provider cpu|webgpu|cuda|dml|coreml] [--precision fp32,fp16,int4] [--repeats N] [--reference]`);
+    console.log(`Usage: npm run bench -- [${Object.keys(suites).join('|')} ...] [--config tiny|small|full] [--provider cpu|webgpu|cuda|dml|coreml] [--precision fp32,fp16,int4] [--repeats N] [--budget seconds per figure, default 300] [--reference | --reference-file F]`);
     return 0;
   }
   const chosen = positionals.length > 0 ? positionals : Object.keys(suites);
@@ -53,18 +62,45 @@ export async function main(argv: string[]): Promise<number> {
     precisions: values.precision ? values.precision.split(',') : undefined,
     reference: values.reference === true,
     limits,
+    budgetMs: Math.max(1, Number(values.budget) || 300) * 1000,
   };
   const all: Figure[] = [...limits.figures];
   writeResults('limits', machine, limits.figures, { provider });
+  const bySuite = new Map<string, Figure[]>();
+  let failed = 0;
   for (const name of chosen) {
-    const figures = await suites[name](ctx);
-    if (figures.length > 0) {
-      const file = writeResults(name, machine, figures, { provider, config });
-      console.log(`wrote ${file}`);
+    let figures: Figure[] = [];
+    try {
+      figures = await suites[name](ctx);
+    } catch (err) {
+      failed++;
+      console.error(`suite ${name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     }
+    bySuite.set(name, figures);
     all.push(...figures);
+    // written as soon as the suite ends, so a later failure loses nothing
+    if (figures.length > 0) console.log(`wrote ${writeResults(name, machine, figures, { provider, config })}`);
+  }
+  let reference: ReferenceReport | null = null;
+  if (values['reference-file']) reference = readReferenceFile(values['reference-file']);
+  else if (ctx.reference) {
+    const timed = chosen.filter((s) => ['ar', 'dit', 'vae', 'pipeline'].includes(s));
+    reference = runReference({
+      checkpoint: config === 'tiny' ? checkpointDir() : path.join(benchModelsRoot(), config),
+      config,
+      suites: timed,
+      repeats,
+      arPrompt: config === 'tiny' ? 32 : 256,
+      arDecode: config === 'tiny' ? 64 : 32,
+      pipelineSize: config === 'full' ? 1024 : 512,
+      steps: 50,
+    });
+  }
+  if (reference) console.log(`reference: ${mergeReference(all, reference)} figures matched (${reference.source})`);
+  if (reference) {
+    for (const [name, figures] of bySuite) if (figures.length > 0) writeResults(name, machine, figures, { provider, config, reference: reference.source });
   }
   console.log('');
   printTable(all);
-  return 0;
+  return failed > 0 ? 1 : 0;
 }

@@ -16,6 +16,38 @@ export interface SessionOptions {
   lowMemory?: boolean;
 }
 
+/**
+ * Optional timing hook (the benchmark's way to see how much wall time is spent inside onnxruntime):
+ * when set, every session created afterwards reports its creation time and each run() call's time.
+ * Unset (the default) nothing is wrapped.
+ */
+export interface SessionTimingHook {
+  created?(label: string, ms: number): void;
+  ran(label: string, ms: number): void;
+}
+
+let timingHook: SessionTimingHook | null = null;
+
+/** Set (or clear with null) the timing hook; returns the previous one. */
+export function setSessionTimingHook(hook: SessionTimingHook | null): SessionTimingHook | null {
+  const previous = timingHook;
+  timingHook = hook;
+  return previous;
+}
+
+function timed(session: ort.InferenceSession, label: string, hook: SessionTimingHook): ort.InferenceSession {
+  const run = session.run.bind(session) as (...args: unknown[]) => Promise<ort.InferenceSession.ReturnType>;
+  session.run = (async (...args: unknown[]) => {
+    const t0 = performance.now();
+    try {
+      return await run(...args);
+    } finally {
+      hook.ran(label, performance.now() - t0);
+    }
+  }) as ort.InferenceSession['run'];
+  return session;
+}
+
 function executionProviders(provider: ProviderName): ort.InferenceSession.ExecutionProviderConfig[] {
   switch (provider) {
     case 'cuda':
@@ -55,14 +87,19 @@ export function translateRuntimeError(err: unknown, modelPath: string): GlimmerE
 export async function createSession(modelPath: string | Uint8Array, options: SessionOptions = {}): Promise<ort.InferenceSession> {
   const provider = options.provider ?? 'cpu';
   const label = typeof modelPath === 'string' ? modelPath : '<in-memory model>';
+  const hook = timingHook;
+  const t0 = performance.now();
   try {
-    return await ort.InferenceSession.create(modelPath as string, {
+    const session = await ort.InferenceSession.create(modelPath as string, {
       executionProviders: executionProviders(provider),
       graphOptimizationLevel: 'all',
       logSeverityLevel: 3,
       ...(options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads } : {}),
       ...(options.lowMemory ? { enableCpuMemArena: false, enableMemPattern: false } : {}),
     });
+    if (!hook) return session;
+    hook.created?.(label, performance.now() - t0);
+    return timed(session, label, hook);
   } catch (err) {
     throw translateRuntimeError(err, label);
   }
