@@ -282,6 +282,7 @@ export interface ModelInfo {
   status: 'ready' | 'partial' | 'incomplete' | 'missing' | 'stale' | 'unknown';
   detail: string;
   repo: string | null;
+  /** Downloads: the revision asked for (start a download with repo + revision to resume it); HF cache: the snapshot's commit. */
   revision: string | null;
   problems: ModelProblem[];
 }

@@ -6,7 +6,7 @@
  * that does not match is deleted and reported. Free space is checked before the first byte is fetched.
  */
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, stat, truncate, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, rename, stat, truncate, unlink, writeFile } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
@@ -318,6 +318,13 @@ async function fetchFile(ctx: Ctx, f: RemoteFile, partBytes: number): Promise<{ 
         algorithm: expected?.kind ?? 'sha256',
       },
     };
+  }
+  // On disk for good before it counts as verified (a power cut must not leave a short file marked verified).
+  const fh = await open(partPath, 'r+');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
   }
   await rename(partPath, finalPath);
   return { fetched: have - startHave, mismatch: null };

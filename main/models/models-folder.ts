@@ -154,7 +154,8 @@ export async function listModels(options: ListModelsOptions): Promise<ModelEntry
           path: dir,
           source: record ? 'download' : 'import',
           repo: record?.repo ?? null,
-          revision: record?.commit ?? null,
+          // The revision asked for (not the commit): models.download.start with repo + revision resumes this folder.
+          revision: record?.revision ?? null,
         },
         report,
         !!record && record.completedAt === null,

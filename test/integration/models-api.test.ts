@@ -85,7 +85,7 @@ describe('models API', () => {
     }
   });
 
-  test('download: pause mid-file, resume, finish; list shows it ready', async () => {
+  test('download: pause mid-file, restart the app, resume from the list entry, finish; list shows it ready', async () => {
     const progress: ModelDownload[] = [];
     const off = app.ctx.events.subscribe((m) => {
       if (m.event === 'models.download.progress') progress.push((m.payload as { download: ModelDownload }).download);
@@ -109,9 +109,21 @@ describe('models API', () => {
     assert.equal(mid.models.find((m) => m.id === `checkpoint:${download.id}`)?.status, 'partial');
     assert.equal(mid.downloads.find((d) => d.id === download.id)?.state, 'paused');
 
+    // The app restarts: the new process knows the download only from disk, and resumes it from the list entry.
+    await app.dispose();
+    app = createApp({ mode: 'cli', paths: app.ctx.paths, log: () => {} });
+    const after = await call<{ models: { id: string; status: string; repo: string; revision: string }[]; downloads: ModelDownload[] }>('models.list', {});
+    assert.deepEqual(after.downloads, []);
+    const partial = after.models.find((m) => m.id === `checkpoint:${download.id}`)!;
+    assert.equal(partial.status, 'partial');
     const done = waitForState(download.id, ['done', 'failed']);
-    const resumed = await call<{ download: ModelDownload }>('models.download.start', { endpoint: hub.hubUrl });
+    const resumed = await call<{ download: ModelDownload }>('models.download.start', {
+      endpoint: hub.hubUrl,
+      repo: partial.repo,
+      revision: partial.revision,
+    });
     assert.equal(resumed.download.id, download.id);
+    assert.equal(resumed.download.dir, download.dir);
     const finished = await done;
     assert.equal(finished.state, 'done', JSON.stringify(finished.error));
     assert.equal(finished.progress?.bytes, finished.progress?.total);
