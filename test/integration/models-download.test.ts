@@ -36,6 +36,8 @@ function fixtureFiles(): string[] {
   return out.sort();
 }
 
+const fixtureSize = () => fixtureFiles().reduce((s, f) => s + statSync(path.join(checkpointDir(), f)).size, 0);
+
 const EXTRA = {
   'README.md': Buffer.from('# GLM-Image\n'),
   '.gitattributes': Buffer.from('*.safetensors filter=lfs\n'),
@@ -139,7 +141,7 @@ describe('downloadCheckpoint from a local hub', () => {
   });
 
   test('a connection cut mid-file is resumed with a Range request after a restart; no byte is sent twice', async () => {
-    const cutAt = 1_234_567;
+    const cutAt = Math.floor(statSync(path.join(checkpointDir(), BIG)).size * 0.41);
     const hub = await new FakeHub({ root: checkpointDir(), repo: REPO, dropAfter: { [BIG]: cutAt } }).start();
     try {
       const dest = path.join(tmp, 'cut');
@@ -169,7 +171,7 @@ describe('downloadCheckpoint from a local hub', () => {
 
   test('a dropped connection is resumed automatically within one download', async () => {
     const file = 'transformer/diffusion_pytorch_model.safetensors';
-    const cutAt = 100_001;
+    const cutAt = Math.floor(statSync(path.join(checkpointDir(), file)).size / 3) + 1;
     const hub = await new FakeHub({ root: checkpointDir(), repo: REPO, dropAfter: { [file]: cutAt } }).start();
     try {
       const dest = path.join(tmp, 'auto');
@@ -187,7 +189,7 @@ describe('downloadCheckpoint from a local hub', () => {
 
   test('a stalled connection (no data) is dropped after the idle timeout and resumed where it stopped', async () => {
     const file = 'vae/diffusion_pytorch_model.safetensors';
-    const heldAt = 700_000;
+    const heldAt = Math.floor(statSync(path.join(checkpointDir(), file)).size / 2);
     const hub = await new FakeHub({ root: checkpointDir(), repo: REPO, holdAfter: { [file]: heldAt } }).start();
     try {
       const dest = path.join(tmp, 'stall');
@@ -232,7 +234,7 @@ describe('downloadCheckpoint from a local hub', () => {
     try {
       const dest = path.join(tmp, 'full-disk');
       const err = await expectError(
-        downloadCheckpoint({ endpoint: hub.hubUrl, destDir: dest, freeSpace: async () => 3_000_000, reserveBytes: 0 }),
+        downloadCheckpoint({ endpoint: hub.hubUrl, destDir: dest, freeSpace: async () => Math.floor(fixtureSize() / 2), reserveBytes: 0 }),
         'disk_full',
       );
       const total = fixtureFiles().reduce((s, f) => s + statSync(path.join(checkpointDir(), f)).size, 0);
