@@ -27,14 +27,18 @@ export function GalleryGrid({ items, selectedId, onOpen, onEndReached }: Gallery
     ro.observe(el);
     return () => ro.disconnect();
   }, []);
-  const columns = Math.max(1, Math.floor((width - GAP) / (CELL + GAP)));
+  // as many columns of at least CELL as fit; cells widen to fill the row
+  const inner = Math.max(CELL, width - 16);
+  const columns = Math.max(1, Math.floor((inner + GAP) / (CELL + GAP)));
+  const cell = Math.floor((inner - GAP * (columns - 1)) / columns);
   const rows = Math.ceil(items.length / columns);
   const virtualizer = useVirtualizer({
     count: rows,
     getScrollElement: () => scroller.current,
-    estimateSize: () => CELL + GAP,
+    estimateSize: () => cell + GAP,
     overscan: 3,
   });
+  useEffect(() => virtualizer.measure(), [cell, virtualizer]);
   const virtualRows = virtualizer.getVirtualItems();
   const lastRow = virtualRows[virtualRows.length - 1]?.index ?? -1;
   useEffect(() => {
@@ -58,8 +62,8 @@ export function GalleryGrid({ items, selectedId, onOpen, onEndReached }: Gallery
                 data-id={g.id}
                 sx={{
                   position: 'relative',
-                  width: CELL,
-                  height: CELL,
+                  width: cell,
+                  height: cell,
                   p: 0,
                   border: 2,
                   borderColor: g.id === selectedId ? 'primary.main' : 'transparent',

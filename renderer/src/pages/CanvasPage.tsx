@@ -134,7 +134,7 @@ export function CanvasPage() {
   };
 
   return (
-    <Box sx={{ display: 'grid', gridTemplateColumns: '56px 1fr 360px', height: 'calc(100vh - 48px)' }}>
+    <Box sx={{ display: 'grid', gridTemplateColumns: '56px 1fr 360px', gridTemplateRows: 'minmax(0, 1fr)', height: 'calc(100vh - 48px)' }}>
       <input ref={fileInput} type="file" accept="image/png,image/jpeg,image/webp" hidden data-testid="open-file" onChange={(e) => void openFile(e.target.files?.[0]).then(() => (e.target.value = ''))} />
       <input ref={refInput} type="file" accept="image/png,image/jpeg,image/webp" hidden data-testid="add-reference-file" onChange={(e) => void openFile(e.target.files?.[0], true).then(() => (e.target.value = ''))} />
       <Toolbox viewport={viewport.current} disabled={!base} />

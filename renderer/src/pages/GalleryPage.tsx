@@ -144,7 +144,7 @@ export function GalleryPage() {
   const filtered = filters.text.trim() !== '' || filters.favourite || filters.minRating > 0 || filters.mode !== '' || filters.tag !== '';
 
   return (
-    <Box sx={{ display: 'grid', gridTemplateColumns: '220px 1fr', height: 'calc(100vh - 48px)' }}>
+    <Box sx={{ display: 'grid', gridTemplateColumns: '220px 1fr', gridTemplateRows: 'minmax(0, 1fr)', height: 'calc(100vh - 48px)' }}>
       <Box component="nav" aria-label="Boards" sx={{ borderRight: 1, borderColor: 'divider', overflow: 'auto' }}>
         <List dense subheader={<ListSubheader>Boards</ListSubheader>}>
           <ListItemButton selected={filters.projectId === undefined} onClick={() => setFilters((f) => ({ ...f, projectId: undefined }))}>
@@ -180,7 +180,7 @@ export function GalleryPage() {
           )}
         </Box>
       </Box>
-      <Stack sx={{ minWidth: 0 }}>
+      <Stack sx={{ minWidth: 0, minHeight: 0 }}>
         <Stack direction="row" sx={{ gap: 1.5, p: 1.5, alignItems: 'center', flexWrap: 'wrap', borderBottom: 1, borderColor: 'divider' }}>
           <TextField
             size="small"
