@@ -47,6 +47,37 @@ function zipf(rand: () => number, n: number): number {
   return Math.min(n - 1, Math.floor(n ** rand()) - 1);
 }
 
+/**
+ * A recipe shaped like the engine's (main/engine/pipeline/recipe.ts) for a 1024² image: model
+ * hashes, seeds, sampling, and the 32x32 target-grid AR tokens (int32, base64) kept for "vary details".
+ */
+function engineLikeRecipe(rand: () => number, f: { mode: string; prompt: string; model: string; seed: number }): Record<string, unknown> {
+  const hex = () => Array.from({ length: 64 }, () => Math.floor(rand() * 16).toString(16)).join('');
+  const ids = Buffer.alloc(32 * 32 * 4);
+  for (let i = 0; i < 32 * 32; i++) ids.writeInt32LE(Math.floor(rand() * 16384), i * 4);
+  return {
+    version: 1,
+    app: 'Glimmer Studio 0.1.0',
+    ...f,
+    modelName: 'GLM-Image',
+    modelHashes: { ar: hex(), dit: hex(), vae: hex(), glyph: hex() },
+    precision: 'int4',
+    provider: 'cuda',
+    memoryProfile: 'resident',
+    width: 1024,
+    height: 1024,
+    steps: 50,
+    guidance: 1.5,
+    seeds: { ar: f.seed, noise: (f.seed * 7) >>> 0 },
+    rng: 'philox4x32-10',
+    sampling: { temperature: 0.9, topP: 0.75 },
+    tokensFrom: 'sampled',
+    noiseFrom: 'seeded',
+    arTokensHash: hex(),
+    arTokens: { rows: 32, cols: 32, data: ids.toString('base64') },
+  };
+}
+
 async function fill(lib: Library, count: number, log: (s: string) => void): Promise<{ words: string[]; projects: number[]; tags: string[]; start: number; end: number }> {
   const rand = rng(7);
   const words = [...COMMON, ...vocabulary(3000, rand)];
@@ -57,10 +88,11 @@ async function fill(lib: Library, count: number, log: (s: string) => void): Prom
   const insImage = db.prepare("INSERT INTO images (hash, format, width, height, bytes, created_at) VALUES (?, 'png', 1024, 1024, 1500000, ?)");
   const insGen = db.prepare(
     `INSERT INTO generations (created_at, project_id, image_hash, mode, model, seed, width, height, steps, provider, timings,
-       prompt, prompt_search, negative_prompt, recipe, favourite, rating, deleted_at)
-     VALUES (?, ?, ?, ?, ?, ?, 1024, 1024, 50, 'cuda', ?, ?, ?, '', ?, ?, ?, ?)`,
+       prompt, prompt_search, negative_prompt, favourite, rating, deleted_at)
+     VALUES (?, ?, ?, ?, ?, ?, 1024, 1024, 50, 'cuda', ?, ?, ?, '', ?, ?, ?)`,
   );
   const insTag = db.prepare('INSERT INTO generation_tags (tag_id, generation_id) VALUES (?, ?)');
+  const insRecipe = db.prepare('INSERT INTO generation_recipes (generation_id, recipe) VALUES (?, ?)');
   const modes = ['t2i', 't2i', 't2i', 'i2i', 'edit'];
   const models = ['glm-image', 'glm-image-int4', 'glm-image-int8', 'glm-image-fp16'];
   const start = Date.UTC(2025, 0, 1);
@@ -77,7 +109,7 @@ async function fill(lib: Library, count: number, log: (s: string) => void): Prom
         const mode = modes[Math.floor(rand() * modes.length)];
         const model = models[Math.floor(rand() * models.length)];
         const seed = Math.floor(rand() * 2 ** 32);
-        const recipe = JSON.stringify({ version: 1, mode, prompt, model, seed, width: 1024, height: 1024, steps: 50, guidance: 1.5, provider: 'cuda' });
+        const recipe = JSON.stringify(engineLikeRecipe(rand, { mode, prompt, model, seed }));
         const id = Number(
           insGen.run(
             createdAt,
@@ -89,12 +121,12 @@ async function fill(lib: Library, count: number, log: (s: string) => void): Prom
             JSON.stringify({ arMs: 30_000, ditMs: 40_000, vaeMs: 2000 }),
             prompt,
             searchableText(prompt),
-            recipe,
             rand() < 0.1 ? 1 : 0,
             Math.floor(rand() * 6),
             rand() < 0.05 ? createdAt + 1000 : null,
           ).lastInsertRowid,
         );
+        insRecipe.run(id, recipe);
         if (rand() < 0.2) {
           const k = 1 + Math.floor(rand() * 3);
           const chosen = new Set(Array.from({ length: k }, () => tagIds[zipf(rand, tagIds.length)]));

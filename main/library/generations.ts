@@ -61,8 +61,8 @@ export function insertGenerationRow(db: Database, g: GenerationRow): number {
   const info = db
     .prepare(
       `INSERT INTO generations (created_at, project_id, parent_id, image_hash, source, status, mode, model, seed,
-         width, height, steps, provider, timings, prompt, prompt_search, negative_prompt, recipe, job_id, favourite, rating)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         width, height, steps, provider, timings, prompt, prompt_search, negative_prompt, job_id, favourite, rating)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .run(
       g.createdAt,
@@ -82,12 +82,12 @@ export function insertGenerationRow(db: Database, g: GenerationRow): number {
       g.prompt,
       searchableText(g.prompt),
       g.negativePrompt,
-      g.recipe ? JSON.stringify(g.recipe) : null,
       g.jobId,
       g.favourite ? 1 : 0,
       g.rating ?? 0,
     );
   const id = Number(info.lastInsertRowid);
+  if (g.recipe) db.prepare('INSERT INTO generation_recipes (generation_id, recipe) VALUES (?, ?)').run(id, JSON.stringify(g.recipe));
   const ref = db.prepare('INSERT INTO generation_refs (generation_id, position, image_hash, role) VALUES (?, ?, ?, ?)');
   (g.references ?? []).forEach((r, i) => ref.run(id, i, r.hash, r.role));
   if (g.tags && g.tags.length > 0) setTags(db, id, g.tags, g.createdAt);
@@ -103,7 +103,11 @@ interface DetailRow extends SummaryRow {
 
 export function getGeneration(db: Database, id: number): Generation {
   const row = db
-    .prepare(`SELECT ${SUMMARY_COLUMNS}, g.negative_prompt, g.recipe, g.timings, g.job_id FROM generations g WHERE g.id = ?`)
+    .prepare(
+      `SELECT ${SUMMARY_COLUMNS}, g.negative_prompt, g.timings, g.job_id,
+         (SELECT recipe FROM generation_recipes WHERE generation_id = g.id) AS recipe
+       FROM generations g WHERE g.id = ?`,
+    )
     .get(id) as DetailRow | undefined;
   if (!row) throw new GlimmerError('not_found', `There is no generation ${id}. It may have been deleted permanently.`);
   const refs = db

@@ -77,6 +77,7 @@ describe('library migrations', () => {
         assert.equal(g1.favourite, true);
         assert.deepEqual(g1.tags, ['Seaside']);
         assert.equal(g1.projectId, 1);
+        assert.deepEqual(g1.recipe, { prompt: 'a lighthouse at dusk' });
         assert.equal(lib.getProject(1).name, 'Old posters');
         // FTS built from rows that existed before it: prompt words, accents folded, tags
         assert.deepEqual(lib.search({ text: 'lighthouse' }).items.map((g) => g.id), [1]);
