@@ -229,6 +229,9 @@ export const LibrarySearchRequest = z
     mode: z.string().max(40).optional(),
     model: z.string().max(200).optional(),
     seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+    /** Image size in pixels. */
+    width: z.number().int().positive().optional(),
+    height: z.number().int().positive().optional(),
     status: z.enum(['done', 'failed', 'cancelled']).optional(),
     /** created >= from (ms since the epoch) */
     from: z.number().int().optional(),

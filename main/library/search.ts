@@ -72,7 +72,7 @@ export function buildSearch(db: Database, query: SearchQuery): BuiltQuery {
     where.push('g.rating >= ?');
     params.push(query.minRating);
   }
-  for (const [key, column] of [['mode', 'mode'], ['model', 'model'], ['seed', 'seed'], ['status', 'status']] as const) {
+  for (const [key, column] of [['mode', 'mode'], ['model', 'model'], ['seed', 'seed'], ['width', 'width'], ['height', 'height'], ['status', 'status']] as const) {
     const value = query[key];
     if (value !== undefined) {
       where.push(`g.${column} = ?`);

@@ -78,6 +78,9 @@ export interface SearchQuery {
   mode?: string;
   model?: string;
   seed?: number;
+  /** Image size in pixels (both or either). */
+  width?: number;
+  height?: number;
   status?: GenerationStatus;
   /** created_at >= from */
   from?: number;

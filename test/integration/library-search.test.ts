@@ -13,6 +13,8 @@ interface Row {
   mode: string;
   model: string;
   seed: number;
+  width: number;
+  height: number;
   favourite: boolean;
   rating: number;
   createdAt: number;
@@ -63,6 +65,8 @@ function expected(rows: Row[], q: SearchQuery): number[] {
     .filter((r) => (q.mode === undefined ? true : r.mode === q.mode))
     .filter((r) => (q.model === undefined ? true : r.model === q.model))
     .filter((r) => (q.seed === undefined ? true : r.seed === q.seed))
+    .filter((r) => (q.width === undefined ? true : r.width === q.width))
+    .filter((r) => (q.height === undefined ? true : r.height === q.height))
     .filter((r) => (q.from === undefined ? true : r.createdAt >= q.from))
     .filter((r) => (q.to === undefined ? true : r.createdAt < q.to))
     .map((r) => r.id)
@@ -110,9 +114,10 @@ before(async () => {
     const model = pick(['glm-image', 'glm-image-int4']);
     const seed = Math.floor(rnd() * 5);
     const createdAt = base + Math.floor(rnd() * 1_000_000); // not in id order on purpose
+    const [width, height] = pick([[8, 8], [8, 12], [12, 8]]);
     const g = await lib.addGeneration({
-      recipe: recipe({ prompt, mode, model, seed, width: 8, height: 8 }),
-      image: { raw: noisePixels(i + 1, 8, 8), width: 8, height: 8, channels: 3 },
+      recipe: recipe({ prompt, mode, model, seed, width, height }),
+      image: { raw: noisePixels(i + 1, width, height), width, height, channels: 3 },
       projectId,
       tags,
       createdAt,
@@ -120,7 +125,7 @@ before(async () => {
     const favourite = rnd() < 0.25;
     const rating = Math.floor(rnd() * 6);
     lib.updateGeneration(g.id, { favourite, rating });
-    rows.push({ id: g.id, prompt, tags, projectId, mode, model, seed, favourite, rating, createdAt, trashed: false });
+    rows.push({ id: g.id, prompt, tags, projectId, mode, model, seed, width, height, favourite, rating, createdAt, trashed: false });
   }
   const doomed = rows.filter((_, i) => i % 9 === 4);
   lib.deleteGenerations(doomed.map((r) => r.id));
@@ -201,6 +206,8 @@ describe('library search', () => {
       { tag: 'OLD TOWN', favourite: true },
       { mode: 'i2i', model: 'glm-image' },
       { seed: 3 },
+      { width: 8, height: 12 },
+      { width: 12, favourite: true },
       { from: base + 200_000, to: base + 600_000 },
       { text: 'fox', projectId: projects[1] },
       { text: 'fox', tag: 'sky' },
@@ -243,6 +250,7 @@ describe('library search', () => {
       { mode: 'edit' },
       { model: 'glm-image' },
       { seed: 3 },
+      { width: 8, height: 12 },
       { from: base, to: base + 10 },
       { minRating: 3 },
     ];

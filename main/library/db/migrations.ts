@@ -229,6 +229,13 @@ export const migrations: Migration[] = [
       `);
     },
   },
+  {
+    version: 6,
+    name: 'filter by image size',
+    up(db) {
+      db.exec('CREATE INDEX generations_size ON generations(width, height) WHERE deleted_at IS NULL');
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = migrations[migrations.length - 1].version;
