@@ -414,6 +414,8 @@ export const methods = {
   },
   'models.compile.cancel': { request: z.object({ id: z.string().min(1).max(300) }).strict() },
   'models.compile.list': { request: empty },
+  /** Forget a reference, or delete a checkpoint/compiled model from the models folder (never the HF cache). */
+  'models.remove': { request: z.object({ id: z.string().min(1).max(300) }).strict() },
   // @end models
   // @section engine (main/api/handlers/engine.ts)
   'engine.status': { request: empty },
@@ -463,6 +465,7 @@ export interface Responses {
   'models.compile.start': { compile: ModelCompile };
   'models.compile.cancel': { compile: ModelCompile };
   'models.compile.list': { compiles: ModelCompile[] };
+  'models.remove': { removed: 'reference' | 'files'; path: string; freedBytes: number };
   // @end models-responses
   // @section engine-responses
   'engine.status': EngineStatus;

@@ -4,7 +4,7 @@
  *   glimmer info
  *   glimmer generate --model DIR --prompt TEXT --out FILE.png [...]
  *   glimmer compile --checkpoint DIR --out DIR [--precision P]
- *   glimmer models list|find|validate|import|download [...]
+ *   glimmer models list|find|validate|import|download|remove [...]
  */
 import { GlimmerError } from '../api/errors';
 import { runCompile } from './compile';
@@ -20,7 +20,7 @@ export const commands: Record<string, { run: Command; summary: string }> = {
   info: { run: runInfo, summary: 'print what onnxruntime-node offers on this machine' },
   generate: { run: runGenerate, summary: 'make an image from a prompt (and reference images) with a model' },
   compile: { run: runCompile, summary: 'compile a GLM-Image checkpoint into ONNX graphs the engine runs' },
-  models: { run: runModels, summary: 'list, find, validate, import and download GLM-Image checkpoints' },
+  models: { run: runModels, summary: 'list, find, validate, import, download and remove GLM-Image models' },
   // @commands
 };
 

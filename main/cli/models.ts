@@ -11,18 +11,20 @@ import {
   hubCacheDir,
   importCheckpoint,
   listModels,
+  removeModel,
   validateCheckpoint,
   type DownloadProgress,
 } from '../models';
 import { parseCommandArgs } from './args';
 
-const HELP = `Usage: glimmer models <list|find|validate|import|download> [options]
+const HELP = `Usage: glimmer models <list|find|validate|import|download|remove> [options]
 
   list                          the models folder: checkpoints and compiled models, size, precision, status
   find                          GLM-Image in the Hugging Face cache (HF_HUB_CACHE, HF_HOME/hub, ~/.cache/huggingface/hub)
   validate --path DIR           check a folder in the GLM-Image layout and say what is missing
   import --path DIR [--copy] [--name N]
                                 add a checkpoint folder (used in place; --copy copies it into the models folder)
+  remove --id ID                forget an imported folder, or delete a downloaded/compiled model (ids: \`glimmer models list\`)
   download [--repo R] [--revision REV] [--endpoint URL] [--token T] [--dest DIR]
                                 download ${DEFAULT_REPO} (only the files the app needs), resumable: run it again after
                                 Ctrl-C or a dropped connection. Endpoint default: HF_ENDPOINT or https://huggingface.co;
@@ -67,6 +69,7 @@ export async function runModels(args: string[]): Promise<number> {
     endpoint: { type: 'string' },
     token: { type: 'string' },
     dest: { type: 'string' },
+    id: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (v.help) {
@@ -79,7 +82,7 @@ export async function runModels(args: string[]): Promise<number> {
       const models = await listModels({ modelsDir });
       if (models.length === 0) console.log(`No models in ${modelsDir} or the Hugging Face cache. Run \`glimmer models download\`.`);
       for (const m of models) {
-        console.log(`${m.status.padEnd(10)} ${m.kind.padEnd(10)} ${formatBytes(m.sizeBytes).padStart(9)} ${(m.precision ?? '-').padEnd(9)} ${m.name}\n           ${m.path}`);
+        console.log(`${m.status.padEnd(10)} ${m.kind.padEnd(10)} ${formatBytes(m.sizeBytes).padStart(9)} ${(m.precision ?? '-').padEnd(9)} ${m.name}\n           ${m.path}\n           id: ${m.id}`);
         if (m.status !== 'ready') console.log(`           ${m.detail}`);
       }
       return 0;
@@ -108,6 +111,12 @@ export async function runModels(args: string[]): Promise<number> {
         ...(v.name ? { name: v.name } : {}),
       });
       console.log(`Imported ${entry.name} (${entry.source === 'reference' ? 'used in place' : 'copied'}): ${entry.path}`);
+      return 0;
+    }
+    case 'remove': {
+      if (!v.id) throw new GlimmerError('bad_request', '--id ID is required (ids are shown by `glimmer models list`).');
+      const r = await removeModel(modelsDir, v.id);
+      console.log(r.removed === 'reference' ? `Forgot ${r.path} (its files are untouched).` : `Deleted ${r.path} (${formatBytes(r.freedBytes)} freed).`);
       return 0;
     }
     case 'download': {

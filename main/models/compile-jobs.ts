@@ -58,6 +58,11 @@ export class CompileJobs {
     return [...this.jobs.values()].map((j) => ({ ...j }));
   }
 
+  /** Whether a running job writes into this folder. */
+  isBusy(dir: string): boolean {
+    return [...this.jobs.values()].some((j) => j.state === 'running' && path.resolve(j.dir) === path.resolve(dir));
+  }
+
   private notify(job: CompileJob, kind: 'updated' | 'progress') {
     job.updatedAt = Date.now();
     for (const l of [...this.listeners]) {

@@ -68,6 +68,11 @@ export class DownloadJobs {
     return [...this.jobs.values()].map((j) => ({ ...j }));
   }
 
+  /** Whether a running job writes into this folder. */
+  isBusy(dir: string): boolean {
+    return [...this.jobs.values()].some((j) => j.state === 'running' && path.resolve(j.dir) === path.resolve(dir));
+  }
+
   get(id: string): DownloadJob {
     const job = this.jobs.get(id);
     if (!job) throw new GlimmerError('not_found', `No download with id ${id}. Refresh the models list.`);

@@ -28,7 +28,7 @@ export { DOWNLOAD_RECORD, readDownloadRecord, type DownloadRecord } from './down
 export {
   listModels,
   importCheckpoint,
-  removeReference,
+  removeModel,
   downloadFolder,
   CHECKPOINTS_DIR,
   COMPILED_DIR,
@@ -40,6 +40,7 @@ export {
   type ImportOptions,
   type ImportProgress,
   type ListModelsOptions,
+  type RemovedModel,
 } from './models-folder';
 export { formatBytes } from './format';
 export { DownloadJobs, type DownloadJob, type DownloadState, type StartDownload, type DownloadJobListener } from './download-jobs';

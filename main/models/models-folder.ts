@@ -314,12 +314,56 @@ export async function importCheckpoint(source: string, options: ImportOptions): 
 }
 
 /** Removes a reference (never the referenced files). Returns false when no such reference exists. */
-export async function removeReference(modelsDir: string, id: string): Promise<boolean> {
+async function removeReference(modelsDir: string, id: string): Promise<Reference | null> {
   const refs = await readReferences(modelsDir);
-  const kept = refs.filter((r) => r.id !== id);
-  if (kept.length === refs.length) return false;
-  await writeReferences(modelsDir, kept);
-  return true;
+  const gone = refs.find((r) => r.id === id);
+  if (!gone) return null;
+  await writeReferences(modelsDir, refs.filter((r) => r.id !== id));
+  return gone;
+}
+
+export interface RemovedModel {
+  /** reference: only forgotten (files untouched); files: the folder was deleted from the models folder. */
+  removed: 'reference' | 'files';
+  path: string;
+  freedBytes: number;
+}
+
+/**
+ * Removes a model by its list id: a reference is forgotten (its folder stays), a checkpoint or compiled model in
+ * the models folder is deleted. Snapshots in the Hugging Face cache belong to that cache and are left alone.
+ * `busy` names folders a running download or compile uses; those are refused.
+ */
+export async function removeModel(modelsDirIn: string, id: string, busy: (dir: string) => boolean = () => false): Promise<RemovedModel> {
+  const modelsDir = path.resolve(modelsDirIn);
+  const [kind, ...restParts] = id.split(':');
+  const name = restParts.join(':');
+  if (kind === 'ref') {
+    const ref = await removeReference(modelsDir, id);
+    if (!ref) throw new GlimmerError('not_found', `No model with id ${id}. Refresh the models list.`);
+    return { removed: 'reference', path: ref.path, freedBytes: 0 };
+  }
+  if (kind === 'hf-cache') {
+    throw new GlimmerError(
+      'forbidden',
+      'This checkpoint lives in the Hugging Face cache, which other programs share; Glimmer does not delete it. ' +
+        'Remove it with `hf cache delete` (huggingface_hub) if you no longer need it.',
+    );
+  }
+  const parent = kind === 'checkpoint' ? CHECKPOINTS_DIR : kind === 'compiled' ? COMPILED_DIR : null;
+  if (!parent || !name || name !== path.basename(name) || name === '.' || name === '..') {
+    throw new GlimmerError('not_found', `No model with id ${id}. Refresh the models list.`);
+  }
+  const dir = path.join(modelsDir, parent, name);
+  if (!(await stat(dir).catch(() => null))?.isDirectory()) {
+    throw new GlimmerError('not_found', `No model with id ${id} (${dir} is gone). Refresh the models list.`);
+  }
+  if (busy(dir)) {
+    throw new GlimmerError('conflict', `${name} is being downloaded or compiled. Pause or cancel that first, then remove it.`);
+  }
+  const freedBytes = await folderSize(dir);
+  await rm(dir, { recursive: true, force: true });
+  return { removed: 'files', path: dir, freedBytes };
 }
 
 /** Where a download of `repo@revision` goes inside the models folder. */

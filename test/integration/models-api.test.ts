@@ -147,10 +147,16 @@ describe('models API', () => {
     const { download } = await call<{ download: ModelDownload }>('models.download.start', { endpoint: hub2.hubUrl, revision: hub2.commit });
     await hub2.held(CANCELLED);
     await waitForFileSize(path.join(download.dir, `${CANCELLED}.part`), HELD[CANCELLED]!);
+    const busy = await app.router.call('models.remove', { id: `checkpoint:${download.id}` }, { transport: 'test' });
+    assert.equal(!busy.ok && busy.error.code, 'conflict');
     const { download: ended } = await call<{ download: ModelDownload }>('models.download.cancel', { id: download.id });
     assert.equal(ended.state, 'cancelled');
     assert.equal(existsSync(path.join(download.dir, `${CANCELLED}.part`)), false);
     assert.equal(existsSync(download.dir), true, 'verified files are kept');
+    const removed = await call<{ removed: string; freedBytes: number }>('models.remove', { id: `checkpoint:${download.id}` });
+    assert.equal(removed.removed, 'files');
+    assert.ok(removed.freedBytes > 0);
+    assert.equal(existsSync(download.dir), false);
     const missing = await app.router.call('models.download.pause', { id: 'nope' }, { transport: 'test' });
     assert.equal(!missing.ok && missing.error.code, 'not_found');
   });

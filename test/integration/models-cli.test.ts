@@ -74,6 +74,11 @@ describe('glimmer models', () => {
     const ok = await glimmer('models', 'import', '--path', checkpointDir(), '--name', 'tiny');
     assert.equal(ok.status, 0, ok.stderr);
     assert.match(ok.stdout, /used in place/);
+    const id = /id: (ref:\S+)/.exec((await glimmer('models', 'list')).stdout)?.[1];
+    assert.ok(id, 'the list shows the reference id');
+    const rm = await glimmer('models', 'remove', '--id', id!);
+    assert.equal(rm.status, 0, rm.stderr);
+    assert.match(rm.stdout, /untouched/);
     assert.equal((await glimmer('models', 'frobnicate')).status, 2);
     assert.equal((await glimmer('models', 'validate')).status, 2);
   });

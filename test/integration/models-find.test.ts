@@ -16,6 +16,7 @@ import {
   hubCacheDir,
   importCheckpoint,
   listModels,
+  removeModel,
   validateCheckpoint,
 } from '../../main/models';
 import { SafetensorsCheckpoint, writeShardedSafetensors, type SafetensorsDType } from '../../native-models/safetensors';
@@ -216,6 +217,25 @@ describe('import and the models folder', () => {
     const checkpoints = list.filter((m) => m.kind === 'checkpoint');
     assert.equal(checkpoints.length, 2);
     assert.ok(checkpoints.every((m) => m.status === 'ready' && m.precision === 'fp32' && m.sizeBytes === fixtureBytes()));
+
+    // Remove: a reference is forgotten (files stay), a copy is deleted; the HF cache and odd ids are refused.
+    const gone = await removeModel(modelsDir, ref.id);
+    assert.deepEqual(gone, { removed: 'reference', path: checkpointDir(), freedBytes: 0 });
+    assert.ok(existsSync(path.join(checkpointDir(), 'model_index.json')));
+    const deleted = await removeModel(modelsDir, copy.id);
+    assert.equal(deleted.removed, 'files');
+    assert.equal(deleted.freedBytes, fixtureBytes());
+    assert.equal(existsSync(copy.path), false);
+    assert.deepEqual(await listModels({ modelsDir, env }), []);
+    for (const [id, code] of [
+      ['hf-cache:abc', 'forbidden'],
+      ['checkpoint:..', 'not_found'],
+      ['checkpoint:../../etc', 'not_found'],
+      ['compiled:nope', 'not_found'],
+      [ref.id, 'not_found'],
+    ] as const) {
+      await assert.rejects(removeModel(modelsDir, id), (err: unknown) => err instanceof GlimmerError && err.code === code, id);
+    }
   });
 
   test('compiled folders without a finished compile are listed as unknown, incomplete or stale', async () => {

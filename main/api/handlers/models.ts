@@ -1,6 +1,15 @@
 /** models.*: list, find in the HF cache, validate, import, download (pause/cancel) and compile, with progress events. */
 import type { AppContext } from '../../context';
-import { CompileJobs, DownloadJobs, findInHfCache, hubCacheDir, importCheckpoint, listModels, validateCheckpoint } from '../../models';
+import {
+  CompileJobs,
+  DownloadJobs,
+  findInHfCache,
+  hubCacheDir,
+  importCheckpoint,
+  listModels,
+  removeModel,
+  validateCheckpoint,
+} from '../../models';
 import type { HandlerMap } from '../router';
 
 export function modelsHandlers(ctx: AppContext): HandlerMap {
@@ -50,5 +59,6 @@ export function modelsHandlers(ctx: AppContext): HandlerMap {
     'models.compile.start': async (request) => ({ compile: await compiles.start({ source: request.path, precision: request.precision }) }),
     'models.compile.cancel': async (request) => ({ compile: await compiles.cancel(request.id) }),
     'models.compile.list': () => ({ compiles: compiles.list() }),
+    'models.remove': (request) => removeModel(modelsDir, request.id, (dir) => downloads.isBusy(dir) || compiles.isBusy(dir)),
   };
 }
