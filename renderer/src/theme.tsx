@@ -33,7 +33,8 @@ export function ThemeRoot({ children }: { children: ReactNode }) {
           MuiCssBaseline: {
             styleOverrides: {
               ':focus-visible': { outline: `2px solid ${mode === 'dark' ? '#ffcf70' : '#5b3fd6'}`, outlineOffset: 2 },
-              '.Mui-focusVisible': { outline: `2px solid ${mode === 'dark' ? '#ffcf70' : '#5b3fd6'}`, outlineOffset: 2 },
+              // ButtonBase sets outline: 0 on its root class; two classes win over it
+              '.MuiButtonBase-root.Mui-focusVisible': { outline: `2px solid ${mode === 'dark' ? '#ffcf70' : '#5b3fd6'}`, outlineOffset: 2 },
               '@media (prefers-reduced-motion: reduce)': { '*': { transition: 'none !important', animation: 'none !important' } },
             },
           },

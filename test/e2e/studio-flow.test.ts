@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, test, type TestContext } from 'node:test';
 import type { Browser, Page } from 'playwright';
+import sharp from 'sharp';
 import type { JobInfo, LibraryGeneration, LibraryPage, Settings } from '../../main/api/contract';
 import { chromiumMissingReason, launchChromium, screenshotPath } from '../helpers/browser';
 import { checkpointDir } from '../helpers/fixtures';
@@ -226,6 +227,37 @@ test('canvas: open from the gallery, paint a mask, undo and redo, run an edit th
   const editJob = (await jobs()).find((j) => j.request.mode === 'edit');
   assert.ok(editJob && editJob.request.mode === 'edit' && editJob.request.mask, 'the painted mask went with the request');
   await page.screenshot({ path: screenshotPath('canvas-edit') });
+});
+
+test('canvas: style transfer from a reference layer, then identity into a new scene; each result a version of the one before', { timeout: LONG }, async (t) => {
+  if (!needs(t, ['jobs.submit', 'library.search']) || !lighthouseId) return;
+  const edit = (await api.call<LibraryPage>('library.search', { mode: 'edit' })).items[0];
+  assert.ok(edit, 'the edit of the previous step');
+  const ref = await sharp({ create: { width: 320, height: 320, channels: 3, background: { r: 30, g: 60, b: 200 } } }).png().toBuffer();
+  await page.getByTestId('add-reference-file').setInputFiles({ name: 'style.png', mimeType: 'image/png', buffer: ref });
+  await page.getByTestId('layer-reference').getByText('style.png').waitFor();
+  await page.getByTestId('mode-style').click();
+  await page.getByRole('spinbutton', { name: 'Steps' }).fill('3');
+  await page.getByTestId('canvas-run').click();
+  await page.getByTestId('version').nth(2).waitFor({ timeout: LONG });
+  assert.match((await page.getByTestId('version').nth(2).textContent()) ?? '', /from edit #/);
+  const style = (await api.call<LibraryPage>('library.search', { mode: 'style' })).items;
+  assert.equal(style.length, 1);
+  assert.equal(style[0]!.parentId, edit.id, 'made from the edit, the base image at the time');
+
+  await page.getByTestId('mode-identity').click();
+  await page.locator('#canvas-prompt').fill('The same lighthouse at night under the northern lights');
+  await page.getByTestId('canvas-run').click();
+  await page.getByTestId('version').nth(3).waitFor({ timeout: LONG });
+  const identity = (await api.call<LibraryPage>('library.search', { mode: 'identity' })).items;
+  assert.equal(identity.length, 1);
+  assert.equal(identity[0]!.parentId, style[0]!.id);
+  // going back to the original version is one click and one undo step
+  await page.getByTestId('version').first().click();
+  await page.locator('[data-testid=version].Mui-selected').getByText('Original').waitFor();
+  await page.getByTestId('undo').click();
+  await page.locator('[data-testid=version].Mui-selected').getByText(/identity #/).waitFor();
+  await page.screenshot({ path: screenshotPath('canvas-versions') });
 });
 
 test('queue: running, waiting, reorder, cancel, retry', { timeout: LONG }, async (t) => {

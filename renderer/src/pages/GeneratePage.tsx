@@ -174,12 +174,17 @@ export function GeneratePage() {
             sx={{ width: 90 }}
           />
         </Stack>
+        {problem && !error && (
+          <Typography id="generate-problem" variant="caption" color="text.secondary">
+            {problem}
+          </Typography>
+        )}
         {error && (
           <Alert severity="error" onClose={() => setError(null)} data-testid="generate-error">
             {error}
           </Alert>
         )}
-        <Button variant="contained" size="large" onClick={() => void generate()} disabled={submitting || problem !== null} data-testid="generate-button">
+        <Button variant="contained" size="large" onClick={() => void generate()} disabled={submitting} aria-describedby={problem ? 'generate-problem' : undefined} data-testid="generate-button">
           Generate {draft.count > 1 ? `${draft.count} images` : ''}
           <Typography component="span" variant="caption" sx={{ ml: 1, opacity: 0.8 }}>
             {isMac ? '⌘↵' : 'Ctrl+Enter'}
