@@ -38,12 +38,12 @@ function formatEta(s: number | null): string {
 }
 
 function progressPrinter(out: NodeJS.WriteStream = process.stderr): (p: DownloadProgress) => void {
-  let lastFile: string | null = null;
+  const started = new Set<string>();
   return (p) => {
     if (!out.isTTY) {
-      if (p.file && p.file !== lastFile && p.phase === 'downloading') out.write(`[${p.fileIndex + 1}/${p.fileCount}] ${p.file}\n`);
+      if (p.file && !started.has(p.file) && p.phase === 'downloading') out.write(`[${p.fileIndex + 1}/${p.fileCount}] ${p.file}\n`);
+      if (p.file && p.phase === 'downloading') started.add(p.file);
       if (p.phase === 'done') out.write('done\n');
-      lastFile = p.file;
       return;
     }
     const pct = p.total > 0 ? ((100 * p.bytes) / p.total).toFixed(1) : '0.0';

@@ -41,8 +41,9 @@ export interface DownloadProgress {
   phase: DownloadPhase;
   repo: string;
   commit: string | null;
-  /** The file being worked on (repo path), when there is one. */
+  /** The file this event is about (repo path), when there is one; with parallel transfers, events interleave. */
   file: string | null;
+  /** That file's position in the download order (0-based); fileCount for 'done'. */
   fileIndex: number;
   fileCount: number;
   fileBytes: number;
@@ -71,7 +72,9 @@ export interface DownloadOptions extends HubSettings {
   retryDelayMs?: number;
   /** Drop and resume a connection that sends nothing for this long (default 60 s). */
   idleTimeoutMs?: number;
-  /** Minimum time between two 'downloading' events of the same file (default 250 ms). */
+  /** Files transferred at the same time (default 3). */
+  concurrency?: number;
+  /** Minimum time between two 'downloading' events (default 250 ms); a file's first event is always sent. */
   progressIntervalMs?: number;
   /** Which repo files to fetch; default: the files the app needs. */
   filter?: (repoPath: string) => boolean;
@@ -146,7 +149,7 @@ interface Ctx {
   idleTimeoutMs: number;
   meter: SpeedMeter;
   emit: (p: Partial<DownloadProgress> & { phase: DownloadPhase }, force?: boolean) => void;
-  state: { bytes: number; total: number; fileIndex: number; fileCount: number };
+  state: { bytes: number; total: number; fileCount: number };
 }
 
 function httpError(status: number, ctx: Ctx, f: RemoteFile, body: string): GlimmerError | Interrupted {
@@ -177,6 +180,7 @@ async function fetchRange(
   partPath: string,
   haveIn: number,
   hasherBox: { hasher: ContentHasher },
+  fileIndex: number,
 ): Promise<number> {
   let have = haveIn;
   const url = resolveFileUrl(ctx.hub, ctx.repo, ctx.commit, f.path);
@@ -233,7 +237,7 @@ async function fetchRange(
       response.pause();
       out.once('drain', () => response.resume());
     }
-    ctx.emit({ phase: 'downloading', file: f.path, fileBytes: have, fileTotal: f.size });
+    ctx.emit({ phase: 'downloading', file: f.path, fileIndex, fileBytes: have, fileTotal: f.size });
   });
   let readError: unknown = null;
   try {
@@ -262,7 +266,12 @@ async function fetchRange(
   return have;
 }
 
-async function fetchFile(ctx: Ctx, f: RemoteFile, partBytes: number): Promise<{ fetched: number; mismatch: HashMismatch | null }> {
+async function fetchFile(
+  ctx: Ctx,
+  f: RemoteFile,
+  partBytes: number,
+  fileIndex: number,
+): Promise<{ fetched: number; mismatch: HashMismatch | null }> {
   const finalPath = localPath(ctx.destDir, f.path);
   const partPath = `${finalPath}.part`;
   await mkdir(path.dirname(finalPath), { recursive: true });
@@ -270,10 +279,10 @@ async function fetchFile(ctx: Ctx, f: RemoteFile, partBytes: number): Promise<{ 
   const hasherBox = { hasher: createContentHasher(expected?.kind ?? 'sha256', f.size) };
   let have = partBytes;
   if (have > 0) {
-    ctx.emit({ phase: 'verifying', file: f.path, fileBytes: have, fileTotal: f.size }, true);
+    ctx.emit({ phase: 'verifying', file: f.path, fileIndex, fileBytes: have, fileTotal: f.size }, true);
     await hashFileInto(hasherBox.hasher, partPath, { length: have, ...(ctx.signal ? { signal: ctx.signal } : {}) });
   }
-  ctx.emit({ phase: 'downloading', file: f.path, fileBytes: have, fileTotal: f.size }, true);
+  ctx.emit({ phase: 'downloading', file: f.path, fileIndex, fileBytes: have, fileTotal: f.size }, true);
   const startHave = have;
   let attempt = 0;
   if (f.size === 0) await writeFile(partPath, '');
@@ -281,7 +290,7 @@ async function fetchFile(ctx: Ctx, f: RemoteFile, partBytes: number): Promise<{ 
     if (ctx.signal?.aborted) throw cancelled();
     const before = have;
     try {
-      have = await fetchRange(ctx, f, partPath, have, hasherBox);
+      have = await fetchRange(ctx, f, partPath, have, hasherBox, fileIndex);
     } catch (err) {
       if (!(err instanceof Interrupted)) throw err;
       have = (await sizeOf(partPath)) ?? 0;
@@ -303,7 +312,7 @@ async function fetchFile(ctx: Ctx, f: RemoteFile, partBytes: number): Promise<{ 
       }
     }
   }
-  ctx.emit({ phase: 'verifying', file: f.path, fileBytes: have, fileTotal: f.size }, true);
+  ctx.emit({ phase: 'verifying', file: f.path, fileIndex, fileBytes: have, fileTotal: f.size }, true);
   const actual = hasherBox.hasher.digest();
   const sizeOk = have === f.size;
   if (!sizeOk || (expected && actual !== expected.value)) {
@@ -345,25 +354,25 @@ export async function downloadCheckpoint(options: DownloadOptions): Promise<Down
   const filter = options.filter ?? isNeededRepoFile;
   const interval = options.progressIntervalMs ?? 250;
   const meter = new SpeedMeter();
-  const state = { bytes: 0, total: 0, fileIndex: 0, fileCount: 0 };
+  const state = { bytes: 0, total: 0, fileCount: 0 };
   let commit: string | null = null;
   let lastEmit = 0;
-  let lastFile: string | null = null;
+  const announced = new Set<string>();
   const emit: Ctx['emit'] = (p, force = false) => {
     if (!options.onProgress) return;
     const now = Date.now();
-    const fileChanged = (p.file ?? null) !== lastFile;
-    if (!force && !fileChanged && p.phase === 'downloading' && now - lastEmit < interval) return;
+    const first = p.file !== undefined && p.file !== null && !announced.has(p.file);
+    if (first) announced.add(p.file!);
+    if (!force && !first && p.phase === 'downloading' && now - lastEmit < interval) return;
     lastEmit = now;
-    lastFile = p.file ?? null;
     options.onProgress({
       repo,
       commit,
       file: null,
       fileBytes: 0,
       fileTotal: 0,
+      fileIndex: 0,
       ...p,
-      fileIndex: state.fileIndex,
       fileCount: state.fileCount,
       bytes: state.bytes,
       total: state.total,
@@ -404,7 +413,7 @@ export async function downloadCheckpoint(options: DownloadOptions): Promise<Down
   emit({ phase: 'checking' }, true);
   const partBytes = new Map<string, number>();
   const done = new Set<string>();
-  for (const f of remote) {
+  for (const [fileIndex, f] of remote.entries()) {
     if (signal?.aborted) throw cancelled();
     const finalPath = localPath(destDir, f.path);
     const partPath = `${finalPath}.part`;
@@ -416,7 +425,7 @@ export async function downloadCheckpoint(options: DownloadOptions): Promise<Down
         done.add(f.path);
       } else if (finalSize === f.size) {
         const expected = expectedHash(f);
-        emit({ phase: 'verifying', file: f.path, fileBytes: 0, fileTotal: f.size }, true);
+        emit({ phase: 'verifying', file: f.path, fileIndex, fileBytes: 0, fileTotal: f.size }, true);
         const actual = expected ? await hashFile(expected.kind, finalPath, f.size, signal) : null;
         if (!expected || actual === expected.value) done.add(f.path);
         else await unlink(finalPath);
@@ -468,26 +477,44 @@ export async function downloadCheckpoint(options: DownloadOptions): Promise<Down
   const mismatches: HashMismatch[] = [];
   let fetchedBytes = 0;
   let reusedBytes = 0;
-  for (const [i, f] of remote.entries()) {
-    state.fileIndex = i;
-    if (done.has(f.path)) {
-      files.push({ path: f.path, size: f.size, sha256: f.sha256, fetchedBytes: 0, reused: true });
-      reusedBytes += f.size;
-      continue;
-    }
-    const kept = partBytes.get(f.path) ?? 0;
-    const { fetched, mismatch } = await fetchFile(ctx, f, kept);
-    fetchedBytes += fetched;
-    reusedBytes += kept;
-    if (mismatch) {
-      mismatches.push(mismatch);
-      continue;
-    }
-    record.files[f.path] = { ...record.files[f.path]!, verified: true };
-    await writeDownloadRecord(destDir, record);
-    files.push({ path: f.path, size: f.size, sha256: f.sha256, fetchedBytes: fetched, reused: false });
+  let recordChain = Promise.resolve();
+  const saveRecord = () => (recordChain = recordChain.then(() => writeDownloadRecord(destDir, record)));
+  const order = new Map(remote.map((f, i) => [f.path, i]));
+  for (const f of remote) {
+    if (!done.has(f.path)) continue;
+    files.push({ path: f.path, size: f.size, sha256: f.sha256, fetchedBytes: 0, reused: true });
+    reusedBytes += f.size;
   }
-  state.fileIndex = remote.length;
+  const pending = remote.filter((f) => !done.has(f.path));
+  let next = 0;
+  let failure: unknown = null;
+  const worker = async () => {
+    while (next < pending.length && failure === null) {
+      const f = pending[next++]!;
+      try {
+        const kept = partBytes.get(f.path) ?? 0;
+        const { fetched, mismatch } = await fetchFile(ctx, f, kept, order.get(f.path)!);
+        fetchedBytes += fetched;
+        reusedBytes += kept;
+        if (mismatch) {
+          mismatches.push(mismatch);
+          continue;
+        }
+        record.files[f.path] = { ...record.files[f.path]!, verified: true };
+        await saveRecord();
+        files.push({ path: f.path, size: f.size, sha256: f.sha256, fetchedBytes: fetched, reused: false });
+      } catch (err) {
+        // After a failure no new file starts; transfers under way finish their file (nothing fetched is wasted).
+        if (failure === null) failure = err;
+      }
+    }
+  };
+  const concurrency = Math.max(1, Math.min(options.concurrency ?? 3, 16));
+  await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, pending.length)) }, worker));
+  await recordChain;
+  if (failure !== null) throw signal?.aborted ? cancelled() : failure;
+  files.sort((a, b) => order.get(a.path)! - order.get(b.path)!);
+  mismatches.sort((a, b) => order.get(a.path)! - order.get(b.path)!);
 
   if (mismatches.length > 0) {
     await writeDownloadRecord(destDir, record);
@@ -502,6 +529,6 @@ export async function downloadCheckpoint(options: DownloadOptions): Promise<Down
   record.completedAt = new Date().toISOString();
   await writeDownloadRecord(destDir, record);
   const report = await validateCheckpoint(destDir);
-  emit({ phase: 'done' }, true);
+  emit({ phase: 'done', fileIndex: remote.length }, true);
   return { dir: destDir, repo, commit, files, fetchedBytes, reusedBytes, report };
 }

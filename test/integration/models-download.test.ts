@@ -204,6 +204,26 @@ describe('downloadCheckpoint from a local hub', () => {
     }
   });
 
+  test('files are transferred in parallel: a stalled file does not hold up the others', async () => {
+    const first = 'text_encoder/model.safetensors'; // the first weight file in download order
+    const heldAt = Math.floor(statSync(path.join(checkpointDir(), first)).size / 2);
+    const hub = await new FakeHub({ root: checkpointDir(), repo: REPO, holdAfter: { [first]: heldAt } }).start();
+    try {
+      const dest = path.join(tmp, 'parallel');
+      const result = await downloadCheckpoint({ endpoint: hub.hubUrl, destDir: dest, retryDelayMs: 0, idleTimeoutMs: 1500, concurrency: 3 });
+      assert.ok(result.report.ok, result.report.summary);
+      const cdn = hub.served.filter((r) => r.server === 'cdn').map((r) => r.path);
+      const stalled = cdn.indexOf(first);
+      const resumed = cdn.lastIndexOf(first);
+      assert.ok(resumed > stalled);
+      // Other weight files were fetched while the first one was stalled.
+      assert.ok(cdn.slice(stalled + 1, resumed).length >= 1, cdn.join(', '));
+      for (const f of fixtureFiles()) assertExactCover(hub.rangesOf(f), statSync(path.join(checkpointDir(), f)).size, f);
+    } finally {
+      await hub.close();
+    }
+  });
+
   test('a file whose SHA-256 does not match the hub metadata is refused, deleted and reported', async () => {
     const bad = 'vae/diffusion_pytorch_model.safetensors';
     const hub = await new FakeHub({ root: checkpointDir(), repo: REPO, wrongSha256: [bad] }).start();
