@@ -60,6 +60,23 @@ describe('recipe metadata', () => {
     assert.ok(a.equals(b));
   });
 
+  test('a large recipe (AR tokens) is deflated in its iTXt chunk and reads back the same', async () => {
+    const file = await encodedImage(7, 16, 16, 'png');
+    const tokens = Buffer.alloc(32 * 32 * 4);
+    for (let i = 0; i < 1024; i++) tokens.writeInt32LE((i * 7919) % 16384, i * 4);
+    const r = recipe({ arTokens: { rows: 32, cols: 32, data: tokens.toString('base64') } });
+    const out = png.writePngMetadata(file, r);
+    const chunk = png.readChunks(out).find((c) => png.readText(c)?.keyword === RECIPE_KEYWORD);
+    assert.ok(chunk);
+    const nul = chunk.data.indexOf(0);
+    assert.equal(chunk.data[nul + 1], 1, 'compression flag set');
+    assert.ok(chunk.data.length < JSON.stringify(r).length);
+    assert.deepEqual(png.readPngMetadata(out).recipe, r);
+    // a small recipe stays plain text, readable by any tool
+    const small = png.readChunks(png.writePngMetadata(file, recipe())).find((c) => png.readText(c)?.keyword === RECIPE_KEYWORD);
+    assert.equal(small?.data[small.data.indexOf(0) + 1], 0);
+  });
+
   test('writing twice replaces, never duplicates; other text chunks are kept', async () => {
     const file = await encodedImage(4, 16, 16, 'png');
     const withOther = png.writeChunks([...png.readChunks(file).slice(0, 1), png.textChunk('Author', 'someone'), ...png.readChunks(file).slice(1)]);

@@ -9,6 +9,8 @@ import { parametersSummary } from './summary';
 import { isLatin1, isTextChunk, itxtChunk, readText, textChunk } from './text-chunks';
 
 export const PARAMETERS_KEYWORD = 'parameters';
+/** Recipes longer than this (AR tokens make them kilobytes) are deflated inside their iTXt chunk. */
+export const COMPRESS_RECIPE_OVER = 2048;
 
 export interface PngMetadata {
   /** The recipe, when the file has a well-formed one. */
@@ -28,8 +30,9 @@ export function writePngMetadata(png: Uint8Array, recipe: Recipe): Buffer {
     return !(t && (t.keyword === RECIPE_KEYWORD || t.keyword === PARAMETERS_KEYWORD));
   });
   const summary = parametersSummary(recipe);
+  const json = JSON.stringify(recipe);
   const added: PngChunk[] = [
-    itxtChunk(RECIPE_KEYWORD, JSON.stringify(recipe)),
+    itxtChunk(RECIPE_KEYWORD, json, json.length > COMPRESS_RECIPE_OVER),
     isLatin1(summary) ? textChunk(PARAMETERS_KEYWORD, summary) : itxtChunk(PARAMETERS_KEYWORD, summary),
   ];
   // Text chunks go right after IHDR so readers that stop early still find them.
