@@ -142,6 +142,13 @@ test('zoom with the wheel, fit, 100 %, and keys', { skip: missing ?? false }, as
   assert.ok((await readout()) > fitted, 'wheel up zooms in');
   await page.getByTestId('zoom-fit').click();
   assert.equal(await readout(), fitted);
+  // a trackpad pinch arrives as Ctrl+wheel: spreading the fingers (negative delta) zooms in
+  await page.keyboard.down('Control');
+  await page.mouse.wheel(0, -40);
+  await page.keyboard.up('Control');
+  await frame();
+  assert.ok((await readout()) > fitted, 'pinch zooms in');
+  await page.getByTestId('zoom-fit').click();
   await page.getByRole('button', { name: 'Zoom to 100 %' }).click();
   assert.equal(await readout(), 100);
   await page.getByTestId('canvas').focus();

@@ -260,6 +260,53 @@ test('canvas: style transfer from a reference layer, then identity into a new sc
   await page.screenshot({ path: screenshotPath('canvas-versions') });
 });
 
+test('gallery detail: vary details, vary composition, reuse settings', { timeout: LONG }, async (t) => {
+  if (!needs(t, ['jobs.submit', 'library.get', 'library.search']) || !lighthouseId) return;
+  const id = lighthouseId;
+  const source = (await api.call<{ generation: LibraryGeneration }>('library.get', { id })).generation;
+  await go('gallery');
+  // (the identity result of the step before also mentions a lighthouse)
+  await page.getByTestId('gallery-search').fill('north cape');
+  await page.waitForFunction((want) => {
+    const found = [...document.querySelectorAll('[data-testid=gallery-item]')];
+    return found.length === 1 && found[0]!.getAttribute('data-id') === want;
+  }, id);
+  await page.getByTestId('gallery-item').first().click();
+  const detail = page.getByTestId('generation-detail');
+  const finished = async (pred: (j: JobInfo) => boolean) => {
+    for (let i = 0; i < 1200; i++) {
+      const j = (await jobs()).find(pred);
+      if (j && j.state !== 'waiting' && j.state !== 'running') return j;
+      await page.waitForTimeout(200);
+    }
+    throw new Error('the job did not finish');
+  };
+  await detail.getByRole('button', { name: 'Vary details' }).click();
+  await page.getByText('Queued: vary details').waitFor();
+  const details = await finished((j) => j.request.mode === 'text' && j.request.reuseTokensOf === id);
+  assert.equal(details.state, 'done', details.error?.message);
+  const child = (await api.call<{ generation: LibraryGeneration }>('library.get', { id: details.generationIds[0]! })).generation;
+  assert.equal(child.parentId, id);
+  assert.equal(child.prompt, PROMPT);
+  assert.notEqual(child.seed, source.seed, 'new noise');
+
+  await detail.getByRole('button', { name: 'Vary composition' }).click();
+  await page.getByText('Queued: vary composition').waitFor();
+  const composition = await finished((j) => j.request.mode === 'text' && j.request.parentId === id && j.request.reuseTokensOf === undefined);
+  assert.equal(composition.state, 'done', composition.error?.message);
+  // the source lists both (and the canvas edit) as made from it
+  const after = (await api.call<{ generation: LibraryGeneration }>('library.get', { id })).generation;
+  for (const made of [details.generationIds[0], composition.generationIds[0]]) assert.ok(after.children.includes(made!), `child ${made}`);
+
+  await detail.getByRole('button', { name: 'Reuse settings' }).click();
+  await page.locator('#prompt').waitFor();
+  assert.equal(await page.locator('#prompt').inputValue(), PROMPT);
+  assert.equal(await page.getByLabel('Width').inputValue(), String(source.width));
+  assert.equal(await page.getByRole('spinbutton', { name: 'Steps' }).inputValue(), '40');
+  assert.equal(await page.getByRole('spinbutton', { name: 'Seed' }).inputValue(), String(source.seed));
+  assert.equal(await page.getByRole('button', { name: 'Unlock seed (random)' }).getAttribute('aria-pressed'), 'true', 'the seed is locked');
+});
+
 test('queue: running, waiting, reorder, cancel, retry', { timeout: LONG }, async (t) => {
   if (!needs(t, ['jobs.submit', 'jobs.list', 'jobs.cancel', 'jobs.reorder', 'jobs.retry'])) return;
   await go('generate');
