@@ -108,8 +108,15 @@ export interface HashMismatch {
   algorithm: 'sha256' | 'git-sha1';
 }
 
-/** A failure worth an automatic resume (dropped connection, 5xx). */
-class Interrupted extends Error {}
+/** A failure worth an automatic resume (dropped connection, 5xx), with the bytes of the file received by then. */
+class Interrupted extends Error {
+  constructor(
+    message: string,
+    readonly have: number,
+  ) {
+    super(message);
+  }
+}
 
 function cancelled(): GlimmerError {
   return new GlimmerError('cancelled', 'The download was stopped. Start it again to resume where it left off.');
@@ -152,7 +159,7 @@ interface Ctx {
   state: { bytes: number; total: number; fileCount: number };
 }
 
-function httpError(status: number, ctx: Ctx, f: RemoteFile, body: string): GlimmerError | Interrupted {
+function httpError(status: number, ctx: Ctx, f: RemoteFile, body: string, have: number): GlimmerError | Interrupted {
   if (status === 401 || status === 403) {
     return new GlimmerError(
       status === 401 ? 'unauthorized' : 'forbidden',
@@ -167,7 +174,7 @@ function httpError(status: number, ctx: Ctx, f: RemoteFile, body: string): Glimm
       file: f.path,
     });
   }
-  return new Interrupted(`the server answered ${status}${body ? `: ${body.slice(0, 200)}` : ''}`);
+  return new Interrupted(`the server answered ${status}${body ? `: ${body.slice(0, 200)}` : ''}`, have);
 }
 
 /**
@@ -194,7 +201,7 @@ async function fetchRange(
     }));
   } catch (err) {
     if (ctx.signal?.aborted) throw cancelled();
-    throw new Interrupted((err as Error).message);
+    throw new Interrupted((err as Error).message, have);
   }
   const status = response.statusCode ?? 0;
   if (status === 416) {
@@ -203,16 +210,16 @@ async function fetchRange(
     await truncate(partPath, 0).catch(() => undefined);
     ctx.state.bytes -= have;
     hasherBox.hasher = createContentHasher(hasherBox.hasher.kind, f.size);
-    throw new Interrupted('the server could not serve the requested range; starting the file over');
+    throw new Interrupted('the server could not serve the requested range; starting the file over', 0);
   }
   if (status !== 200 && status !== 206) {
-    throw httpError(status, ctx, f, await readBodyText(response).catch(() => ''));
+    throw httpError(status, ctx, f, await readBodyText(response).catch(() => ''), have);
   }
   if (status === 206) {
     const m = /bytes (\d+)-/.exec(String(response.headers['content-range'] ?? ''));
     if (!m || Number(m[1]) !== have) {
       response.resume();
-      throw new Interrupted(`the server sent a different range than asked (${response.headers['content-range']})`);
+      throw new Interrupted(`the server sent a different range than asked (${response.headers['content-range']})`, have);
     }
   } else if (have > 0) {
     // The server ignored the Range header and sends the whole file: start the part over.
@@ -261,7 +268,7 @@ async function fetchRange(
   }
   if (ctx.signal?.aborted) throw cancelled();
   if (readError || !response.complete) {
-    throw new Interrupted(readError instanceof Error ? readError.message : 'the connection closed early');
+    throw new Interrupted(readError instanceof Error ? readError.message : 'the connection closed early', have);
   }
   return have;
 }
@@ -293,7 +300,16 @@ async function fetchFile(
       have = await fetchRange(ctx, f, partPath, have, hasherBox, fileIndex);
     } catch (err) {
       if (!(err instanceof Interrupted)) throw err;
-      have = (await sizeOf(partPath)) ?? 0;
+      have = err.have;
+      const onDisk = (await sizeOf(partPath)) ?? 0;
+      if (onDisk !== have) {
+        // Never expected (every received byte is written before an interruption is reported); if the part and the
+        // running hash disagree, the part cannot be trusted: start the file over rather than risk a wrong check.
+        await truncate(partPath, 0).catch(() => undefined);
+        ctx.state.bytes -= have;
+        hasherBox.hasher = createContentHasher(hasherBox.hasher.kind, f.size);
+        have = 0;
+      }
       attempt = have > before ? 1 : attempt + 1; // progress resets the count: only a stuck file gives up
       if (attempt > ctx.retries) {
         throw new GlimmerError(

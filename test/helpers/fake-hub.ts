@@ -83,6 +83,8 @@ export class FakeHub {
   private holds = new Map<string, { promise: Promise<void>; resolve: () => void }>();
   hubUrl = '';
   cdnUrl = '';
+  /** When true, Range headers are ignored (200 with the whole file), like a server without range support. */
+  ignoreRange = false;
 
   constructor(private readonly options: FakeHubOptions) {
     this.commit = options.commit ?? createHash('sha1').update(options.repo).digest('hex');
@@ -251,7 +253,7 @@ export class FakeHub {
     const size = f.data.length;
     let start = 0;
     let status = 200;
-    const range = req.headers.range;
+    const range = this.ignoreRange ? undefined : req.headers.range;
     if (range) {
       const m = /^bytes=(\d+)-$/.exec(range);
       if (!m || Number(m[1]) >= size) {

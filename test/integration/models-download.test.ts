@@ -169,6 +169,26 @@ describe('downloadCheckpoint from a local hub', () => {
     }
   });
 
+  test('a server that ignores Range gets the file from the start again, and the result still verifies', async () => {
+    const cutAt = Math.floor(statSync(path.join(checkpointDir(), BIG)).size / 2);
+    const hub = await new FakeHub({ root: checkpointDir(), repo: REPO, dropAfter: { [BIG]: cutAt } }).start();
+    try {
+      const dest = path.join(tmp, 'norange');
+      await expectError(downloadCheckpoint({ endpoint: hub.hubUrl, destDir: dest, retries: 0 }), 'unavailable');
+      hub.ignoreRange = true;
+      const result = await downloadCheckpoint({ endpoint: hub.hubUrl, destDir: dest, retries: 0 });
+      assert.ok(result.report.ok, result.report.summary);
+      const size = statSync(path.join(checkpointDir(), BIG)).size;
+      assert.deepEqual(hub.rangesOf(BIG), [
+        [0, cutAt],
+        [0, size],
+      ]);
+      assert.ok(readFileSync(path.join(dest, BIG)).equals(readFileSync(path.join(checkpointDir(), BIG))));
+    } finally {
+      await hub.close();
+    }
+  });
+
   test('a dropped connection is resumed automatically within one download', async () => {
     const file = 'transformer/diffusion_pytorch_model.safetensors';
     const cutAt = Math.floor(statSync(path.join(checkpointDir(), file)).size / 3) + 1;
