@@ -3,10 +3,10 @@
  * the peak host memory while it ran, and (where known) the physical limit beside the figure.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { benchRepoRoot } from './paths';
 
 export interface Figure {
   suite: string;
@@ -27,8 +27,9 @@ export interface Figure {
   precision?: string;
   config?: string;
   note?: string;
-  /** When it was measured (set by writeResults; a results file keeps figures of several runs). */
+  /** When it was measured and the machine's 1-minute load then (set by writeResults; a results file keeps figures of several runs). */
   measuredAt?: string;
+  loadAverage?: number;
 }
 
 export interface MeasureOptions {
@@ -172,7 +173,7 @@ export function machineInfo(onnxruntime: string): MachineInfo {
   };
 }
 
-const resultsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
+const resultsDir = path.join(benchRepoRoot(), 'bench', 'results');
 
 /** Figures that stand for the same measurement (a newer run replaces the older one in a results file). */
 export function sameMeasurement(a: Figure, b: Figure): boolean {
@@ -189,7 +190,7 @@ export function writeResults(suite: string, machine: MachineInfo, figures: Figur
   const date = now.slice(0, 10);
   const safeHost = machine.host.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40);
   const file = path.join(resultsDir, `${suite}-${safeHost}-${date}.json`);
-  const stamped = figures.map((f) => ({ ...f, measuredAt: f.measuredAt ?? now }));
+  const stamped = figures.map((f) => ({ ...f, measuredAt: f.measuredAt ?? now, loadAverage: f.loadAverage ?? machine.loadAverage }));
   let kept: Figure[] = [];
   if (existsSync(file)) {
     try {
@@ -205,6 +206,21 @@ export function writeResults(suite: string, machine: MachineInfo, figures: Figur
   return file;
 }
 
+/** Figures of the newest results file of each named suite, with the machine they were measured on. */
+export function latestResults(suiteNames: string[]): Array<{ figure: Figure; machine: MachineInfo }> {
+  if (!existsSync(resultsDir)) return [];
+  const files = readdirSync(resultsDir).filter((f) => f.endsWith('.json'));
+  const rows: Array<{ figure: Figure; machine: MachineInfo }> = [];
+  for (const suite of suiteNames) {
+    const mine = files.filter((f) => f.startsWith(`${suite}-`) && /-\d{4}-\d{2}-\d{2}\.json$/.test(f)).sort((a, b) => a.slice(-15).localeCompare(b.slice(-15)));
+    const last = mine[mine.length - 1];
+    if (!last) continue;
+    const data = JSON.parse(readFileSync(path.join(resultsDir, last), 'utf8')) as { machine: MachineInfo; figures: Figure[] };
+    for (const figure of data.figures) rows.push({ figure, machine: data.machine });
+  }
+  return rows;
+}
+
 function fmt(n: number): string {
   if (!Number.isFinite(n)) return String(n);
   const a = Math.abs(n);
@@ -212,6 +228,22 @@ function fmt(n: number): string {
   if (a >= 100) return n.toFixed(1);
   if (a >= 1) return n.toFixed(2);
   return n.toPrecision(3);
+}
+
+/** The results table as markdown (bench/README.md keeps one current): one row per figure. */
+export function markdownTable(rows: Array<{ figure: Figure; machine: MachineInfo }>): string {
+  const out = [
+    '| suite | figure | median | range (n) | physical limit | of limit | provider | precision | config | machine (load) | measured |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const { figure: f, machine: m } of rows) {
+    const of = f.limit ? `${((f.better === 'higher' ? f.median / f.limit.value : f.limit.value / f.median) * 100).toFixed(0)}%` : '';
+    const ref = f.reference ? ` (ref ${fmt(f.reference.value)})` : '';
+    out.push(
+      `| ${f.suite} | ${f.name.replace(/\|/g, '/')} | ${fmt(f.median)} ${f.unit}${ref} | ${fmt(f.min)}–${fmt(f.max)} (${f.samples.length}) | ${f.limit ? `${fmt(f.limit.value)} ${f.unit}` : ''} | ${of} | ${f.provider ?? ''} | ${f.precision ?? ''} | ${f.config ?? ''} | ${m.cores}-core ${m.cpu} (${f.loadAverage ?? m.loadAverage ?? '?'}) | ${(f.measuredAt ?? '').slice(0, 16).replace('T', ' ')} |`,
+    );
+  }
+  return out.join('\n');
 }
 
 export function printTable(figures: Figure[]): void {

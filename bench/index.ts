@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { ProviderName } from '../main/api/contract';
 import { detectProviders } from '../main/engine/providers';
 import { onnxruntimeVersion } from '../main/engine/session';
-import { type Figure, machineInfo, printTable, writeResults } from './harness';
+import { type Figure, latestResults, machineInfo, markdownTable, printTable, writeResults } from './harness';
 import { benchModelsRoot } from './models';
 import { mergeReference, readReferenceFile, runReference, type ReferenceReport } from './reference';
 import { checkpointDir } from '../test/helpers/fixtures';
@@ -30,11 +30,17 @@ export async function main(argv: string[]): Promise<number> {
       reference: { type: 'boolean', default: false },
       'reference-file': { type: 'string' },
       budget: { type: 'string', default: '300' },
+      markdown: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
-    console.log(`Usage: npm run bench -- [${Object.keys(suites).join('|')} ...] [--config tiny|small|full] [--provider cpu|webgpu|cuda|dml|coreml] [--precision fp32,fp16,int4] [--repeats N] [--budget seconds per figure, default 300] [--reference | --reference-file F]`);
+    console.log(`Usage: npm run bench -- [${Object.keys(suites).join('|')} ...] [--config tiny|small|full] [--provider cpu|webgpu|cuda|dml|coreml] [--precision fp32,fp16,int4] [--repeats N] [--budget seconds per figure, default 300] [--reference | --reference-file F] | --markdown [suite ...]`);
+    return 0;
+  }
+  if (values.markdown) {
+    // the latest results file of each suite (and limits), as the table bench/README.md quotes
+    console.log(markdownTable(latestResults(positionals.length > 0 ? positionals : ['limits', ...Object.keys(suites)])));
     return 0;
   }
   const chosen = positionals.length > 0 ? positionals : Object.keys(suites);

@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { benchRepoRoot } from './paths';
 import type { Figure } from './harness';
 
 export interface ReferenceFigure {
@@ -36,7 +36,7 @@ export interface ReferenceRunOptions {
   steps: number;
 }
 
-const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'reference', 'run_reference.py');
+const script = path.join(benchRepoRoot(), 'bench', 'reference', 'run_reference.py');
 
 export function parseReferenceReport(text: string): ReferenceReport {
   // the script prints exactly one JSON object as its last line (logs go to stderr)

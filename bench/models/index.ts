@@ -7,13 +7,13 @@
  * from the fixture checkpoint.
  */
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expectedArWeights, readArConfig } from '../../native-models/ar';
 import { loadDitConfig } from '../../native-models/dit';
 import { readVaeConfig } from '../../native-models/vae';
 import { checkpointDir } from '../../test/helpers/fixtures';
+import { benchRepoRoot } from '../paths';
 import { arConfigJson, ditConfigJson, t5ConfigJson, vaeConfigJson, type BenchScale } from './configs';
 import { shardBySize, writeIndex, writeRandomShards } from './random';
 import { ditWeightShapes, paramCount, t5WeightShapes, vaeWeightShapes, visionWeightShapes, type RawT5Config, type RawVisionConfig, type RawVqConfig, type Shapes } from './shapes';
@@ -42,10 +42,8 @@ const INDEX_BASE: Record<string, string> = {
   vae: 'diffusion_pytorch_model',
 };
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-
 export function benchModelsRoot(): string {
-  return process.env.GLIMMER_BENCH_MODELS ?? path.join(repoRoot, '.cache', 'bench-models');
+  return process.env.GLIMMER_BENCH_MODELS ?? path.join(benchRepoRoot(), '.cache', 'bench-models');
 }
 
 function configOf(scale: BenchScale, part: BenchPart): Record<string, unknown> {
@@ -100,12 +98,23 @@ function hashOf(v: unknown): string {
   return createHash('sha256').update(JSON.stringify(v)).digest('hex').slice(0, 16);
 }
 
+/** A copy that stays writable (fixture files may be read-only), so the cache can be updated and removed. */
+function copyWritable(from: string, to: string): void {
+  cpSync(from, to, { recursive: true, force: true });
+  const walk = (p: string): void => {
+    const st = statSync(p);
+    chmodSync(p, st.mode | 0o200);
+    if (st.isDirectory()) for (const n of readdirSync(p)) walk(path.join(p, n));
+  };
+  walk(to);
+}
+
 /** The files every checkpoint shares with the fixture (tokenizers, processor, scheduler, model_index.json). */
 function ensureShared(root: string): void {
   const fixture = checkpointDir();
   for (const name of ['model_index.json', 'processor', 'tokenizer', 'scheduler']) {
     const to = path.join(root, name);
-    if (!existsSync(to)) cpSync(path.join(fixture, name), to, { recursive: true });
+    if (!existsSync(to)) copyWritable(path.join(fixture, name), to);
   }
 }
 
@@ -139,7 +148,9 @@ export async function benchComponentDir(config: BenchConfig, part: BenchPart, lo
   } else if (current) {
     for (const f of new Set(Object.values(current.weightMap))) rmSync(path.join(dir, f), { force: true });
   }
-  if (part === 'ar') cpSync(path.join(checkpointDir(), FOLDER.ar, 'generation_config.json'), path.join(dir, 'generation_config.json'));
+  if (part === 'ar' && !existsSync(path.join(dir, 'generation_config.json'))) {
+    copyWritable(path.join(checkpointDir(), FOLDER.ar, 'generation_config.json'), path.join(dir, 'generation_config.json'));
+  }
 
   const shapes = shapesOf(part, dir, raw);
   const params = paramCount(shapes);
