@@ -4,6 +4,9 @@
  * scrolls; search, tag and favourite filters; boards; keyboard opening. Needs no model.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, test, type TestContext } from 'node:test';
 import type { Browser, Page } from 'playwright';
 import sharp from 'sharp';
@@ -152,6 +155,28 @@ test('boards: make one, put an image on it, show only that board', async (t) => 
   await page.getByRole('navigation', { name: 'Boards' }).getByText('Posters').click();
   await page.getByTestId('gallery-count').getByText(/^1 image$/).waitFor();
   await page.getByRole('navigation', { name: 'Boards' }).getByText('1 image').waitFor();
+
+  // export the board into a folder: one PNG with its recipe, and an index
+  if (api.has('library.export')) {
+    const dest = mkdtempSync(path.join(os.tmpdir(), 'glimmer-e2e-export-'));
+    try {
+      await page.getByTestId('export-board').click();
+      await page.getByRole('dialog').getByLabel('Folder').fill(dest);
+      await page.getByTestId('export-confirm').click();
+      const note = page.getByText(/^Exported \d+ files? to /);
+      await note.waitFor();
+      const folder = /to (.+)$/.exec((await note.textContent()) ?? '')![1]!;
+      assert.ok(folder.startsWith(dest), folder);
+      const files = readdirSync(folder);
+      const pngs = files.filter((f) => f.endsWith('.png'));
+      assert.equal(pngs.length, 1, files.join(', '));
+      assert.ok(files.includes('index.json'));
+      const meta = png.readPngMetadata(readFileSync(path.join(folder, pngs[0]!)));
+      assert.equal(meta.recipe?.prompt, 'tile 77 in the test set');
+    } finally {
+      rmSync(dest, { recursive: true, force: true });
+    }
+  } else console.log('# skipping the board export: not landed yet: library.export');
   await page.getByRole('navigation', { name: 'Boards' }).getByText('All images').click();
   assert.deepEqual(errors, []);
 });

@@ -8,6 +8,11 @@ import {
   Alert,
   Box,
   Button,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogContentText,
+  DialogTitle,
   Drawer,
   FormControlLabel,
   InputAdornment,
@@ -23,7 +28,7 @@ import {
   Typography,
 } from '@mui/material';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { ApiError } from '../api/client';
+import { ApiError, call } from '../api/client';
 import { useEvents } from '../api/hooks';
 import { GalleryGrid } from '../gallery/GalleryGrid';
 import { GenerationDetail } from '../gallery/GenerationDetail';
@@ -141,6 +146,19 @@ export function GalleryPage() {
     }
   };
 
+  const [exportFolder, setExportFolder] = useState<string | null>(null);
+  const exportBoard = async () => {
+    const board = projects.find((p) => p.id === filters.projectId);
+    if (!board || !exportFolder?.trim()) return;
+    try {
+      const r = await call('library.export', { projectId: board.id, folder: exportFolder.trim() });
+      setExportFolder(null);
+      setSnack({ message: `Exported ${r.files} files to ${r.folder}` });
+    } catch (e) {
+      setSnack({ message: e instanceof ApiError ? e.message : String(e) });
+    }
+  };
+
   const filtered = filters.text.trim() !== '' || filters.favourite || filters.minRating > 0 || filters.mode !== '' || filters.tag !== '';
 
   return (
@@ -219,6 +237,11 @@ export function GalleryPage() {
               </MenuItem>
             ))}
           </TextField>
+          {typeof filters.projectId === 'string' && (
+            <Button size="small" variant="outlined" onClick={() => setExportFolder('')} data-testid="export-board">
+              Export board…
+            </Button>
+          )}
           <Typography variant="caption" color="text.secondary" data-testid="gallery-count" aria-live="polite">
             {items.length}
             {cursor ? '+' : ''} image{items.length === 1 ? '' : 's'}
@@ -249,6 +272,21 @@ export function GalleryPage() {
           />
         )}
       </Drawer>
+      <Dialog open={exportFolder !== null} onClose={() => setExportFolder(null)} aria-labelledby="export-title">
+        <DialogTitle id="export-title">Export board</DialogTitle>
+        <DialogContent>
+          <DialogContentText>
+            Every image of the board is written as a PNG with its recipe, with an index.json, into a new folder inside the folder you name.
+          </DialogContentText>
+          <TextField autoFocus fullWidth margin="dense" label="Folder" value={exportFolder ?? ''} onChange={(e) => setExportFolder(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && void exportBoard()} />
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={() => setExportFolder(null)}>Cancel</Button>
+          <Button variant="contained" disabled={!exportFolder?.trim()} onClick={() => void exportBoard()} data-testid="export-confirm">
+            Export
+          </Button>
+        </DialogActions>
+      </Dialog>
       <Snackbar
         open={snack !== null}
         autoHideDuration={snack?.undo ? 10_000 : 4000}

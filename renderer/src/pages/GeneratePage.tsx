@@ -179,6 +179,7 @@ export function GeneratePage() {
             {problem}
           </Typography>
         )}
+        {caps?.has('projects.list') && <BoardPicker value={draft.projectId} onChange={(projectId) => set({ projectId })} />}
         {error && (
           <Alert severity="error" onClose={() => setError(null)} data-testid="generate-error">
             {error}
@@ -229,6 +230,26 @@ function LabelledSlider(props: { label: string; value: number; min: number; max:
         {props.help}
       </Typography>
     </Box>
+  );
+}
+
+/** Which board new images go to. */
+function BoardPicker({ value, onChange }: { value: string | null; onChange(id: string | null): void }) {
+  const [projects, setProjects] = useState<{ id: string; name: string }[]>([]);
+  useEffect(() => {
+    call('projects.list', {})
+      .then((r) => setProjects(r.projects))
+      .catch(() => setProjects([]));
+  }, []);
+  return (
+    <TextField select size="small" label="Board" value={value && projects.some((p) => p.id === value) ? value : ''} onChange={(e) => onChange(e.target.value || null)}>
+      <MenuItem value="">No board</MenuItem>
+      {projects.map((p) => (
+        <MenuItem key={p.id} value={p.id}>
+          {p.name}
+        </MenuItem>
+      ))}
+    </TextField>
   );
 }
 
