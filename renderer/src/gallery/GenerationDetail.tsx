@@ -11,6 +11,7 @@ import EditIcon from '@mui/icons-material/Edit';
 import FavoriteIcon from '@mui/icons-material/Favorite';
 import FavoriteBorderIcon from '@mui/icons-material/FavoriteBorder';
 import ReplayIcon from '@mui/icons-material/Replay';
+import RestoreFromTrashIcon from '@mui/icons-material/RestoreFromTrash';
 import ShuffleIcon from '@mui/icons-material/Shuffle';
 import TuneIcon from '@mui/icons-material/Tune';
 import { Alert, Autocomplete, Box, Button, Chip, IconButton, MenuItem, Rating, Skeleton, Stack, Table, TableBody, TableCell, TableRow, TextField, Tooltip, Typography } from '@mui/material';
@@ -29,11 +30,12 @@ export interface GenerationDetailProps {
   onClose(): void;
   onOpen(id: string): void;
   onDeleted(g: Generation): void;
+  onRestored(g: Generation): void;
   onChanged(): void;
   notify(message: string): void;
 }
 
-export function GenerationDetail({ id, projects, tagOptions, onClose, onOpen, onDeleted, onChanged, notify }: GenerationDetailProps) {
+export function GenerationDetail({ id, projects, tagOptions, onClose, onOpen, onDeleted, onRestored, onChanged, notify }: GenerationDetailProps) {
   const caps = useCapabilities();
   const [g, setG] = useState<Generation | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -125,6 +127,15 @@ export function GenerationDetail({ id, projects, tagOptions, onClose, onOpen, on
         </Tooltip>
         <Rating value={g.rating} onChange={(_, v) => void update({ rating: v ?? 0 })} aria-label="Rating" />
         <Box sx={{ flex: 1 }} />
+        {g.deletedAt !== null ? (
+          <Button size="small" variant="contained" startIcon={<RestoreFromTrashIcon />} data-testid="restore" onClick={() => void act(async () => {
+            await library.restore([g.id]);
+            setG({ ...g, deletedAt: null });
+            onRestored(g);
+          })}>
+            Restore
+          </Button>
+        ) : (
         <Tooltip title="Move to the trash (undo in the message that follows)">
           <IconButton aria-label="Delete" onClick={() => void act(async () => {
             await library.remove([g.id]);
@@ -133,6 +144,7 @@ export function GenerationDetail({ id, projects, tagOptions, onClose, onOpen, on
             <DeleteIcon />
           </IconButton>
         </Tooltip>
+        )}
       </Stack>
       <Autocomplete
         multiple

@@ -73,6 +73,8 @@ export function GalleryPage() {
   const [selected, setSelected] = useState<string | null>(null);
   const [snack, setSnack] = useState<{ message: string; undo?: () => void } | null>(null);
   const [newBoard, setNewBoard] = useState<string | null>(null);
+  /** Showing the trash instead of the library. */
+  const [trash, setTrash] = useState(false);
   const generation = useRef(0);
 
   // debounce typing into the search
@@ -85,8 +87,9 @@ export function GalleryPage() {
     (more: boolean) => {
       const my = more ? generation.current : ++generation.current;
       setLoading(true);
-      library
-        .search(toQuery(filters, more ? cursor : null))
+      (trash
+        ? call('library.trash', {}).then((t) => ({ items: t.generations, nextCursor: null }))
+        : library.search(toQuery(filters, more ? cursor : null)))
         .then((page) => {
           if (my !== generation.current) return;
           setItems((old) => (more ? [...old, ...page.items.filter((i) => !old.some((o) => o.id === i.id))] : page.items));
@@ -96,7 +99,7 @@ export function GalleryPage() {
         .catch((e: unknown) => my === generation.current && setError(e instanceof ApiError ? e.message : String(e)))
         .finally(() => my === generation.current && setLoading(false));
     },
-    [filters, cursor],
+    [filters, cursor, trash],
   );
 
   const loadSide = useCallback(() => {
@@ -105,7 +108,11 @@ export function GalleryPage() {
   }, []);
 
   // eslint-disable-next-line react-hooks/exhaustive-deps
-  useEffect(() => load(false), [filters]);
+  useEffect(() => load(false), [filters, trash]);
+  const showBoard = (projectId: string | null | undefined) => {
+    setTrash(false);
+    setFilters((f) => ({ ...f, projectId }));
+  };
   useEffect(loadSide, [loadSide]);
   const refresh = useCallback(() => {
     load(false);
@@ -165,16 +172,19 @@ export function GalleryPage() {
     <Box sx={{ display: 'grid', gridTemplateColumns: '220px 1fr', gridTemplateRows: 'minmax(0, 1fr)', height: 'calc(100vh - 48px)' }}>
       <Box component="nav" aria-label="Boards" sx={{ borderRight: 1, borderColor: 'divider', overflow: 'auto' }}>
         <List dense subheader={<ListSubheader>Boards</ListSubheader>}>
-          <ListItemButton selected={filters.projectId === undefined} onClick={() => setFilters((f) => ({ ...f, projectId: undefined }))}>
+          <ListItemButton selected={!trash && filters.projectId === undefined} onClick={() => showBoard(undefined)}>
             <ListItemText primary="All images" />
           </ListItemButton>
           {projects.map((p) => (
-            <ListItemButton key={p.id} selected={filters.projectId === p.id} onClick={() => setFilters((f) => ({ ...f, projectId: p.id }))}>
+            <ListItemButton key={p.id} selected={!trash && filters.projectId === p.id} onClick={() => showBoard(p.id)}>
               <ListItemText primary={p.name} secondary={`${p.generationCount} image${p.generationCount === 1 ? '' : 's'}`} />
             </ListItemButton>
           ))}
-          <ListItemButton selected={filters.projectId === null} onClick={() => setFilters((f) => ({ ...f, projectId: null }))}>
+          <ListItemButton selected={!trash && filters.projectId === null} onClick={() => showBoard(null)}>
             <ListItemText primary="Not on a board" />
+          </ListItemButton>
+          <ListItemButton selected={trash} onClick={() => setTrash(true)} data-testid="trash-board">
+            <ListItemText primary="Trash" secondary="Deleted images, until the trash is emptied" />
           </ListItemButton>
         </List>
         <Box sx={{ px: 2 }}>
@@ -237,7 +247,7 @@ export function GalleryPage() {
               </MenuItem>
             ))}
           </TextField>
-          {typeof filters.projectId === 'string' && (
+          {!trash && typeof filters.projectId === 'string' && (
             <Button size="small" variant="outlined" onClick={() => setExportFolder('')} data-testid="export-board">
               Export board…
             </Button>
@@ -251,7 +261,7 @@ export function GalleryPage() {
         <Box sx={{ flex: 1, minHeight: 0 }}>
           {items.length === 0 && !loading ? (
             <Typography color="text.secondary" sx={{ p: 4, textAlign: 'center' }} data-testid="gallery-empty">
-              {filtered ? 'Nothing matches the search and filters.' : 'No images yet. Generate one, or drop a PNG into the canvas.'}
+              {trash ? 'The trash is empty.' : filtered ? 'Nothing matches the search and filters.' : 'No images yet. Generate one, or drop a PNG into the canvas.'}
             </Typography>
           ) : (
             <GalleryGrid items={items} selectedId={selected} onOpen={(g) => setSelected(g.id)} onEndReached={onEndReached} />
@@ -267,6 +277,12 @@ export function GalleryPage() {
             onClose={() => setSelected(null)}
             onOpen={setSelected}
             onDeleted={onDeleted}
+            onRestored={() => {
+              // it has left the trash being shown
+              if (trash) setSelected(null);
+              setSnack({ message: 'Restored.' });
+              refresh();
+            }}
             onChanged={refresh}
             notify={(message) => setSnack({ message })}
           />
