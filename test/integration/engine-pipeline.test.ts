@@ -219,3 +219,30 @@ describe('engine on the tiny model', () => {
     }
   });
 });
+
+describe('provider fallback per module', () => {
+  test('a provider that cannot start a session falls back to the CPU and says why', async (t) => {
+    // WebGPU ships with onnxruntime-node everywhere but needs a GPU adapter; where it works, there is nothing to fall back from
+    const { detectProviders } = await import('../../main/engine/providers');
+    const webgpu = (await detectProviders()).providers.find((p) => p.name === 'webgpu');
+    if (!webgpu?.bundled || webgpu.available) {
+      t.skip('WebGPU starts on this machine (or is not shipped): no failing provider to test with');
+      return;
+    }
+    const model = await CompiledModel.open(await compiledTinyModel());
+    const { ModuleSessions, runPipeline } = await import('../../main/engine/pipeline');
+    const sessions = new ModuleSessions(model, 'webgpu', 'resident');
+    try {
+      const out = await runPipeline(
+        { mode: 'text', prompt: 'a boat', width: 64, height: 64, steps: 1, guidance: 1.5, seed: 2, references: [] },
+        { sessions, app: 'test' },
+      );
+      assert.ok(out.pixels.rgb.length === 64 * 64 * 3);
+      assert.ok(sessions.fallbacks.size > 0);
+      for (const [, why] of sessions.fallbacks) assert.match(why, /webgpu could not run it .*; using cpu/);
+      assert.deepEqual(Object.keys(out.recipe.providerFallbacks ?? {}).sort(), [...sessions.fallbacks.keys()].sort());
+    } finally {
+      await sessions.releaseAll();
+    }
+  });
+});

@@ -320,6 +320,7 @@ export async function runPipeline(input: PipelineInput, ctx: PipelineContext): P
       modelHashes: model.moduleHashes(),
       precision: model.precision,
       provider: sessions.provider,
+      ...(sessions.fallbacks.size > 0 ? { providerFallbacks: Object.fromEntries(sessions.fallbacks) } : {}),
       memoryProfile: sessions.profile,
       width: input.width,
       height: input.height,

@@ -18,6 +18,8 @@ export interface EngineRecipe {
   modelHashes: Record<string, string>;
   precision: string;
   provider: string;
+  /** Modules that ran on the CPU because the provider could not start them, with why. */
+  providerFallbacks?: Record<string, string>;
   memoryProfile: string;
   width: number;
   height: number;

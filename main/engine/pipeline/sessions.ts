@@ -23,11 +23,14 @@ export class ModuleSessions {
     readonly profile: MemoryProfile,
   ) {}
 
+  /** Modules that could not start on the chosen provider and run on the CPU instead, with why. */
+  readonly fallbacks = new Map<ModuleKey, string>();
+
   /** The runtime of a module, loading it if needed. */
   async get<T extends Releasable>(key: ModuleKey): Promise<T> {
     let p = this.loaded.get(key);
     if (!p) {
-      p = this.model.loadModule(key, this.provider, this.profile === 'sequential');
+      p = this.load(key);
       this.loaded.set(key, p);
       p.catch(() => this.loaded.delete(key));
     }
@@ -35,6 +38,25 @@ export class ModuleSessions {
       return (await p) as T;
     } catch (err) {
       throw withProfile(err, this.profile);
+    }
+  }
+
+  /**
+   * Loads on the chosen provider; when that provider cannot start this module's session (an
+   * unsupported op, a driver refusing it), the module runs on the CPU and the reason is kept. Missing
+   * or damaged files and out-of-memory are not provider problems and are thrown as they are.
+   */
+  private async load(key: ModuleKey): Promise<Releasable> {
+    const lowMemory = this.profile === 'sequential';
+    try {
+      return await this.model.loadModule(key, this.provider, lowMemory);
+    } catch (err) {
+      const code = err instanceof GlimmerError ? err.code : 'internal';
+      if (this.provider === 'cpu' || code === 'model_missing' || code === 'out_of_memory' || code === 'cancelled') throw err;
+      const runtime = await this.model.loadModule(key, 'cpu', lowMemory);
+      const why = err instanceof Error ? err.message.split('\n')[0]!.slice(0, 300) : String(err);
+      this.fallbacks.set(key, `${this.provider} could not run it (${why}); using cpu`);
+      return runtime;
     }
   }
 
