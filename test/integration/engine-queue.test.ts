@@ -109,13 +109,18 @@ describe('job queue', () => {
     }
   });
 
-  test('a job with a bad image fails with bad_image; the queue goes on', async () => {
+  test('a bad image is refused at submit; one already queued fails with bad_image and the queue goes on', async () => {
     const engine = testEngine(modelDir);
     const library = await openLibrary(path.join(dataDir, 'c'));
     const queue = new JobQueue({ engine, store: library.jobs, library });
     try {
-      const bad = queue.submit({ mode: 'identity', prompt: 'x', width: 64, height: 64, steps: 1, guidance: 1.5, seed: 1, count: 1, subject: { dataBase64: 'aGVsbG8=' } });
-      const good = queue.submit(req(6));
+      const badRequest: GenerateRequest = { mode: 'identity', prompt: 'x', width: 64, height: 64, steps: 1, guidance: 1.5, seed: 1, count: 1, subject: { dataBase64: 'aGVsbG8=', name: 'me.png' } };
+      // refused at submit: no job is made
+      await assert.rejects(queue.submitChecked(badRequest), (err: unknown) => (err as { code?: string }).code === 'bad_image' && /me\.png/.test((err as Error).message));
+      assert.deepEqual(queue.list(true), []);
+      // one that got in anyway (stored earlier) fails alone with bad_image
+      const bad = queue.submit(badRequest);
+      const good = await queue.submitChecked(req(6));
       await queue.idle();
       assert.equal(queue.get(bad.id).state, 'failed');
       assert.equal(queue.get(bad.id).error?.code, 'bad_image');
@@ -166,6 +171,8 @@ describe('job queue', () => {
       assert.ok(done.ok);
       assert.equal(done.value.jobs.find((j) => j.id === retried.value.job.id)?.state, 'done');
       assert.ok(updates.some((j) => j.id === retried.value.job.id && j.state === 'done'));
+      const refused = await call(app2, 'jobs.submit', { mode: 'edit', prompt: 'x', width: 64, height: 64, images: [{ dataBase64: 'bm90IGFuIGltYWdl', name: 'scan.tif' }] });
+      assert.ok(!refused.ok && refused.error.code === 'bad_image' && /scan\.tif/.test(refused.error.message), JSON.stringify(refused));
       const bad = await call(app2, 'jobs.cancel', { id: 'no-such-job' });
       assert.ok(!bad.ok && bad.error.code === 'not_found');
     } finally {

@@ -12,7 +12,7 @@ import { checkpointFingerprint, compileModel, parseCompilePrecision, type Compil
 import { MANIFEST_FILE } from '../../../native-models/manifest';
 import type { GenerateRequest, ImageRef, MemoryProfile, ProviderName } from '../../api/contract';
 import { GlimmerError } from '../../api/errors';
-import { decodeImage, type RgbImage } from '../image';
+import { decodeImage, probeImage, type RgbImage } from '../image';
 import { choose, detectProviders } from '../providers';
 import { CompiledModel } from './model';
 import { runPipeline, type PipelineOutput } from './pipeline';
@@ -163,6 +163,22 @@ export class Engine {
       return this.loaded;
     } finally {
       this.loading = null;
+    }
+  }
+
+  /**
+   * Cheap checks before a request is queued: every image given as bytes must be a readable PNG,
+   * JPEG or WebP of an acceptable size (header only), so a bad file is refused at once.
+   */
+  async checkInputs(req: GenerateRequest): Promise<void> {
+    const refs = requestImages(req).map((n) => ({ ref: n.ref, what: `The ${n.role} image` }));
+    if (req.mode === 'edit' && req.mask) refs.push({ ref: req.mask, what: 'The mask' });
+    for (const { ref, what } of refs) {
+      if (!('dataBase64' in ref)) continue;
+      const label = `${what}${ref.name ? ` (${ref.name})` : ''}`;
+      const bytes = Buffer.from(ref.dataBase64, 'base64');
+      if (bytes.length === 0) throw new GlimmerError('bad_image', `${label} is empty. Choose another file.`);
+      await probeImage(bytes, label);
     }
   }
 

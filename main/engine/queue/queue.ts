@@ -117,6 +117,13 @@ export class JobQueue {
     return job;
   }
 
+  /** submit() after the engine's input checks: a bad image is refused here and no job is made. */
+  async submitChecked(request: GenerateRequest): Promise<JobInfo> {
+    const parsed = GenerateRequest.parse(request);
+    await this.engine.checkInputs(parsed);
+    return this.submit(parsed);
+  }
+
   cancel(id: string): JobInfo {
     const job = this.store.get(id);
     if (this.running?.id === id) {
