@@ -29,6 +29,8 @@ describe('glimmer CLI', () => {
     const r = glimmer('generate', '--model', checkpointDir(), '--prompt', "A poster that says 'HI'", '--size', '96x64', '--steps', '2', '--seed', '42', '--out', out);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /seed 42/);
+    // progress (no terminal: one line per phase), compiling the checkpoint first
+    assert.match(r.stderr, /^loading\s*$[\s\S]*^AR tokens\s*$[\s\S]*^denoising\s*$[\s\S]*^VAE\s*$/m);
     const bytes = readFileSync(out);
     const meta = await sharp(bytes).metadata();
     assert.equal(meta.format, 'png');

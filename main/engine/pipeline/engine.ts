@@ -135,7 +135,7 @@ export class Engine {
   }
 
   /** Opens the model of the current settings (reusing the loaded one when nothing changed). */
-  async load(signal?: AbortSignal): Promise<Loaded> {
+  async load(signal?: AbortSignal, streamer?: PipelineStreamer): Promise<Loaded> {
     const s = this.opts.settings();
     if (!s.modelDir) {
       throw new GlimmerError('model_missing', 'No model is chosen. Pick a GLM-Image model folder in Settings (or pass --model to the CLI).');
@@ -148,7 +148,11 @@ export class Engine {
     await this.unload();
     this.loading = (async () => {
       try {
-        const dir = await this.resolveModelDir(s.modelDir!, undefined, signal);
+        // a checkpoint compiles first: its modules are the 'load' phase's steps
+        const onProgress = streamer
+          ? (p: CompileProgress) => streamer.put({ phase: 'load', step: p.state === 'start' ? p.index - 1 : p.index, total: p.total, etaMs: null })
+          : undefined;
+        const dir = await this.resolveModelDir(s.modelDir!, onProgress, signal);
         const model = await CompiledModel.open(dir);
         this.lastProblem = null;
         return { key, model, sessions: new ModuleSessions(model, provider.chosen, s.memoryProfile), providerReason: provider.reason };
@@ -218,7 +222,7 @@ export class Engine {
       priorTokens = { ids: t.ids, from: 'reused' };
     }
 
-    const loaded = await this.load(opts.signal);
+    const loaded = await this.load(opts.signal, opts.streamer);
     const baseSeed = req.seed ?? randomSeed();
     const out: GeneratedImage[] = [];
     try {
