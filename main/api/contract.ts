@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import type { ErrorShape } from './errors';
+import type { Generation, GenerationSummary, MediaPaths, Project } from '../library/types';
 
 export type { ErrorShape, ErrorCode } from './errors';
 
@@ -150,61 +151,11 @@ export interface EngineStatus {
 // ───────────────────────────── library (main/library) ─────────────────────────────
 // @section library-types
 
-/**
- * Media paths of a stored image: prefix with `glimmer-media://` (Electron) or `/media/` (serve).
- * Content-addressed (sha256), so they never change and can be cached forever.
- */
-export interface LibraryMedia {
-  hash: string;
-  format: 'png' | 'jpeg' | 'webp';
-  image: string;
-  thumbs: { 256: string; 512: string };
-}
-
-export interface LibraryGenerationSummary {
-  id: string;
-  createdAt: number;
-  projectId: string | null;
-  parentId: string | null;
-  source: 'generated' | 'imported';
-  status: 'done' | 'failed' | 'cancelled';
-  mode: string;
-  model: string | null;
-  seed: number | null;
-  width: number;
-  height: number;
-  steps: number | null;
-  provider: string | null;
-  prompt: string;
-  favourite: boolean;
-  /** 0 (none) to 5. */
-  rating: number;
-  tags: string[];
-  media: LibraryMedia | null;
-  /** Set while it is in the trash. */
-  deletedAt: number | null;
-}
-
-export interface LibraryGeneration extends LibraryGenerationSummary {
-  negativePrompt: string;
-  /** The full recipe (null for an imported image without one). */
-  recipe: Record<string, unknown> | null;
-  timings: Record<string, number> | null;
-  jobId: string | null;
-  references: { position: number; role: string; media: LibraryMedia }[];
-  /** Edits made from this one, newest first. */
-  children: string[];
-}
-
-export interface LibraryProject {
-  id: string;
-  name: string;
-  createdAt: number;
-  updatedAt: number;
-  deletedAt: number | null;
-  generationCount: number;
-  cover: LibraryMedia | null;
-}
+/** The library's shapes (main/library/types.ts), with the API's string ids. */
+export type LibraryMedia = MediaPaths;
+export type LibraryGenerationSummary = GenerationSummary<string>;
+export type LibraryGeneration = Generation<string>;
+export type LibraryProject = Project<string>;
 
 /** One page of results, newest first; pass nextCursor back for the next page. */
 export interface LibraryPage {

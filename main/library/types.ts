@@ -1,8 +1,12 @@
 /** The library's public data shapes (what the API returns). Times are ms since the epoch. */
 import type { ImageFormat, ThumbSize } from './store';
 
-export interface Project {
-  id: number;
+/**
+ * Shapes are generic over the id type: the library works with SQLite's integer ids, the API
+ * (main/api/contract.ts) carries the same shapes with string ids.
+ */
+export interface Project<Id = number> {
+  id: Id;
   name: string;
   createdAt: number;
   updatedAt: number;
@@ -28,11 +32,11 @@ export interface MediaPaths {
 export type GenerationStatus = 'done' | 'failed' | 'cancelled';
 export type GenerationSource = 'generated' | 'imported';
 
-export interface GenerationSummary {
-  id: number;
+export interface GenerationSummary<Id = number> {
+  id: Id;
   createdAt: number;
-  projectId: number | null;
-  parentId: number | null;
+  projectId: Id | null;
+  parentId: Id | null;
   source: GenerationSource;
   status: GenerationStatus;
   mode: string;
@@ -56,7 +60,7 @@ export interface GenerationReference {
   media: MediaPaths;
 }
 
-export interface Generation extends GenerationSummary {
+export interface Generation<Id = number> extends GenerationSummary<Id> {
   negativePrompt: string;
   /** The full recipe as the engine wrote it (null for an imported image without one). */
   recipe: Record<string, unknown> | null;
@@ -64,7 +68,7 @@ export interface Generation extends GenerationSummary {
   jobId: string | null;
   references: GenerationReference[];
   /** Edits made from this one (newest first, at most 100). */
-  children: number[];
+  children: Id[];
 }
 
 export interface SearchQuery {
