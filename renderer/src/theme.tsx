@@ -1,6 +1,7 @@
 /** Light/dark following the OS, unless the user picked one in Settings (kept in localStorage). */
 import { CssBaseline, ThemeProvider, createTheme, useMediaQuery } from '@mui/material';
-import { type ReactNode, createContext, useContext, useMemo, useState } from 'react';
+import { type ReactNode, createContext, useContext, useEffect, useMemo, useState } from 'react';
+import { call } from './api/client';
 
 export type ThemeChoice = 'system' | 'light' | 'dark';
 
@@ -46,6 +47,14 @@ export function ThemeRoot({ children }: { children: ReactNode }) {
     localStorage.setItem('glimmer-theme', c);
     setChoiceState(c);
   };
+  // the saved setting (shared by the app and `serve`) wins over this window's copy
+  useEffect(() => {
+    call('settings.get', {})
+      .then((s) => {
+        if (s.theme !== (localStorage.getItem('glimmer-theme') ?? 'system')) setChoice(s.theme);
+      })
+      .catch(() => undefined);
+  }, []);
   return (
     <ThemeChoiceContext.Provider value={{ choice, setChoice }}>
       <ThemeProvider theme={theme}>

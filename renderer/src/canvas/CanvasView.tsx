@@ -69,8 +69,9 @@ export function CanvasView({ store, onViewport }: CanvasViewProps) {
         c.height = Math.round(size.current.h * dpr);
       }
       onViewport?.(size.current.w, size.current.h);
-      if (lastBaseId.current === null && store.base()) {
-        lastBaseId.current = store.base()!.id;
+      const b = store.base();
+      if (lastBaseId.current === null && b) {
+        lastBaseId.current = `${b.id}:${b.width}x${b.height}`;
         store.fit(size.current.w, size.current.h);
       }
       redraw();
@@ -80,13 +81,14 @@ export function CanvasView({ store, onViewport }: CanvasViewProps) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [store]);
 
-  // a newly opened image is fitted to the viewport
+  // a newly opened image, or a version of another size, is fitted to the viewport
+  const baseKey = base ? `${base.id}:${base.width}x${base.height}` : null;
   useEffect(() => {
-    if (base && base.id !== lastBaseId.current && size.current.w > 1) {
-      lastBaseId.current = base.id;
+    if (baseKey && baseKey !== lastBaseId.current && size.current.w > 1) {
+      lastBaseId.current = baseKey;
       store.fit(size.current.w, size.current.h);
     }
-  }, [base, store]);
+  }, [baseKey, store]);
 
   useEffect(redraw);
 
