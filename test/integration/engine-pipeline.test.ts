@@ -65,6 +65,26 @@ describe('engine on the tiny model', () => {
     }
   });
 
+  test('progress: phases in order, ETA, token-grid and latent previews', async () => {
+    const engine = testEngine(modelDir);
+    const events: PipelineEvent[] = [];
+    try {
+      await engine.generate(t2i({ steps: 4 }), { streamer: { put: (e) => events.push(e), end: () => undefined } });
+      const phases = events.map((e) => e.phase).filter((p, i, a) => a.indexOf(p) === i);
+      assert.deepEqual(phases, ['tokenize', 'ar', 'glyph', 'dit', 'vae']);
+      const ar = events.filter((e) => e.phase === 'ar');
+      assert.equal(ar[ar.length - 1]!.step, ar[ar.length - 1]!.total);
+      assert.ok(ar.some((e) => e.etaMs !== null && e.etaMs >= 0));
+      const previews = events.filter((e) => e.preview).map((e) => [e.phase, e.preview!.kind, e.preview!.width, e.preview!.height]);
+      // the preview grid and the target grid when each is complete, then latents during the DiT
+      assert.ok(previews.filter((p) => p[1] === 'tokens').length === 2, JSON.stringify(previews));
+      assert.ok(previews.some((p) => p[0] === 'dit' && p[1] === 'latents' && p[2] === 8 && p[3] === 8), JSON.stringify(previews));
+      for (const e of events.filter((e) => e.preview)) assert.equal(e.preview!.rgb.length, e.preview!.width * e.preview!.height * 3);
+    } finally {
+      await engine.dispose();
+    }
+  });
+
   test('cancel during AR stops within one token and frees the sessions', async () => {
     const engine = testEngine(modelDir);
     const controller = new AbortController();

@@ -58,7 +58,8 @@ describe('job queue', () => {
       // ran in the reordered order: c's 'running' update came before a's
       const running = seen.filter((m) => m.event === 'job.updated' && (m.payload as { job: JobInfo }).job.state === 'running').map((m) => (m.payload as { job: JobInfo }).job.id);
       assert.deepEqual(running, [c.id, a.id]);
-      assert.ok(seen.some((m) => m.event === 'job.progress' && (m.payload as { progress: { phase: string } }).progress.phase === 'dit'));
+      assert.ok(seen.some((m) => m.event === 'job.progress' && (m.payload as Events['job.progress']).progress.phase === 'dit'));
+      assert.ok(seen.some((m) => m.event === 'job.progress' && /^data:image\/png;base64,/.test((m.payload as Events['job.progress']).progress.preview ?? '')));
       // one generation each for a and c, with the image file and its recipe
       for (const id of [a.id, c.id]) {
         const job = jobs.get(id)!;

@@ -169,3 +169,21 @@ describe('CLI request building', () => {
     assert.throws(() => buildRequest({ prompt: 'x', mode: 'paint' }), /--mode must be/);
   });
 });
+
+test('preview data URL: a PNG with the preview pixels, scaled by whole steps', async () => {
+  const { previewDataUrl, tokenGridPreview } = await import('../../main/engine/pipeline');
+  const sharp = (await import('sharp')).default;
+  const p = tokenGridPreview([1, 2, 3, 4, 5, 6], 2, 3, 1);
+  const url = previewDataUrl(p);
+  assert.match(url, /^data:image\/png;base64,/);
+  const { data, info } = await sharp(Buffer.from(url.slice(url.indexOf(',') + 1), 'base64')).raw().toBuffer({ resolveWithObject: true });
+  assert.equal(info.width, 3 * 42);
+  assert.equal(info.height, 2 * 42);
+  for (const [x, y] of [[0, 0], [50, 10], [125, 83]]) {
+    const s = (Math.floor(y! / 42) * 3 + Math.floor(x! / 42)) * 3;
+    const o = (y! * info.width + x!) * info.channels;
+    assert.deepEqual([data[o], data[o + 1], data[o + 2]], [p.rgb[s], p.rgb[s + 1], p.rgb[s + 2]]);
+  }
+  // different ids, different colours
+  assert.notDeepEqual(Array.from(p.rgb.subarray(0, 3)), Array.from(p.rgb.subarray(3, 6)));
+});

@@ -279,13 +279,3 @@ export async function encodePng(rgb: Uint8Array, width: number, height: number, 
     .toBuffer();
   return png.writePngMetadata(raw, recipe as Parameters<typeof png.writePngMetadata>[1]);
 }
-
-/** A small PNG data: URL of a preview picture (for job.progress events). */
-export async function previewDataUrl(p: { width: number; height: number; rgb: Uint8Array }): Promise<string> {
-  const scale = Math.max(1, Math.floor(128 / Math.max(p.width, p.height)));
-  const buf = await sharp(Buffer.from(p.rgb.buffer, p.rgb.byteOffset, p.rgb.byteLength), { raw: { width: p.width, height: p.height, channels: 3 } })
-    .resize(p.width * scale, p.height * scale, { kernel: 'nearest' })
-    .png({ compressionLevel: 3 })
-    .toBuffer();
-  return `data:image/png;base64,${buf.toString('base64')}`;
-}

@@ -200,18 +200,9 @@ export class JobQueue {
     const streamer = {
       put: (e: PipelineEvent) => {
         const p: JobProgress = { phase: e.phase, step: e.step, total: e.total, image, etaMs: e.etaMs };
-        if (e.preview) {
-          const preview = e.preview;
-          this.setProgress(id, p, false);
-          void previewDataUrl(preview).then(
-            (url) => {
-              if (this.running?.id === id) this.setProgress(id, { ...(this.progress.get(id) ?? p), preview: url }, true);
-            },
-            () => undefined,
-          );
-          return;
-        }
-        this.setProgress(id, p, false);
+        // an event with a preview is always sent; plain steps are throttled
+        if (e.preview) this.setProgress(id, { ...p, preview: previewDataUrl(e.preview) }, true);
+        else this.setProgress(id, p, false);
       },
       end: () => undefined,
     };
