@@ -129,6 +129,16 @@ test('paint a mask, undo and redo it (drawn pixels follow), erase part of it', {
   assert.equal(await strokes(), '1 stroke');
   await page.keyboard.press('Control+Shift+z');
   assert.equal(await strokes(), '2 strokes');
+  // also with the focus on a toolbar button, but not while typing in a field
+  await page.getByTestId('tool-brush').focus();
+  await page.keyboard.press('Control+z');
+  assert.equal(await strokes(), '1 stroke');
+  await page.keyboard.press('Control+y');
+  assert.equal(await strokes(), '2 strokes');
+  await page.locator('#canvas-prompt').focus();
+  await page.keyboard.press('Control+z');
+  assert.equal(await strokes(), '2 strokes', 'Ctrl+Z in the prompt undoes typing, not the mask');
+  await page.getByTestId('tool-eraser').click();
   await page.screenshot({ path: screenshotPath('canvas-mask') });
 });
 

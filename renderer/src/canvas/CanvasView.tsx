@@ -293,8 +293,7 @@ export function CanvasView({ store, onViewport }: CanvasViewProps) {
     const mod = e.ctrlKey || e.metaKey;
     const t = store.getState().tool;
     const handled = (() => {
-      if (mod && e.key.toLowerCase() === 'z') return e.shiftKey ? store.redo() : store.undo(), true;
-      if (mod && e.key.toLowerCase() === 'y') return store.redo(), true;
+      // Ctrl/Cmd+Z and +Y are handled for the whole canvas screen (CanvasPage)
       if (mod) return false;
       switch (e.key) {
         case ' ':

@@ -103,6 +103,21 @@ export function CanvasPage() {
     }
   };
 
+  // undo/redo anywhere on this screen except while typing
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const target = e.target as HTMLElement | null;
+      if (!(e.ctrlKey || e.metaKey) || (target && (target.tagName === 'TEXTAREA' || target.tagName === 'INPUT'))) return;
+      const k = e.key.toLowerCase();
+      if (k === 'z') e.shiftKey ? store.redo() : store.undo();
+      else if (k === 'y') store.redo();
+      else return;
+      e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
   // paste an image anywhere on this screen
   useEffect(() => {
     const onPaste = (e: ClipboardEvent) => {
