@@ -6,7 +6,7 @@
  * plus GLM-Image snapshots found in the Hugging Face cache (used in place). Listing reports size, precision and a
  * status for each; import validates a folder first, then records it (in place) or copies the files the app needs.
  */
-import { copyFile, mkdir, readdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { GlimmerError } from '../api/errors';
 import { ensureFreeSpace, type FreeSpaceFn } from './disk-space';
@@ -79,6 +79,13 @@ async function folderSize(dir: string): Promise<number> {
     else total += (await stat(full).catch(() => null))?.size ?? 0;
   }
   return total;
+}
+
+async function makeTreeWritable(dir: string): Promise<void> {
+  await chmod(dir, 0o755).catch(() => undefined);
+  for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+    if (e.isDirectory()) await makeTreeWritable(path.join(dir, e.name));
+  }
 }
 
 async function subfolders(dir: string): Promise<string[]> {
@@ -362,7 +369,14 @@ export async function removeModel(modelsDirIn: string, id: string, busy: (dir: s
     throw new GlimmerError('conflict', `${name} is being downloaded or compiled. Pause or cancel that first, then remove it.`);
   }
   const freedBytes = await folderSize(dir);
-  await rm(dir, { recursive: true, force: true });
+  try {
+    await rm(dir, { recursive: true, force: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EACCES' && (err as NodeJS.ErrnoException).code !== 'EPERM') throw err;
+    // Read-only folders (copied from a read-only source) inside our own models folder: make them writable, retry.
+    await makeTreeWritable(dir);
+    await rm(dir, { recursive: true, force: true });
+  }
   return { removed: 'files', path: dir, freedBytes };
 }
 

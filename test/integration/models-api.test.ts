@@ -11,6 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import type { EventMessage, ModelCompile, ModelDownload } from '../../main/api/contract';
 import { createApp, type App } from '../../main/context';
 import { FakeHub } from '../helpers/fake-hub';
+import { writableCopy } from '../helpers/writable-copy';
 import { checkpointDir } from '../helpers/fixtures';
 
 const REPO = 'zai-org/GLM-Image';
@@ -179,7 +180,10 @@ describe('models API', () => {
         }
       });
     });
-    const { compile } = await call<{ compile: ModelCompile }>('models.compile.start', { path: checkpointDir(), precision: 'fp16' });
+    // A writable copy: the compiled folder keeps the modes of copied assets, and the fixture is read-only.
+    const source = path.join(tmp, 'checkpoint-copy');
+    await writableCopy(checkpointDir(), source);
+    const { compile } = await call<{ compile: ModelCompile }>('models.compile.start', { path: source, precision: 'fp16' });
     assert.equal(compile.state, 'running');
     const done = await ended;
     off();

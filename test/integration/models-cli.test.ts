@@ -1,12 +1,13 @@
 /** `glimmer models ...` as a user runs it (node bin/glimmer.mjs), against a local hub on 127.0.0.1. */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { cp, mkdtemp, rm, unlink } from 'node:fs/promises';
+import { mkdtemp, rm, unlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { validateCheckpoint } from '../../main/models';
 import { FakeHub } from '../helpers/fake-hub';
+import { writableCopy } from '../helpers/writable-copy';
 import { checkpointDir, repoRoot } from '../helpers/fixtures';
 
 let tmp: string;
@@ -63,7 +64,7 @@ describe('glimmer models', () => {
 
   test('validate names what is missing and exits 1; import refuses it; bad usage exits 2', async () => {
     const broken = path.join(tmp, 'broken');
-    await cp(checkpointDir(), broken, { recursive: true });
+    await writableCopy(checkpointDir(), broken);
     await unlink(path.join(broken, 'vae', 'diffusion_pytorch_model.safetensors'));
     const v = await glimmer('models', 'validate', '--path', broken);
     assert.equal(v.status, 1);

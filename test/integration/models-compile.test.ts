@@ -4,12 +4,13 @@
  * precision; a compiled file gone → incomplete; the checkpoint changed since → stale (recompile, never a mix).
  */
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CompileJobs, listModels, type CompileJob } from '../../main/models';
 import { readManifest } from '../../native-models';
+import { writableCopy } from '../helpers/writable-copy';
 import { checkpointDir } from '../helpers/fixtures';
 
 let tmp: string;
@@ -23,7 +24,7 @@ after(async () => {
 describe('compile into the models folder', () => {
   test('interrupted after a module and resumed; listed ready; a lost file or a changed checkpoint is flagged', async () => {
     const source = path.join(tmp, 'checkpoint');
-    await cp(checkpointDir(), source, { recursive: true });
+    await writableCopy(checkpointDir(), source);
     const modelsDir = path.join(tmp, 'models');
     const env = { HF_HUB_CACHE: path.join(tmp, 'no-cache') };
     const jobs = new CompileJobs({ modelsDir });
@@ -83,7 +84,7 @@ describe('compile into the models folder', () => {
 
   test('an incomplete checkpoint is refused before anything is compiled', async () => {
     const source = path.join(tmp, 'broken');
-    await cp(checkpointDir(), source, { recursive: true });
+    await writableCopy(checkpointDir(), source);
     await unlink(path.join(source, 'transformer', 'diffusion_pytorch_model.safetensors'));
     const jobs = new CompileJobs({ modelsDir: path.join(tmp, 'models2') });
     await assert.rejects(jobs.start({ source, precision: 'fp16' }), (err: Error & { code?: string }) => {

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, rm, symlink, truncate, unlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, symlink, truncate, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -20,6 +20,7 @@ import {
   validateCheckpoint,
 } from '../../main/models';
 import { SafetensorsCheckpoint, writeShardedSafetensors, type SafetensorsDType } from '../../native-models/safetensors';
+import { writableCopy } from '../helpers/writable-copy';
 import { checkpointDir } from '../helpers/fixtures';
 
 const REPO = 'zai-org/GLM-Image';
@@ -61,7 +62,7 @@ async function buildHfCache(cache: string, commit: string, files: string[], ref:
 
 /** A copy of the fixture whose AR weights are split into two shards with an index, like the real checkpoint. */
 async function shardedCopy(dest: string): Promise<{ shards: string[] }> {
-  await cp(checkpointDir(), dest, { recursive: true });
+  await writableCopy(checkpointDir(), dest);
   const comp = path.join(dest, 'vision_language_encoder');
   const ck = await SafetensorsCheckpoint.open(path.join(comp, 'model.safetensors'));
   const names = ck.names().sort();
@@ -121,7 +122,7 @@ describe('validateCheckpoint', () => {
 
   test('missing components, configs and damaged JSON are each reported', async () => {
     const dir = path.join(tmp, 'broken');
-    await cp(checkpointDir(), dir, { recursive: true });
+    await writableCopy(checkpointDir(), dir);
     await rm(path.join(dir, 'scheduler'), { recursive: true });
     await unlink(path.join(dir, 'transformer', 'config.json'));
     await writeFile(path.join(dir, 'vae', 'config.json'), '{ not json');
@@ -196,7 +197,7 @@ describe('import and the models folder', () => {
     }
 
     const broken = path.join(tmp, 'broken-import');
-    await cp(checkpointDir(), broken, { recursive: true });
+    await writableCopy(checkpointDir(), broken);
     await unlink(path.join(broken, 'vae', 'diffusion_pytorch_model.safetensors'));
     await assert.rejects(importCheckpoint(broken, { modelsDir, mode: 'copy' }), (err: unknown) => {
       assert.ok(err instanceof GlimmerError);
@@ -260,5 +261,15 @@ describe('import and the models folder', () => {
     assert.equal(by['other-format']!.status, 'stale');
     assert.match(by['other-format']!.detail, /newer Glimmer Studio/);
     assert.ok(list.every((m) => m.kind === 'compiled'));
+
+    // Removing a compiled folder works even when parts of it are read-only (copied from a read-only source).
+    await mk('read-only', { 'assets/scheduler/scheduler_config.json': '{}' });
+    const ro = path.join(modelsDir, 'compiled', 'read-only');
+    await chmod(path.join(ro, 'assets', 'scheduler', 'scheduler_config.json'), 0o444);
+    await chmod(path.join(ro, 'assets', 'scheduler'), 0o555);
+    await chmod(path.join(ro, 'assets'), 0o555);
+    const removed = await removeModel(modelsDir, 'compiled:read-only');
+    assert.equal(removed.removed, 'files');
+    assert.equal(existsSync(ro), false);
   });
 });
