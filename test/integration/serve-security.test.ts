@@ -103,6 +103,16 @@ test('malformed, invalid and oversized requests get typed errors and the server 
   assert.equal(after.status, 200);
 });
 
+test('a body far beyond the limit gets its connection closed, and the server keeps serving', async () => {
+  const outcome = await ping(auth(), 'x'.repeat(4096 * 64)).then(
+    (reply) => String(reply.status),
+    (err: NodeJS.ErrnoException) => err.code ?? 'error',
+  );
+  assert.ok(['413', 'ECONNRESET', 'EPIPE'].includes(outcome), outcome);
+  const after = await ping(auth());
+  assert.equal(after.status, 200);
+});
+
 test('opening the page with ?token= sets an HttpOnly cookie that authorises later calls, with a strict CSP', async () => {
   const page = await request(`/?token=${encodeURIComponent(server.token)}`);
   assert.equal(page.status, 200);

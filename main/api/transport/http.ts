@@ -138,32 +138,32 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     sendJson(res, STATUS[error.code] ?? 500, result);
   }
 
+  /**
+   * Reads a JSON body up to maxBytes. An oversized body is refused with 'too_large' only once the
+   * client has finished sending it (drained, not kept), so the client reads our answer instead of a
+   * reset connection; a body far beyond the limit gets its connection closed.
+   */
   function readBody(req: http.IncomingMessage): Promise<Buffer> {
     return new Promise((resolve, reject) => {
-      const declared = Number(req.headers['content-length'] ?? '0');
-      if (declared > maxBytes) {
-        reject(new GlimmerError('too_large', `The request is larger than ${maxBytes} bytes.`));
-        return;
-      }
+      const tooLarge = () => new GlimmerError('too_large', `The request is larger than ${maxBytes} bytes.`);
       const chunks: Buffer[] = [];
       let size = 0;
-      let failed = false;
+      let over = Number(req.headers['content-length'] ?? '0') > maxBytes;
       req.on('data', (chunk: Buffer) => {
-        if (failed) return;
         size += chunk.length;
-        if (size > maxBytes) {
-          failed = true;
-          reject(new GlimmerError('too_large', `The request is larger than ${maxBytes} bytes.`));
+        if (size > maxBytes) over = true;
+        if (over) {
+          chunks.length = 0;
+          if (size > maxBytes * 16) {
+            req.destroy();
+            reject(tooLarge());
+          }
           return;
         }
         chunks.push(chunk);
       });
-      req.on('end', () => {
-        if (!failed) resolve(Buffer.concat(chunks));
-      });
-      req.on('error', (err) => {
-        if (!failed) reject(err);
-      });
+      req.on('end', () => (over ? reject(tooLarge()) : resolve(Buffer.concat(chunks))));
+      req.on('error', (err) => reject(err));
     });
   }
 
@@ -178,8 +178,6 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       request = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
     } catch (err) {
       if (err instanceof GlimmerError) {
-        // drain nothing more: tell the client and close this connection
-        res.setHeader('connection', 'close');
         sendError(res, err.toShape());
         return;
       }
