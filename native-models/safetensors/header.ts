@@ -3,7 +3,7 @@
  * bytes of JSON `{ name: { dtype, shape, data_offsets: [begin, end] }, __metadata__?: {...} }`, then
  * the data. Offsets are relative to the start of the data. Only the header is read here.
  */
-import type { FileHandle } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import { GlimmerError } from '../../main/api/errors';
 import { DTYPE_BYTES, isSafetensorsDType, type SafetensorsDType } from './dtype';
 
@@ -22,6 +22,18 @@ export interface ParsedHeader {
   entries: TensorEntry[];
   metadata: Record<string, string>;
   dataStart: number;
+  /** Size the file must have: the end of its last tensor's data. */
+  expectedSize: number;
+  /** Size it has. */
+  fileSize: number;
+}
+
+export interface ReadHeaderOptions {
+  /**
+   * Report a file shorter than its header says (fileSize < expectedSize) instead of refusing it:
+   * a download in progress, or a validation report that tells "cut short" from "damaged".
+   */
+  allowTruncated?: boolean;
 }
 
 /** A header larger than this is not a safetensors header (the real ones are < 10 MB). */
@@ -35,7 +47,7 @@ function corrupt(file: string, what: string): GlimmerError {
   );
 }
 
-export async function readHeader(fh: FileHandle, file: string): Promise<ParsedHeader> {
+export async function readHeader(fh: FileHandle, file: string, options: ReadHeaderOptions = {}): Promise<ParsedHeader> {
   const fileSize = (await fh.stat()).size;
   if (fileSize < 8) throw corrupt(file, `it is only ${fileSize} bytes long (truncated)`);
   const lenBuf = Buffer.alloc(8);
@@ -58,6 +70,7 @@ export async function readHeader(fh: FileHandle, file: string): Promise<ParsedHe
   const dataStart = 8 + n;
   const entries: TensorEntry[] = [];
   let metadata: Record<string, string> = {};
+  let expectedSize = dataStart;
   for (const [name, raw] of Object.entries(json as Record<string, unknown>)) {
     if (name === '__metadata__') {
       if (raw && typeof raw === 'object') metadata = raw as Record<string, string>;
@@ -88,12 +101,23 @@ export async function readHeader(fh: FileHandle, file: string): Promise<ParsedHe
     }
     const begin = dataStart + offs[0];
     const end = dataStart + offs[1];
-    if (end > fileSize) {
+    expectedSize = Math.max(expectedSize, end);
+    if (end > fileSize && !options.allowTruncated) {
       throw corrupt(file, `tensor "${name}" ends at byte ${end} but the file has only ${fileSize} bytes (truncated)`);
     }
     entries.push({ name, dtype: info.dtype, shape: [...(shape as number[])], file, begin, end });
   }
-  return { entries, metadata, dataStart };
+  return { entries, metadata, dataStart, expectedSize, fileSize };
+}
+
+/** readHeader for a path: opens, reads only the header, closes. */
+export async function readHeaderOfFile(file: string, options: ReadHeaderOptions = {}): Promise<ParsedHeader> {
+  const fh = await open(file, 'r');
+  try {
+    return await readHeader(fh, file, options);
+  } finally {
+    await fh.close();
+  }
 }
 
 /** Positional read of exactly `length` bytes, in chunks (a single read is limited to ~2 GB). */

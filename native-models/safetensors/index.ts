@@ -1,7 +1,8 @@
 /** Lazy safetensors reading (single files and sharded checkpoints) and config.json loading. */
 export type { SafetensorsDType } from './dtype';
 export { DTYPE_BYTES } from './dtype';
-export type { TensorEntry } from './header';
+export type { TensorEntry, ParsedHeader, ReadHeaderOptions } from './header';
+export { readHeaderOfFile } from './header';
 export { SafetensorsCheckpoint } from './checkpoint';
 export { readConfig } from './config';
 export { encodeSafetensors, writeSafetensors, writeShardedSafetensors, type TensorToWrite } from './write';
