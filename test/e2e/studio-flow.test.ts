@@ -128,7 +128,9 @@ test('generate: quoted text is highlighted, progress shows tokens then steps, th
   // the diffusion phase counts steps of the 40 asked for, with the tokens phase already full
   await card.getByTestId('job-count').getByText(/[1-9]\d* \/ 40 steps/).waitFor({ timeout: LONG });
   assert.equal(await card.getByTestId('phase-tokens').getAttribute('aria-valuenow'), '100');
-  await card.locator('[data-testid=job-previews] img').first().waitFor({ timeout: LONG });
+  // the token-grid preview and at least one diffusion-step preview
+  await card.locator('[data-testid=job-previews] img').nth(1).waitFor({ timeout: LONG });
+  await page.locator('main').evaluate((m) => m.scrollTo(0, 0));
   await page.screenshot({ path: screenshotPath('generate-progress') });
 
   await card.getByTestId('result-image').waitFor({ timeout: LONG });
