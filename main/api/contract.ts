@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import type { ErrorShape } from './errors';
 import type { Generation, GenerationSummary, MediaPaths, Project } from '../library/types';
+import type { DownloadProgress } from '../models/download';
 
 export type { ErrorShape, ErrorCode } from './errors';
 
@@ -251,20 +252,8 @@ export interface CachedCheckpointInfo {
   report: CheckpointReport;
 }
 
-export interface ModelDownloadProgress {
-  phase: 'resolving' | 'checking' | 'downloading' | 'verifying' | 'done';
-  repo: string;
-  commit: string | null;
-  file: string | null;
-  fileIndex: number;
-  fileCount: number;
-  fileBytes: number;
-  fileTotal: number;
-  bytes: number;
-  total: number;
-  bytesPerSecond: number;
-  etaSeconds: number | null;
-}
+/** Progress of a model download, as main/models reports it. */
+export type ModelDownloadProgress = DownloadProgress;
 
 export interface ModelDownload {
   /** Stable per repo + revision: starting it again after a pause resumes it. */
