@@ -9,6 +9,7 @@
  *   <out>/vae/      vae_decoder.onnx, vae_encoder.onnx   (vae, always fp32)
  *   <out>/manifest.json                                  written LAST (manifest.ts)
  *
+ * Progress: per module (start, skipped, done) and, while one builds, per checkpoint tensor read.
  * Each module is built into <name>.partial/ and renamed when complete, with a .module.json record
  * (precision, checkpoint fingerprint, files + sha256). A second run skips modules whose record
  * matches (resume after a crash or Ctrl-C), so only what is missing is built again.
@@ -23,6 +24,7 @@ import { buildDit } from './dit';
 import { buildGlyph } from './glyph';
 import { MANIFEST_FORMAT, MANIFEST_VERSION, manifestId, sha256File, writeManifest, type ManifestFile, type ManifestModule, type ModelManifest } from './manifest';
 import type { WeightPrecision } from './onnx';
+import { SafetensorsCheckpoint } from './safetensors';
 import { buildVae } from './vae';
 import { buildVision } from './vision';
 
@@ -70,6 +72,8 @@ export interface CompileProgress {
   /** Bytes written by the module (done/skipped). */
   bytes?: number;
   ms?: number;
+  /** While a module builds (state 'start'): its checkpoint tensors read so far, by count and bytes. */
+  tensors?: { done: number; total: number; bytesDone: number; bytesTotal: number; last: string };
 }
 
 export interface CompileOptions {
@@ -162,6 +166,68 @@ function modulePrecision(module: ModuleName, preset: PrecisionPreset): string {
   }
 }
 
+/** The checkpoint folder and the tensors (name filter) a module's builder reads. */
+function moduleSource(module: ModuleName, checkpointDir: string): { dir: string; wanted: (name: string) => boolean } | null {
+  const visionPart = (n: string) => /^(model\.)?(visual|vqmodel)\./.test(n);
+  switch (module) {
+    case 'ar':
+      return { dir: path.join(checkpointDir, 'vision_language_encoder'), wanted: (n) => !visionPart(n) };
+    case 'vision': // the VQ's decoder side (post_quant_conv) is not part of the tokenizer
+      return { dir: path.join(checkpointDir, 'vision_language_encoder'), wanted: (n) => visionPart(n) && !/vqmodel\.post_quant_conv\./.test(n) };
+    case 'glyph':
+      return { dir: path.join(checkpointDir, 'text_encoder'), wanted: () => true };
+    case 'dit':
+      return { dir: path.join(checkpointDir, 'transformer'), wanted: () => true };
+    case 'vae':
+      return { dir: path.join(checkpointDir, 'vae'), wanted: () => true };
+    default:
+      return null;
+  }
+}
+
+/**
+ * Reports, while `build` runs, the module's checkpoint tensors as the builder reads them (each
+ * counted once, by count and bytes), at most every `everyMs`.
+ */
+async function withTensorProgress(
+  module: ModuleName,
+  checkpointDir: string,
+  report: ((t: NonNullable<CompileProgress['tensors']>) => void) | undefined,
+  build: () => Promise<void>,
+  everyMs = 200,
+): Promise<void> {
+  const src = report ? moduleSource(module, checkpointDir) : null;
+  if (!src || !report) return build();
+  const ckpt = await SafetensorsCheckpoint.open(src.dir);
+  const sizes = new Map<string, number>();
+  try {
+    for (const n of ckpt.names()) if (src.wanted(n)) sizes.set(n, ckpt.entry(n).end - ckpt.entry(n).begin);
+  } finally {
+    await ckpt.close();
+  }
+  const prefix = path.resolve(src.dir) + path.sep;
+  const bytesTotal = [...sizes.values()].reduce((a, b) => a + b, 0);
+  const seen = new Set<string>();
+  let bytesDone = 0;
+  let last = 0;
+  const stop = SafetensorsCheckpoint.onTensorRead((e) => {
+    if (!path.resolve(e.file).startsWith(prefix) || !sizes.has(e.name) || seen.has(e.name)) return;
+    seen.add(e.name);
+    bytesDone += sizes.get(e.name)!;
+    const now = Date.now();
+    if (now - last >= everyMs || seen.size === sizes.size) {
+      last = now;
+      report({ done: seen.size, total: sizes.size, bytesDone, bytesTotal, last: e.name });
+    }
+  });
+  try {
+    await build();
+  } finally {
+    stop();
+  }
+  report({ done: seen.size, total: sizes.size, bytesDone, bytesTotal, last: '' });
+}
+
 async function buildModule(module: ModuleName, checkpointDir: string, dir: string, preset: PrecisionPreset): Promise<void> {
   switch (module) {
     case 'assets': {
@@ -227,7 +293,10 @@ export async function compileModel(checkpointDir: string, outDir: string, opts: 
     await rm(partial, { recursive: true, force: true });
     await mkdir(partial, { recursive: true });
     try {
-      await buildModule(module, checkpointDir, partial, preset);
+      const onTensors = opts.onProgress
+        ? (tensors: NonNullable<CompileProgress['tensors']>) => opts.onProgress?.({ module, index, total: MODULES.length, state: 'start', tensors })
+        : undefined;
+      await withTensorProgress(module, checkpointDir, onTensors, () => buildModule(module, checkpointDir, partial, preset));
       const files: ManifestFile[] = [];
       for (const rel of listFiles(partial)) {
         const full = path.join(partial, rel);

@@ -35,6 +35,15 @@ export async function runCompile(args: string[]): Promise<number> {
       force: v.force === true,
       signal: controller.signal,
       onProgress: (p) => {
+        if (p.tensors) {
+          // per tensor: a line redrawn in place on a terminal only
+          if (process.stderr.isTTY) {
+            const pct = p.tensors.bytesTotal > 0 ? Math.floor((100 * p.tensors.bytesDone) / p.tensors.bytesTotal) : 100;
+            process.stderr.write(`\r[${p.index}/${p.total}] ${p.module.padEnd(7)} ${p.tensors.done}/${p.tensors.total} tensors (${pct}%)\x1b[K`);
+          }
+          return;
+        }
+        if (process.stderr.isTTY && p.state === 'done') process.stderr.write('\r\x1b[K');
         const mb = p.bytes !== undefined ? ` ${(p.bytes / 1e6).toFixed(1)} MB` : '';
         const took = p.ms !== undefined ? ` in ${(p.ms / 1000).toFixed(1)} s` : '';
         if (p.state !== 'start') console.error(`[${p.index}/${p.total}] ${p.module.padEnd(7)} ${p.state === 'skipped' ? 'already built, kept' : 'built'}${mb}${took}`);

@@ -11,6 +11,8 @@ import { fromBFloat16, fromFloat16 } from '../float16';
 import { DTYPE_BYTES } from './dtype';
 import { readFully, readHeader, type TensorEntry } from './header';
 
+const readListeners = new Set<(e: TensorEntry) => void>();
+
 export class SafetensorsCheckpoint {
   private readonly entries: Map<string, TensorEntry>;
   private readonly handles: Map<string, FileHandle>;
@@ -200,6 +202,12 @@ export class SafetensorsCheckpoint {
     await Promise.all([...this.handles.values()].map((h) => h.close()));
   }
 
+  /** Observe every tensor read by any checkpoint (compile progress per tensor). Returns the unsubscribe. */
+  static onTensorRead(listener: (e: TensorEntry) => void): () => void {
+    readListeners.add(listener);
+    return () => readListeners.delete(listener);
+  }
+
   private async readInto(e: TensorEntry, target: Uint8Array): Promise<void> {
     if (this.closed) throw new GlimmerError('internal', `The checkpoint ${this.source} was already closed.`);
     const fh = this.handles.get(e.file)!;
@@ -211,6 +219,13 @@ export class SafetensorsCheckpoint {
         `Could not read tensor "${e.name}" from ${e.file}: ${(err as Error).message}. Download or import the model again.`,
         { file: e.file, tensor: e.name },
       );
+    }
+    for (const l of readListeners) {
+      try {
+        l(e);
+      } catch {
+        // an observer never breaks a read
+      }
     }
   }
 
