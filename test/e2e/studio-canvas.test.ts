@@ -167,6 +167,16 @@ test('zoom with the wheel, fit, 100 %, and keys', { skip: missing ?? false }, as
   await page.keyboard.press('+');
   assert.ok((await readout()) > fitted);
   await page.keyboard.press('0');
+
+  // pan: what was under the centre moves with the drag
+  const at = [box.width / 2 - 40, box.height / 2 + 60] as const;
+  const before = await pixel(at[0], at[1]);
+  await page.getByTestId('tool-pan').click();
+  await drag(box.x + at[0], box.y + at[1], box.x + at[0] + 120, box.y + at[1] + 30);
+  assert.ok(near(await pixel(at[0] + 120, at[1] + 30), before), 'the picture moved with the pointer');
+  assert.equal(await readout(), fitted, 'panning does not zoom');
+  await page.getByTestId('zoom-fit').click();
+  await page.getByTestId('tool-brush').click();
 });
 
 test('crop by dragging, then undo the crop', { skip: missing ?? false }, async () => {

@@ -99,6 +99,40 @@ test('a virtualised grid: few thumbnails in the page, more pages load while scro
   await page.locator(`[data-testid=gallery-item][data-id="${all.items[COUNT - 1]!.id}"]`).waitFor();
 });
 
+test('arrow keys move between thumbnails, Enter opens one', async (t) => {
+  if (!needs(t, ['library.search'])) return;
+  await page.getByTestId('gallery-grid').evaluate((el) => el.scrollTo(0, 0));
+  await page.locator('[data-testid=gallery-item][data-index="0"]').focus();
+  /** Waits until the thumbnail with this index has the focus (it moves in the next frame). */
+  const focused = async (want: number) => {
+    await page.waitForFunction((n) => Number(document.activeElement?.getAttribute('data-index')) === n, want);
+    return want;
+  };
+  const columns = await page.evaluate(() => {
+    const tops = [...document.querySelectorAll('[data-testid=gallery-item]')].map((e) => e.getBoundingClientRect().top);
+    return tops.filter((t) => t === tops[0]).length;
+  });
+  assert.ok(columns > 1);
+  await page.keyboard.press('ArrowRight');
+  await focused(1);
+  await page.keyboard.press('ArrowDown');
+  await focused(1 + columns);
+  await page.keyboard.press('ArrowLeft');
+  await focused(columns);
+  await page.keyboard.press('ArrowUp');
+  await focused(0);
+  // End goes to the last loaded thumbnail, scrolling it into the page
+  await page.keyboard.press('End');
+  await page.waitForFunction((n) => Number(document.activeElement?.getAttribute('data-index')) === n - 1, COUNT);
+  await page.keyboard.press('Home');
+  await page.waitForFunction(() => Number(document.activeElement?.getAttribute('data-index')) === 0);
+  const label = await page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? '');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('generation-detail').getByText(label.replace(' (favourite)', '')).waitFor();
+  await page.keyboard.press('Escape');
+  await page.getByTestId('generation-detail').waitFor({ state: 'detached' });
+});
+
 test('search, tag and favourite filters', async (t) => {
   if (!needs(t, ['library.search', 'library.update', 'library.tags'])) return;
   await page.getByTestId('gallery-grid').evaluate((el) => el.scrollTo(0, 0));

@@ -45,12 +45,30 @@ export function GalleryGrid({ items, selectedId, onOpen, onEndReached }: Gallery
     if (rows > 0 && lastRow >= rows - 2) onEndReached?.();
   }, [lastRow, rows, onEndReached]);
 
+  // arrow keys move between thumbnails (rows scroll into view first, then the focus follows)
+  const onKeyDown = (e: React.KeyboardEvent) => {
+    const at = Number((e.target as HTMLElement).getAttribute('data-index'));
+    if (!Number.isInteger(at) || (e.target as HTMLElement).getAttribute('data-testid') !== 'gallery-item') return;
+    const step = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: columns, ArrowUp: -columns, Home: -at, End: items.length - 1 - at }[e.key];
+    if (step === undefined) return;
+    e.preventDefault();
+    const to = Math.max(0, Math.min(items.length - 1, at + step));
+    virtualizer.scrollToIndex(Math.floor(to / columns));
+    const focus = (tries: number) =>
+      requestAnimationFrame(() => {
+        const el = scroller.current?.querySelector<HTMLElement>(`[data-index="${to}"]`);
+        if (el) el.focus();
+        else if (tries > 0) focus(tries - 1);
+      });
+    focus(10);
+  };
+
   return (
-    <Box ref={scroller} sx={{ height: '100%', overflow: 'auto', px: 1 }} data-testid="gallery-grid">
+    <Box ref={scroller} sx={{ height: '100%', overflow: 'auto', px: 1 }} data-testid="gallery-grid" onKeyDown={onKeyDown}>
       <Box sx={{ height: virtualizer.getTotalSize(), position: 'relative' }} role="list" aria-label="Images">
         {virtualRows.map((row) => (
           <Box key={row.key} sx={{ position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${row.start}px)`, display: 'flex', gap: `${GAP}px`, pt: `${GAP}px` }}>
-            {items.slice(row.index * columns, row.index * columns + columns).map((g) => (
+            {items.slice(row.index * columns, row.index * columns + columns).map((g, k) => (
               <Box
                 key={g.id}
                 component="button"
@@ -60,6 +78,7 @@ export function GalleryGrid({ items, selectedId, onOpen, onEndReached }: Gallery
                 aria-current={g.id === selectedId ? 'true' : undefined}
                 data-testid="gallery-item"
                 data-id={g.id}
+                data-index={row.index * columns + k}
                 sx={{
                   position: 'relative',
                   width: cell,
