@@ -71,7 +71,13 @@ export function GalleryPage() {
   const [projects, setProjects] = useState<Project[]>([]);
   const [tags, setTags] = useState<string[]>([]);
   const [selected, setSelected] = useState<string | null>(null);
-  const [snack, setSnack] = useState<{ message: string; undo?: () => void } | null>(null);
+  const [snack, setSnackState] = useState<{ message: string; undo?: () => void; n: number } | null>(null);
+  const snackCount = useRef(0);
+  /** Each message gets its own display time (a new one replaces the old one rather than inheriting its timer). */
+  const setSnack = useCallback((s: { message: string; undo?: () => void } | null) => {
+    snackCount.current += 1;
+    setSnackState(s ? { ...s, n: snackCount.current } : null);
+  }, []);
   const [newBoard, setNewBoard] = useState<string | null>(null);
   /** Showing the trash instead of the library. */
   const [trash, setTrash] = useState(false);
@@ -304,6 +310,7 @@ export function GalleryPage() {
         </DialogActions>
       </Dialog>
       <Snackbar
+        key={snack?.n ?? 0}
         open={snack !== null}
         autoHideDuration={snack?.undo ? 10_000 : 4000}
         onClose={(_, reason) => reason !== 'clickaway' && setSnack(null)}
