@@ -103,6 +103,10 @@ export function createApp(options: CreateAppOptions): App {
     engine,
   };
   const router = createRouter(allHandlers(ctx), log);
+  if (options.mode !== 'cli') {
+    // The studio resumes its queue at launch: jobs left running are marked interrupted, waiting ones run.
+    void engine.queue().catch((err: unknown) => log(`[app] the job queue could not start: ${String(err)}`));
+  }
   return {
     ctx,
     router,

@@ -52,6 +52,7 @@ const run = spawnSync(
     '--import',
     'tsx',
     '--test',
+    '--test-timeout=600000',
     '--test-reporter=spec',
     '--test-reporter-destination=stdout',
     '--test-reporter=tap',
