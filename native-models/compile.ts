@@ -108,6 +108,15 @@ function component(checkpointDir: string, name: string): string {
   return dir;
 }
 
+/**
+ * The folder name a checkpoint compiled at a precision gets (under <models>/compiled/): its folder
+ * name, its fingerprint and the precision. The engine (compiling a chosen checkpoint on the fly) and
+ * the model manager (compiling on request) use the same name, so either finds the other's work.
+ */
+export function compiledFolderName(checkpointDir: string, precision: string): string {
+  return `${path.basename(path.resolve(checkpointDir))}-${checkpointFingerprint(checkpointDir).slice(0, 12)}-${precision}`;
+}
+
 /** Cheap identity of a checkpoint: names, sizes and mtimes of every file (not the contents). */
 export function checkpointFingerprint(checkpointDir: string): string {
   const h = createHash('sha256');

@@ -25,6 +25,7 @@ export {
 export {
   compileModel,
   checkpointFingerprint,
+  compiledFolderName,
   parseCompilePrecision,
   COMPILE_PRECISIONS,
   PRECISION_PRESETS,

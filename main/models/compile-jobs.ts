@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { GlimmerError, toErrorShape, type ErrorShape } from '../api/errors';
 import {
-  checkpointFingerprint,
+  compiledFolderName,
   compileModel,
   PRECISION_PRESETS,
   type CompilePrecision,
@@ -33,13 +33,9 @@ export interface CompileJob {
 
 export type CompileJobListener = (job: CompileJob, kind: 'updated' | 'progress') => void;
 
-/**
- * Where a checkpoint compiled at a precision goes. The same name the engine uses when it compiles a chosen
- * checkpoint on the fly (main/engine/pipeline/engine.ts resolveModelDir), so either finds the other's work.
- */
+/** Where a checkpoint compiled at a precision goes (the name native-models gives it, shared with the engine). */
 export function compiledFolderFor(modelsDir: string, checkpointDir: string, precision: CompilePrecision): string {
-  const base = path.basename(path.resolve(checkpointDir));
-  return path.join(path.resolve(modelsDir), COMPILED_DIR, `${base}-${checkpointFingerprint(checkpointDir).slice(0, 12)}-${precision}`);
+  return path.join(path.resolve(modelsDir), COMPILED_DIR, compiledFolderName(checkpointDir, precision));
 }
 
 export class CompileJobs {

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { checkpointFingerprint, compileModel, parseCompilePrecision, type CompileProgress } from '../../../native-models/compile';
+import { compiledFolderName, compileModel, parseCompilePrecision, type CompileProgress } from '../../../native-models/compile';
 import { MANIFEST_FILE } from '../../../native-models/manifest';
 import type { GenerateRequest, ImageRef, MemoryProfile, ProviderName } from '../../api/contract';
 import { GlimmerError } from '../../api/errors';
@@ -129,7 +129,7 @@ export class Engine {
       );
     }
     const precision = parseCompilePrecision(this.opts.settings().precision);
-    const out = path.join(this.opts.compileCacheDir, `${path.basename(path.resolve(dir))}-${checkpointFingerprint(dir).slice(0, 12)}-${precision}`);
+    const out = path.join(this.opts.compileCacheDir, compiledFolderName(dir, precision));
     await compileModel(dir, out, { precision, onProgress, signal, app: this.opts.app });
     return out;
   }
