@@ -2,7 +2,7 @@
 # Packs what `npm run bench` needs on a GPU machine without Node.js or network (../shared/GPU.md's
 # recipe, self-contained in one ignored folder .bench-gpu plus .gl): Node (xz: gzip would not leave room
 # under the 64 MiB a device run carries), onnxruntime-node (CPU + WebGPU), sharp, the fixture's
-# tokenizer/processor/scheduler files, the benchmark bundled into one CommonJS file, and, when
+# tokenizer/processor/scheduler files, sharp and better-sqlite3, the benchmark bundled into one CommonJS file, and, when
 # DIFFUSERS_REPO names a diffusers git checkout, diffusers v0.39.0's src/ for the PyTorch reference.
 # Carry [".gl", ".bench-gpu"] and run bench/gpu/run.sh there. Prints the carried total at the end.
 #   DIFFUSERS_REPO=/path/to/diffusers sh bench/gpu/pack.sh
@@ -16,8 +16,11 @@ mkdir -p .gl .bench-gpu
 if [ -n "${DIFFUSERS_REPO:-}" ] && [ ! -s .bench-gpu/diffusers.tgz ]; then
   git -C "$DIFFUSERS_REPO" archive --format=tar.gz -o "$PWD/.bench-gpu/diffusers.tgz" v0.39.0 src/diffusers
 fi
-# sharp (PNG encoding in the pipeline) with its linux-x64 natives and JS dependencies
-tar czf .bench-gpu/sharp.tgz -C node_modules sharp @img/sharp-linux-x64 @img/sharp-libvips-linux-x64 @img/colour detect-libc semver
+# native modules the pipeline suite loads: sharp (PNG encoding, linux-x64 natives) and better-sqlite3
+# (the library module that writes the PNG recipe metadata imports it), with their JS dependencies
+tar czf .bench-gpu/natives.tgz -C node_modules sharp @img/sharp-linux-x64 @img/sharp-libvips-linux-x64 @img/colour detect-libc semver \
+  better-sqlite3/package.json better-sqlite3/lib better-sqlite3/build/Release/better_sqlite3.node bindings file-uri-to-path
+rm -f .bench-gpu/sharp.tgz
 # the fixture files every bench checkpoint shares (no weights: the GPU runs use --config small/full)
 fx="${GLIMMER_FIXTURES:-../shared/fixtures/glm-image-tiny}"
 tar czf .bench-gpu/fixtures.tgz -C "$fx" checkpoint/model_index.json checkpoint/processor checkpoint/tokenizer \

@@ -1,6 +1,6 @@
 #!/bin/sh
 # On the GPU machine (device `run` with carry [".gl", ".bench-gpu"], made by bench/gpu/pack.sh):
-# unpack Node, onnxruntime-node, sharp, libvulkan and diffusers, then run the bundled benchmark with
+# unpack Node, onnxruntime-node, sharp + better-sqlite3, libvulkan and diffusers, then run the bundled benchmark with
 # the given arguments, e.g.
 #   sh bench/gpu/run.sh dit --config full --provider webgpu --precision fp16 --reference
 # Random checkpoints are generated under $GLIMMER_BENCH_MODELS (default /tmp/bench-models: the
@@ -16,7 +16,7 @@ if [ ! -x /tmp/n/node ]; then
   chmod +x /tmp/n/node
 fi
 [ -d /tmp/nm/onnxruntime-node ] || tar xzf .bench-gpu/ort.tgz -C /tmp/nm
-[ -d /tmp/nm/sharp ] || tar xzf .bench-gpu/sharp.tgz -C /tmp/nm
+[ -d /tmp/nm/sharp ] || tar xzf .bench-gpu/natives.tgz -C /tmp/nm
 [ -d /tmp/fx/checkpoint ] || tar xzf .bench-gpu/fixtures.tgz -C /tmp/fx
 export NODE_PATH=/tmp/nm PATH=/tmp/n:$PATH GLIMMER_FIXTURES=/tmp/fx
 export GLIMMER_BENCH_MODELS="${GLIMMER_BENCH_MODELS:-/tmp/bench-models}"

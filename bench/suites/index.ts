@@ -2,12 +2,6 @@
 import type { ProviderName } from '../../main/api/contract';
 import type { Figure } from '../harness';
 import type { Limits } from './limits';
-import { runUiStartup } from './ui-startup';
-import { runDit } from './dit';
-import { runArBench } from './ar';
-import { runVae } from './vae';
-import { runPipelineBench } from './pipeline';
-import { runLibrary } from './library';
 
 export interface SuiteContext {
   config: 'tiny' | 'small' | 'full';
@@ -29,12 +23,16 @@ const LIBRARY_SCALE = {
   full: { generations: 100_000, repeats: 40, images: 8 },
 } as const;
 
+/**
+ * Each suite is loaded when it runs, so a machine without a suite's dependencies (Playwright,
+ * better-sqlite3: the GPU bundle of bench/gpu/pack.sh) can still run the others.
+ */
 export const suites: Record<string, Suite> = {
-  'ui-startup': (ctx) => runUiStartup(Math.min(ctx.repeats, 3)),
-  ar: runArBench,
-  dit: runDit,
-  vae: runVae,
-  pipeline: runPipelineBench,
-  library: (ctx) => runLibrary({ ...LIBRARY_SCALE[ctx.config] }),
+  'ui-startup': async (ctx) => (await import('./ui-startup')).runUiStartup(Math.min(ctx.repeats, 3)),
+  ar: async (ctx) => (await import('./ar')).runArBench(ctx),
+  dit: async (ctx) => (await import('./dit')).runDit(ctx),
+  vae: async (ctx) => (await import('./vae')).runVae(ctx),
+  pipeline: async (ctx) => (await import('./pipeline')).runPipelineBench(ctx),
+  library: async (ctx) => (await import('./library')).runLibrary({ ...LIBRARY_SCALE[ctx.config] }),
   // @suites
 };
