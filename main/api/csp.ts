@@ -7,7 +7,7 @@ export function contentSecurityPolicy(): string {
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob: glimmer-media:",
     "font-src 'self' data:",
-    "connect-src 'self'",
+    "connect-src 'self' glimmer-media:",
     "worker-src 'self' blob:",
     "object-src 'none'",
     "base-uri 'none'",

@@ -21,11 +21,16 @@ export function registerProtocols(options: { rendererDir: string; mediaRoots: Me
     const file = candidate.startsWith(rendererDir + path.sep) && existsSync(candidate) ? candidate : path.join(rendererDir, 'index.html');
     return net.fetch(pathToFileURL(file).toString());
   });
-  protocol.handle(MEDIA_SCHEME, (request) => {
+  protocol.handle(MEDIA_SCHEME, async (request) => {
     try {
       const url = new URL(request.url);
       const file = resolveMediaPath(options.mediaRoots, url.host, url.pathname.replace(/^\//, ''));
-      return net.fetch(pathToFileURL(file).toString());
+      const response = await net.fetch(pathToFileURL(file).toString());
+      // The studio page (app://studio) reads media pixels (canvas crop, copy image): allow exactly that origin.
+      const headers = new Headers(response.headers);
+      headers.set('Access-Control-Allow-Origin', `${APP_SCHEME}://studio`);
+      headers.set('Cache-Control', 'private, max-age=31536000, immutable');
+      return new Response(response.body, { status: response.status, headers });
     } catch (err) {
       const shape = toErrorShape(err);
       return new Response(shape.message, { status: shape.code === 'forbidden' ? 403 : 404 });
