@@ -15,7 +15,7 @@ import { type Figure, latestResults, machineInfo, markdownTable, printTable, wri
 import { benchModelsRoot } from './models';
 import { mergeReference, readReferenceFile, runReference, type ReferenceReport } from './reference';
 import { checkpointDir } from '../test/helpers/fixtures';
-import { measureLimits } from './suites/limits';
+import { hostBestOf, measureLimits, readHostBest, withHostBest } from './suites/limits';
 import { suites, type SuiteContext } from './suites';
 
 export async function main(argv: string[]): Promise<number> {
@@ -43,7 +43,8 @@ export async function main(argv: string[]): Promise<number> {
     console.log(markdownTable(latestResults(positionals.length > 0 ? positionals : ['limits', ...Object.keys(suites)])));
     return 0;
   }
-  const chosen = positionals.length > 0 ? positionals : Object.keys(suites);
+  // `limits` alone measures only the machine's limits (they are measured first in every run anyway)
+  const chosen = positionals.length > 0 ? positionals.filter((s) => s !== 'limits') : Object.keys(suites);
   for (const s of chosen) {
     if (!(s in suites)) {
       console.error(`unknown suite "${s}"; have: ${Object.keys(suites).join(', ')}`);
@@ -60,7 +61,8 @@ export async function main(argv: string[]): Promise<number> {
   const repeats = Math.max(1, Number(values.repeats) || 5);
   const machine = machineInfo(onnxruntimeVersion);
   console.log(`bench on ${machine.cpu} (${machine.cores} cores), provider ${provider}, config ${config}`);
-  const limits = await measureLimits(provider, config === 'full' ? 'large' : 'small', repeats);
+  const measured = await measureLimits(provider, config === 'full' ? 'large' : 'small', repeats);
+  const limits = withHostBest(measured, readHostBest(machine, provider));
   const ctx: SuiteContext = {
     config,
     provider,
@@ -71,7 +73,8 @@ export async function main(argv: string[]): Promise<number> {
     budgetMs: Math.max(1, Number(values.budget) || 300) * 1000,
   };
   const all: Figure[] = [...limits.figures];
-  writeResults('limits', machine, limits.figures, { provider });
+  writeResults('limits', machine, limits.figures, { provider, hostBest: hostBestOf(limits) });
+  console.log(`limits used: matmul ${(limits.matmulFlops / 1e9).toFixed(1)} GFLOP/s, streaming ${(limits.weightBytesPerSecond / 1e9).toFixed(2)} GB/s (best seen on this host)`);
   const bySuite = new Map<string, Figure[]>();
   let failed = 0;
   for (const name of chosen) {

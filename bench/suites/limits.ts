@@ -1,15 +1,19 @@
 /**
  * The machine's limits for our kind of work, measured with one-op ONNX models through the same
  * provider: matmul throughput (bounds a DiT step) and weight-streaming bandwidth (bounds an AR decode
- * token, which reads every weight once). The best run of each is the limit the suites use.
+ * token, which reads every weight once). The best run of each is the limit the suites use, or the
+ * best any earlier run on this host and provider saw (kept in the limits results files as hostBest):
+ * a machine shared with other work gives each run a different share of it, and the limit is what
+ * the machine can do.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { GraphBuilder } from '../../native-models/onnx';
 import type { ProviderName } from '../../main/api/contract';
 import { createSession, ort } from '../../main/engine/session';
-import { figure, timeMs, type Figure } from '../harness';
+import { figure, timeMs, type Figure, type MachineInfo } from '../harness';
+import { benchRepoRoot } from '../paths';
 
 export interface Limits {
   /** float32 matmul FLOP/s. */
@@ -56,4 +60,45 @@ export async function measureLimits(provider: ProviderName, scale: 'small' | 'la
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+export interface HostBest {
+  provider: string;
+  scale: string;
+  matmulFlops: number;
+  weightBytesPerSecond: number;
+}
+
+const scaleOf = (l: Limits) => (l.figures[0]?.name.includes('4096x4096') ? 'large' : 'small');
+
+export function hostBestOf(l: Limits): HostBest {
+  return { provider: l.figures[0]?.provider ?? '', scale: scaleOf(l), matmulFlops: l.matmulFlops, weightBytesPerSecond: l.weightBytesPerSecond };
+}
+
+/** The best limits earlier runs recorded for this host and provider (any date), if any. */
+export function readHostBest(machine: MachineInfo, provider: string): HostBest[] {
+  const dir = path.join(benchRepoRoot(), 'bench', 'results');
+  if (!existsSync(dir)) return [];
+  const host = machine.host.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40);
+  const out: HostBest[] = [];
+  for (const f of readdirSync(dir)) {
+    if (!f.startsWith(`limits-${host}-`) || !f.endsWith('.json')) continue;
+    try {
+      const best = (JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as { hostBest?: HostBest }).hostBest;
+      if (best && best.provider === provider) out.push(best);
+    } catch {
+      // an unreadable results file has no best to offer
+    }
+  }
+  return out;
+}
+
+/** This run's limits raised to the best seen before at the same scale (figures unchanged: they are this run's). */
+export function withHostBest(l: Limits, earlier: HostBest[]): Limits {
+  const same = earlier.filter((b) => b.scale === scaleOf(l));
+  return {
+    ...l,
+    matmulFlops: Math.max(l.matmulFlops, ...same.map((b) => b.matmulFlops)),
+    weightBytesPerSecond: Math.max(l.weightBytesPerSecond, ...same.map((b) => b.weightBytesPerSecond)),
+  };
 }

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { figure, planRuns, quantile, sameMeasurement, summarize, type Figure } from '../../bench/harness';
 import { mergeReference, parseReferenceReport } from '../../bench/reference';
 import { suites } from '../../bench/suites';
+import { withHostBest, type Limits } from '../../bench/suites/limits';
 
 /** A seeded shuffle so every run checks the same permutations. */
 function shuffled(values: number[], seed: number): number[] {
@@ -119,6 +120,25 @@ describe('results and reference merging', () => {
     assert.equal(figs[1]!.reference, undefined, 'unit differs');
     assert.equal(figs[2]!.reference, undefined);
     assert.throws(() => parseReferenceReport('{"source":"x"}'), /figures/);
+  });
+});
+
+describe('limits', () => {
+  const run = (matmul: number, stream: number, name = 'matmul fp32 [512x2048]x[2048x2048]'): Limits => ({
+    matmulFlops: matmul,
+    weightBytesPerSecond: stream,
+    figures: [figure('limits', name, 'GFLOP/s', [matmul / 1e9], 'higher', { provider: 'cpu' })],
+  });
+  test('a run uses the best limits seen at the same scale, never lower ones', () => {
+    const earlier = [
+      { provider: 'cpu', scale: 'small', matmulFlops: 150e9, weightBytesPerSecond: 10e9 },
+      { provider: 'cpu', scale: 'large', matmulFlops: 900e9, weightBytesPerSecond: 90e9 },
+    ];
+    const l = withHostBest(run(100e9, 20e9), earlier);
+    assert.equal(l.matmulFlops, 150e9);
+    assert.equal(l.weightBytesPerSecond, 20e9);
+    assert.equal(l.figures[0]!.median, 100, 'the figures stay this run\'s own');
+    assert.equal(withHostBest(run(100e9, 20e9), []).matmulFlops, 100e9);
   });
 });
 
