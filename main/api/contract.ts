@@ -277,7 +277,16 @@ export interface ModelCompile {
   precisionLabel: string;
   state: 'running' | 'done' | 'failed' | 'cancelled';
   /** Per module: start, skipped (kept from an earlier run) or done. */
-  progress: { module: string; index: number; total: number; state: 'start' | 'skipped' | 'done'; bytes?: number; ms?: number } | null;
+  progress: {
+    module: string;
+    index: number;
+    total: number;
+    state: 'start' | 'skipped' | 'done';
+    bytes?: number;
+    ms?: number;
+    /** While a module builds: its checkpoint tensors read so far (native-models CompileProgress). */
+    tensors?: { done: number; total: number; bytesDone: number; bytesTotal: number; last: string };
+  } | null;
   error: ErrorShape | null;
   startedAt: number;
   updatedAt: number;

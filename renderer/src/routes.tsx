@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { CanvasPage } from './pages/CanvasPage';
 import { GalleryPage } from './pages/GalleryPage';
 import { GeneratePage } from './pages/GeneratePage';
+import { ModelsPage } from './pages/ModelsPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { SystemPage } from './pages/SystemPage';
 
@@ -20,6 +21,7 @@ export const routes: Route[] = [
   // painting and cropping work without the engine; running a mode says so when jobs.submit is missing
   { id: 'canvas', label: 'Canvas', render: () => <CanvasPage /> },
   { id: 'gallery', label: 'Gallery', requires: 'library.search', render: () => <GalleryPage /> },
+  { id: 'models', label: 'Models', requires: 'models.list', render: () => <ModelsPage /> },
   { id: 'settings', label: 'Settings', requires: 'settings.get', render: () => <SettingsPage /> },
   { id: 'system', label: 'System', render: () => <SystemPage /> },
 ];

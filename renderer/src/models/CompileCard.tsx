@@ -1,0 +1,120 @@
+/** Compiles under way or finished: the module being built (with its tensors), the modules done so far, cancel and resume. */
+import { Alert, Box, Button, Card, CardContent, Chip, LinearProgress, Stack, Typography } from '@mui/material';
+import { useState } from 'react';
+import type { ModelCompile } from '../../../main/api/contract';
+import { call } from '../api/client';
+import { errorText, formatBytes } from './format';
+import type { ModuleState } from './store';
+
+const STATE_COLOR: Record<ModelCompile['state'], 'info' | 'success' | 'error' | 'warning'> = {
+  running: 'info',
+  done: 'success',
+  failed: 'error',
+  cancelled: 'warning',
+};
+
+function fraction(c: ModelCompile): number {
+  if (c.state === 'done') return 1;
+  const p = c.progress;
+  if (!p || p.total === 0) return 0;
+  const inModule = p.state === 'start' ? (p.tensors && p.tensors.bytesTotal > 0 ? p.tensors.bytesDone / p.tensors.bytesTotal : 0) : 1;
+  return (p.index - 1 + inModule) / p.total;
+}
+
+function baseName(p: string): string {
+  return p.split(/[\\/]/).filter(Boolean).pop() ?? p;
+}
+
+function CompileRow({ compile, modules, onError }: { compile: ModelCompile; modules: { module: string; state: ModuleState }[]; onError(text: string): void }) {
+  const [busy, setBusy] = useState(false);
+  const p = compile.progress;
+  const label = `${baseName(compile.source)} → ${compile.precisionLabel}`;
+  const act = async (fn: () => Promise<unknown>) => {
+    setBusy(true);
+    try {
+      await fn();
+    } catch (err) {
+      onError(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Box sx={{ py: 1.5, borderTop: 1, borderColor: 'divider' }} data-testid="compile" data-compile-id={compile.id} data-state={compile.state}>
+      <Stack direction="row" sx={{ alignItems: 'center', gap: 1, flexWrap: 'wrap' }}>
+        <Typography variant="body2" sx={{ fontWeight: 600, flex: 1, wordBreak: 'break-all' }}>
+          {label}
+        </Typography>
+        <Chip size="small" color={STATE_COLOR[compile.state]} label={compile.state} data-testid="compile-state" />
+        {compile.state === 'running' && (
+          <Button size="small" color="error" disabled={busy} onClick={() => void act(() => call('models.compile.cancel', { id: compile.id }))} aria-label={`Cancel compiling ${label}`}>
+            Cancel
+          </Button>
+        )}
+        {(compile.state === 'cancelled' || compile.state === 'failed') && (
+          <Button size="small" variant="outlined" disabled={busy} onClick={() => void act(() => call('models.compile.start', { path: compile.source, precision: compile.precision }))} aria-label={`Resume compiling ${label}`}>
+            Resume
+          </Button>
+        )}
+      </Stack>
+      <LinearProgress
+        variant={compile.state === 'running' && !p ? 'indeterminate' : 'determinate'}
+        value={100 * fraction(compile)}
+        sx={{ my: 1, height: 8, borderRadius: 1 }}
+        aria-label={`Compile of ${label}`}
+      />
+      {p && (
+        <Typography variant="body2" data-testid="compile-progress">
+          {compile.state === 'done'
+            ? `All ${p.total} modules compiled.`
+            : `Module ${p.index} of ${p.total}: ${p.module} ${p.state === 'start' ? 'building' : p.state === 'skipped' ? 'kept from an earlier run' : 'done'}`}
+          {compile.state !== 'done' && p.state === 'start' && p.tensors && ` · ${p.tensors.done} of ${p.tensors.total} tensors (${formatBytes(p.tensors.bytesDone)} of ${formatBytes(p.tensors.bytesTotal)})`}
+        </Typography>
+      )}
+      {modules.length > 0 && (
+        <Stack direction="row" sx={{ gap: 0.5, mt: 0.5, flexWrap: 'wrap' }} aria-label="Modules" data-testid="compile-modules">
+          {modules.map((m) => (
+            <Chip
+              key={m.module}
+              size="small"
+              variant={m.state === 'start' ? 'outlined' : 'filled'}
+              color={m.state === 'start' ? 'info' : 'success'}
+              label={`${m.module}: ${m.state === 'start' ? 'building' : m.state === 'skipped' ? 'kept' : 'done'}`}
+              data-module={m.module}
+              data-module-state={m.state}
+            />
+          ))}
+        </Stack>
+      )}
+      {compile.state === 'cancelled' && (
+        <Typography variant="caption" color="text.secondary" component="div">
+          Cancelled. Finished modules are kept; Resume builds only the rest.
+        </Typography>
+      )}
+      {compile.error && (
+        <Alert severity="error" sx={{ mt: 1 }}>
+          {compile.error.message}
+        </Alert>
+      )}
+    </Box>
+  );
+}
+
+export function CompileCard({ compiles, modules, onError }: { compiles: ModelCompile[]; modules: Record<string, { module: string; state: ModuleState }[]>; onError(text: string): void }) {
+  if (compiles.length === 0) return null;
+  const shown = [...compiles].sort((a, b) => b.startedAt - a.startedAt);
+  return (
+    <Card variant="outlined">
+      <CardContent>
+        <Typography variant="h6" component="h3">
+          Compiles
+        </Typography>
+        <Box role="region" aria-label="Compiles">
+          {shown.map((c) => (
+            <CompileRow key={c.id} compile={c} modules={modules[c.id] ?? []} onError={onError} />
+          ))}
+        </Box>
+      </CardContent>
+    </Card>
+  );
+}

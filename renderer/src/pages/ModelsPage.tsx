@@ -1,0 +1,144 @@
+/**
+ * Models: every model the app knows with its status and what to do about it; use one, compile a checkpoint at a
+ * precision, remove; download GLM-Image from the hub, import a folder, find it in the Hugging Face cache.
+ * Downloads and compiles run in the app, so their state comes back when this screen is opened again.
+ */
+import { Alert, Box, Button, Card, Skeleton, Stack, Typography } from '@mui/material';
+import { useState } from 'react';
+import type { ModelInfo, Settings } from '../../../main/api/contract';
+import { call } from '../api/client';
+import { useQuery } from '../api/hooks';
+import {
+  CompileCard,
+  CompileDialog,
+  DownloadCard,
+  HfCacheCard,
+  ImportCard,
+  ModelTable,
+  RemoveDialog,
+  errorText,
+  formatBytes,
+  reloadModels,
+  setModelDir,
+  startDownload,
+  useModels,
+} from '../models';
+
+export function ModelsPage() {
+  const models = useModels();
+  const settings = useQuery('settings.get', {});
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [compiling, setCompiling] = useState<ModelInfo | null>(null);
+  const [removing, setRemoving] = useState<ModelInfo | null>(null);
+  const fail = (text: string) => setMessage({ ok: false, text });
+
+  const run = async (fn: () => Promise<string | null>) => {
+    setBusy(true);
+    setMessage(null);
+    try {
+      const done = await fn();
+      if (done) setMessage({ ok: true, text: done });
+    } catch (err) {
+      fail(errorText(err));
+    } finally {
+      setBusy(false);
+      void reloadModels();
+    }
+  };
+
+  const use = (dir: string, name: string) =>
+    run(async () => {
+      const s = await call('settings.update', { modelDir: dir });
+      setModelDir(s.modelDir);
+      settings.reload();
+      return `${name} is used from the next generation.`;
+    });
+
+  const current = models.models.find((m) => m.path === models.modelDir);
+  const precision: Settings['precision'] = settings.data?.precision ?? 'int4';
+  return (
+    <Box sx={{ p: 3, maxWidth: 1100 }}>
+      <Stack direction="row" sx={{ alignItems: 'center', justifyContent: 'space-between', mb: 1 }}>
+        <Typography variant="h5" component="h2">
+          Models
+        </Typography>
+        <Button variant="outlined" onClick={() => void reloadModels()}>
+          Refresh
+        </Button>
+      </Stack>
+      <Typography variant="body2" color="text.secondary" sx={{ mb: 2, wordBreak: 'break-all' }} data-testid="model-current">
+        {models.modelDir
+          ? `In use: ${current?.name ?? models.modelDir}${current?.precision ? ` (${current.precision})` : ''}`
+          : 'No model in use yet: choose one below.'}
+        {models.modelsDir && ` · Models folder: ${models.modelsDir}`}
+      </Typography>
+      {message && (
+        <Alert severity={message.ok ? 'success' : 'error'} onClose={() => setMessage(null)} sx={{ mb: 2 }} data-testid="models-message">
+          {message.text}
+        </Alert>
+      )}
+      {models.error && (
+        <Alert severity="error" sx={{ mb: 2 }} action={<Button onClick={() => void reloadModels()}>Try again</Button>}>
+          {models.error}
+        </Alert>
+      )}
+      <Stack sx={{ gap: 2 }}>
+        <Card variant="outlined">
+          {!models.loaded ? (
+            <Skeleton variant="rounded" height={120} />
+          ) : (
+            <ModelTable
+              models={models.models}
+              inUse={models.modelDir}
+              busy={busy}
+              actions={{
+                use: (m) => void use(m.path, m.name),
+                compile: (m) => setCompiling(m),
+                resume: (m) => void run(async () => (await startDownload(m.repo ?? '', m.revision ?? 'main'), null)),
+                remove: (m) => setRemoving(m),
+              }}
+            />
+          )}
+          {models.models.length > 0 && (
+            <Typography variant="caption" color="text.secondary" component="div" sx={{ px: 2, py: 1 }}>
+              {models.models.length} models · {formatBytes(models.models.filter((m) => m.source !== 'hf-cache' && m.source !== 'reference').reduce((n, m) => n + m.sizeBytes, 0))} in the models folder
+            </Typography>
+          )}
+        </Card>
+        <CompileCard compiles={models.compiles} modules={models.modules} onError={fail} />
+        <DownloadCard downloads={models.downloads} onError={fail} />
+        <ImportCard
+          onImported={(name) => {
+            setMessage({ ok: true, text: `${name} imported.` });
+            void reloadModels();
+          }}
+        />
+        <HfCacheCard hfCacheDir={models.hfCacheDir} inUse={models.modelDir} onUse={(dir, name) => void use(dir, name)} onFound={() => void reloadModels()} />
+      </Stack>
+      <CompileDialog
+        model={compiling}
+        initial={precision}
+        onClose={() => setCompiling(null)}
+        onStart={(m, p) => {
+          setCompiling(null);
+          void run(async () => {
+            await call('models.compile.start', { path: m.path, precision: p });
+            return null;
+          });
+        }}
+      />
+      <RemoveDialog
+        model={removing}
+        onClose={() => setRemoving(null)}
+        onConfirm={(m) => {
+          setRemoving(null);
+          void run(async () => {
+            const r = await call('models.remove', { id: m.id });
+            return r.removed === 'reference' ? `${m.name} forgotten; its folder is untouched.` : `${m.name} removed (${formatBytes(r.freedBytes)} freed).`;
+          });
+        }}
+      />
+    </Box>
+  );
+}
