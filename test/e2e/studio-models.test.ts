@@ -87,6 +87,13 @@ after(async () => {
 test('a folder is checked (problems shown), imported, listed ready and put in use', { timeout: 300_000 }, async (t) => {
   if (!needs(t, ['models.list', 'models.validate', 'models.import', 'settings.update'])) return;
   await page.getByRole('heading', { name: 'Models' }).waitFor({ timeout: 60_000 });
+  if (api.has('settings.get')) {
+    // Settings links here
+    await page.getByRole('button', { name: 'Settings', exact: true }).click();
+    await page.getByTestId('manage-models').click();
+    await page.getByRole('heading', { name: 'Models' }).waitFor();
+    assert.match(page.url(), /#\/models$/);
+  }
   // a copy with a weight file missing: the check names it, and Import records nothing
   const broken = path.join(tmp, 'broken');
   await writableCopy(source, broken);
@@ -207,7 +214,47 @@ test('download from the hub: progress, pause part-way, resume from the kept byte
   assert.equal(listed?.source, 'download');
   assert.equal(listed?.status, 'ready');
   await page.getByTestId('model-current').click(); // no hover or focus ring in the picture
-  await page.screenshot({ path: screenshotPath('models'), fullPage: true });
+  // the screen scrolls inside <main>: a tall window shows all of it
+  await page.setViewportSize({ width: 1400, height: 2000 });
+  await page.screenshot({ path: screenshotPath('models') });
+  await page.setViewportSize({ width: 1400, height: 1000 });
+});
+
+test('cancel stops a download and deletes its partial file', { timeout: 120_000 }, async (t) => {
+  if (!needs(t, ['models.download.start', 'models.download.cancel'])) return;
+  const file = 'vision_language_encoder/model.safetensors';
+  const at = Math.floor(statSync(path.join(checkpointDir(), file)).size / 4);
+  const hub2 = await new FakeHub({ root: checkpointDir(), repo: REPO, holdAfter: { [file]: at } }).start();
+  t.after(() => hub2.close());
+  await page.getByTestId('download-endpoint').fill(hub2.hubUrl);
+  await page.getByTestId('download-revision').fill(hub2.commit); // another revision: another download beside the finished one
+  await page.getByTestId('download-start').click();
+  await hub2.held(file);
+  const download = page.locator('[data-testid=download][data-state=running]');
+  await download.waitFor();
+  const id = await download.getAttribute('data-download-id');
+  const job = (await api.call<{ downloads: ModelDownload[] }>('models.download.list')).downloads.find((d) => d.id === id)!;
+  const part = path.join(job.dir, `${file}.part`);
+  for (let i = 0; i < 500 && (existsSync(part) ? statSync(part).size : -1) !== at; i++) await new Promise((r) => setTimeout(r, 20));
+  await download.getByRole('button', { name: /^Cancel/ }).click();
+  await page.locator(`[data-testid=download][data-download-id="${id}"][data-state=cancelled]`).waitFor();
+  assert.equal(existsSync(part), false);
+  await page.getByTestId('download-revision').fill('main');
+});
+
+test('every control on the screen has a name', async (t) => {
+  if (!needs(t, ['models.list'])) return;
+  const unnamed = await page.locator('main').evaluate((main) =>
+    [...main.querySelectorAll<HTMLElement>('button, a[href], input:not([type=hidden]), [role=button], [role=combobox]')]
+      .filter((el) => el.getBoundingClientRect().width > 0 && !el.closest('[aria-hidden=true]'))
+      .filter((el) => {
+        const labels = 'labels' in el ? [...((el as HTMLInputElement).labels ?? [])].map((l) => l.textContent ?? '').join('') : '';
+        const by = (el.getAttribute('aria-labelledby') ?? '').split(/\s+/).map((i) => document.getElementById(i)?.textContent ?? '').join('');
+        return ![el.getAttribute('aria-label'), by, labels, el.textContent, el.getAttribute('title')].join('').trim();
+      })
+      .map((el) => el.outerHTML.slice(0, 160)),
+  );
+  assert.deepEqual(unnamed, []);
 });
 
 test('removing a model asks first, then deletes it', async (t) => {

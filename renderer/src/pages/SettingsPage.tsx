@@ -127,6 +127,11 @@ export function SettingsPage() {
                   ))}
                 </Box>
               )}
+              <Box sx={{ mt: 1 }}>
+                <Button size="small" href="#/models" data-testid="manage-models">
+                  Download, import, compile or remove models
+                </Button>
+              </Box>
               <TextField
                 select
                 size="small"
