@@ -1,5 +1,6 @@
-// After `npm install`: give users onnxruntime-node's optional CUDA provider without making the
-// install fail where it cannot be downloaded. package.json `allowScripts` skips the package's own
+// After `npm install`: fetch what the app needs from outside the npm registry — Electron's binary,
+// and onnxruntime-node's optional CUDA provider — without making the install fail where they cannot
+// be downloaded (the app's tests and `serve` run without either). package.json `allowScripts` skips the package's own
 // postinstall (it exits non-zero when its download fails); we run the same installer here and turn a
 // failure into a warning. Set ONNXRUNTIME_NODE_INSTALL=skip to skip it entirely.
 import { spawnSync } from 'node:child_process';
@@ -29,4 +30,17 @@ function onnxruntimeCuda() {
   }
 }
 
+function electronBinary() {
+  if (process.env.ELECTRON_SKIP_BINARY_DOWNLOAD) return;
+  // electron >= 42 downloads its binary on first use; do it now so `npm start` starts at once
+  const run = spawnSync(process.execPath, ['-e', "require('electron')"], { stdio: 'pipe', timeout: 15 * 60_000 });
+  if (run.status !== 0) {
+    console.warn(
+      "[glimmer] Electron's binary could not be downloaded now; `npm start` tries again. " +
+        '`npm run serve` runs the studio in a browser without it.',
+    );
+  }
+}
+
+electronBinary();
 onnxruntimeCuda();
