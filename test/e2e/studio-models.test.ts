@@ -242,6 +242,22 @@ test('cancel stops a download and deletes its partial file', { timeout: 120_000 
   await page.getByTestId('download-revision').fill('main');
 });
 
+test('a download that cannot start shows what went wrong, without a stack', async (t) => {
+  if (!needs(t, ['models.download.start'])) return;
+  await page.getByTestId('download-endpoint').fill('ftp://mirror.invalid');
+  await page.getByTestId('download-revision').fill('v-bad');
+  await page.getByTestId('download-start').click();
+  const failed = page.locator('[data-testid=download][data-state=failed]');
+  await failed.waitFor();
+  const text = (await failed.getByRole('alert').textContent()) ?? '';
+  assert.match(text, /ftp:\/\/mirror\.invalid/);
+  assert.doesNotMatch(text, /\n\s+at |\.ts:\d+/);
+  await failed.getByRole('button', { name: /^Cancel/ }).click();
+  await page.locator('[data-testid=download][data-state=failed]').waitFor({ state: 'detached' });
+  await page.getByTestId('download-revision').fill('main');
+  await page.getByTestId('download-endpoint').fill(hub.hubUrl);
+});
+
 test('every control on the screen has a name', async (t) => {
   if (!needs(t, ['models.list'])) return;
   const unnamed = await page.locator('main').evaluate((main) =>
