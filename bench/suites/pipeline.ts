@@ -52,11 +52,17 @@ class Recorder {
   private phaseStart = 0;
   private endedAt = 0;
   phases: Partial<Record<TimedPhase, number>> = {};
+  createdInPhase: Partial<Record<TimedPhase, number>> = {};
 
   hook = {
     created: (_label: string, ms: number) => {
       this.createdMs += ms;
       this.sessions++;
+      // sessions are created on first use, inside a phase: keep that time apart from the phase's work
+      if (this.phase && (PHASES as readonly string[]).includes(this.phase)) {
+        const k = this.phase as TimedPhase;
+        this.createdInPhase[k] = (this.createdInPhase[k] ?? 0) + ms;
+      }
     },
     ran: (_label: string, ms: number) => {
       this.runMs += ms;
@@ -178,7 +184,9 @@ async function onePreset(ctx: SuiteContext, checkpoint: string, precision: Compi
         const repeats = plan?.repeats ?? 0;
         if (repeats === 0) {
           console.log('pipeline: one image already fills the budget; the figures come from the first image (session creation taken out)');
-          images.push({ ...first, wallMs: first.wallMs - rec.createdMs });
+          const phases = { ...first.phases };
+          for (const [k, ms] of Object.entries(rec.createdInPhase)) phases[k as TimedPhase] = (phases[k as TimedPhase] ?? 0) - ms;
+          images.push({ ...first, wallMs: first.wallMs - rec.createdMs, phases });
         }
         for (let i = 0; i < repeats; i++) images.push(await generateOne(2 + i));
         return null;
