@@ -15,7 +15,7 @@ import type { JobInfo, LibraryGeneration, LibraryPage, Settings } from '../../ma
 import { chromiumMissingReason, launchChromium, screenshotPath } from '../helpers/browser';
 import { checkpointDir } from '../helpers/fixtures';
 import { type ServeProcess, startServe } from '../helpers/serve';
-import { missingReason, type StudioApi, studioApi } from '../helpers/studio';
+import { needsMethods, type StudioApi, studioApi } from '../helpers/studio';
 
 const noChromium = chromiumMissingReason();
 const noCheckpoint = existsSync(checkpointDir()) ? null : `the tiny checkpoint is missing at ${checkpointDir()} (GLIMMER_FIXTURES)`;
@@ -32,16 +32,7 @@ let api: StudioApi;
 let lighthouseId: string | null = null;
 const errors: string[] = [];
 
-/** Skips the rest of a test (with the reason printed) when a method it needs has not landed. */
-function needs(t: TestContext, methods: string[]): boolean {
-  const why = skipAll ?? missingReason(api, methods);
-  if (why) {
-    console.log(`# skipping "${t.name}": ${why}`);
-    t.skip(why);
-    return false;
-  }
-  return true;
-}
+const needs = (t: TestContext, methods: string[]) => needsMethods(t, api, methods, skipAll);
 
 /** Later steps work on the image the generate step made; without it they skip, saying so. */
 function haveImage(t: TestContext): boolean {

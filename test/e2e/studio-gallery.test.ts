@@ -14,7 +14,7 @@ import type { LibraryGeneration, LibraryPage } from '../../main/api/contract';
 import { png } from '../../main/library';
 import { chromiumMissingReason, launchChromium, screenshotPath } from '../helpers/browser';
 import { type ServeProcess, startServe } from '../helpers/serve';
-import { missingReason, type StudioApi, studioApi } from '../helpers/studio';
+import { needsMethods, type StudioApi, studioApi } from '../helpers/studio';
 
 const noChromium = chromiumMissingReason();
 if (noChromium) console.log(`# skipping e2e: ${noChromium}`);
@@ -26,15 +26,7 @@ let page: Page;
 let api: StudioApi;
 const errors: string[] = [];
 
-function needs(t: TestContext, methods: string[]): boolean {
-  const why = noChromium ?? missingReason(api, methods);
-  if (why) {
-    console.log(`# skipping "${t.name}": ${why}`);
-    t.skip(why);
-    return false;
-  }
-  return true;
-}
+const needs = (t: TestContext, methods: string[]) => needsMethods(t, api, methods, noChromium);
 
 /** A 96×96 tile of one hue with its recipe (prompt "tile N"). */
 async function tile(i: number): Promise<Buffer> {

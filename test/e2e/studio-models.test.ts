@@ -18,7 +18,7 @@ import { chromiumMissingReason, launchChromium, screenshotPath } from '../helper
 import { FakeHub } from '../helpers/fake-hub';
 import { checkpointDir } from '../helpers/fixtures';
 import { type ServeProcess, startServe } from '../helpers/serve';
-import { missingReason, type StudioApi, studioApi } from '../helpers/studio';
+import { needsMethods, type StudioApi, studioApi } from '../helpers/studio';
 import { writableCopy } from '../helpers/writable-copy';
 
 const noChromium = chromiumMissingReason();
@@ -41,15 +41,7 @@ let browser: Browser;
 let page: Page;
 const errors: string[] = [];
 
-function needs(t: TestContext, methods: string[]): boolean {
-  const why = noChromium ?? missingReason(api, methods);
-  if (why) {
-    console.log(`# skipping "${t.name}": ${why}`);
-    t.skip(why);
-    return false;
-  }
-  return true;
-}
+const needs = (t: TestContext, methods: string[]) => needsMethods(t, api, methods, noChromium);
 
 const row = (name: string | RegExp) => page.getByTestId('model-row').filter({ hasText: name });
 const listModels = async () => (await api.call<{ models: ModelInfo[]; downloads: ModelDownload[] }>('models.list')).models;

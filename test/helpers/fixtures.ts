@@ -3,7 +3,7 @@
  * (default ../shared/fixtures/glm-image-tiny beside the repo), so parity tests run unchanged on any
  * fixture set made by the same make_goldens.py.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,6 +16,25 @@ export function fixturesDir(): string {
 
 export function checkpointDir(): string {
   return path.join(fixturesDir(), 'checkpoint');
+}
+
+/** Every file of the fixture checkpoint: paths relative to it, posix separators, sorted. */
+export function checkpointFiles(): string[] {
+  const out: string[] = [];
+  const walk = (rel: string) => {
+    for (const e of readdirSync(path.join(checkpointDir(), rel), { withFileTypes: true })) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(r);
+      else out.push(r);
+    }
+  };
+  walk('');
+  return out.sort();
+}
+
+/** Total size in bytes of the fixture checkpoint's files. */
+export function checkpointBytes(): number {
+  return checkpointFiles().reduce((s, f) => s + statSync(path.join(checkpointDir(), f)).size, 0);
 }
 
 export function goldenDir(): string {

@@ -2,6 +2,7 @@
  * For the studio's end-to-end tests: the API of a running `serve` called directly (to check what
  * the UI did, never to do it in its place), and which methods it offers.
  */
+import type { TestContext } from 'node:test';
 import type { ServeProcess } from './serve';
 
 export interface StudioApi {
@@ -31,4 +32,18 @@ export function missingReason(api: StudioApi | undefined, needed: string[]): str
   if (!api) return 'the studio server did not start';
   const missing = needed.filter((m) => !api.has(m));
   return missing.length > 0 ? `not landed yet: ${missing.join(', ')}` : null;
+}
+
+/**
+ * Skips the rest of a test, with the reason printed, when `blocked` is set (no Chromium, no
+ * checkpoint) or a method it needs has not landed; true when the test may go on.
+ */
+export function needsMethods(t: TestContext, api: StudioApi | undefined, methods: string[], blocked: string | null): boolean {
+  const why = blocked ?? missingReason(api, methods);
+  if (why) {
+    console.log(`# skipping "${t.name}": ${why}`);
+    t.skip(why);
+    return false;
+  }
+  return true;
 }

@@ -4,7 +4,7 @@
  * a full disk, a token for a gated mirror, and a restart that re-fetches nothing.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,26 +17,11 @@ import {
   type DownloadProgress,
 } from '../../main/models';
 import { FakeHub } from '../helpers/fake-hub';
-import { checkpointDir } from '../helpers/fixtures';
+import { checkpointBytes, checkpointDir, checkpointFiles } from '../helpers/fixtures';
 
 const REPO = 'zai-org/GLM-Image';
 const BIG = 'vision_language_encoder/model.safetensors';
 
-/** Every file of the fixture checkpoint, relative, posix. */
-function fixtureFiles(): string[] {
-  const out: string[] = [];
-  const walk = (rel: string) => {
-    for (const e of readdirSync(path.join(checkpointDir(), rel), { withFileTypes: true })) {
-      const r = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) walk(r);
-      else out.push(r);
-    }
-  };
-  walk('');
-  return out.sort();
-}
-
-const fixtureSize = () => fixtureFiles().reduce((s, f) => s + statSync(path.join(checkpointDir(), f)).size, 0);
 
 const EXTRA = {
   'README.md': Buffer.from('# GLM-Image\n'),
@@ -98,7 +83,7 @@ describe('downloadCheckpoint from a local hub', () => {
         onProgress: (p) => events.push(p),
         progressIntervalMs: 0,
       });
-      const expected = fixtureFiles();
+      const expected = checkpointFiles();
       assert.equal(result.commit, hub.commit);
       assert.deepEqual(result.files.map((f) => f.path).sort(), expected);
       assert.ok(result.report.ok, result.report.summary);
@@ -116,7 +101,7 @@ describe('downloadCheckpoint from a local hub', () => {
       // The tree listing was paginated (more than one page fetched).
       assert.ok(hub.requests.filter((r) => r.url.includes('/tree/')).length > 1);
       // Each file sent exactly once.
-      const totalSize = expected.reduce((s, f) => s + statSync(path.join(checkpointDir(), f)).size, 0);
+      const totalSize = checkpointBytes();
       for (const f of expected) assertExactCover(hub.rangesOf(f), statSync(path.join(checkpointDir(), f)).size, f);
       assert.equal(result.fetchedBytes, totalSize);
       // Progress: ends with 'done', bytes == total == the checkpoint's size, never above it.
@@ -161,7 +146,7 @@ describe('downloadCheckpoint from a local hub', () => {
       ]);
       const resumed = hub.requests.filter((r) => r.server === 'cdn' && r.url.includes(encodeURIComponent(BIG)));
       assert.equal(resumed[resumed.length - 1]!.status, 206);
-      for (const f of fixtureFiles()) assertExactCover(hub.rangesOf(f), statSync(path.join(checkpointDir(), f)).size, f);
+      for (const f of checkpointFiles()) assertExactCover(hub.rangesOf(f), statSync(path.join(checkpointDir(), f)).size, f);
       assert.ok(readFileSync(path.join(dest, BIG)).equals(readFileSync(path.join(checkpointDir(), BIG))));
       assert.equal(existsSync(path.join(dest, `${BIG}.part`)), false);
     } finally {
@@ -238,7 +223,7 @@ describe('downloadCheckpoint from a local hub', () => {
       assert.ok(resumed > stalled);
       // Other weight files were fetched while the first one was stalled.
       assert.ok(cdn.slice(stalled + 1, resumed).length >= 1, cdn.join(', '));
-      for (const f of fixtureFiles()) assertExactCover(hub.rangesOf(f), statSync(path.join(checkpointDir(), f)).size, f);
+      for (const f of checkpointFiles()) assertExactCover(hub.rangesOf(f), statSync(path.join(checkpointDir(), f)).size, f);
     } finally {
       await hub.close();
     }
@@ -274,10 +259,10 @@ describe('downloadCheckpoint from a local hub', () => {
     try {
       const dest = path.join(tmp, 'full-disk');
       const err = await expectError(
-        downloadCheckpoint({ endpoint: hub.hubUrl, destDir: dest, freeSpace: async () => Math.floor(fixtureSize() / 2), reserveBytes: 0 }),
+        downloadCheckpoint({ endpoint: hub.hubUrl, destDir: dest, freeSpace: async () => Math.floor(checkpointBytes() / 2), reserveBytes: 0 }),
         'disk_full',
       );
-      const total = fixtureFiles().reduce((s, f) => s + statSync(path.join(checkpointDir(), f)).size, 0);
+      const total = checkpointBytes();
       assert.equal((err.details as { neededBytes: number }).neededBytes, total);
       assert.match(err.message, /free/i);
       assert.equal(hub.served.length, 0, 'no file was fetched');

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rm, symlink, truncate, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,24 +21,10 @@ import {
 } from '../../main/models';
 import { SafetensorsCheckpoint, writeShardedSafetensors, type SafetensorsDType } from '../../native-models/safetensors';
 import { writableCopy } from '../helpers/writable-copy';
-import { checkpointDir } from '../helpers/fixtures';
+import { checkpointBytes, checkpointDir, checkpointFiles } from '../helpers/fixtures';
 
 const REPO = 'zai-org/GLM-Image';
 
-function fixtureFiles(): string[] {
-  const out: string[] = [];
-  const walk = (rel: string) => {
-    for (const e of readdirSync(path.join(checkpointDir(), rel), { withFileTypes: true })) {
-      const r = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) walk(r);
-      else out.push(r);
-    }
-  };
-  walk('');
-  return out.sort();
-}
-
-const fixtureBytes = () => fixtureFiles().reduce((s, f) => s + statSync(path.join(checkpointDir(), f)).size, 0);
 
 /** Builds <cache>/models--zai-org--GLM-Image the way huggingface_hub does: blobs by hash, snapshot symlinks, refs. */
 async function buildHfCache(cache: string, commit: string, files: string[], ref: string | null): Promise<string> {
@@ -90,7 +76,7 @@ describe('validateCheckpoint', () => {
   test('the fixture checkpoint is complete; size and precision come from its files', async () => {
     const report = await validateCheckpoint(checkpointDir());
     assert.ok(report.ok, report.summary);
-    assert.equal(report.totalBytes, fixtureBytes());
+    assert.equal(report.totalBytes, checkpointBytes());
     assert.equal(report.precision, 'fp32');
     assert.deepEqual(report.problems, []);
     assert.equal(report.components.length, 7);
@@ -147,9 +133,9 @@ describe('the Hugging Face cache', () => {
     const home = path.join(tmp, 'hf-home');
     const cache = path.join(home, 'hub');
     const commit = 'a'.repeat(40);
-    const snap = await buildHfCache(cache, commit, fixtureFiles(), 'main');
+    const snap = await buildHfCache(cache, commit, checkpointFiles(), 'main');
     // An older, partial snapshot without a ref.
-    await buildHfCache(cache, 'b'.repeat(40), fixtureFiles().filter((f) => !f.startsWith('transformer/')), null);
+    await buildHfCache(cache, 'b'.repeat(40), checkpointFiles().filter((f) => !f.startsWith('transformer/')), null);
     // No hub is reachable: any network use would fail.
     const env = { HF_HOME: home, HF_ENDPOINT: 'http://127.0.0.1:9' };
     const found = await findInHfCache({ env });
@@ -158,7 +144,7 @@ describe('the Hugging Face cache', () => {
     assert.deepEqual(found[0]!.refs, ['main']);
     assert.equal(found[0]!.dir, snap);
     assert.ok(found[0]!.report.ok, found[0]!.report.summary);
-    assert.equal(found[0]!.report.totalBytes, fixtureBytes());
+    assert.equal(found[0]!.report.totalBytes, checkpointBytes());
     assert.equal(found[1]!.report.ok, false);
     assert.ok(found[1]!.report.problems.some((p) => p.path.startsWith('transformer/')));
 
@@ -190,9 +176,9 @@ describe('import and the models folder', () => {
     const copy = await importCheckpoint(checkpointDir(), { modelsDir, mode: 'copy', name: 'tiny', onProgress: (p) => progress.push(p.bytes) });
     assert.equal(copy.status, 'ready');
     assert.equal(copy.source, 'import');
-    assert.equal(copy.sizeBytes, fixtureBytes());
-    assert.equal(progress[progress.length - 1], fixtureBytes());
-    for (const f of fixtureFiles()) {
+    assert.equal(copy.sizeBytes, checkpointBytes());
+    assert.equal(progress[progress.length - 1], checkpointBytes());
+    for (const f of checkpointFiles()) {
       assert.ok(readFileSync(path.join(copy.path, f)).equals(readFileSync(path.join(checkpointDir(), f))), f);
     }
 
@@ -217,7 +203,7 @@ describe('import and the models folder', () => {
     const list = await listModels({ modelsDir, env });
     const checkpoints = list.filter((m) => m.kind === 'checkpoint');
     assert.equal(checkpoints.length, 2);
-    assert.ok(checkpoints.every((m) => m.status === 'ready' && m.precision === 'fp32' && m.sizeBytes === fixtureBytes()));
+    assert.ok(checkpoints.every((m) => m.status === 'ready' && m.precision === 'fp32' && m.sizeBytes === checkpointBytes()));
 
     // Remove: a reference is forgotten (files stay), a copy is deleted; the HF cache and odd ids are refused.
     const gone = await removeModel(modelsDir, ref.id);
@@ -226,7 +212,7 @@ describe('import and the models folder', () => {
     assert.ok(existsSync(path.join(checkpointDir(), 'model_index.json')));
     const deleted = await removeModel(modelsDir, copy.id);
     assert.equal(deleted.removed, 'files');
-    assert.equal(deleted.freedBytes, fixtureBytes());
+    assert.equal(deleted.freedBytes, checkpointBytes());
     assert.equal(existsSync(copy.path), false);
     assert.deepEqual(await listModels({ modelsDir, env }), []);
     for (const [id, code] of [
