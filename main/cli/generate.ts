@@ -4,10 +4,10 @@
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { GenerateRequest, type GenerateRequestInput, type MemoryProfile, ProviderName, type ImageRef } from '../api/contract';
-import { GlimmerError } from '../api/errors';
-import { resolvePaths } from '../config/paths';
+import { GenerateRequest, type GenerateRequestInput, type MemoryProfile, ProviderName, type ImageRef, GlimmerError } from '../contract';
+import { resolvePaths } from '../studio/paths';
 import { Engine, type EngineSettings } from '../engine/pipeline';
+import { generatedPng } from '../library';
 import { parseCommandArgs, parseIntArg } from './args';
 import { ProgressBar } from './progress-bar';
 
@@ -175,10 +175,11 @@ export async function runGenerate(args: string[]): Promise<number> {
     const images = await engine.generate(request, {
       signal: controller.signal,
       streamer: new ProgressBar(),
-      onImage: (img, i) => {
+      onImage: async (img, i) => {
         const file = path.resolve(outFile(v.out!, i, request.count));
+        const png = await generatedPng({ raw: img.pixels.rgb, width: img.pixels.width, height: img.pixels.height, channels: 3 }, img.recipe);
         const tmp = `${file}.tmp-${process.pid}`;
-        writeFileSync(tmp, img.png);
+        writeFileSync(tmp, png.bytes);
         renameSync(tmp, file);
         console.log(`${file}  (seed ${img.recipe.seed}, ${img.recipe.width}x${img.recipe.height}, ${img.recipe.steps} steps, model ${img.recipe.model})`);
       },

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { ProviderName, ProviderStatus } from '../api/contract';
+import type { ProviderName, ProviderStatus } from '../contract';
 import { createSession, ort } from './session';
 import { probeModelBytes } from './probe-model';
 

@@ -9,10 +9,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { CallResult, EventMessage, Events, GenerateRequest, JobInfo, Method, RequestOf, ResponseOf } from '../../main/api/contract';
-import { EventBus } from '../../main/api/events';
-import { type App, createApp } from '../../main/context';
-import { JobQueue } from '../../main/engine/queue';
+import { type CallResult, type EventMessage, type Events, type GenerateRequest, type JobInfo, type Method, type RequestOf, type ResponseOf, EventBus } from '../../main/contract';
+import { type App, createApp } from '../../main/api';
+import { JobQueue } from '../../main/studio/queue';
 import { openLibrary, png } from '../../main/library';
 import { compiledTinyModel, testEngine } from '../helpers/engine';
 

@@ -1,12 +1,12 @@
 /** system.*: what this machine and onnxruntime-node offer. */
 import os from 'node:os';
-import type { SystemInfo } from '../contract';
-import type { HandlerMap } from '../router';
+import type { SystemInfo, systemMethods } from '../../contract';
+import type { Handlers, MethodsOf } from '../router';
 import { detectProviders } from '../../engine/providers';
 import { onnxruntimeVersion } from '../../engine/session';
-import type { AppContext } from '../../context';
+import type { AppContext } from '../../studio/context';
 
-export function systemHandlers(ctx: AppContext): HandlerMap {
+export function systemHandlers(ctx: AppContext): Handlers<MethodsOf<typeof systemMethods>> {
   return {
     'system.ping': () => ({ pong: true, time: Date.now() }),
     'system.info': async (request): Promise<SystemInfo> => {

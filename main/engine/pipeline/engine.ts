@@ -7,11 +7,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import sharp from 'sharp';
 import { compiledFolderName, compileModel, parseCompilePrecision, type CompileProgress } from '../../../native-models/compile';
 import { MANIFEST_FILE } from '../../../native-models/manifest';
-import type { GenerateRequest, ImageRef, MemoryProfile, ProviderName } from '../../api/contract';
-import { GlimmerError } from '../../api/errors';
+import { type GenerateRequest, type ImageRef, type MemoryProfile, type ProviderName, errorCode, GlimmerError } from '../../contract';
 import { decodeImage, probeImage, type RgbImage } from '../image';
 import { choose, detectProviders } from '../providers';
 import { CompiledModel } from './model';
@@ -55,8 +53,6 @@ export interface GenerateOptions {
 }
 
 export interface GeneratedImage extends PipelineOutput {
-  /** PNG with the recipe in its metadata. */
-  png: Buffer;
   /** Reference images as given (for the library). */
   references: Array<{ bytes: Buffer; role: string }>;
 }
@@ -247,14 +243,14 @@ export class Engine {
           },
           { sessions: loaded.sessions, signal: opts.signal, streamer: opts.streamer, app: this.opts.app, providerReason: loaded.providerReason },
         );
-        const png = await encodePng(result.pixels.rgb, result.pixels.width, result.pixels.height, result.recipe);
-        const image: GeneratedImage = { ...result, png, references: refs.map((r) => ({ bytes: r.bytes, role: r.role })) };
+        const image: GeneratedImage = { ...result, references: refs.map((r) => ({ bytes: r.bytes, role: r.role })) };
         out.push(image);
         await opts.onImage?.(image, i);
       }
     } catch (err) {
       // cancelled or failed: free the sessions (and their device memory) now
-      if (err instanceof GlimmerError && (err.code === 'cancelled' || err.code === 'out_of_memory')) await loaded.sessions.releaseAll();
+      const code = errorCode(err);
+      if (code === 'cancelled' || code === 'out_of_memory') await loaded.sessions.releaseAll();
       throw err;
     }
     return out;
@@ -269,13 +265,4 @@ export class Engine {
   async dispose(): Promise<void> {
     await this.unload();
   }
-}
-
-/** RGB pixels → PNG with the recipe (iTXt 'glimmer-recipe' + 'parameters'), via the library's PNG metadata writer. */
-export async function encodePng(rgb: Uint8Array, width: number, height: number, recipe: object): Promise<Buffer> {
-  const { png } = await import('../../library');
-  const raw = await sharp(Buffer.from(rgb.buffer, rgb.byteOffset, rgb.byteLength), { raw: { width, height, channels: 3 } })
-    .png({ compressionLevel: 6 })
-    .toBuffer();
-  return png.writePngMetadata(raw, recipe as Parameters<typeof png.writePngMetadata>[1]);
 }

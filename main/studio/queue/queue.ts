@@ -7,11 +7,9 @@
  * Events: job.updated on every state change, job.progress while a job runs.
  */
 import { randomUUID } from 'node:crypto';
-import { GenerateRequest, type JobInfo, type JobProgress, type JobState } from '../../api/contract';
-import { GlimmerError, toErrorShape, type ErrorShape } from '../../api/errors';
-import type { EventBus } from '../../api/events';
-import type { Library, Recipe } from '../../library';
-import { type Engine, type GeneratedImage, type PipelineEvent, previewDataUrl } from '../pipeline';
+import { GenerateRequest, type JobInfo, type JobProgress, type JobState, GlimmerError, toErrorShape, type ErrorShape, type EventBus } from '../../contract';
+import { type Library, png } from '../../library';
+import { type Engine, type GeneratedImage, type PipelineEvent } from '../../engine/pipeline';
 import type { JobRecord, QueueStore, StoredState } from './store';
 
 export interface JobQueueOptions {
@@ -201,7 +199,7 @@ export class JobQueue {
       put: (e: PipelineEvent) => {
         const p: JobProgress = { phase: e.phase, step: e.step, total: e.total, image, etaMs: e.etaMs };
         // an event with a preview is always sent; plain steps are throttled
-        if (e.preview) this.setProgress(id, { ...p, preview: previewDataUrl(e.preview) }, true);
+        if (e.preview) this.setProgress(id, { ...p, preview: png.previewDataUrl(e.preview) }, true);
         else this.setProgress(id, p, false);
       },
       end: () => undefined,
@@ -237,8 +235,8 @@ export class JobQueue {
   private async save(jobId: string, request: GenerateRequest, img: GeneratedImage): Promise<number | null> {
     if (!this.library) return null;
     const g = await this.library.addGeneration({
-      recipe: img.recipe as unknown as Recipe,
-      image: { bytes: img.png, name: 'generated.png' },
+      recipe: img.recipe,
+      image: { raw: img.pixels.rgb, width: img.pixels.width, height: img.pixels.height, channels: 3 },
       projectId: numericId(request.projectId),
       parentId: numericId(request.parentId),
       references: img.references.map((r) => ({ bytes: r.bytes, role: r.role })),

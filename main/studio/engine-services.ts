@@ -4,14 +4,12 @@
  * otherwise). Made by main/context.ts; dispose() stops the running job and frees every session.
  */
 import path from 'node:path';
-import type { EngineStatus } from '../api/contract';
-import { GlimmerError } from '../api/errors';
-import type { EventBus } from '../api/events';
+import { type EngineStatus, GlimmerError, type EventBus } from '../contract';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Library } from '../library';
 import { readManifest } from '../../native-models/manifest';
-import { Engine } from './pipeline';
+import { Engine } from '../engine/pipeline';
 import { JobQueue, MemoryQueueStore } from './queue';
 import { SettingsStore } from './settings';
 
