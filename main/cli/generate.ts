@@ -4,9 +4,10 @@
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { GenerateRequest, type GenerateRequestInput, type MemoryProfile, ProviderName, type ImageRef, GlimmerError } from '../contract';
+import { GenerateRequest, type GenerateRequestInput, type MemoryProfile, Precision, ProviderName, type ImageRef, GlimmerError } from '../contract';
 import { resolvePaths } from '../studio/paths';
-import { Engine, type EngineSettings } from '../engine/pipeline';
+import { EngineHost } from '../engine/host';
+import type { EngineSettings } from '../engine/pipeline';
 import { generatedPng } from '../library';
 import { parseCommandArgs, parseIntArg } from './args';
 import { ProgressBar } from './progress-bar';
@@ -153,13 +154,15 @@ export async function runGenerate(args: string[]): Promise<number> {
   const request = buildRequest(v);
   if (!existsSync(v.model)) throw new GlimmerError('bad_request', `--model ${v.model} does not exist.`);
 
+  const precision = Precision.safeParse(v.precision ?? 'fp32');
+  if (!precision.success) throw new GlimmerError('bad_request', `--precision must be ${Precision.options.join(', ')}; not "${v.precision}".`);
   const settings: EngineSettings = {
     modelDir: path.resolve(v.model),
     provider: provider as EngineSettings['provider'],
     memoryProfile: profile,
-    precision: v.precision ?? 'fp32',
+    precision: precision.data,
   };
-  const engine = new Engine({
+  const engine = new EngineHost({
     app: 'Glimmer Studio CLI',
     settings: () => settings,
     compileCacheDir: path.join(resolvePaths().modelsDir, 'compiled'),
@@ -184,7 +187,7 @@ export async function runGenerate(args: string[]): Promise<number> {
         console.log(`${file}  (seed ${img.recipe.seed}, ${img.recipe.width}x${img.recipe.height}, ${img.recipe.steps} steps, model ${img.recipe.model})`);
       },
     });
-    console.error(`done: ${images.length} image(s) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    console.error(`done: ${images} image(s) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     return 0;
   } finally {
     process.removeListener('SIGINT', stop);

@@ -10,6 +10,13 @@ export interface ProviderStatus {
   available: boolean;
   /** Why it is or is not usable, in words a user can act on. */
   reason: string;
+  /** The device it runs on, where known (e.g. "NVIDIA 10de:2335", "CPU"). */
+  adapter?: string;
+  /**
+   * It works, but on a software renderer (a CPU emulating a GPU: lavapipe, SwiftShader, WARP):
+   * slower than the CPU provider itself, so 'auto' never picks it.
+   */
+  software?: boolean;
 }
 
 /** Which providers work here and which one 'auto' picks, with why. */

@@ -2,15 +2,12 @@
 import os from 'node:os';
 import type { SystemInfo, systemMethods } from '../../contract';
 import type { Handlers, MethodsOf } from '../router';
-import { detectProviders } from '../../engine/providers';
-import { onnxruntimeVersion } from '../../engine/session';
 import type { AppContext } from '../../studio/context';
 
 export function systemHandlers(ctx: AppContext): Handlers<MethodsOf<typeof systemMethods>> {
   return {
     'system.ping': () => ({ pong: true, time: Date.now() }),
     'system.info': async (request): Promise<SystemInfo> => {
-      const report = await detectProviders(request.refresh === true);
       return {
         app: { name: ctx.appName, version: ctx.appVersion },
         platform: {
@@ -21,7 +18,7 @@ export function systemHandlers(ctx: AppContext): Handlers<MethodsOf<typeof syste
           totalMemoryBytes: os.totalmem(),
         },
         runtime: { node: process.versions.node, electron: process.versions.electron ?? null, mode: ctx.mode },
-        onnxruntime: { version: onnxruntimeVersion, ...report },
+        onnxruntime: await ctx.engine.host.runtime(request.refresh === true),
         paths: { dataDir: ctx.paths.dataDir, modelsDir: ctx.paths.modelsDir },
       };
     },

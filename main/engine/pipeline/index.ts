@@ -2,8 +2,8 @@
  * The engine pipeline: compiled model + sessions under a memory profile + the numbered GLM-Image
  * generation (text-to-image, edit, style, identity, masked edits), progress streamers, recipes.
  */
-export { Engine, randomSeed, requestImages } from './engine';
-export type { EngineOptions, EngineSettings, GenerateOptions, GeneratedImage, ImageResolver, RecipeResolver } from './engine';
+export { Engine, checkRequestImages, randomSeed, requestImages } from './engine';
+export type { EngineOptions, EngineSettings, GenerateOptions, GeneratedImage, JobInputs } from './engine';
 export { CompiledModel, type ModuleKey } from './model';
 export { ModuleSessions, withProfile } from './sessions';
 export { runPipeline, type PipelineContext, type PipelineInput, type PipelineOutput } from './pipeline';

@@ -65,8 +65,6 @@ export interface PipelineContext {
   signal?: AbortSignal;
   streamer?: PipelineStreamer;
   app: string;
-  /** Words on why this provider (for logs; the recipe keeps the name). */
-  providerReason?: string;
   /** DiT steps between latent previews (default: about 10 previews per run). */
   previewEvery?: number;
 }
