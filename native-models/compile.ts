@@ -19,7 +19,7 @@ import { cpSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { NativeModelError } from './errors';
-import { buildAr } from './ar';
+import { AR_GRAPH_VERSION, buildAr } from './ar';
 import { buildDit } from './dit';
 import { buildGlyph } from './glyph';
 import { MANIFEST_FORMAT, MANIFEST_VERSION, manifestId, sha256File, writeManifest, type ManifestFile, type ManifestModule, type ModelManifest } from './manifest';
@@ -93,8 +93,13 @@ interface ModuleRecord {
   module: ModuleName;
   precision: string;
   fingerprint: string;
+  /** Interface version of the module's graph (absent: 1); a module built at another version is built again. */
+  graph?: number;
   files: ManifestFile[];
 }
+
+/** Graph interface versions that changed since the first (the runtime refuses older ones). */
+const GRAPH_VERSIONS: Partial<Record<ModuleName, number>> = { ar: AR_GRAPH_VERSION };
 
 function component(checkpointDir: string, name: string): string {
   const dir = path.join(checkpointDir, name);
@@ -154,6 +159,7 @@ function readRecord(moduleDir: string): ModuleRecord | null {
 
 function recordMatches(moduleDir: string, rec: ModuleRecord | null, module: ModuleName, precision: string, fingerprint: string): rec is ModuleRecord {
   if (!rec || rec.module !== module || rec.precision !== precision || rec.fingerprint !== fingerprint) return false;
+  if ((rec.graph ?? 1) !== (GRAPH_VERSIONS[module] ?? 1)) return false;
   return rec.files.every((f) => {
     const file = path.join(moduleDir, f.path);
     return existsSync(file) && statSync(file).size === f.bytes;
@@ -311,7 +317,7 @@ export async function compileModel(checkpointDir: string, outDir: string, opts: 
         const full = path.join(partial, rel);
         files.push({ path: rel, bytes: statSync(full).size, sha256: await sha256File(full) });
       }
-      const record: ModuleRecord = { module, precision: mp, fingerprint, files };
+      const record: ModuleRecord = { module, precision: mp, fingerprint, ...(GRAPH_VERSIONS[module] ? { graph: GRAPH_VERSIONS[module] } : {}), files };
       await writeFile(path.join(partial, MODULE_RECORD), JSON.stringify(record, null, 1));
       await rm(dir, { recursive: true, force: true });
       await rename(partial, dir);
