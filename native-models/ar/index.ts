@@ -20,8 +20,7 @@
  * int4/int8: MatMulNBits) and to the embedding table (fp16; int4/int8: GatherBlockQuantized, same
  * blocks). Layer structure (fused ops): layer.ts.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { NativeModelError } from '../errors';
 import { GraphBuilder, quantizeBlockwise, rmsNorm, toFloat16, type WeightPrecision } from '../onnx';
@@ -30,6 +29,7 @@ import { AR_WEIGHT_PREFIX, checkArWeights, readArConfig, type ArConfig } from '.
 import { skipRmsNorm } from './fused';
 import { buildLinear, decoderLayer, type KvPrecision, type LinearSettings } from './layer';
 import { mropeTables } from './rope';
+import { writeJsonAtomic } from '../atomic-write';
 
 export { readArConfig, expectedArWeights, checkArWeights, type ArConfig } from './config';
 export { inverseFrequencies, mropeAxisMap } from './rope';
@@ -152,11 +152,6 @@ async function embedding(
   return g.op('Cast', [rows], { to: 1 }, { name: 'embed_tokens' });
 }
 
-async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
-  const tmp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  await writeFile(tmp, JSON.stringify(value, null, 1));
-  await rename(tmp, file);
-}
 
 /**
  * Reads vision_language_encoder/ (config.json + safetensors) and writes the AR graph to outDir.

@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { ProviderName } from '../../main/contract';
-import { ArModel, generateImageTokens, type GenerateResult } from '../../main/engine/ar';
+import { ArModel, generateImageTokens, type GenerateResult, upsampleNearest2x } from '../../main/engine/ar';
 import { GlmImageProcessor, type ProcessedPrompt } from '../../main/engine/processor';
 import { buildAr, expectedArWeights, readArConfig } from '../../native-models/ar';
 import { dequantizeBlockwise, fromFloat16, quantizeBlockwise, toFloat16 } from '../../native-models/onnx';
@@ -173,7 +173,7 @@ describe('AR loop grid bookkeeping (host side; on the CPU provider)', () => {
       assert.equal(c.steps, cells + 1, 'the reference generates every grid cell plus the end step');
       assert.deepEqual(result.tokens, c.generated.slice(0, c.steps));
       assert.deepEqual(result.target.shape, c.prompt.target);
-      if (c.prompt.mode === 't2i') {
+      if (c.prompt.withPreview) {
         assert.deepEqual(result.preview?.shape, c.prompt.preview);
         const np = c.prompt.preview!.h * c.prompt.preview!.w;
         assert.deepEqual(Array.from(result.preview!.ids), c.generated.slice(0, np));
@@ -182,8 +182,9 @@ describe('AR loop grid bookkeeping (host side; on the CPU provider)', () => {
         assert.equal(result.preview, undefined);
         assert.deepEqual(Array.from(result.target.ids), c.generated.slice(0, c.prompt.target.h * c.prompt.target.w));
       }
-      assert.deepEqual(result.ditPrior.shape, { h: 2 * c.prompt.target.h, w: 2 * c.prompt.target.w });
-      assert.deepEqual(Array.from(result.ditPrior.ids), c.ditPrior, 'upsampled target grid = the DiT prior ids');
+      const ditPrior = upsampleNearest2x(result.target.ids, result.target.shape);
+      assert.deepEqual(ditPrior.shape, { h: 2 * c.prompt.target.h, w: 2 * c.prompt.target.w });
+      assert.deepEqual(Array.from(ditPrior.ids), c.ditPrior, 'upsampled target grid = the DiT prior ids');
       assert.equal(result.endToken, c.generated[c.steps - 1]);
     });
   }
