@@ -114,13 +114,26 @@ export class DitModel {
     };
   }
 
-  private async run(feeds: Record<string, ort.Tensor>, fetch: string[]): Promise<ort.InferenceSession.OnnxValueMapType> {
+  /**
+   * Every output is fetched on every run: onnxruntime-node 1.30 keeps a device output of an earlier
+   * run bound to the session, and a later run that leaves it out fails when its shape changes (the
+   * reference pass writes [L, H, R, D], ordinary passes [L, H, 0, D]). Empty device outputs are
+   * released at once.
+   */
+  private async run(feeds: Record<string, ort.Tensor>): Promise<ort.InferenceSession.OnnxValueMapType> {
     const session = this.session;
     if (!session) throw new GlimmerError('internal', 'The DiT was released; load it again.');
     try {
-      return await session.run(feeds, fetch);
+      return await session.run(feeds);
     } catch (err) {
       throw translateRuntimeError(err, this.modelPath);
+    }
+  }
+
+  private static releaseUnused(result: ort.InferenceSession.OnnxValueMapType): void {
+    for (const name of [DIT_OUTPUTS.refKeys, DIT_OUTPUTS.refValues]) {
+      const t = result[name] as ort.Tensor | undefined;
+      if (t?.location === 'gpu-buffer') t.dispose();
     }
   }
 
@@ -139,7 +152,8 @@ export class DitModel {
     this.checkCache(cache);
     if (!Number.isFinite(pass.timestep)) throw new GlimmerError('bad_request', `The timestep ${pass.timestep} is not a number.`);
     const feeds = this.feeds(pass, pass.dropPrior, pass.timestep, pass.targetSize, pass.cropCoords ?? [0, 0], cache, false);
-    const result = await this.run(feeds, [DIT_OUTPUTS.sample]);
+    const result = await this.run(feeds);
+    DitModel.releaseUnused(result);
     return this.sampleOf(result, this.config.outChannels * pass.latentHeight * pass.latentWidth);
   }
 
@@ -151,7 +165,7 @@ export class DitModel {
     const shape: PassShape = { ...ref, glyphs: new Float32Array(0), glyphTokens: 0 };
     checkPassShape(shape, this.config);
     const feeds = this.feeds(shape, false, 0, ref.targetSize, [0, 0], this.emptyCache(), true);
-    const result = await this.run(feeds, [DIT_OUTPUTS.sample, DIT_OUTPUTS.refKeys, DIT_OUTPUTS.refValues]);
+    const result = await this.run(feeds);
     const sample = this.sampleOf(result, this.config.outChannels * ref.latentHeight * ref.latentWidth);
     const k = result[DIT_OUTPUTS.refKeys] as ort.Tensor | undefined;
     const v = result[DIT_OUTPUTS.refValues] as ort.Tensor | undefined;

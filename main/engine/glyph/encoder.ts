@@ -76,7 +76,7 @@ export class GlyphEncoder {
     const manifest = readManifest(modelDir);
     const tokenizer = manifest.tokenizerDir ? ByT5Tokenizer.fromDir(path.join(modelDir, manifest.tokenizerDir)) : new ByT5Tokenizer();
     const modelPath = path.join(modelDir, manifest.modelFile);
-    const session = await createSession(modelPath, opts);
+    const session = await createSession(modelPath, { ...opts, module: 'glyph' });
     return new GlyphEncoder(session, manifest, modelPath, tokenizer, opts);
   }
 

@@ -38,8 +38,8 @@ export class Vae {
 
   static async load(files: VaeModelFiles, cfg: VaeRuntimeConfig, options: { provider?: ProviderName } = {}): Promise<Vae> {
     const provider = options.provider ?? 'cpu';
-    const decoder = files.decoder ? await createSession(files.decoder, { provider }) : null;
-    const encoder = files.encoder ? await createSession(files.encoder, { provider }) : null;
+    const decoder = files.decoder ? await createSession(files.decoder, { provider, module: 'vaeDecoder' }) : null;
+    const encoder = files.encoder ? await createSession(files.encoder, { provider, module: 'vaeEncoder' }) : null;
     return new Vae(files, cfg, decoder, encoder);
   }
 

@@ -28,6 +28,8 @@ export const denoise: Step = async (state, { input, sessions, signal, clock, pre
       clock.step(step, total, preview);
     },
   });
+  // the reference keys/values (device memory under WebGPU) are freed before the DiT that made them
+  state.referenceCache?.dispose();
   await sessions.endStage(['glyph', 'dit']);
   checkCancelled(signal);
   return { ...state, finalLatents };
