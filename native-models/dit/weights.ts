@@ -4,7 +4,7 @@
  * place that decides how a weight is stored).
  */
 import { NativeModelError } from '../errors';
-import { type GraphBuilder, linear, type WeightPrecision } from '../onnx';
+import { type ComputePrecision, type GraphBuilder, linear, type WeightPrecision } from '../onnx';
 import type { SafetensorsCheckpoint } from '../safetensors';
 
 export class DitWeights {
@@ -23,10 +23,10 @@ export class DitWeights {
     return this.ckpt.readFloat32(name);
   }
 
-  /** y = x · Wᵀ + b for the nn.Linear `name` ([out, in] weight, bias). */
-  async linear(g: GraphBuilder, x: string, name: string, inF: number, outF: number, precision: WeightPrecision): Promise<string> {
+  /** y = x · Wᵀ + b for the nn.Linear `name` ([out, in] weight, bias); x and y of the compute type. */
+  async linear(g: GraphBuilder, x: string, name: string, inF: number, outF: number, precision: WeightPrecision, compute: ComputePrecision = 'fp32'): Promise<string> {
     const w = await this.tensor(`${name}.weight`, [outF, inF]);
     const b = this.ckpt.has(`${name}.bias`) ? await this.tensor(`${name}.bias`, [outF]) : undefined;
-    return linear(g, x, name, w, outF, inF, b, precision);
+    return linear(g, x, name, w, outF, inF, b, precision, { compute });
   }
 }
