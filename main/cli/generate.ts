@@ -26,7 +26,7 @@ const HELP = `Usage: glimmer generate --model DIR --prompt TEXT --out FILE.png [
   --mask FILE          edit only: white = change, black = keep
   --provider P         auto (default) | cuda | dml | coreml | webgpu | cpu
   --profile P          resident | sequential (default sequential: one stage in memory at a time)
-  --precision P        for a checkpoint: fp32 | fp16 | int8 | int4 (default fp32)`;
+  --precision P        for a checkpoint: ${Precision.options.join(' | ')} (default fp32)`;
 
 function parseSize(v: string | undefined): { width: number; height: number } {
   if (v === undefined) return { width: 1024, height: 1024 };
