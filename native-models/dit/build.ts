@@ -21,6 +21,8 @@ export interface DitBuildOptions {
   compute?: ComputePrecision;
   /** Attention form (default fused: com.microsoft MultiHeadAttention). 'plain' is fp32 only, kept to measure against. */
   attention?: DitAttention;
+  /** MatMulNBits accuracy_level of int8/int4 linears (precision.ts; 4 = int8 activations, fastest on the CPU). Default unset. */
+  accuracyLevel?: number;
   /** fp32 islands of an fp16 graph to switch off (measurements only; default all on). */
   islands?: Partial<DitIslands>;
   /** File base name (default `dit-<precision>`). */
@@ -38,6 +40,8 @@ export interface DitModelDescription {
   compute: ComputePrecision;
   attention: DitAttention;
   islands: DitIslands;
+  /** MatMulNBits accuracy_level, when set. */
+  accuracyLevel?: number;
   config: DitConfig;
   inputs: TensorSpec[];
   outputs: TensorSpec[];
@@ -75,7 +79,7 @@ export async function buildDit(componentDir: string, outDir: string, opts: DitBu
     const ctx: DitGraphContext = {
       g,
       cfg,
-      weights: new DitWeights(ckpt),
+      weights: new DitWeights(ckpt, opts.accuracyLevel),
       precision,
       smallPrecision: 'fp32',
       c,
@@ -104,6 +108,7 @@ export async function buildDit(componentDir: string, outDir: string, opts: DitBu
       compute,
       attention,
       islands,
+      ...(opts.accuracyLevel !== undefined ? { accuracyLevel: opts.accuracyLevel } : {}),
       config: cfg,
       inputs: ditInputSpecs(cfg),
       outputs: ditOutputSpecs(cfg),

@@ -8,7 +8,11 @@ import { type ComputePrecision, type GraphBuilder, linear, type WeightPrecision 
 import type { SafetensorsCheckpoint } from '../safetensors';
 
 export class DitWeights {
-  constructor(private readonly ckpt: SafetensorsCheckpoint) {}
+  constructor(
+    private readonly ckpt: SafetensorsCheckpoint,
+    /** MatMulNBits accuracy_level for int8/int4 linears (unset: the runtime's default). */
+    private readonly accuracyLevel?: number,
+  ) {}
 
   /** A float tensor with exactly this shape, as float32. */
   async tensor(name: string, shape: number[]): Promise<Float32Array> {
@@ -27,6 +31,6 @@ export class DitWeights {
   async linear(g: GraphBuilder, x: string, name: string, inF: number, outF: number, precision: WeightPrecision, compute: ComputePrecision = 'fp32'): Promise<string> {
     const w = await this.tensor(`${name}.weight`, [outF, inF]);
     const b = this.ckpt.has(`${name}.bias`) ? await this.tensor(`${name}.bias`, [outF]) : undefined;
-    return linear(g, x, name, w, outF, inF, b, precision, { compute });
+    return linear(g, x, name, w, outF, inF, b, precision, { compute, ...(this.accuracyLevel !== undefined ? { accuracyLevel: this.accuracyLevel } : {}) });
   }
 }
