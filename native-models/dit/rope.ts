@@ -19,9 +19,9 @@ export function ropeInverseFrequencies(headDim: number, theta = 10000): Float32A
 }
 
 export interface RopeTables {
-  /** [T + N, D] */
+  /** [T + N, 1, D]: broadcast over the heads of a [B, T + N, H, D] value */
   cos: string;
-  /** [T + N, D] */
+  /** [T + N, 1, D] */
   sin: string;
 }
 
@@ -31,8 +31,8 @@ function constantRows(g: GraphBuilder, rows: string, width: number, value: numbe
 }
 
 /**
- * cos/sin tables for `textLen` unrotated text tokens followed by a gridH × gridW image grid
- * (all three int64 [1] tensors).
+ * cos/sin tables (float32, [T + N, 1, D]) for `textLen` unrotated text tokens followed by a
+ * gridH × gridW image grid (all three int64 [1] tensors).
  */
 export function ropeTables(g: GraphBuilder, headDim: number, textLen: string, gridH: string, gridW: string): RopeTables {
   const inv = g.constFloat([...ropeInverseFrequencies(headDim)]);
@@ -45,12 +45,12 @@ export function ropeTables(g: GraphBuilder, headDim: number, textLen: string, gr
   const fh3 = g.op('Expand', [unsqueeze(g, fh, [1]), grid]); // [h, w, D/4]
   const fw3 = g.op('Expand', [unsqueeze(g, fw, [0]), grid]);
   const freqs = g.op('Reshape', [g.op('Concat', [fh3, fw3, fh3, fw3], { axis: -1 }), g.constInt64([-1, headDim])]);
-  const cos = g.op('Concat', [constantRows(g, textLen, headDim, 1), g.op('Cos', [freqs])], { axis: 0 }, { name: 'rope_cos' });
-  const sin = g.op('Concat', [constantRows(g, textLen, headDim, 0), g.op('Sin', [freqs])], { axis: 0 }, { name: 'rope_sin' });
-  return { cos, sin };
+  const cos = g.op('Concat', [constantRows(g, textLen, headDim, 1), g.op('Cos', [freqs])], { axis: 0 });
+  const sin = g.op('Concat', [constantRows(g, textLen, headDim, 0), g.op('Sin', [freqs])], { axis: 0 });
+  return { cos: unsqueeze(g, cos, [1], 'rope_cos'), sin: unsqueeze(g, sin, [1], 'rope_sin') };
 }
 
-/** x [B, H, S, D] rotated by tables [S, D]. */
+/** x [B, S, H, D] rotated by tables [S, 1, D] of x's type. */
 export function applyRope(g: GraphBuilder, x: string, t: RopeTables, name: string): string {
   const [x1, x2] = chunk(g, x, 2, -1);
   const rotated = g.op('Concat', [g.op('Neg', [x2]), x1], { axis: -1 });

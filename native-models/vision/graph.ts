@@ -11,20 +11,27 @@
  * pre-LN blocks x += proj(MHA(LN1(x))), x += fc2(gelu(fc1(LN2(x)))). No final norm.
  * VQ: z = quant_conv(x) (1x1 conv = Linear), L2-normalise z and the codebook rows, id = argmax z·e
  * (= argmin of the squared distance between the normalised vectors; first index on ties).
+ *
+ * Compute precision (onnx/compute.ts): under fp16 the blocks' linears, norms (fp32 statistics) and
+ * the fused attention run in float16; fp32 islands: the position table and its sampling (positions
+ * are interpolated between table rows: fp32 as the reference's grid_sample), the residual stream (as
+ * in the DiT: the sum over 40 blocks; it also feeds the VQ), and the whole VQ (features → ids must
+ * be decided on fp32 cosines; an fp16 argmax would flip near-ties).
  */
-import { gelu, layerNorm, linear, type GraphBuilder, type WeightPrecision } from '../onnx';
+import { Compute, gelu, layerNorm, linear, multiHeadAttention, type ComputePrecision, type GraphBuilder, type WeightPrecision } from '../onnx';
 import type { VisionConfig, VqConfig } from './config';
 import type { WeightReader } from './weights';
 
 export const VISION_INPUTS = { pixelValues: 'pixel_values', posGrid: 'pos_grid' } as const;
 export const VISION_OUTPUTS = { features: 'features', tokenIds: 'token_ids' } as const;
 
-async function lnorm(g: GraphBuilder, w: WeightReader, x: string, name: string, dim: number, eps: number): Promise<string> {
-  return layerNorm(g, x, await w.read(`${name}.weight`, [dim]), await w.read(`${name}.bias`, [dim]), eps, -1, { name });
+/** LayerNorm of the fp32 residual stream, result in the compute type. */
+async function lnorm(c: Compute, w: WeightReader, x: string, name: string, dim: number, eps: number): Promise<string> {
+  return c.fromFloat32(layerNorm(c.g, x, await w.read(`${name}.weight`, [dim]), await w.read(`${name}.bias`, [dim]), eps, -1, { name }), `${name}.cast`);
 }
 
 async function dense(
-  g: GraphBuilder,
+  c: Compute,
   w: WeightReader,
   x: string,
   name: string,
@@ -35,7 +42,7 @@ async function dense(
 ): Promise<string> {
   const weight = await w.read(`${name}.weight`, [outF, inF]);
   const b = bias ? await w.read(`${name}.bias`, [outF]) : undefined;
-  return linear(g, x, name, weight, outF, inF, b, precision);
+  return linear(c.g, x, name, weight, outF, inF, b, precision, { compute: c.precision });
 }
 
 export async function buildVisionGraph(
@@ -45,7 +52,9 @@ export async function buildVisionGraph(
   cfg: VisionConfig,
   vqCfg: VqConfig,
   precision: WeightPrecision,
+  compute: ComputePrecision = 'fp32',
 ): Promise<void> {
+  const c = new Compute(g, compute);
   const D = cfg.hiddenSize;
   const P = cfg.patchSize;
   const patchDim = cfg.inChannels * P * P;
@@ -55,7 +64,7 @@ export async function buildVisionGraph(
   // patch embedding: Conv2d weight [D, C, P, P] flattens to [D, C*P*P] in the patch vector's order
   const pw = await vis.read('patch_embed.proj.weight', [D, cfg.inChannels, P, P]);
   const pb = await vis.read('patch_embed.proj.bias', [D]);
-  let x = linear(g, pixels, 'patch_embed.proj', pw, D, patchDim, pb, precision);
+  let x = c.toFloat32(linear(g, c.fromFloat32(pixels, 'pixels'), 'patch_embed.proj', pw, D, patchDim, pb, precision, { compute }), 'patch_embed.out');
 
   // position table [S*S, D] viewed as [S, S, D] → [1, D, S, S], sampled at the patch centres
   const table = await readTable(vis, D, cfg.imageSize / P);
@@ -68,25 +77,24 @@ export async function buildVisionGraph(
   const heads = cfg.numHeads;
   for (let i = 0; i < cfg.depth; i++) {
     const p = `blocks.${i}`;
-    const h1 = await lnorm(g, vis, x, `${p}.norm1`, D, cfg.layerNormEps);
-    const qkv = await dense(g, vis, h1, `${p}.attn.qkv`, 3 * D, D, cfg.attentionBias, precision);
+    const h1 = await lnorm(c, vis, x, `${p}.norm1`, D, cfg.layerNormEps);
+    const qkv = await dense(c, vis, h1, `${p}.attn.qkv`, 3 * D, D, cfg.attentionBias, precision);
     // [N, 3D] → [1, N, 3, D] split on axis 2 (q, k, v each [1, N, D]; heads are contiguous in D)
     const qkv4 = g.op('Reshape', [qkv, g.constInt64([1, -1, 3, D])]);
     const [q, k, v] = g.opMulti('Split', [qkv4, g.constInt64([1, 1, 1])], { axis: 2 }, { outputs: 3 });
     const flat = g.constInt64([1, -1, D]);
-    const attn = g.op(
-      'MultiHeadAttention',
-      [g.op('Reshape', [q!, flat]), g.op('Reshape', [k!, flat]), g.op('Reshape', [v!, flat])],
-      { num_heads: heads, scale: 1 / Math.sqrt(D / heads) },
-      { domain: 'com.microsoft', name: `${p}.attn.mha` },
-    );
+    const attn = multiHeadAttention(g, g.op('Reshape', [q!, flat]), g.op('Reshape', [k!, flat]), g.op('Reshape', [v!, flat]), {
+      numHeads: heads,
+      scale: 1 / Math.sqrt(D / heads),
+      name: `${p}.attn.mha`,
+    });
     const attn2 = g.op('Reshape', [attn, g.constInt64([-1, D])]);
-    const proj = await dense(g, vis, attn2, `${p}.attn.proj`, D, D, cfg.attentionBias, precision);
-    x = g.op('Add', [x, proj]);
-    const h2 = await lnorm(g, vis, x, `${p}.norm2`, D, cfg.layerNormEps);
-    const f1 = await dense(g, vis, h2, `${p}.mlp.fc1`, cfg.intermediateSize, D, true, precision);
-    const f2 = await dense(g, vis, gelu(g, f1, cfg.hiddenAct === 'gelu' ? 'none' : 'tanh', { name: `${p}.mlp.act` }), `${p}.mlp.fc2`, D, cfg.intermediateSize, true, precision);
-    x = g.op('Add', [x, f2]);
+    const proj = await dense(c, vis, attn2, `${p}.attn.proj`, D, D, cfg.attentionBias, precision);
+    x = g.op('Add', [x, c.toFloat32(proj, `${p}.attn.residual_cast`)]);
+    const h2 = await lnorm(c, vis, x, `${p}.norm2`, D, cfg.layerNormEps);
+    const f1 = await dense(c, vis, h2, `${p}.mlp.fc1`, cfg.intermediateSize, D, true, precision);
+    const f2 = await dense(c, vis, gelu(g, f1, cfg.hiddenAct === 'gelu' ? 'none' : 'tanh', { name: `${p}.mlp.act` }), `${p}.mlp.fc2`, D, cfg.intermediateSize, true, precision);
+    x = g.op('Add', [x, c.toFloat32(f2, `${p}.mlp.residual_cast`)]);
   }
   g.output(x, 'float32', ['num_patches', D], VISION_OUTPUTS.features);
 

@@ -71,7 +71,7 @@ describe('DiT reference keys/values (the recorded image-to-image calls)', () => 
 
   /** Every recorded DiT call of the i2i case on a provider: bytes sent and read, and the cache size. */
   async function replay(provider: ProviderName): Promise<{ sent: number; read: number; cacheBytes: number; condPasses: number }> {
-    const dit = await buildFixtureDit('fp32', provider);
+    const dit = await buildFixtureDit('fp32', { provider });
     const g = await CaseGoldens.open('i2i_style');
     try {
       transfers.reset();
