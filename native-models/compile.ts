@@ -78,8 +78,13 @@ interface ModuleRecord {
   files: ManifestFile[];
 }
 
-/** Graph interface versions that changed since the first (the runtime refuses older ones). */
-const GRAPH_VERSIONS: Partial<Record<ModuleName, number>> = { ar: AR_GRAPH_VERSION };
+/**
+ * Graph versions that changed since the first: a module built at another version is built again.
+ * ar 2: fused ops and GroupQueryAttention (the runtime refuses older AR graphs). glyph 2: int32
+ * attention mask; vision 2: position table sampled by gathers; dit 2: rotary positions made on the
+ * device (no CPU nodes under WebGPU; the runtimes still take the older forms).
+ */
+const GRAPH_VERSIONS: Partial<Record<ModuleName, number>> = { ar: AR_GRAPH_VERSION, glyph: 2, vision: 2, dit: 2 };
 
 function component(checkpointDir: string, name: string): string {
   const dir = path.join(checkpointDir, name);

@@ -3,7 +3,8 @@
  *
  * Inputs
  *   input_ids        int64 [batch, seq]   ByT5 ids (main/engine/glyph builds them)
- *   attention_mask   int64 [batch, seq]   1 = token, 0 = padding
+ *   attention_mask   int32 [batch, seq]   1 = token, 0 = padding (int32: WebGPU has no int64 Cast,
+ *                                         and an int64 mask put its Cast on the CPU)
  *   position_bucket  int64 [seq, seq]     T5 relative-position bucket of (key - query), computed in
  *                                         TypeScript (main/engine/glyph/position-buckets.ts) with the
  *                                         reference's float32 rounding; the graph only gathers the table.
@@ -77,7 +78,7 @@ export async function buildT5EncoderGraph(g: GraphBuilder, w: T5Weights, cfg: T5
   const eps = cfg.layerNormEpsilon;
 
   const ids = g.input(GLYPH_INPUTS.inputIds, 'int64', ['batch', 'seq']);
-  const mask = g.input(GLYPH_INPUTS.attentionMask, 'int64', ['batch', 'seq']);
+  const mask = g.input(GLYPH_INPUTS.attentionMask, 'int32', ['batch', 'seq']);
   const bucket = g.input(GLYPH_INPUTS.positionBucket, 'int64', ['seq', 'seq']);
 
   // token embedding

@@ -7,7 +7,8 @@
  *   outputs: features [N, hidden] (the ViT output), token_ids [N] int64 (VQ codebook ids)
  *
  * ViT: patch embed (Conv2d k=s=P as a Linear over the (C, py, px) patch vector) + the learned position
- * table resampled with bilinear grid_sample (align_corners=False, border) at the patch centres; then
+ * table resampled with bilinear grid_sample (align_corners=False, border) at the patch centres
+ * (written as gathers of the four neighbouring rows: sampleTable); then
  * pre-LN blocks x += proj(MHA(LN1(x))), x += fc2(gelu(fc1(LN2(x)))). No final norm.
  * VQ: z = quant_conv(x) (1x1 conv = Linear), L2-normalise z and the codebook rows, id = argmax z·e
  * (= argmin of the squared distance between the normalised vectors; first index on ties).
@@ -66,13 +67,10 @@ export async function buildVisionGraph(
   const pb = await vis.read('patch_embed.proj.bias', [D]);
   let x = c.toFloat32(linear(g, c.fromFloat32(pixels, 'pixels'), 'patch_embed.proj', pw, D, patchDim, pb, precision, { compute }), 'patch_embed.out');
 
-  // position table [S*S, D] viewed as [S, S, D] → [1, D, S, S], sampled at the patch centres
-  const table = await readTable(vis, D, cfg.imageSize / P);
-  const tableInit = g.initializer('embeddings.position_table', table.data, [1, D, table.side, table.side]);
-  const sampled = g.op('GridSample', [tableInit, grid], { mode: 'linear', align_corners: 0, padding_mode: 'border' });
-  // [1, D, N, 1] → [N, D]
-  const pos = g.op('Transpose', [g.op('Reshape', [sampled, g.constInt64([D, -1])])], { perm: [1, 0] });
-  x = g.op('Add', [x, pos]);
+  // position table [S*S, D] (row y*S + x), sampled bilinearly at the patch centres
+  const side = cfg.imageSize / P;
+  const table = g.initializer('embeddings.position_table', await vis.read('embeddings.position_embedding.weight', [side * side, D]), [side * side, D]);
+  x = g.op('Add', [x, sampleTable(g, table, grid, side)]);
 
   const heads = cfg.numHeads;
   for (let i = 0; i < cfg.depth; i++) {
@@ -119,10 +117,40 @@ export async function buildVisionGraph(
   g.output(ids, 'int64', ['num_patches'], VISION_OUTPUTS.tokenIds);
 }
 
-async function readTable(vis: WeightReader, D: number, side: number): Promise<{ data: Float32Array; side: number }> {
-  const rows = side * side;
-  const w = await vis.read('embeddings.position_embedding.weight', [rows, D]);
-  const out = new Float32Array(D * rows);
-  for (let r = 0; r < rows; r++) for (let d = 0; d < D; d++) out[d * rows + r] = w[r * D + d]!;
-  return { data: out, side };
+/**
+ * grid_sample (bilinear, align_corners=False, border padding) of a [S*S, D] table viewed as S x S
+ * cells, at grid [1, N, 1, 2] (x, y in [-1, 1]) → [N, D], as gathers of the four neighbouring rows.
+ * onnxruntime's GridSample has no WebGPU kernel (it ran on the CPU with its table copied over); this
+ * form runs on every provider and follows GridSample's arithmetic: the unnormalised coordinate
+ * ((g + 1) S - 1) / 2 clamped to [0, S - 1], corners floor and floor + 1 (the border repeats the
+ * last cell), weights (c1 - c) and (c - c0).
+ */
+function sampleTable(g: GraphBuilder, table: string, grid: string, side: number): string {
+  const xy = g.op('Reshape', [grid, g.constInt64([-1, 2])], {}, { name: 'pos.grid' }); // [N, 2]
+  const f = (v: number) => g.constFloat([v], []);
+  const unnorm = g.op('Div', [g.op('Sub', [g.op('Mul', [g.op('Add', [xy, f(1)]), f(side)]), f(1)]), f(2)], {}, { name: 'pos.coord' });
+  const c = g.op('Clip', [unnorm, f(0), f(side - 1)], {}, { name: 'pos.clamped' });
+  const c0 = g.op('Floor', [c], {}, { name: 'pos.c0' });
+  const w1 = g.op('Sub', [c, c0], {}, { name: 'pos.w1' }); // weight of the upper corner
+  const w0 = g.op('Sub', [g.op('Add', [c0, f(1)]), c], {}, { name: 'pos.w0' });
+  const i0 = g.op('Cast', [c0], { to: 6 }, { name: 'pos.i0' });
+  const i1 = g.op('Min', [g.op('Add', [i0, g.initializer('pos.one', Int32Array.of(1), [], 'int32')]), g.initializer('pos.last', Int32Array.of(side - 1), [], 'int32')], {}, { name: 'pos.i1' });
+  const cols = (v: string, name: string) => g.opMulti('Split', [v, g.constInt64([1, 1])], { axis: 1 }, { outputs: 2, name }); // [N, 1] x, y
+  const [x0, y0] = cols(i0, 'pos.i0_xy');
+  const [x1, y1] = cols(i1, 'pos.i1_xy');
+  const [wx0, wy0] = cols(w0, 'pos.w0_xy');
+  const [wx1, wy1] = cols(w1, 'pos.w1_xy');
+  const sideI = g.initializer('pos.side', Int32Array.of(side), [], 'int32');
+  const row0 = g.op('Mul', [y0!, sideI], { }, { name: 'pos.row0' });
+  const row1 = g.op('Mul', [y1!, sideI], {}, { name: 'pos.row1' });
+  const corner = (row: string, col: string, wy: string, wx: string, name: string) => {
+    const idx = g.op('Squeeze', [g.op('Add', [row, col], {}, { name: `${name}.index` }), g.constInt64([1])], {}, { name: `${name}.idx` }); // [N]
+    const v = g.op('Gather', [table, idx], { axis: 0 }, { name }); // [N, D]
+    return g.op('Mul', [v, g.op('Mul', [wy, wx], {}, { name: `${name}.weight` })], {}, { name: `${name}.weighted` });
+  };
+  const a = corner(row0, x0!, wy0!, wx0!, 'pos.c00');
+  const b = corner(row0, x1!, wy0!, wx1!, 'pos.c01');
+  const cc = corner(row1, x0!, wy1!, wx0!, 'pos.c10');
+  const d = corner(row1, x1!, wy1!, wx1!, 'pos.c11');
+  return g.op('Add', [g.op('Add', [g.op('Add', [a, b]), cc]), d], {}, { name: 'pos.sampled' });
 }
