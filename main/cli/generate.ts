@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../../native-models/atomic-write';
 import path from 'node:path';
-import { GenerateRequest, type GenerateRequestInput, type MemoryProfile, Precision, ProviderName, type ImageRef, GlimmerError } from '../contract';
+import { formatBytes, GenerateRequest, type GenerateRequestInput, type MemoryProfile, Precision, ProviderName, type ImageRef, GlimmerError } from '../contract';
 import { resolvePaths } from '../studio/paths';
 import { EngineHost } from '../engine/host';
 import type { EngineSettings } from '../engine/pipeline';
@@ -113,6 +113,34 @@ export function buildRequest(v: {
   return parsed.data;
 }
 
+/**
+ * The pipeline's timings as a table: milliseconds per step, then bytes sent / read and runs per
+ * module, then per step and module (keys of main/engine/transfers.ts transferTimings).
+ */
+export function formatStats(timings: Record<string, number>): string {
+  const lines: string[] = ['step                 ms'];
+  const transfer = /^(bytesSent|bytesRead|runs)\.(.+)$/;
+  for (const [k, ms] of Object.entries(timings)) if (!transfer.test(k) && ms > 0) lines.push(`${k.padEnd(18)} ${String(ms).padStart(5)}`);
+  const rows = new Map<string, { sent: number; read: number; runs?: number }>();
+  for (const [k, n] of Object.entries(timings)) {
+    const m = transfer.exec(k);
+    if (!m) continue;
+    const row = rows.get(m[2]!) ?? { sent: 0, read: 0 };
+    if (m[1] === 'bytesSent') row.sent = n;
+    else if (m[1] === 'bytesRead') row.read = n;
+    else row.runs = n;
+    rows.set(m[2]!, row);
+  }
+  if (rows.size > 0) {
+    lines.push('', 'transfers (module, or step.module)      sent         read     runs');
+    const ordered = [...rows].sort(([a], [b]) => Number(a.includes('.')) - Number(b.includes('.')));
+    for (const [key, r] of ordered) {
+      lines.push(`${key.padEnd(36)} ${formatBytes(r.sent).padStart(10)} ${formatBytes(r.read).padStart(12)} ${r.runs === undefined ? '' : String(r.runs).padStart(8)}`);
+    }
+  }
+  return lines.join('\n');
+}
+
 function outFile(out: string, i: number, count: number): string {
   if (count === 1) return out;
   const ext = path.extname(out);
@@ -135,6 +163,7 @@ export async function runGenerate(args: string[]): Promise<number> {
     profile: { type: 'string' },
     precision: { type: 'string' },
     out: { type: 'string' },
+    stats: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (v.help) {
@@ -184,6 +213,7 @@ export async function runGenerate(args: string[]): Promise<number> {
         const png = await generatedPng({ raw: img.pixels.rgb, width: img.pixels.width, height: img.pixels.height, channels: 3 }, img.recipe);
         await writeFileAtomic(file, png.bytes);
         console.log(`${file}  (seed ${img.recipe.seed}, ${img.recipe.width}x${img.recipe.height}, ${img.recipe.steps} steps, model ${img.recipe.model})`);
+        if (v.stats) console.log(formatStats(img.timings));
       },
     });
     console.error(`done: ${images} image(s) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
