@@ -13,7 +13,7 @@ import path from 'node:path';
 import { type ProviderName, GlimmerError } from '../../contract';
 import { createSession, keepsOutputsOnDevice, ort, translateRuntimeError } from '../session';
 import type { Positions3D } from '../processor';
-import { checkPrefillAttention, SAFE_CHUNK } from './attention-check';
+import { checkPrefillAttention, SAFE_CHUNK } from '../attention-check';
 
 /** What the loop needs from a model: append tokens at positions, get the next-token logits. */
 export interface ArStepModel {
