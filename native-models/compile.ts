@@ -231,7 +231,7 @@ async function buildModule(module: ModuleName, checkpointDir: string, dir: strin
       return;
     }
     case 'ar':
-      await buildAr(component(checkpointDir, 'vision_language_encoder'), dir, { precision: choice.weights });
+      await buildAr(component(checkpointDir, 'vision_language_encoder'), dir, { precision: choice.weights, compute: choice.compute });
       return;
     case 'vision':
       await buildVision(component(checkpointDir, 'vision_language_encoder'), dir, { precision: choice.weights, compute: choice.compute });

@@ -20,8 +20,9 @@
  *   fp16  GPU graphs: the DiT and the vision encoder compute in fp16 (vision weights then fp16: its
  *         ids stay exact on the goldens, int8 flips some); fp32 islands as each builder documents.
  *         The glyph encoder and the VAE stay fp32 (T5 overflows fp16; an fp16 VAE decoder gives NaN
- *         frames with the real weights). The AR is built by native-models/ar, which takes no compute
- *         choice yet: it computes fp32 until it does (its own issue).
+ *         frames with the real weights). The AR computes in fp16 too when its weights are fp16, int8
+ *         or int4 (native-models/ar/layer.ts: residual stream, norm statistics and mRoPE angles stay
+ *         fp32; the KV cache is fp16).
  * A preset with an fp32 DiT cannot compute in fp16 (fp16 compute needs fp16/int8/int4 weights).
  */
 import { NativeModelError } from './errors';
@@ -78,7 +79,8 @@ export const CPU_INT8_ACCURACY_LEVEL = 4;
 export function moduleChoice(module: ModuleName, preset: PrecisionPreset, compute: ComputePrecision): ModuleChoice {
   switch (module) {
     case 'ar':
-      return { weights: preset.ar, compute: 'fp32' };
+      // fp16 compute needs stored fp16/int weights (native-models/ar); an fp32 AR stays fp32
+      return { weights: preset.ar, compute: compute === 'fp16' && preset.ar !== 'fp32' ? 'fp16' : 'fp32' };
     case 'vision':
       return compute === 'fp16' ? { weights: 'fp16', compute: 'fp16' } : { weights: preset.vision, compute: 'fp32' };
     case 'glyph':

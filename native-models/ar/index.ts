@@ -23,7 +23,7 @@
 import { mkdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { NativeModelError } from '../errors';
-import { GraphBuilder, quantizeBlockwise, rmsNorm, toFloat16, type WeightPrecision } from '../onnx';
+import { Compute, GraphBuilder, quantizeBlockwise, rmsNorm, toFloat16, type ComputePrecision, type WeightPrecision } from '../onnx';
 import { SafetensorsCheckpoint } from '../safetensors';
 import { AR_WEIGHT_PREFIX, checkArWeights, readArConfig, type ArConfig } from './config';
 import { skipRmsNorm } from './fused';
@@ -48,8 +48,13 @@ export interface BuildArOptions {
   embedding?: 'quantized' | 'fp16';
   /** 'last' (default): logits of the last position only; 'all': every position. */
   logits?: 'last' | 'all';
-  /** KV cache and attention precision (default 'fp32'). */
+  /** KV cache and attention precision (default 'fp32'; fp16 compute implies 'fp16'). */
   kv?: KvPrecision;
+  /**
+   * Activation precision (default fp32). fp16: the GPU form (layer.ts says what stays fp32 and why);
+   * needs fp16, int8 or int4 weights. The graph's interface is the same but for the cache (fp16).
+   */
+  compute?: ComputePrecision;
   /** File base name (default 'ar'): writes <base>.onnx, <base>.onnx.data, <base>.json. */
   baseName?: string;
 }
@@ -71,6 +76,7 @@ export interface ArManifest {
   embedding?: 'quantized' | 'fp16';
   logits: 'last' | 'all';
   kv: KvPrecision;
+  compute: ComputePrecision;
   config: ArConfig;
   inputs: TensorSpec[];
   outputs: TensorSpec[];
@@ -161,6 +167,9 @@ async function embedding(
 export async function buildAr(componentDir: string, outDir: string, opts: BuildArOptions): Promise<BuildArResult> {
   const config = readArConfig(componentDir);
   const logits = opts.logits ?? 'last';
+  if (opts.compute === 'fp16' && opts.precision === 'fp32') {
+    throw new NativeModelError('bad_request', 'The AR cannot compute in fp16 with fp32 weights: store them as fp16, int8 or int4.');
+  }
   const base = opts.baseName ?? 'ar';
   const ckpt = await SafetensorsCheckpoint.open(componentDir);
   let g: GraphBuilder | undefined;
@@ -172,10 +181,12 @@ export async function buildAr(componentDir: string, outDir: string, opts: BuildA
       metadata: { 'glimmer.kind': 'glm-image-ar', 'glimmer.precision': opts.precision },
       docString: 'GLM-Image AR decoder (prefill + decode with KV cache), built by Glimmer Studio',
     });
-    const kv = opts.kv ?? 'fp32';
+    const compute = opts.compute ?? 'fp32';
+    const kv = compute === 'fp16' ? 'fp16' : (opts.kv ?? 'fp32');
+    const cp = new Compute(g, compute);
     const io = ioSpecs(config, logits, kv);
     for (const i of io.inputs) g.input(i.name, i.type, i.dims);
-    const s: LinearSettings = { precision: opts.precision, blockSize: opts.blockSize, accuracyLevel: opts.accuracyLevel };
+    const s: LinearSettings = { precision: opts.precision, blockSize: opts.blockSize, accuracyLevel: opts.accuracyLevel, compute };
     const gamma = async (name: string, label: string) => g!.initializer(label, await ckpt.readFloat32(`${AR_WEIGHT_PREFIX}${name}.weight`), [config.hiddenSize]);
 
     let rope = mropeTables(g, AR_IO.positionIds, config);
@@ -216,7 +227,7 @@ export async function buildAr(componentDir: string, outDir: string, opts: BuildA
     }
     // 'last': one Gather of the last position, [1, H]
     const hidden = logits === 'last' ? g.op('Gather', [normed, g.constInt64([-1], [])], { axis: 1 }, { name: 'last_position' }) : normed;
-    const out = await buildLinear(g, ckpt, hidden, 'lm_head', config.visionVocabSize, config.hiddenSize, false, s, 'lm_head');
+    const out = cp.toFloat32(await buildLinear(g, ckpt, cp.fromFloat32(hidden, 'lm_head.in_half'), 'lm_head', config.visionVocabSize, config.hiddenSize, false, s, 'lm_head'), 'logits_fp32');
 
     g.output(out, 'float32', io.outputs[0].dims, AR_IO.logits);
     const kvType = kv === 'fp16' ? 'float16' : 'float32';
@@ -234,6 +245,7 @@ export async function buildAr(componentDir: string, outDir: string, opts: BuildA
       ...(opts.precision === 'int4' || opts.precision === 'int8' ? { blockSize: opts.blockSize ?? 32, embedding: opts.embedding ?? 'quantized' } : {}),
       logits,
       kv,
+      compute,
       config,
       inputs: io.inputs,
       outputs: io.outputs,
