@@ -60,14 +60,16 @@ describe('compileModel', () => {
     assert.equal(m2.id, m.id, 'the same bytes give the same model id');
   });
 
-  test('compute precision is a compile choice: fp16 compute builds the DiT and vision in fp16, records it, and refuses an fp32 DiT', async () => {
+  test('compute precision is a compile choice: fp16 compute builds the AR, the DiT and vision in fp16, records it, and refuses an fp32 DiT', async () => {
     const out = path.join(tmp, 'gpu');
     const m = await compileModel(checkpointDir(), out, { precision: 'int4-int8', compute: 'fp16' });
     assert.equal(m.compute, 'fp16');
     assert.deepEqual(
       Object.fromEntries(Object.entries(m.modules).map(([k, v]) => [k, `${v.precision}/${v.compute}`])),
-      { assets: 'fp32/fp32', ar: 'int4/fp32', vision: 'fp16/fp16', glyph: 'fp32/fp32', dit: 'int8/fp16', vae: 'fp32/fp32' },
+      { assets: 'fp32/fp32', ar: 'int4/fp16', vision: 'fp16/fp16', glyph: 'fp32/fp32', dit: 'int8/fp16', vae: 'fp32/fp32' },
     );
+    const ar = JSON.parse(readFileSync(path.join(out, 'ar', 'ar.json'), 'utf8')) as { compute: string; kv: string };
+    assert.deepEqual([ar.compute, ar.kv], ['fp16', 'fp16']);
     const dit = JSON.parse(readFileSync(path.join(out, 'dit', 'dit-int8.json'), 'utf8')) as { compute: string; attention: string };
     assert.equal(dit.compute, 'fp16');
     assert.equal(dit.attention, 'fused');
