@@ -28,7 +28,7 @@ export const denoise: Step = async (state, { input, sessions, signal, clock, pre
       clock.step(step, total, preview);
     },
   });
-  await sessions.endStage(['glyph', 'dit']);
+  await sessions.endStage(['dit']);
   checkCancelled(signal);
   return { ...state, finalLatents };
 };
