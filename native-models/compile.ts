@@ -245,6 +245,7 @@ async function buildModule(module: ModuleName, checkpointDir: string, dir: strin
     case 'dit':
       await buildDit(component(checkpointDir, 'transformer'), dir, {
         precision: choice.weights,
+        ...(choice.ffWeights ? { ffPrecision: choice.ffWeights } : {}),
         compute: choice.compute,
         ...(choice.accuracyLevel !== undefined ? { accuracyLevel: choice.accuracyLevel } : {}),
       });

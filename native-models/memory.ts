@@ -61,8 +61,15 @@ export type DeviceKind = 'gpu' | 'cpu';
 
 const GB = 1e9;
 const ALLOCATOR_MARGIN = 1.25;
-const PHASE_OVERHEAD_BYTES = 0.3 * GB;
-const WEIGHT_OVERHEAD = 0.05;
+/** Working memory of a provider beside any tensor: its context, kernels, workspaces (per phase). */
+export const PHASE_OVERHEAD_BYTES = 0.3 * GB;
+/** What onnxruntime holds beside a module's weights (prepacked copies, arena slack), as a fraction of them. */
+export const WEIGHT_OVERHEAD = 0.05;
+
+/** A module's weights as they are held in memory, overhead included. */
+export function heldBytes(weightBytes: number): number {
+  return weightBytes * (1 + WEIGHT_OVERHEAD);
+}
 /** Glyph tokens the DiT estimate assumes (a long quoted text; the empty text is 1). */
 export const ESTIMATE_TEXT_TOKENS = 128;
 
@@ -81,13 +88,17 @@ export function bytesPerParam(weights: WeightPrecision, compute: ComputePrecisio
   }
 }
 
-/** Weights in memory of one module (the DiT's prior table counted at fp16 when its linears are quantised). */
+/**
+ * Weights in memory of one module. The DiT's prior table is fp16 when its linears are quantised, and
+ * its feed-forward (layers x (2 x 4D x D + 5D) parameters) may have its own precision.
+ */
 export function moduleWeightBytes(module: RuntimeModule, params: number, choice: ModuleChoice, shapes: ModelShapes, device: DeviceKind): number {
-  if (module === 'dit' && (choice.weights === 'int8' || choice.weights === 'int4')) {
-    const table = shapes.dit.priorCodebookSize * shapes.dit.innerDim;
-    return (params - table) * bytesPerParam(choice.weights, choice.compute, device) + table * bytesPerParam('fp16', choice.compute, device);
-  }
-  return params * bytesPerParam(choice.weights, choice.compute, device);
+  const per = (w: WeightPrecision) => bytesPerParam(w, choice.compute, device);
+  if (module !== 'dit') return params * per(choice.weights);
+  const D = shapes.dit.innerDim;
+  const ff = choice.ffWeights ? shapes.dit.numLayers * (8 * D * D + 5 * D) : 0;
+  const table = choice.weights === 'int8' || choice.weights === 'int4' ? shapes.dit.priorCodebookSize * D : 0;
+  return (params - ff - table) * per(choice.weights) + ff * per(choice.ffWeights ?? choice.weights) + table * per('fp16');
 }
 
 export interface ActivationOptions {
@@ -218,14 +229,15 @@ export function estimateMemory(input: EstimateInput): MemoryEstimate {
   const phases: RuntimeModule[] = input.imageToImage ? ['vision', 'ar', 'vaeEncoder', 'glyph', 'dit', 'vaeDecoder'] : ['ar', 'glyph', 'dit', 'vaeDecoder'];
   const budget = input.budget ?? (input.profile === 'sequential' ? 0 : null);
   const act = (m: RuntimeModule) => moduleActivationBytes(m, input.shapes, input.activations);
+  const held = (m: RuntimeModule) => heldBytes(input.weights[m]);
   const loaded: LoadedModule[] = [];
   const out: PhaseEstimate[] = [];
   phases.forEach((phase, t) => {
     const reserve = act(phase) + PHASE_OVERHEAD_BYTES;
-    for (const key of planEviction(loaded, input.weights[phase], [phase], budget, reserve)) loaded.splice(loaded.findIndex((m) => m.key === key), 1);
-    loaded.push({ key: phase, bytes: input.weights[phase], lastUsed: t });
+    for (const key of planEviction(loaded, held(phase), [phase], budget, reserve)) loaded.splice(loaded.findIndex((m) => m.key === key), 1);
+    loaded.push({ key: phase, bytes: held(phase), lastUsed: t });
     const weights = loaded.reduce((s, m) => s + m.bytes, 0);
-    out.push({ phase, modules: loaded.map((m) => m.key as RuntimeModule), bytes: weights * (1 + WEIGHT_OVERHEAD) + act(phase) + PHASE_OVERHEAD_BYTES });
+    out.push({ phase, modules: loaded.map((m) => m.key as RuntimeModule), bytes: weights + reserve });
   });
   return {
     peakBytes: Math.max(...out.map((p) => p.bytes)),

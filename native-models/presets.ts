@@ -7,6 +7,7 @@
  *   fp16        fp16   fp16   fp32    fp32   fp32
  *   int8        int8   int8   fp32    fp32   fp32
  *   int4        int4   fp16   fp32    fp32   fp32
+ *   int4-mixed  int4   fp16, feed-forward int8          the DiT's feed-forward is 58% of its weights
  *   int4-int8   int4   int8   fp32    fp32   fp32
  *   int4-int4   int4   int4   fp32    fp32   fp32
  *
@@ -28,8 +29,8 @@
 import { NativeModelError } from './errors';
 import type { ComputePrecision, WeightPrecision } from './onnx';
 
-export type CompilePrecision = 'fp32' | 'fp16' | 'int8' | 'int4' | 'int4-int8' | 'int4-int4';
-export const COMPILE_PRECISIONS: CompilePrecision[] = ['fp32', 'fp16', 'int8', 'int4', 'int4-int8', 'int4-int4'];
+export type CompilePrecision = 'fp32' | 'fp16' | 'int8' | 'int4' | 'int4-mixed' | 'int4-int8' | 'int4-int4';
+export const COMPILE_PRECISIONS: CompilePrecision[] = ['fp32', 'fp16', 'int8', 'int4', 'int4-mixed', 'int4-int8', 'int4-int4'];
 
 export interface PrecisionPreset {
   label: string;
@@ -37,6 +38,8 @@ export interface PrecisionPreset {
   vision: WeightPrecision;
   glyph: WeightPrecision;
   dit: WeightPrecision;
+  /** The DiT's feed-forward linears, when they differ from `dit`. */
+  ditFf?: WeightPrecision;
 }
 
 /** What each preset means per module (weights). The VAE is always fp32; norms stay fp32 everywhere. */
@@ -45,6 +48,7 @@ export const PRECISION_PRESETS: Record<CompilePrecision, PrecisionPreset> = {
   fp16: { label: 'fp16 AR + fp16 DiT', ar: 'fp16', vision: 'fp32', glyph: 'fp32', dit: 'fp16' },
   int8: { label: 'int8 AR + int8 DiT', ar: 'int8', vision: 'fp32', glyph: 'fp32', dit: 'int8' },
   int4: { label: 'int4 AR + fp16 DiT', ar: 'int4', vision: 'fp32', glyph: 'fp32', dit: 'fp16' },
+  'int4-mixed': { label: 'int4 AR + fp16 DiT with int8 feed-forward', ar: 'int4', vision: 'fp32', glyph: 'fp32', dit: 'fp16', ditFf: 'int8' },
   'int4-int8': { label: 'int4 AR + int8 DiT', ar: 'int4', vision: 'fp32', glyph: 'fp32', dit: 'int8' },
   'int4-int4': { label: 'int4 AR + int4 DiT', ar: 'int4', vision: 'fp32', glyph: 'fp32', dit: 'int4' },
 };
@@ -68,6 +72,8 @@ export type ModuleName = (typeof MODULES)[number];
 /** How one module is built under a preset and a compute precision. */
 export interface ModuleChoice {
   weights: WeightPrecision;
+  /** The DiT's feed-forward weights, when they differ from `weights`. */
+  ffWeights?: WeightPrecision;
   compute: ComputePrecision;
   /** MatMulNBits accuracy_level of its int8/int4 linears, when not the runtime's default. */
   accuracyLevel?: number;
@@ -85,9 +91,12 @@ export function moduleChoice(module: ModuleName, preset: PrecisionPreset, comput
       return compute === 'fp16' ? { weights: 'fp16', compute: 'fp16' } : { weights: preset.vision, compute: 'fp32' };
     case 'glyph':
       return { weights: preset.glyph, compute: 'fp32' };
-    case 'dit':
-      if (compute === 'fp16') return { weights: preset.dit, compute: 'fp16' };
-      return preset.dit === 'int8' ? { weights: 'int8', compute: 'fp32', accuracyLevel: CPU_INT8_ACCURACY_LEVEL } : { weights: preset.dit, compute: 'fp32' };
+    case 'dit': {
+      const ff = preset.ditFf && preset.ditFf !== preset.dit ? { ffWeights: preset.ditFf } : {};
+      if (compute === 'fp16') return { weights: preset.dit, ...ff, compute: 'fp16' };
+      const int8 = preset.dit === 'int8' || preset.ditFf === 'int8';
+      return { weights: preset.dit, ...ff, compute: 'fp32', ...(int8 ? { accuracyLevel: CPU_INT8_ACCURACY_LEVEL } : {}) };
+    }
     default:
       return { weights: 'fp32', compute: 'fp32' };
   }
@@ -98,7 +107,7 @@ export function moduleChoice(module: ModuleName, preset: PrecisionPreset, comput
  * the weight precision alone): 'int8', 'fp16+fp16compute', 'int8+acc4'.
  */
 export function choiceKey(c: ModuleChoice): string {
-  return `${c.weights}${c.compute === 'fp16' ? '+fp16compute' : ''}${c.accuracyLevel !== undefined ? `+acc${c.accuracyLevel}` : ''}`;
+  return `${c.weights}${c.ffWeights ? `+ff-${c.ffWeights}` : ''}${c.compute === 'fp16' ? '+fp16compute' : ''}${c.accuracyLevel !== undefined ? `+acc${c.accuracyLevel}` : ''}`;
 }
 
 /** Refuses a preset / compute pair that cannot be built, before any work. */

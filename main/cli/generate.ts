@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../../native-models/atomic-write';
 import path from 'node:path';
-import { formatBytes, GenerateRequest, type GenerateRequestInput, type MemoryProfile, Precision, ProviderName, type ImageRef, GlimmerError } from '../contract';
+import { formatBytes, GenerateRequest, type GenerateRequestInput, type MemoryProfile, Precision, ProviderName, Tier, type ImageRef, GlimmerError } from '../contract';
 import { resolvePaths } from '../studio/paths';
 import { EngineHost } from '../engine/host';
 import type { EngineSettings } from '../engine/pipeline';
@@ -27,7 +27,9 @@ const HELP = `Usage: glimmer generate --model DIR --prompt TEXT --out FILE.png [
   --mask FILE          edit only: white = change, black = keep
   --provider P         auto (default) | cuda | dml | coreml | webgpu | cpu
   --profile P          resident | sequential (default sequential: one stage in memory at a time)
-  --precision P        for a checkpoint: ${Precision.options.join(' | ')} (default fp32)`;
+  --precision P        for a checkpoint: ${Precision.options.join(' | ')} (default fp32)
+  --tier T             a memory tier: ${Tier.options.join(' | ')} (its preset, compute precision, memory
+                       profile and VAE tiling; --profile and --precision are then not used)`;
 
 function parseSize(v: string | undefined): { width: number; height: number } {
   if (v === undefined) return { width: 1024, height: 1024 };
@@ -162,6 +164,7 @@ export async function runGenerate(args: string[]): Promise<number> {
     provider: { type: 'string' },
     profile: { type: 'string' },
     precision: { type: 'string' },
+    tier: { type: 'string' },
     out: { type: 'string' },
     stats: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
@@ -186,11 +189,14 @@ export async function runGenerate(args: string[]): Promise<number> {
 
   const precision = Precision.safeParse(v.precision ?? 'fp32');
   if (!precision.success) throw new GlimmerError('bad_request', `--precision must be ${Precision.options.join(', ')}; not "${v.precision}".`);
+  const tier = v.tier === undefined ? null : Tier.safeParse(v.tier);
+  if (tier && !tier.success) throw new GlimmerError('bad_request', `--tier must be ${Tier.options.join(', ')}; not "${v.tier}".`);
   const settings: EngineSettings = {
     modelDir: path.resolve(v.model),
     provider: provider as EngineSettings['provider'],
     memoryProfile: profile,
     precision: precision.data,
+    tier: tier ? tier.data : null,
   };
   const engine = new EngineHost({
     app: 'Glimmer Studio CLI',

@@ -5,8 +5,9 @@
  * screen shows it next to the tier.
  *
  *   tier     preset (AR + DiT weights)  compute  memory profile  VAE tiles    sized for  target at 1024²
- *   gpu-24   int4 AR + fp16 DiT          fp16     resident        above 2048²  24 GB      ≤ 22 GB
- *   gpu-16   int4 AR + fp16 DiT          fp16     sequential      above 1024²  16 GB      ≤ 15 GB
+ *   gpu-24   int4 AR + fp16 DiT          fp16     resident        above 1024²  24 GB      —
+ *   gpu-16   int4 AR + fp16 DiT,         fp16     sequential      above 1024²  16 GB      ≤ 15 GB
+ *            int8 feed-forward
  *   gpu-12   int4 AR + int8 DiT          fp16     sequential      above 1024²  12 GB      ≤ 11 GB
  *   gpu-8    int4 AR + int4 DiT          fp16     sequential      always       8 GB       ≤ 7.5 GB
  *   cpu      int8 AR + int8 DiT          fp32     sequential      above 1024²  host RAM   —
@@ -28,7 +29,10 @@ export interface TierSpec {
   vaeTileAbovePixels: number;
   /** Device memory the tier is sized for, in bytes (null: the CPU tier, host memory). */
   deviceBytes: number | null;
-  /** The peak it must stay under at 1024x1024 with the real GLM-Image shapes (bytes; null: none set). */
+  /**
+   * The peak it must stay under at 1024x1024 with the real GLM-Image shapes (bytes; null: none set).
+   * The engine keeps loaded modules within tierBudget: this target, else 92% of the device.
+   */
   targetBytes: number | null;
 }
 
@@ -37,18 +41,18 @@ const GB = 1e9;
 export const TIERS: Readonly<Record<Tier, TierSpec>> = {
   'gpu-24': {
     label: 'GPU 24 GB',
-    description: 'int4 AR + fp16 DiT computing in fp16; every module stays loaded (fastest).',
+    description: 'int4 AR + fp16 DiT computing in fp16; modules stay loaded while they fit (fastest).',
     precision: 'int4',
     compute: 'fp16',
     memoryProfile: 'resident',
-    vaeTileAbovePixels: 2048 * 2048,
+    vaeTileAbovePixels: 1024 * 1024,
     deviceBytes: 24 * GB,
-    targetBytes: 22 * GB,
+    targetBytes: null,
   },
   'gpu-16': {
     label: 'GPU 16 GB',
-    description: 'int4 AR + fp16 DiT computing in fp16; one stage in memory at a time.',
-    precision: 'int4',
+    description: 'int4 AR + fp16 DiT with an int8 feed-forward, computing in fp16; modules released when the next stage needs the room.',
+    precision: 'int4-mixed',
     compute: 'fp16',
     memoryProfile: 'sequential',
     vaeTileAbovePixels: 1024 * 1024,
@@ -57,7 +61,7 @@ export const TIERS: Readonly<Record<Tier, TierSpec>> = {
   },
   'gpu-12': {
     label: 'GPU 12 GB',
-    description: 'int4 AR + int8 DiT computing in fp16; one stage in memory at a time.',
+    description: 'int4 AR + int8 DiT computing in fp16; modules released when the next stage needs the room.',
     precision: 'int4-int8',
     compute: 'fp16',
     memoryProfile: 'sequential',
@@ -67,7 +71,7 @@ export const TIERS: Readonly<Record<Tier, TierSpec>> = {
   },
   'gpu-8': {
     label: 'GPU 8 GB',
-    description: 'int4 AR + int4 DiT computing in fp16; one stage at a time, the VAE in tiles.',
+    description: 'int4 AR + int4 DiT computing in fp16; modules released when the next stage needs the room; the VAE in tiles.',
     precision: 'int4-int4',
     compute: 'fp16',
     memoryProfile: 'sequential',
@@ -86,6 +90,11 @@ export const TIERS: Readonly<Record<Tier, TierSpec>> = {
     targetBytes: null,
   },
 };
+
+/** Bytes the engine keeps loaded modules within under a tier (null: no limit but the profile's). */
+export function tierBudget(spec: TierSpec): number | null {
+  return spec.targetBytes ?? (spec.deviceBytes !== null ? 0.92 * spec.deviceBytes : null);
+}
 
 /** One module's share of a tier's estimate. */
 export interface ModuleEstimate {

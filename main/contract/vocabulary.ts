@@ -28,7 +28,7 @@ export type LibraryMode = z.infer<typeof LibraryMode>;
  * test/unit/contract-vocabulary.test.ts keeps equal to this list): weights per module, e.g. int4-int8
  * = int4 AR + int8 DiT.
  */
-export const Precision = z.enum(['fp32', 'fp16', 'int8', 'int4', 'int4-int8', 'int4-int4']);
+export const Precision = z.enum(['fp32', 'fp16', 'int8', 'int4', 'int4-mixed', 'int4-int8', 'int4-int4']);
 export type Precision = z.infer<typeof Precision>;
 
 /** The element type activations flow in, chosen at compile beside the weights: fp32 (CPU graphs) or fp16 (GPU graphs). */

@@ -170,8 +170,8 @@ export async function transformerBlock(ctx: DitGraphContext, layer: number, inp:
   const cf = modulate(ctx, cs, cScMlp, cShMlp, `${p}.norm2.c`);
   const ffIn = g.op('Concat', [cf, xf], { axis: 1 });
   const inner = 4 * D; // diffusers FeedForward(mult=4); the weight shapes are checked against it
-  const h = await weights.linear(g, ffIn, `${p}.ff.net.0.proj`, D, inner, ctx.precision, c.precision);
-  const ff = await weights.linear(g, gelu(g, h, 'tanh'), `${p}.ff.net.2`, inner, D, ctx.precision, c.precision);
+  const h = await weights.linear(g, ffIn, `${p}.ff.net.0.proj`, D, inner, ctx.ffPrecision, c.precision);
+  const ff = await weights.linear(g, gelu(g, h, 'tanh'), `${p}.ff.net.2`, inner, D, ctx.ffPrecision, c.precision);
   const ffc = g.op('Slice', [ff, g.constInt64([0]), inp.textLen, axis1]);
   const ffx = g.op('Slice', [ff, inp.textLen, big, axis1]);
   x = residual(ctx, x, ffx, gMlp, `${p}.x_out`);

@@ -17,6 +17,8 @@ import { DitWeights } from './weights';
 export interface DitBuildOptions {
   /** Weight precision of the large linears (default fp32). */
   precision?: WeightPrecision;
+  /** Weight precision of the feed-forward linears (default: `precision`), e.g. int8 beside fp16 attention. */
+  ffPrecision?: WeightPrecision;
   /** Compute precision (default fp32). fp16 needs fp16, int8 or int4 weights. */
   compute?: ComputePrecision;
   /** Attention form (default fused: com.microsoft MultiHeadAttention). 'plain' is fp32 only, kept to measure against. */
@@ -36,6 +38,8 @@ export interface DitModelDescription {
   data: string;
   manifest: string;
   precision: WeightPrecision;
+  /** Feed-forward weight precision, when it differs from `precision`. */
+  ffPrecision?: WeightPrecision;
   /** Activation precision of the graph (absent in folders compiled before it existed: fp32). */
   compute: ComputePrecision;
   attention: DitAttention;
@@ -60,7 +64,11 @@ export async function buildDit(componentDir: string, outDir: string, opts: DitBu
     throw new NativeModelError('bad_request', `${(e as Error).message}.`);
   }
   const attention = opts.attention ?? 'fused';
-  if (compute === 'fp16' && precision === 'fp32') {
+  const ffPrecision = opts.ffPrecision ?? precision;
+  if (!WEIGHT_PRECISIONS.includes(ffPrecision)) {
+    throw new NativeModelError('bad_request', `Unknown DiT feed-forward precision "${ffPrecision}". Choose one of ${WEIGHT_PRECISIONS.join(', ')}.`);
+  }
+  if (compute === 'fp16' && (precision === 'fp32' || ffPrecision === 'fp32')) {
     throw new NativeModelError('bad_request', 'An fp16-compute DiT needs fp16, int8 or int4 weights (fp32 weights compute in fp32).');
   }
   if (compute === 'fp16' && attention === 'plain') throw new NativeModelError('bad_request', 'The plain (unfused) DiT attention is float32 only.');
@@ -70,7 +78,7 @@ export async function buildDit(componentDir: string, outDir: string, opts: DitBu
   const ckpt = await SafetensorsCheckpoint.open(componentDir);
   const g = new GraphBuilder('glm_image_dit', {
     spillDir: outDir,
-    metadata: { 'glimmer.kind': 'glm-image-dit', 'glimmer.precision': precision, 'glimmer.compute': compute, 'glimmer.attention': attention },
+    metadata: { 'glimmer.kind': 'glm-image-dit', 'glimmer.precision': precision, 'glimmer.ff_precision': ffPrecision, 'glimmer.compute': compute, 'glimmer.attention': attention },
     docString: 'GLM-Image diffusion transformer (GlmImageTransformer2DModel), built by Glimmer Studio native-models/dit',
   });
   try {
@@ -81,6 +89,7 @@ export async function buildDit(componentDir: string, outDir: string, opts: DitBu
       cfg,
       weights: new DitWeights(ckpt, opts.accuracyLevel),
       precision,
+      ffPrecision,
       smallPrecision: 'fp32',
       c,
       attention,
@@ -105,6 +114,7 @@ export async function buildDit(componentDir: string, outDir: string, opts: DitBu
       data: path.basename(saved.dataPath),
       manifest: `${base}.json`,
       precision,
+      ...(ffPrecision !== precision ? { ffPrecision } : {}),
       compute,
       attention,
       islands,

@@ -42,8 +42,10 @@ export interface DitGraphContext {
   g: GraphBuilder;
   cfg: DitConfig;
   weights: DitWeights;
-  /** Precision of the large linears (projectors, attention, feed-forward, modulation). */
+  /** Precision of the large linears (projectors, attention, modulation; the feed-forward too unless ffPrecision says otherwise). */
   precision: WeightPrecision;
+  /** Precision of the feed-forward linears (58% of the DiT's parameters). */
+  ffPrecision: WeightPrecision;
   /** Precision of the small layers (timestep/size embedding, patch projection, proj_out): always fp32, as the reference keeps them. */
   smallPrecision: WeightPrecision;
   /** Compute precision of the graph, bound to g. */

@@ -68,6 +68,24 @@ const R = 6;
 const D = 32;
 const xv = det(R * D, 1, 3, 0.5);
 
+/** RMS norm of one row (eps 1e-6), in float64. */
+const rms = (wt?: Float32Array) => (row: Float32Array) => {
+  let ms = 0;
+  for (const v of row) ms += v * v;
+  const inv = 1 / Math.sqrt(ms / D + 1e-6);
+  return row.map((v, i) => v * inv * (wt ? wt[i] : 1));
+};
+
+/** Layer norm of one row, in float64. */
+const ln = (eps: number, wt?: Float32Array, bs?: Float32Array) => (row: Float32Array) => {
+  let mean = 0;
+  for (const v of row) mean += v / D;
+  let vr = 0;
+  for (const v of row) vr += (v - mean) ** 2 / D;
+  const inv = 1 / Math.sqrt(vr + eps);
+  return row.map((v, i) => (v - mean) * inv * (wt ? wt[i] : 1) + (bs ? bs[i] : 0));
+};
+
 function rowwise(f: (row: Float32Array) => Float32Array): Float32Array {
   const out = new Float32Array(R * D);
   for (let r = 0; r < R; r++) out.set(f(xv.subarray(r * D, (r + 1) * D)), r * D);
@@ -87,20 +105,6 @@ describe('blocks', () => {
     g.output(layerNorm(g, x, undefined, undefined, 1e-6), 'float32', [2, 'n', D], 'ln');
     g.output(layerNorm(g, x, undefined, bias, 1e-6), 'float32', [2, 'n', D], 'ln_b');
     const out = await run(g, 'norms', { x: new ort.Tensor('float32', xv, [2, R / 2, D]) });
-    const rms = (wt?: Float32Array) => (row: Float32Array) => {
-      let ms = 0;
-      for (const v of row) ms += v * v;
-      const inv = 1 / Math.sqrt(ms / D + 1e-6);
-      return row.map((v, i) => v * inv * (wt ? wt[i] : 1));
-    };
-    const ln = (eps: number, wt?: Float32Array, bs?: Float32Array) => (row: Float32Array) => {
-      let mean = 0;
-      for (const v of row) mean += v / D;
-      let vr = 0;
-      for (const v of row) vr += (v - mean) ** 2 / D;
-      const inv = 1 / Math.sqrt(vr + eps);
-      return row.map((v, i) => (v - mean) * inv * (wt ? wt[i] : 1) + (bs ? bs[i] : 0));
-    };
     assertClose(out.rms_w, rowwise(rms(w)), { label: 'rmsNorm weight' });
     assertClose(out.rms, rowwise(rms()), { label: 'rmsNorm' });
     assertClose(out.ln_wb, rowwise(ln(1e-5, w, bias)), { label: 'layerNorm w b' });
@@ -192,20 +196,6 @@ describe('blocks', () => {
       const o = new Float32Array(R * D);
       for (let r = 0; r < R; r++) o.set(f(xr.subarray(r * D, (r + 1) * D)), r * D);
       return o;
-    };
-    const rms = (wt?: Float32Array) => (row: Float32Array) => {
-      let ms = 0;
-      for (const v of row) ms += v * v;
-      const inv = 1 / Math.sqrt(ms / D + 1e-6);
-      return row.map((v, i) => v * inv * (wt ? wt[i] : 1));
-    };
-    const ln = (eps: number, wt?: Float32Array, bs?: Float32Array) => (row: Float32Array) => {
-      let mean = 0;
-      for (const v of row) mean += v / D;
-      let vr = 0;
-      for (const v of row) vr += (v - mean) ** 2 / D;
-      const inv = 1 / Math.sqrt(vr + eps);
-      return row.map((v, i) => (v - mean) * inv * (wt ? wt[i] : 1) + (bs ? bs[i] : 0));
     };
     // fp16 has a 2^-11 relative step: the weights and the result are rounded once each
     const tol = { relTolOfMax: 2e-3 };

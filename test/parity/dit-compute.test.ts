@@ -19,7 +19,7 @@ import { replayCalls, runCaseLoop } from '../helpers/dit-passes';
 import { denormaliseLatents, scheduleFor } from '../helpers/dit-latents';
 import { testProviders } from '../helpers/providers';
 
-const TOL: Record<Exclude<WeightPrecision, 'fp32'>, number> = { fp16: 1e-2, int8: 2e-2, int4: 2e-1 };
+const TOL: Record<Exclude<WeightPrecision, 'fp32'> | 'mixed', number> = { fp16: 1e-2, mixed: 2e-2, int8: 2e-2, int4: 2e-1 };
 
 interface Measured {
   calls: number;
@@ -58,15 +58,18 @@ for (const provider of testProviders()) {
     const built = new Map<string, BuiltDit>();
     before(async () => {
       for (const p of ['fp16', 'int8', 'int4'] as const) built.set(p, await buildFixtureDit(p, { compute: 'fp16', provider: provider.name }));
+      // the gpu-16 tier's DiT: fp16 attention and modulation, int8 feed-forward
+      built.set('mixed', await buildFixtureDit('fp16', { compute: 'fp16', ffPrecision: 'int8', provider: provider.name }));
     });
     after(async () => {
       for (const b of built.values()) await b.dispose();
     });
 
-    for (const precision of ['fp16', 'int8', 'int4'] as const) {
+    for (const precision of ['fp16', 'mixed', 'int8', 'int4'] as const) {
       test(`${precision} weights: every golden call and whole loops within ${TOL[precision]}`, async () => {
         const b = built.get(precision)!;
         assert.equal(b.description.compute, 'fp16');
+        if (precision === 'mixed') assert.equal(b.description.ffPrecision, 'int8');
         const m = await measure(b);
         console.log(`  ${provider.name} ${precision} weights, fp16 compute: ${fmt(m)}`);
         assert.ok(m.calls > 0);

@@ -17,6 +17,19 @@ import { checkpointDir, goldenDir, listCases, readCaseMeta } from '../helpers/fi
 import { assertClose, assertIdsEqual, goldenTensor, loadGolden } from '../helpers/golden';
 import { testProviders } from '../helpers/providers';
 
+/** The tokenizer on a case's recorded patches (vision.pixel_values at its grid). */
+async function runGoldenPatches(tokenizer: VisionTokenizer, g: Awaited<ReturnType<typeof loadGolden>>) {
+  const pv = goldenTensor(g, 'vision.pixel_values');
+  const [, gh, gw] = Array.from(goldenTensor(g, 'vision.grids').data as BigInt64Array, Number);
+  return tokenizer.run({
+    pixelValues: pv.data as Float32Array,
+    numPatches: pv.shape[0]!,
+    patchDim: pv.shape[1]!,
+    grid: [1, gh!, gw!],
+    resized: { width: gw! * 16, height: gh! * 16 },
+  });
+}
+
 const visionCases = listCases().filter((c) => {
   const tensors = (readCaseMeta(c).tensors ?? {}) as Record<string, unknown>;
   return 'vision.pixel_values' in tensors;
@@ -54,15 +67,7 @@ describe('vision tokenizer parity', { skip: visionCases.length === 0 ? 'no golde
 
       test('vision.features and vision.token_ids_d32 from the golden pixel_values', async () => {
         const g = await loadGolden(name);
-        const pv = goldenTensor(g, 'vision.pixel_values');
-        const [, gh, gw] = Array.from(goldenTensor(g, 'vision.grids').data as BigInt64Array, Number);
-        const out = await tokenizer.run({
-          pixelValues: pv.data as Float32Array,
-          numPatches: pv.shape[0]!,
-          patchDim: pv.shape[1]!,
-          grid: [1, gh!, gw!],
-          resized: { width: gw! * 16, height: gh! * 16 },
-        });
+        const out = await runGoldenPatches(tokenizer, g);
         const r = assertClose(out.features, goldenTensor(g, 'vision.features').data as Float32Array, { label: 'vision.features' });
         console.log(`${name} vision.features max abs err ${r.maxAbsErr} (tol ${r.tol})`);
         assertIdsEqual(out.ids, goldenTensor(g, 'vision.token_ids_d32').data as BigInt64Array, 'vision.token_ids_d32');
@@ -102,15 +107,7 @@ for (const provider of testProviders()) {
     for (const name of visionCases) {
       test(`${name}: ids equal, features within 3e-2`, async () => {
         const g = await loadGolden(name);
-        const pv = goldenTensor(g, 'vision.pixel_values');
-        const [, gh, gw] = Array.from(goldenTensor(g, 'vision.grids').data as BigInt64Array, Number);
-        const out = await tokenizer.run({
-          pixelValues: pv.data as Float32Array,
-          numPatches: pv.shape[0]!,
-          patchDim: pv.shape[1]!,
-          grid: [1, gh!, gw!],
-          resized: { width: gw! * 16, height: gh! * 16 },
-        });
+        const out = await runGoldenPatches(tokenizer, g);
         const r = assertClose(out.features, goldenTensor(g, 'vision.features').data as Float32Array, { relTolOfMax: 3e-2, label: 'vision.features fp16' });
         console.log(`${name} ${provider.name} fp16 vision.features max abs err ${r.maxAbsErr.toExponential(2)} (tol ${r.tol.toExponential(2)})`);
         assertIdsEqual(out.ids, goldenTensor(g, 'vision.token_ids_d32').data as BigInt64Array, 'vision.token_ids_d32 (fp16)');

@@ -30,7 +30,7 @@ export const denoise: Step = async (state, { input, sessions, signal, clock, pre
   });
   // the reference keys/values (device memory under WebGPU) are freed before the DiT that made them
   state.referenceCache?.dispose();
-  await sessions.endStage(['glyph', 'dit']);
+  await sessions.endStage(['dit']);
   checkCancelled(signal);
   return { ...state, finalLatents };
 };
