@@ -8,3 +8,6 @@ export { checkOcrImage, decodeForOcr, type OcrImage } from './image-input';
 export { defaultOcrModelFiles, readCharset, unpackedPath, OCR_MODELS_PACKAGE, type OcrModelFiles } from './models';
 export { DETECTOR_DEFAULTS, type DetectorOptions } from './detect';
 export type { Point, Quad } from './geometry';
+export { scoreTextCheck, checkPromptText, textTargets, continues, type ReadLine, type TextCheckResult, type TextCheckStatus, type TextTargetResult } from './score';
+export { normalizeText, textMode, wordSpans, type NormalizedText, type TextMode } from './text-normalize';
+export { alignWithin, levenshtein, type Alignment } from './align';
