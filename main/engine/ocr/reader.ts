@@ -101,6 +101,14 @@ export function readingOrder<T extends { box: Quad }>(items: readonly T[]): T[] 
   return sorted;
 }
 
+/** The text-check models come with the app: a missing or damaged one is repaired by reinstalling, not by compiling. */
+function ocrModelError(err: unknown, file: string): unknown {
+  if (err instanceof GlimmerError && (err.code === 'model_corrupt' || err.code === 'model_missing')) {
+    return new GlimmerError(err.code, `The text-check model file ${file} is missing or damaged. Run \`npm install\` again, or reinstall the app.`, { file });
+  }
+  return err;
+}
+
 export class OcrReader {
   private constructor(
     private sessions: { det: ort.InferenceSession; rec: ort.InferenceSession; cls: ort.InferenceSession | null } | null,
@@ -118,11 +126,12 @@ export class OcrReader {
     }
     const charset = readCharset(files.dictionary);
     const opts = { provider, ...(options.intraOpThreads ? { intraOpThreads: options.intraOpThreads } : {}) };
-    const det = await createSession(files.detector, opts);
+    const open = (file: string) => createSession(file, opts).catch((err: unknown) => Promise.reject(ocrModelError(err, file)));
+    const det = await open(files.detector);
     let rec: ort.InferenceSession | null = null;
     try {
-      rec = await createSession(files.recognizer, opts);
-      const cls = options.angleClassifier ? await createSession(files.angleClassifier!, opts) : null;
+      rec = await open(files.recognizer);
+      const cls = options.angleClassifier ? await open(files.angleClassifier!) : null;
       return new OcrReader({ det, rec, cls }, files, charset, provider);
     } catch (err) {
       await det.release();
