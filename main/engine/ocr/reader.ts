@@ -47,6 +47,8 @@ export interface OcrReaderOptions {
   /** Also load the 0°/180° line classifier and turn lines it finds upside down (default false). */
   angleClassifier?: boolean;
   intraOpThreads?: number;
+  /** Sessions without onnxruntime's memory arena and memory pattern (the engine's "sequential" memory profile). */
+  lowMemory?: boolean;
 }
 
 export interface OcrReadOptions {
@@ -125,7 +127,7 @@ export class OcrReader {
       throw new GlimmerError('bad_request', 'The angle classifier was asked for but no classifier model file was given.');
     }
     const charset = readCharset(files.dictionary);
-    const opts = { provider, ...(options.intraOpThreads ? { intraOpThreads: options.intraOpThreads } : {}) };
+    const opts = { provider, intraOpThreads: options.intraOpThreads, lowMemory: options.lowMemory };
     const open = (file: string) => createSession(file, opts).catch((err: unknown) => Promise.reject(ocrModelError(err, file)));
     const det = await open(files.detector);
     let rec: ort.InferenceSession | null = null;
