@@ -8,7 +8,7 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ProviderName } from '../main/api/contract';
+import { ProviderName } from '../main/contract';
 import { detectProviders } from '../main/engine/providers';
 import { onnxruntimeVersion } from '../main/engine/session';
 import { type Figure, latestResults, machineInfo, markdownTable, printTable, writeResults } from './harness';

@@ -18,7 +18,7 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { GlimmerError } from '../main/api/errors';
+import { NativeModelError } from './errors';
 import { buildAr } from './ar';
 import { buildDit } from './dit';
 import { buildGlyph } from './glyph';
@@ -52,7 +52,7 @@ export function parseCompilePrecision(value: string | undefined): CompilePrecisi
   const alias: Record<string, CompilePrecision> = { 'int4-ar+fp16-dit': 'int4', 'int4 ar + fp16 dit': 'int4' };
   const p = (alias[v] ?? v) as CompilePrecision;
   if (!COMPILE_PRECISIONS.includes(p)) {
-    throw new GlimmerError(
+    throw new NativeModelError(
       'bad_request',
       `Unknown precision "${value}". Choose one of: ${COMPILE_PRECISIONS.map((c) => `${c} (${PRECISION_PRESETS[c].label})`).join(', ')}.`,
     );
@@ -99,7 +99,7 @@ interface ModuleRecord {
 function component(checkpointDir: string, name: string): string {
   const dir = path.join(checkpointDir, name);
   if (!existsSync(dir)) {
-    throw new GlimmerError(
+    throw new NativeModelError(
       'model_missing',
       `${dir} is missing: ${checkpointDir} is not a complete GLM-Image checkpoint (it needs processor/, scheduler/, vision_language_encoder/, text_encoder/, tokenizer/, transformer/ and vae/). Download it again.`,
       { file: dir },
@@ -276,9 +276,9 @@ async function buildModule(module: ModuleName, checkpointDir: string, dir: strin
 export async function compileModel(checkpointDir: string, outDir: string, opts: CompileOptions = {}): Promise<ModelManifest> {
   const precision = opts.precision ?? 'fp32';
   const preset = PRECISION_PRESETS[precision];
-  if (!preset) throw new GlimmerError('bad_request', `Unknown precision "${precision}".`);
+  if (!preset) throw new NativeModelError('bad_request', `Unknown precision "${precision}".`);
   if (!existsSync(checkpointDir) || !statSync(checkpointDir).isDirectory()) {
-    throw new GlimmerError('model_missing', `The checkpoint folder ${checkpointDir} does not exist.`, { file: checkpointDir });
+    throw new NativeModelError('model_missing', `The checkpoint folder ${checkpointDir} does not exist.`, { file: checkpointDir });
   }
   for (const c of ['processor', 'scheduler', 'vision_language_encoder', 'text_encoder', 'transformer', 'vae']) component(checkpointDir, c);
   await mkdir(outDir, { recursive: true });
@@ -287,7 +287,7 @@ export async function compileModel(checkpointDir: string, outDir: string, opts: 
   let index = 0;
   for (const module of MODULES) {
     index++;
-    if (opts.signal?.aborted) throw new GlimmerError('cancelled', 'Compiling was cancelled; run it again to resume.');
+    if (opts.signal?.aborted) throw new NativeModelError('cancelled', 'Compiling was cancelled; run it again to resume.');
     const dir = path.join(outDir, module);
     const mp = modulePrecision(module, preset);
     const existing = readRecord(dir);

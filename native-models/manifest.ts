@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { rename, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { GlimmerError } from '../main/api/errors';
+import { NativeModelError } from './errors';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const MANIFEST_FORMAT = 'glimmer-compiled-model';
@@ -72,7 +72,7 @@ const REPAIR = 'Compile the model again (`glimmer compile --checkpoint DIR --out
 export function readManifest(modelDir: string): ModelManifest {
   const file = path.join(modelDir, MANIFEST_FILE);
   if (!existsSync(file)) {
-    throw new GlimmerError('model_missing', `${file} is missing: ${modelDir} is not a compiled model (or its compile did not finish). ${REPAIR}`, {
+    throw new NativeModelError('model_missing', `${file} is missing: ${modelDir} is not a compiled model (or its compile did not finish). ${REPAIR}`, {
       file,
     });
   }
@@ -80,14 +80,14 @@ export function readManifest(modelDir: string): ModelManifest {
   try {
     m = JSON.parse(readFileSync(file, 'utf8')) as ModelManifest;
   } catch (e) {
-    throw new GlimmerError('model_corrupt', `${file} is damaged (${(e as Error).message}). ${REPAIR}`, { file });
+    throw new NativeModelError('model_corrupt', `${file} is damaged (${(e as Error).message}). ${REPAIR}`, { file });
   }
   if (m?.format !== MANIFEST_FORMAT || typeof m.modules !== 'object' || !m.modules) {
-    throw new GlimmerError('model_corrupt', `${file} is not a Glimmer model manifest. ${REPAIR}`, { file });
+    throw new NativeModelError('model_corrupt', `${file} is not a Glimmer model manifest. ${REPAIR}`, { file });
   }
   if (m.version !== MANIFEST_VERSION) {
     const who = m.version > MANIFEST_VERSION ? 'a newer' : 'an older';
-    throw new GlimmerError(
+    throw new NativeModelError(
       'model_corrupt',
       `${file} was written by ${who} Glimmer Studio (manifest format ${m.version}; this version reads format ${MANIFEST_VERSION}). ${m.version > MANIFEST_VERSION ? 'Update the app, or c' : 'C'}${REPAIR.slice(1)}`,
       { file, version: m.version },
@@ -122,8 +122,8 @@ export async function hashSources(checkpointDir: string): Promise<SourceFile[]> 
   return out;
 }
 
-function sourcesChanged(file: string, m: ModelManifest, what: string): GlimmerError {
-  return new GlimmerError(
+function sourcesChanged(file: string, m: ModelManifest, what: string): NativeModelError {
+  return new NativeModelError(
     'model_corrupt',
     `The checkpoint ${m.source.checkpoint} has changed since this model was compiled (${what}), so ${path.dirname(file)} no longer matches it. ${REPAIR}`,
     { file, checkpoint: m.source.checkpoint },
@@ -171,17 +171,17 @@ export async function verifyManifest(modelDir: string, manifest: ModelManifest, 
     for (const f of mod.files) {
       const file = path.join(modelDir, f.path);
       if (!existsSync(file)) {
-        throw new GlimmerError('model_missing', `The model file ${file} (${name}) is missing. ${REPAIR}`, { file, module: name });
+        throw new NativeModelError('model_missing', `The model file ${file} (${name}) is missing. ${REPAIR}`, { file, module: name });
       }
       const size = statSync(file).size;
       if (size !== f.bytes) {
-        throw new GlimmerError('model_corrupt', `The model file ${file} (${name}) has ${size} bytes, not the ${f.bytes} recorded; it is damaged. ${REPAIR}`, {
+        throw new NativeModelError('model_corrupt', `The model file ${file} (${name}) has ${size} bytes, not the ${f.bytes} recorded; it is damaged. ${REPAIR}`, {
           file,
           module: name,
         });
       }
       if (opts.hashes && (await sha256File(file)) !== f.sha256) {
-        throw new GlimmerError('model_corrupt', `The model file ${file} (${name}) does not match its recorded sha256; it is damaged. ${REPAIR}`, {
+        throw new NativeModelError('model_corrupt', `The model file ${file} (${name}) does not match its recorded sha256; it is damaged. ${REPAIR}`, {
           file,
           module: name,
         });

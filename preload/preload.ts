@@ -3,8 +3,8 @@
  * as window.glimmer. Nothing else of Electron or Node crosses.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import type { CallResult, EventMessage, GlimmerApi } from '../main/api/contract';
-import { IPC } from '../main/api/contract';
+import type { CallResult, EventMessage, GlimmerApi } from '../main/contract';
+import { IPC } from '../main/contract/ipc';
 
 const api: GlimmerApi = {
   call: (method, request) => ipcRenderer.invoke(IPC.call, method, request) as Promise<CallResult<never>>,

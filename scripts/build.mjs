@@ -1,5 +1,6 @@
 // Builds what the app runs: the renderer (vite → dist/renderer) and, unless --renderer-only, the
-// Electron main process and preload (esbuild → dist/main/app.cjs, dist/preload/preload.cjs).
+// Electron main process, the engine worker and preload (esbuild → dist/main/app.cjs, engine-worker.cjs,
+// dist/preload/preload.cjs).
 import { build as esbuild } from 'esbuild';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +33,16 @@ if (!rendererOnly) {
     banner: { js: 'const __import_meta_url = require("url").pathToFileURL(__filename).href;' },
     define: { ...common.define, 'import.meta.url': '__import_meta_url' },
   });
+  // the engine's worker thread, started by EngineHost from beside app.cjs
+  await esbuild({
+    ...common,
+    entryPoints: [path.join(root, 'main/engine/host/worker.ts')],
+    outfile: path.join(root, 'dist/main/engine-worker.cjs'),
+    format: 'cjs',
+    external: ['onnxruntime-node', 'sharp'],
+    banner: { js: 'const __import_meta_url = require("url").pathToFileURL(__filename).href;' },
+    define: { ...common.define, 'import.meta.url': '__import_meta_url' },
+  });
   await esbuild({
     ...common,
     entryPoints: [path.join(root, 'preload/preload.ts')],
@@ -39,5 +50,5 @@ if (!rendererOnly) {
     format: 'cjs',
     external: ['electron'],
   });
-  console.log('built dist/main/app.cjs and dist/preload/preload.cjs');
+  console.log('built dist/main/app.cjs, dist/main/engine-worker.cjs and dist/preload/preload.cjs');
 }

@@ -1,5 +1,5 @@
 /** The benchmark suites by name; each returns its figures (and skips with a printed reason where it cannot run). */
-import type { ProviderName } from '../../main/api/contract';
+import type { ProviderName } from '../../main/contract';
 import type { Figure } from '../harness';
 import type { Limits } from './limits';
 

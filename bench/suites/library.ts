@@ -93,7 +93,7 @@ async function fill(lib: Library, count: number, log: (s: string) => void): Prom
   );
   const insTag = db.prepare('INSERT INTO generation_tags (tag_id, generation_id) VALUES (?, ?)');
   const insRecipe = db.prepare('INSERT INTO generation_recipes (generation_id, recipe) VALUES (?, ?)');
-  const modes = ['t2i', 't2i', 't2i', 'i2i', 'edit'];
+  const modes = ['text', 'text', 'text', 'edit', 'style'];
   const models = ['glm-image', 'glm-image-int4', 'glm-image-int8', 'glm-image-fp16'];
   const start = Date.UTC(2025, 0, 1);
   const span = 2 * 365 * 24 * 3600 * 1000;
@@ -185,7 +185,7 @@ export async function runLibrary(options: LibraryBenchOptions): Promise<Figure[]
         ['filter: date range (1 month)', () => month()],
         ['filter: mode + model', () => ({ mode: 'edit', model: 'glm-image-int8' })],
         ['text + project', () => ({ text: `${common()} `, projectId: project() })],
-        ['text + favourite + mode', () => ({ text: `${mid()} `, favourite: true, mode: 'i2i' })],
+        ['text + favourite + mode', () => ({ text: `${mid()} `, favourite: true, mode: 'edit' })],
         ['text + tag', () => ({ text: `${common()} `, tag: tag() })],
         ['text + date range', () => ({ text: `${mid()} `, ...month() })],
       ];
@@ -229,7 +229,7 @@ export async function runLibrary(options: LibraryBenchOptions): Promise<Figure[]
           const t1 = performance.now();
           for (let i = 0; i < count; i++) {
             await lib.addGeneration({
-              recipe: { mode: 't2i', prompt: `insert bench ${r} ${i} ${common()} ${mid()}`, model: 'glm-image', seed: i, width: 1024, height: 1024, steps: 50 },
+              recipe: { mode: 'text', prompt: `insert bench ${r} ${i} ${common()} ${mid()}`, model: 'glm-image', seed: i, width: 1024, height: 1024, steps: 50 },
               status: 'failed',
               tags: i % 5 === 0 ? ['bench'] : undefined,
             });
@@ -261,7 +261,7 @@ export async function runLibrary(options: LibraryBenchOptions): Promise<Figure[]
         const raw = pixels(1000 + i);
         const t1 = performance.now();
         await lib.addGeneration({
-          recipe: { mode: 't2i', prompt: `image bench ${i}`, model: 'glm-image', seed: i, width: side, height: side, steps: 50 },
+          recipe: { mode: 'text', prompt: `image bench ${i}`, model: 'glm-image', seed: i, width: side, height: side, steps: 50 },
           image: { raw, width: side, height: side, channels: 3 },
         });
         addSamples.push(performance.now() - t1);

@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { GraphBuilder } from '../../native-models/onnx';
-import type { ProviderName } from '../../main/api/contract';
+import type { ProviderName } from '../../main/contract';
 import { createSession, ort } from '../../main/engine/session';
 import { figure, timeMs, type Figure, type MachineInfo } from '../harness';
 import { benchRepoRoot } from '../paths';

@@ -17,7 +17,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Phase } from '../../main/api/contract';
+import type { Phase } from '../../main/contract';
 import { Engine, type PipelineEvent } from '../../main/engine/pipeline';
 import { setSessionTimingHook } from '../../main/engine/session';
 import { compileModel, parseCompilePrecision, readManifest, type CompilePrecision } from '../../native-models';

@@ -5,12 +5,12 @@
  */
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
-import { GlimmerError } from './errors';
+import { GlimmerError } from '../contract';
+import type { MediaRoots } from '../studio/context';
 
 export const MEDIA_SCHEME = 'glimmer-media';
 
-/** Named roots, e.g. { images: '<data>/images', thumbs: '<data>/thumbs' }. */
-export type MediaRoots = Record<string, string>;
+export type { MediaRoots };
 
 const SAFE_SEGMENT = /^[A-Za-z0-9._-]+$/;
 

@@ -4,8 +4,7 @@
  * its error shape, and nothing crashes the process.
  */
 import type { z } from 'zod';
-import { type CallResult, type Method, type ParsedRequestOf, type ResponseOf, isMethod, methods } from './contract';
-import { GlimmerError, toErrorShape } from './errors';
+import { type CallResult, type Method, type ParsedRequestOf, type ResponseOf, GlimmerError, isMethod, methods, toErrorShape } from '../contract';
 
 export interface CallContext {
   /** Which transport the call came through (for logs and policy). */
@@ -14,11 +13,15 @@ export interface CallContext {
 }
 
 export type Handler<M extends Method> = (request: ParsedRequestOf<M>, ctx: CallContext) => Promise<ResponseOf<M>> | ResponseOf<M>;
-export type HandlerMap = { [M in Method]?: Handler<M> };
+/** A complete set of handlers for some methods (a concern's): a missing one is a type error. */
+export type Handlers<Ms extends Method> = { [M in Ms]: Handler<M> };
+/** Every method's handler. */
+export type HandlerMap = Handlers<Method>;
+/** The method names of a concern's method table (contract `libraryMethods` etc.). */
+export type MethodsOf<T> = keyof T & Method;
 
 export interface Router {
   call(method: unknown, request: unknown, ctx: CallContext): Promise<CallResult<unknown>>;
-  has(method: string): boolean;
 }
 
 function describeIssues(error: z.ZodError): string {
@@ -30,16 +33,12 @@ function describeIssues(error: z.ZodError): string {
 
 export function createRouter(handlers: HandlerMap, log: (message: string) => void = () => {}): Router {
   return {
-    has: (method) => isMethod(method) && handlers[method] !== undefined,
     async call(method, request, ctx) {
       try {
         if (!isMethod(method)) {
           throw new GlimmerError('bad_request', `Unknown method ${JSON.stringify(String(method)).slice(0, 80)}.`);
         }
-        const handler = handlers[method] as Handler<typeof method> | undefined;
-        if (!handler) {
-          throw new GlimmerError('unavailable', `${method} is not available in this build yet.`);
-        }
+        const handler = handlers[method] as Handler<typeof method>;
         const schema = methods[method].request as z.ZodType;
         const parsed = schema.safeParse(request ?? {});
         if (!parsed.success) {

@@ -3,8 +3,7 @@
  * with webContents.send. A call is served only from our own window showing our own page.
  */
 import { type BrowserWindow, ipcMain, type IpcMainInvokeEvent } from 'electron';
-import { IPC } from '../api/contract';
-import type { EventBus } from '../api/events';
+import { IPC, type EventBus } from '../contract';
 import type { Router } from '../api/router';
 import { isAppUrl } from './security';
 

@@ -6,8 +6,8 @@
 import { app, BrowserWindow, protocol } from 'electron';
 import path from 'node:path';
 import { MEDIA_SCHEME } from '../api/media';
-import { APP_ID, resolvePaths } from '../config/paths';
-import { createApp } from '../context';
+import { APP_ID, resolvePaths } from '../studio/paths';
+import { createApp } from '../api/app';
 import { registerIpc } from './ipc';
 import { APP_SCHEME, registerProtocols } from './protocols';
 import { hardenSessions, hardenWebContents } from './security';

@@ -6,7 +6,7 @@ import { net, protocol } from 'electron';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { toErrorShape } from '../api/errors';
+import { toErrorShape } from '../contract';
 import { MEDIA_SCHEME, type MediaRoots, resolveMediaPath } from '../api/media';
 
 export const APP_SCHEME = 'app';

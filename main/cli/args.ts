@@ -1,6 +1,6 @@
 /** Argument parsing shared by the commands: node's parseArgs, with errors users can read. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { GlimmerError } from '../api/errors';
+import { GlimmerError } from '../contract';
 
 export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(
   command: string,

@@ -1,7 +1,7 @@
 /** `glimmer compile`: a GLM-Image checkpoint folder → a compiled model folder (ONNX + manifest). */
 import path from 'node:path';
 import { COMPILE_PRECISIONS, compileModel, parseCompilePrecision, PRECISION_PRESETS } from '../../native-models/compile';
-import { GlimmerError } from '../api/errors';
+import { GlimmerError } from '../contract';
 import { parseCommandArgs } from './args';
 
 const HELP = `Usage: glimmer compile --checkpoint DIR --out DIR [--precision P] [--force]

@@ -4,10 +4,11 @@
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { GenerateRequest, type GenerateRequestInput, type MemoryProfile, ProviderName, type ImageRef } from '../api/contract';
-import { GlimmerError } from '../api/errors';
-import { resolvePaths } from '../config/paths';
-import { Engine, type EngineSettings } from '../engine/pipeline';
+import { GenerateRequest, type GenerateRequestInput, type MemoryProfile, Precision, ProviderName, type ImageRef, GlimmerError } from '../contract';
+import { resolvePaths } from '../studio/paths';
+import { EngineHost } from '../engine/host';
+import type { EngineSettings } from '../engine/pipeline';
+import { generatedPng } from '../library';
 import { parseCommandArgs, parseIntArg } from './args';
 import { ProgressBar } from './progress-bar';
 
@@ -153,13 +154,15 @@ export async function runGenerate(args: string[]): Promise<number> {
   const request = buildRequest(v);
   if (!existsSync(v.model)) throw new GlimmerError('bad_request', `--model ${v.model} does not exist.`);
 
+  const precision = Precision.safeParse(v.precision ?? 'fp32');
+  if (!precision.success) throw new GlimmerError('bad_request', `--precision must be ${Precision.options.join(', ')}; not "${v.precision}".`);
   const settings: EngineSettings = {
     modelDir: path.resolve(v.model),
     provider: provider as EngineSettings['provider'],
     memoryProfile: profile,
-    precision: v.precision ?? 'fp32',
+    precision: precision.data,
   };
-  const engine = new Engine({
+  const engine = new EngineHost({
     app: 'Glimmer Studio CLI',
     settings: () => settings,
     compileCacheDir: path.join(resolvePaths().modelsDir, 'compiled'),
@@ -175,15 +178,16 @@ export async function runGenerate(args: string[]): Promise<number> {
     const images = await engine.generate(request, {
       signal: controller.signal,
       streamer: new ProgressBar(),
-      onImage: (img, i) => {
+      onImage: async (img, i) => {
         const file = path.resolve(outFile(v.out!, i, request.count));
+        const png = await generatedPng({ raw: img.pixels.rgb, width: img.pixels.width, height: img.pixels.height, channels: 3 }, img.recipe);
         const tmp = `${file}.tmp-${process.pid}`;
-        writeFileSync(tmp, img.png);
+        writeFileSync(tmp, png.bytes);
         renameSync(tmp, file);
         console.log(`${file}  (seed ${img.recipe.seed}, ${img.recipe.width}x${img.recipe.height}, ${img.recipe.steps} steps, model ${img.recipe.model})`);
       },
     });
-    console.error(`done: ${images.length} image(s) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    console.error(`done: ${images} image(s) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     return 0;
   } finally {
     process.removeListener('SIGINT', stop);

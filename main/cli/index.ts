@@ -6,7 +6,7 @@
  *   glimmer compile --checkpoint DIR --out DIR [--precision P]
  *   glimmer models list|find|validate|import|download|remove [...]
  */
-import { GlimmerError } from '../api/errors';
+import { errorCode, GlimmerError } from '../contract';
 import { runCompile } from './compile';
 import { runGenerate } from './generate';
 import { runInfo } from './info';
@@ -43,9 +43,10 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await command.run(rest);
   } catch (err) {
-    if (err instanceof GlimmerError) {
-      console.error(`glimmer ${name}: ${err.message}`);
-      return err.code === 'bad_request' ? 2 : 1;
+    const code = errorCode(err);
+    if (code !== undefined) {
+      console.error(`glimmer ${name}: ${(err as Error).message}`);
+      return code === 'bad_request' ? 2 : 1;
     }
     console.error(`glimmer ${name}: ${err instanceof Error ? err.message : String(err)}`);
     return 1;

@@ -1,13 +1,12 @@
 /** `glimmer models`: list, find, validate, import and download GLM-Image checkpoints from the command line. */
 import path from 'node:path';
-import { GlimmerError } from '../api/errors';
-import { resolvePaths } from '../config/paths';
+import { formatBytes, formatDuration, errorCode, GlimmerError } from '../contract';
+import { resolvePaths } from '../studio/paths';
 import {
   DEFAULT_REPO,
   downloadCheckpoint,
   downloadFolder,
   findInHfCache,
-  formatBytes,
   hubCacheDir,
   importCheckpoint,
   listModels,
@@ -32,9 +31,7 @@ const HELP = `Usage: glimmer models <list|find|validate|import|download|remove> 
 The models folder is GLIMMER_MODELS_DIR or <data folder>/models.`;
 
 function formatEta(s: number | null): string {
-  if (s === null || !Number.isFinite(s)) return '';
-  const r = Math.round(s);
-  return r >= 3600 ? `ETA ${Math.floor(r / 3600)}h${String(Math.floor((r % 3600) / 60)).padStart(2, '0')}m` : r >= 60 ? `ETA ${Math.floor(r / 60)}m${String(r % 60).padStart(2, '0')}s` : `ETA ${r}s`;
+  return s === null || !Number.isFinite(s) ? '' : `ETA ${formatDuration(s)}`;
 }
 
 function progressPrinter(out: NodeJS.WriteStream = process.stderr): (p: DownloadProgress) => void {
@@ -143,7 +140,7 @@ export async function runModels(args: string[]): Promise<number> {
         );
         return result.report.ok ? 0 : 1;
       } catch (err) {
-        if (err instanceof GlimmerError && err.code === 'cancelled') {
+        if (errorCode(err) === 'cancelled') {
           console.error(`\nPaused. Run the same command again to resume; finished files and partial files in ${destDir} are kept.`);
           return 130;
         }

@@ -1,9 +1,9 @@
 /** `glimmer serve`: the studio in a browser, on loopback, behind a random access token. */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GlimmerError } from '../api/errors';
+import { GlimmerError } from '../contract';
 import { startHttpServer } from '../api/transport/http';
-import { createApp } from '../context';
+import { createApp } from '../api/app';
 import { parseCommandArgs, parseIntArg } from './args';
 
 const HELP = `Usage: glimmer serve [--port N] [--host 127.0.0.1]

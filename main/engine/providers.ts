@@ -6,7 +6,8 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { ProviderName, ProviderStatus } from '../api/contract';
+import type { ProviderName, ProviderReport, ProviderStatus } from '../contract';
+import { listGpuDevices } from './gpu-devices';
 import { createSession, ort } from './session';
 import { probeModelBytes } from './probe-model';
 
@@ -75,12 +76,6 @@ async function probe(name: ProviderName): Promise<{ ok: boolean; why: string }> 
   }
 }
 
-export interface ProviderReport {
-  providers: ProviderStatus[];
-  chosen: ProviderName;
-  chosenReason: string;
-}
-
 let cached: Promise<ProviderReport> | null = null;
 
 /** Probe once per process (refresh re-probes). */
@@ -98,7 +93,19 @@ async function detect(platform: NodeJS.Platform, arch: string): Promise<Provider
       continue;
     }
     const result = await probe(name);
-    providers.push({ name, bundled: true, available: result.ok, reason: result.ok ? `${shipped.why}; ${result.why}` : result.why });
+    const status: ProviderStatus = { name, bundled: true, available: result.ok, reason: result.ok ? `${shipped.why}; ${result.why}` : result.why };
+    if (name === 'cpu') status.adapter = 'CPU';
+    if (name === 'webgpu' && result.ok) {
+      const gpus = listGpuDevices();
+      if (gpus !== null && gpus.length === 0) {
+        status.software = true;
+        status.adapter = 'software renderer';
+        status.reason = `${status.reason}, but this machine has no GPU (none on the PCI bus): the WebGPU adapter is a software renderer, slower than the CPU provider`;
+      } else if (gpus !== null) {
+        status.adapter = gpus.map((g) => `${g.vendor} ${g.vendorId.replace(/^0x/, '')}:${g.deviceId.replace(/^0x/, '')}`).join(', ');
+      }
+    }
+    providers.push(status);
   }
   return { providers, ...choose(providers) };
 }
@@ -117,6 +124,10 @@ export function choose(providers: ProviderStatus[], forced?: ProviderName): { ch
   const skipped: string[] = [];
   for (const name of PROVIDER_PREFERENCE) {
     const status = providers.find((p) => p.name === name);
+    if (status?.available && status.software) {
+      skipped.push(`${name}: a software renderer, slower than the CPU`);
+      continue;
+    }
     if (status?.available) {
       const because = skipped.length > 0 ? ` (not available: ${skipped.join('; ')})` : '';
       return { chosen: name, chosenReason: `${name} is the most capable provider that works here${because}` };

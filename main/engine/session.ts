@@ -3,8 +3,7 @@
  * Everything else asks for a session by model path and provider name.
  */
 import * as ort from 'onnxruntime-node';
-import type { ProviderName } from '../api/contract';
-import { GlimmerError } from '../api/errors';
+import { type ProviderName, errorCode, GlimmerError } from '../contract';
 
 export { ort };
 
@@ -64,8 +63,8 @@ function executionProviders(provider: ProviderName): ort.InferenceSession.Execut
 }
 
 /** Words a user can act on, from onnxruntime's low-level error text. */
-export function translateRuntimeError(err: unknown, modelPath: string): GlimmerError {
-  if (err instanceof GlimmerError) return err;
+export function translateRuntimeError(err: unknown, modelPath: string): Error {
+  if (errorCode(err) !== undefined) return err as Error;
   const text = err instanceof Error ? err.message : String(err);
   if (/out of memory|OOM|bad_alloc|Failed to allocate|CUDA_ERROR_OUT_OF_MEMORY|memory allocation/i.test(text)) {
     return new GlimmerError(

@@ -1,5 +1,5 @@
 /** Keyset pagination: the cursor is the id of the last row of the page (opaque to callers). */
-import { GlimmerError } from '../api/errors';
+import { GlimmerError } from '../contract';
 
 export function encodeCursor(id: number): string {
   return Buffer.from(`g:${id}`, 'utf8').toString('base64url');

@@ -5,10 +5,10 @@
  */
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
-import { GlimmerError } from '../api/errors';
+import { GlimmerError } from '../contract';
 import type { Library } from './library';
 import { writePngMetadata } from './png';
-import { parseRecipe } from './recipe';
+import { parseRecipe } from '../contract';
 import { toPng } from './image-input';
 import type { ImageFormat } from './store';
 

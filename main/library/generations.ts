@@ -1,6 +1,6 @@
 /** Generation rows: insert (inside the caller's transaction), read, update, move, trash and restore. */
 import type { Database } from 'better-sqlite3';
-import { GlimmerError } from '../api/errors';
+import { GlimmerError } from '../contract';
 import { requireLiveProject } from './projects';
 import { SUMMARY_COLUMNS, type SummaryRow, mediaPaths, toSummary } from './rows';
 import type { ImageFormat } from './store';

@@ -1,8 +1,8 @@
 /** Images handed to the library: encoded bytes (PNG/JPEG/WebP) or raw pixels from the engine. */
 import sharp from 'sharp';
-import { GlimmerError } from '../api/errors';
+import { GlimmerError } from '../contract';
 import { writePngMetadata } from './png';
-import type { Recipe } from './recipe';
+import type { StoredRecipe } from '../contract';
 import { type ImageFormat, decoder, inspectHeader, shortReason } from './store';
 
 export type ImageInput =
@@ -17,7 +17,7 @@ export interface PreparedImage {
 }
 
 /** A generated image as the PNG we keep: pixels encoded losslessly, recipe in its metadata. */
-export async function generatedPng(input: ImageInput, recipe: Recipe): Promise<PreparedImage> {
+export async function generatedPng(input: ImageInput, recipe: StoredRecipe): Promise<PreparedImage> {
   let png: Buffer;
   if ('raw' in input) {
     const { width, height, channels } = input;

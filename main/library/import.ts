@@ -6,10 +6,10 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { GlimmerError } from '../api/errors';
+import { GlimmerError } from '../contract';
 import type { GenerationRow } from './generations';
 import { parseParametersSummary, readPngMetadata } from './png';
-import type { Recipe } from './recipe';
+import type { StoredRecipe } from '../contract';
 import { type ImageFormat, type ThumbSize, inspectHeader, makeThumbnails } from './store';
 
 /** Largest file accepted for import. */
@@ -28,7 +28,7 @@ export interface PreparedImport {
   width: number;
   height: number;
   thumbs: Record<ThumbSize, Buffer>;
-  recipe?: Recipe;
+  recipe?: StoredRecipe;
   row: Omit<GenerationRow, 'createdAt' | 'projectId' | 'imageHash' | 'tags'>;
 }
 

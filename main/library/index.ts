@@ -6,7 +6,6 @@
 export { Library, openLibrary, type NewGeneration, type OpenLibraryOptions, type OpenReport, type ReferenceInput } from './library';
 export { openDatabase, databasePath, schemaVersion, DB_FILE, SCHEMA_VERSION, type OpenDatabaseOptions } from './db/open';
 export { migrations, APPLICATION_ID, type Migration } from './db/migrations';
-export { RecipeSchema, parseRecipe, RECIPE_KEYWORD, type Recipe } from './recipe';
 export { toFtsQuery } from './fts-query';
 export { searchableText } from './search-text';
 export { JobStore, type JobUpdate } from './jobs';
@@ -14,9 +13,10 @@ export { mediaPaths } from './rows';
 export { MAX_IMPORT_BYTES, type ImportInput, type ImportOptions } from './import';
 export type { ExportResult } from './export';
 export type { GenerationPatch } from './generations';
-export type { ImageInput } from './image-input';
+export { generatedPng, type ImageInput } from './image-input';
 export type * from './types';
 export * as png from './png';
+export { RECIPE_KEYWORD } from './png/metadata';
 export {
   ImageStore,
   sha256,

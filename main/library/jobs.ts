@@ -4,7 +4,7 @@
  * The queue logic (what runs next, cancelling) is the engine's; this is its storage.
  */
 import type { Database } from 'better-sqlite3';
-import { GlimmerError } from '../api/errors';
+import { GlimmerError } from '../contract';
 import type { JobRecord, JobState } from './types';
 
 interface JobRow {

@@ -7,7 +7,7 @@
 import { mkdirSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Database } from 'better-sqlite3';
-import { GlimmerError } from '../api/errors';
+import { GlimmerError } from '../contract';
 import { databasePath, openDatabase, schemaVersion } from './db/open';
 import { exportProject as exportProjectTo, type ExportResult } from './export';
 import {
@@ -26,7 +26,7 @@ import { type ImageInput, generatedPng } from './image-input';
 import { type ImportInput, type ImportOptions, prepareImport } from './import';
 import { JobStore } from './jobs';
 import { createProject, getProject, listProjects, renameProject, requireLiveProject, restoreProject, trashProject } from './projects';
-import { RecipeSchema, type Recipe } from './recipe';
+import { StoredRecipe } from '../contract';
 import { explainSearch, search } from './search';
 import { type ImageFormat, ImageStore, THUMB_SIZES, type ThumbSize, inspectHeader, isHash, makeThumbnails, sha256 } from './store';
 import { listTags } from './tags';
@@ -52,7 +52,7 @@ export interface OpenReport {
 export type ReferenceInput = (ImageInput & { role?: string }) | { hash: string; role?: string };
 
 export interface NewGeneration {
-  recipe: Recipe;
+  recipe: StoredRecipe;
   /** The image (absent for a failed or cancelled generation). */
   image?: ImageInput;
   projectId?: number | null;
@@ -151,7 +151,7 @@ export class Library {
 
   // ── generations ──
   async addGeneration(input: NewGeneration): Promise<Generation> {
-    const parsed = RecipeSchema.safeParse(input.recipe);
+    const parsed = StoredRecipe.safeParse(input.recipe);
     if (!parsed.success) {
       throw new GlimmerError('bad_request', `The recipe is not valid: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`);
     }

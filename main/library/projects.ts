@@ -1,6 +1,6 @@
 /** Projects: create, rename, list (with counts and a cover), trash and restore with their generations. */
 import type { Database } from 'better-sqlite3';
-import { GlimmerError } from '../api/errors';
+import { GlimmerError } from '../contract';
 import { mediaPaths } from './rows';
 import type { ImageFormat } from './store';
 import type { Project } from './types';

@@ -1,5 +1,6 @@
 /** Row shapes as SQLite returns them, and their mapping to the public types. */
 import { type ImageFormat, THUMB_SIZES, type ThumbSize, imageRel, thumbRel } from './store';
+import { LibraryMode } from '../contract';
 import type { GenerationSource, GenerationStatus, GenerationSummary, MediaPaths } from './types';
 
 export function mediaPaths(hash: string, format: ImageFormat): MediaPaths {
@@ -48,7 +49,7 @@ export function toSummary(row: SummaryRow): GenerationSummary {
     parentId: row.parent_id,
     source: row.source,
     status: row.status,
-    mode: row.mode,
+    mode: LibraryMode.safeParse(row.mode).data ?? 'import',
     model: row.model,
     seed: row.seed,
     width: row.width,

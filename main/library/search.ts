@@ -7,7 +7,7 @@
  * The other filters are checked on the joined row.
  */
 import type { Database } from 'better-sqlite3';
-import { GlimmerError } from '../api/errors';
+import { GlimmerError } from '../contract';
 import { decodeCursor, encodeCursor } from './cursor';
 import { toFtsQuery } from './fts-query';
 import { SUMMARY_COLUMNS, type SummaryRow, toSummary } from './rows';

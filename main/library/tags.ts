@@ -1,6 +1,6 @@
 /** Tags: names are trimmed, case-insensitive, 1-64 characters; a generation has any number of them. */
 import type { Database } from 'better-sqlite3';
-import { GlimmerError } from '../api/errors';
+import { GlimmerError } from '../contract';
 import type { TagCount } from './types';
 
 export function tagName(name: string): string {

@@ -4,7 +4,7 @@
  * across interruptions and writes manifest.json last). Start again after a cancel or a crash resumes.
  */
 import path from 'node:path';
-import { GlimmerError, toErrorShape, type ErrorShape } from '../api/errors';
+import { GlimmerError, toErrorShape, type ErrorShape } from '../contract';
 import {
   compiledFolderName,
   compileModel,

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { GlimmerError } from '../api/errors';
+import { errorCode } from '../contract';
 import { MANIFEST_FILE, readManifest, verifyManifest, type ModelManifest } from '../../native-models';
 
 export type CompiledStatus = 'ready' | 'stale' | 'incomplete' | 'unknown';
@@ -31,7 +31,7 @@ export async function describeCompiled(dir: string): Promise<CompiledDescription
     manifest = readManifest(dir);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    return { status: err instanceof GlimmerError && err.code === 'model_corrupt' ? 'stale' : 'incomplete', detail: message, manifest: null };
+    return { status: errorCode(err) === 'model_corrupt' ? 'stale' : 'incomplete', detail: message, manifest: null };
   }
   try {
     await verifyManifest(dir, manifest);

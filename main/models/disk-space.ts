@@ -4,8 +4,7 @@
  */
 import { statfs } from 'node:fs/promises';
 import path from 'node:path';
-import { GlimmerError } from '../api/errors';
-import { formatBytes } from './format';
+import { GlimmerError, formatBytes } from '../contract';
 
 /** Bytes free for this user on the disk holding `dir`. */
 export type FreeSpaceFn = (dir: string) => Promise<number>;

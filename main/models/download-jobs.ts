@@ -5,7 +5,7 @@
  */
 import { readdir, rm, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { GlimmerError, toErrorShape, type ErrorShape } from '../api/errors';
+import { GlimmerError, toErrorShape, type ErrorShape } from '../contract';
 import { downloadCheckpoint, type DownloadOptions, type DownloadProgress, type DownloadResult } from './download';
 import { readDownloadRecord } from './download-record';
 import { DEFAULT_REPO } from './layout';

@@ -11,7 +11,9 @@ import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
 import { setTimeout as delay } from 'node:timers/promises';
-import { GlimmerError } from '../api/errors';
+import { type DownloadPhase, type DownloadProgress, formatBytes, GlimmerError } from '../contract';
+
+export type { DownloadPhase, DownloadProgress };
 import { ensureFreeSpace, type FreeSpaceFn } from './disk-space';
 import {
   readDownloadRecord,
@@ -20,7 +22,6 @@ import {
   type DownloadRecord,
 } from './download-record';
 import { createContentHasher, hashFile, hashFileInto, type ContentHasher } from './file-hash';
-import { formatBytes } from './format';
 import { readBodyText, rangedGet } from './http-get';
 import {
   listRemoteFiles,
@@ -35,25 +36,7 @@ import { DEFAULT_REPO, isNeededRepoFile, MODEL_INDEX } from './layout';
 import { SpeedMeter } from './speed-meter';
 import { validateCheckpoint, type ValidationReport } from './validate';
 
-export type DownloadPhase = 'resolving' | 'checking' | 'downloading' | 'verifying' | 'done';
 
-export interface DownloadProgress {
-  phase: DownloadPhase;
-  repo: string;
-  commit: string | null;
-  /** The file this event is about (repo path), when there is one; with parallel transfers, events interleave. */
-  file: string | null;
-  /** That file's position in the download order (0-based); fileCount for 'done'. */
-  fileIndex: number;
-  fileCount: number;
-  fileBytes: number;
-  fileTotal: number;
-  /** Bytes in place for the whole download, including those kept from earlier runs. */
-  bytes: number;
-  total: number;
-  bytesPerSecond: number;
-  etaSeconds: number | null;
-}
 
 export interface DownloadOptions extends HubSettings {
   repo?: string;

@@ -4,7 +4,7 @@
  * setting), an optional token. Hub failures become GlimmerErrors a user can act on.
  */
 import { HubApiError, listFiles, modelInfo } from '@huggingface/hub';
-import { GlimmerError } from '../api/errors';
+import { GlimmerError } from '../contract';
 
 export const DEFAULT_ENDPOINT = 'https://huggingface.co';
 

@@ -42,7 +42,6 @@ export {
   type ListModelsOptions,
   type RemovedModel,
 } from './models-folder';
-export { formatBytes } from './format';
 export { DownloadJobs, type DownloadJob, type DownloadState, type StartDownload, type DownloadJobListener } from './download-jobs';
 export { CompileJobs, compiledFolderFor, type CompileJob, type CompileState, type CompileJobListener } from './compile-jobs';
 export { describeCompiled, type CompiledDescription, type CompiledStatus } from './compiled';

@@ -8,7 +8,7 @@
  */
 import { chmod, copyFile, mkdir, readdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { GlimmerError } from '../api/errors';
+import { GlimmerError } from '../contract';
 import { ensureFreeSpace, type FreeSpaceFn } from './disk-space';
 import { describeCompiled } from './compiled';
 import { checkpointFolderName } from './download';

@@ -5,7 +5,7 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { formatBytes } from './format';
+import { formatBytes } from '../contract';
 import { COMPONENTS, isNeededRepoFile, MODEL_INDEX, type ComponentSpec } from './layout';
 import { precisionName, readSafetensorsHeader } from './safetensors-header';
 

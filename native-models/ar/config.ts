@@ -3,7 +3,7 @@
  * config.json, and the check that the weights in the checkpoint have the shapes the config implies.
  */
 import path from 'node:path';
-import { GlimmerError } from '../../main/api/errors';
+import { NativeModelError } from '../errors';
 import { readConfig, type SafetensorsCheckpoint } from '../safetensors';
 
 export interface ArConfig {
@@ -66,7 +66,7 @@ export function readArConfig(componentDir: string): ArConfig {
   const raw = readConfig<RawConfig>(componentDir);
   const tc = raw.text_config;
   const bad = (what: string): never => {
-    throw new GlimmerError('model_corrupt', `The AR configuration ${file} ${what}. Download or import the model again.`, { file });
+    throw new NativeModelError('model_corrupt', `The AR configuration ${file} ${what}. Download or import the model again.`, { file });
   };
   if (!tc || typeof tc !== 'object') bad('has no text_config');
   const t = tc as RawTextConfig;
@@ -148,7 +148,7 @@ export function checkArWeights(c: ArConfig, ckpt: SafetensorsCheckpoint, compone
   const file = path.join(componentDir, 'config.json');
   for (const [name, shape] of expectedArWeights(c)) {
     if (!ckpt.has(name)) {
-      throw new GlimmerError(
+      throw new NativeModelError(
         'model_corrupt',
         `The AR weights in ${ckpt.source} have no tensor "${name}", which ${file} requires. The checkpoint and its config do not match; download or import the model again.`,
         { file: ckpt.source, config: file, tensor: name },
@@ -156,7 +156,7 @@ export function checkArWeights(c: ArConfig, ckpt: SafetensorsCheckpoint, compone
     }
     const e = ckpt.entry(name);
     if (e.shape.length !== shape.length || e.shape.some((d, i) => d !== shape[i])) {
-      throw new GlimmerError(
+      throw new NativeModelError(
         'model_corrupt',
         `The AR tensor "${name}" in ${e.file} has shape [${e.shape.join(', ')}], but ${file} implies [${shape.join(', ')}]. The checkpoint and its config do not match; download or import the model again.`,
         { file: e.file, config: file, tensor: name, shape: e.shape, expected: shape },

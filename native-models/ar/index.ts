@@ -19,7 +19,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { GlimmerError } from '../../main/api/errors';
+import { NativeModelError } from '../errors';
 import { GraphBuilder, quantizeBlockwise, rmsNorm, toFloat16, type WeightPrecision } from '../onnx';
 import { SafetensorsCheckpoint } from '../safetensors';
 import { AR_WEIGHT_PREFIX, checkArWeights, readArConfig, type ArConfig } from './config';
@@ -156,7 +156,7 @@ async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
 
 /**
  * Reads vision_language_encoder/ (config.json + safetensors) and writes the AR graph to outDir.
- * Errors (missing files, config/weights mismatch) are GlimmerErrors naming the file; nothing is left
+ * Errors (missing files, config/weights mismatch) are NativeModelErrors naming the file; nothing is left
  * in outDir when the build fails.
  */
 export async function buildAr(componentDir: string, outDir: string, opts: BuildArOptions): Promise<BuildArResult> {
@@ -224,7 +224,7 @@ export async function buildAr(componentDir: string, outDir: string, opts: BuildA
     } catch (e) {
       await unlink(saved.modelPath).catch(() => undefined);
       await unlink(saved.dataPath).catch(() => undefined);
-      throw new GlimmerError('internal', `Could not write ${manifestPath}: ${(e as Error).message}`, { file: manifestPath });
+      throw new NativeModelError('internal', `Could not write ${manifestPath}: ${(e as Error).message}`, { file: manifestPath });
     }
     return { modelPath: saved.modelPath, dataPath: saved.dataPath, manifestPath, bytes: saved.bytes, manifest };
   } catch (e) {

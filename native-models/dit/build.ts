@@ -5,7 +5,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { GlimmerError } from '../../main/api/errors';
+import { NativeModelError } from '../errors';
 import { GraphBuilder, WEIGHT_PRECISIONS, type WeightPrecision } from '../onnx';
 import { SafetensorsCheckpoint } from '../safetensors';
 import { loadDitConfig, type DitConfig } from './config';
@@ -37,7 +37,7 @@ export interface DitModelDescription {
 export async function buildDit(componentDir: string, outDir: string, opts: DitBuildOptions = {}): Promise<DitModelDescription> {
   const precision = opts.precision ?? 'fp32';
   if (!WEIGHT_PRECISIONS.includes(precision)) {
-    throw new GlimmerError('bad_request', `Unknown DiT precision "${precision}". Choose one of ${WEIGHT_PRECISIONS.join(', ')}.`);
+    throw new NativeModelError('bad_request', `Unknown DiT precision "${precision}". Choose one of ${WEIGHT_PRECISIONS.join(', ')}.`);
   }
   const base = opts.baseName ?? `dit-${precision}`;
   const cfg = loadDitConfig(componentDir);

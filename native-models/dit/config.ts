@@ -2,7 +2,7 @@
  * The DiT's shape, from transformer/config.json (diffusers GlmImageTransformer2DModel). Class
  * defaults are not used: every value the graph depends on must be in the file.
  */
-import { GlimmerError } from '../../main/api/errors';
+import { NativeModelError } from '../errors';
 import { readConfig } from '../safetensors';
 
 export interface DitConfig {
@@ -42,14 +42,14 @@ export function parseDitConfig(raw: Record<string, unknown>, where: string): Dit
   for (const [key, json] of KEYS) {
     const v = raw[json];
     if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) {
-      throw new GlimmerError('model_corrupt', `${where}: "${json}" must be a positive integer, not ${JSON.stringify(v)}. Re-download the model.`);
+      throw new NativeModelError('model_corrupt', `${where}: "${json}" must be a positive integer, not ${JSON.stringify(v)}. Re-download the model.`);
     }
     out[key] = v;
   }
   const cfg = out as DitConfig;
   cfg.innerDim = cfg.numHeads * cfg.headDim;
   if (cfg.headDim % 4 !== 0) {
-    throw new GlimmerError('model_corrupt', `${where}: "attention_head_dim" (${cfg.headDim}) must be a multiple of 4 for the 2-D rotary embedding.`);
+    throw new NativeModelError('model_corrupt', `${where}: "attention_head_dim" (${cfg.headDim}) must be a multiple of 4 for the 2-D rotary embedding.`);
   }
   return cfg;
 }

@@ -1,6 +1,5 @@
 /** What every DiT graph builder function needs: the graph, the config, the weights and precisions. */
-import type { GraphBuilder } from '../onnx';
-import type { WeightPrecision } from '../onnx';
+import type { GraphBuilder, WeightPrecision } from '../onnx';
 import type { DitConfig } from './config';
 import type { DitWeights } from './weights';
 

@@ -4,8 +4,7 @@
  * Sinusoids are diffusers' `Timesteps(flip_sin_to_cos=True, downscale_freq_shift=0)`: [cos | sin] of
  * value · exp(−ln(10000) · i / half), i < half; a zero column is appended for an odd width.
  */
-import { silu } from '../onnx';
-import type { GraphBuilder } from '../onnx';
+import { silu, type GraphBuilder } from '../onnx';
 import type { DitGraphContext } from './context';
 import { reshapeTo, dimOf, unsqueeze } from './ops';
 

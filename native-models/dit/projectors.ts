@@ -5,8 +5,7 @@
  *   prior tokens     embedding[prior_token_id], zeroed where prior_token_drop, → Linear → SiLU → Linear
  * (dropping zeroes the embedding, so a dropped prior still adds the projector's constant output).
  */
-import { gelu, silu } from '../onnx';
-import { toFloat16 } from '../onnx';
+import { gelu, silu, toFloat16 } from '../onnx';
 import type { DitGraphContext } from './context';
 import { unsqueeze } from './ops';
 

@@ -3,9 +3,8 @@
  * named nn.Linear into graph nodes at the chosen precision (native-models/onnx/precision: the one
  * place that decides how a weight is stored).
  */
-import { GlimmerError } from '../../main/api/errors';
-import type { GraphBuilder } from '../onnx';
-import { linear, type WeightPrecision } from '../onnx';
+import { NativeModelError } from '../errors';
+import { type GraphBuilder, linear, type WeightPrecision } from '../onnx';
 import type { SafetensorsCheckpoint } from '../safetensors';
 
 export class DitWeights {
@@ -15,7 +14,7 @@ export class DitWeights {
   async tensor(name: string, shape: number[]): Promise<Float32Array> {
     const e = this.ckpt.entry(name);
     if (e.shape.length !== shape.length || e.shape.some((d, i) => d !== shape[i])) {
-      throw new GlimmerError(
+      throw new NativeModelError(
         'model_corrupt',
         `The DiT weight "${name}" has shape [${e.shape}] but transformer/config.json implies [${shape}]. The checkpoint and its config do not match; re-download the model.`,
         { tensor: name, file: e.file },

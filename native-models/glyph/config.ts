@@ -2,7 +2,7 @@
  * The glyph encoder's configuration, from text_encoder/config.json (transformers T5Config of a
  * T5EncoderModel). Every size of the graph comes from here.
  */
-import { GlimmerError } from '../../main/api/errors';
+import { NativeModelError } from '../errors';
 import { readConfig } from '../safetensors';
 
 export type T5Activation = 'relu' | 'gelu_tanh' | 'gelu' | 'silu';
@@ -53,13 +53,13 @@ function activationOf(name: string, file: string): T5Activation {
     case 'swish':
       return 'silu';
     default:
-      throw new GlimmerError('model_corrupt', `${file}: the glyph encoder's activation "${name}" is not supported (relu, gelu, gelu_new, silu are).`);
+      throw new NativeModelError('model_corrupt', `${file}: the glyph encoder's activation "${name}" is not supported (relu, gelu, gelu_new, silu are).`);
   }
 }
 
 function positiveInt(v: unknown, key: string, file: string): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) {
-    throw new GlimmerError('model_corrupt', `${file}: "${key}" must be a positive integer, found ${JSON.stringify(v)}. Re-download the model.`);
+    throw new NativeModelError('model_corrupt', `${file}: "${key}" must be a positive integer, found ${JSON.stringify(v)}. Re-download the model.`);
   }
   return v;
 }
@@ -68,7 +68,7 @@ export function readT5EncoderConfig(componentDir: string): T5EncoderConfig {
   const raw = readConfig<RawT5Config>(componentDir);
   const file = `${componentDir}/config.json`;
   if (raw.model_type !== undefined && raw.model_type !== 't5' && raw.model_type !== 'umt5') {
-    throw new GlimmerError('model_corrupt', `${file}: model_type "${raw.model_type}" is not a T5 encoder; the glyph encoder needs text_encoder/ of GLM-Image.`);
+    throw new NativeModelError('model_corrupt', `${file}: model_type "${raw.model_type}" is not a T5 encoder; the glyph encoder needs text_encoder/ of GLM-Image.`);
   }
   // transformers: feed_forward_proj "gated-gelu" → gated, act "gelu_new"; "X" → act X; "gated-X" → gated, act X
   const proj = raw.feed_forward_proj ?? 'relu';

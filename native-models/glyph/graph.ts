@@ -16,7 +16,7 @@
  * 1/sqrt(d) scale → residual, RMS norm → feed-forward (gated: act(wi_0 x) * wi_1 x → wo; else
  * act(wi x) → wo) → residual; final RMS norm. Dropout is off (inference).
  */
-import { GlimmerError } from '../../main/api/errors';
+import { NativeModelError } from '../errors';
 import type { GraphBuilder } from '../onnx/builder';
 import { attention, gelu, rmsNorm, silu } from '../onnx/blocks';
 import { linear, toFloat16, type WeightPrecision } from '../onnx/precision';
@@ -40,11 +40,11 @@ export class T5Weights {
       if (!this.ckpt.has(name)) continue;
       const data = await this.ckpt.readFloat32(name);
       if (data.length !== expected) {
-        throw new GlimmerError('model_corrupt', `${this.where}: weight ${name} has ${data.length} values, config.json implies ${expected}. The checkpoint and its config do not match.`);
+        throw new NativeModelError('model_corrupt', `${this.where}: weight ${name} has ${data.length} values, config.json implies ${expected}. The checkpoint and its config do not match.`);
       }
       return data;
     }
-    throw new GlimmerError('model_corrupt', `${this.where}: weight ${names[0]} is missing. Re-download the glyph encoder (text_encoder/).`, {
+    throw new NativeModelError('model_corrupt', `${this.where}: weight ${names[0]} is missing. Re-download the glyph encoder (text_encoder/).`, {
       file: this.where,
       weight: names[0],
     });

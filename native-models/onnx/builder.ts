@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { GlimmerError } from '../../main/api/errors';
+import { NativeModelError } from '../errors';
 import { ExternalData } from './data-file';
 import { ATTR_TYPE, DATA_TYPE, IR_VERSION, OPSET_MS, OPSET_ONNX, onnxType } from './schema';
 import {
@@ -393,14 +393,14 @@ export class GraphBuilder {
       await unlink(tmpModel).catch(() => undefined);
       await unlink(tmpData).catch(() => undefined);
       if (this.data.spilled) this.data.discard();
-      if (e instanceof GlimmerError) throw e;
+      if (e instanceof NativeModelError) throw e;
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOSPC') {
-        throw new GlimmerError('disk_full', `The disk is full while writing ${modelPath}. Free some space and compile again.`, {
+        throw new NativeModelError('disk_full', `The disk is full while writing ${modelPath}. Free some space and compile again.`, {
           file: modelPath,
         });
       }
-      throw new GlimmerError('internal', `Could not write the model ${modelPath}: ${(e as Error).message}`, { file: modelPath });
+      throw new NativeModelError('internal', `Could not write the model ${modelPath}: ${(e as Error).message}`, { file: modelPath });
     }
   }
 

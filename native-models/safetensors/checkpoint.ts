@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { GlimmerError } from '../../main/api/errors';
+import { NativeModelError } from '../errors';
 import { fromBFloat16, fromFloat16 } from '../float16';
 import { DTYPE_BYTES } from './dtype';
 import { readFully, readHeader, type TensorEntry } from './header';
@@ -37,7 +37,7 @@ export class SafetensorsCheckpoint {
   static async open(pathOrDir: string): Promise<SafetensorsCheckpoint> {
     const p = path.resolve(pathOrDir);
     if (!existsSync(p)) {
-      throw new GlimmerError('model_missing', `The model file or folder ${p} does not exist. Download or import the model again.`, { file: p });
+      throw new NativeModelError('model_missing', `The model file or folder ${p} does not exist. Download or import the model again.`, { file: p });
     }
     let files: string[];
     let weightMap: Map<string, string> | undefined;
@@ -58,7 +58,7 @@ export class SafetensorsCheckpoint {
       files = [...new Set(weightMap.values())].sort().map((f) => path.join(dir, f));
       for (const f of files) {
         if (!existsSync(f)) {
-          throw new GlimmerError(
+          throw new NativeModelError(
             'model_missing',
             `The model shard ${f} listed in ${indexFile} is missing. Download or import the model again.`,
             { file: f, index: indexFile },
@@ -80,7 +80,7 @@ export class SafetensorsCheckpoint {
           if (weightMap && weightMap.get(e.name) !== path.basename(f)) continue; // not this shard's (per the index)
           const prev = entries.get(e.name);
           if (prev) {
-            throw new GlimmerError(
+            throw new NativeModelError(
               'model_corrupt',
               `The tensor "${e.name}" is stored twice, in ${prev.file} and ${f}. Remove the extra file or download the model again.`,
               { file: f },
@@ -92,7 +92,7 @@ export class SafetensorsCheckpoint {
       if (weightMap) {
         for (const [name, shard] of weightMap) {
           if (!entries.has(name)) {
-            throw new GlimmerError(
+            throw new NativeModelError(
               'model_corrupt',
               `The index ${indexFile} says tensor "${name}" is in ${shard}, but that file does not hold it. Download the model again.`,
               { file: path.join(path.dirname(indexFile!), shard), index: indexFile },
@@ -118,7 +118,7 @@ export class SafetensorsCheckpoint {
   entry(name: string): TensorEntry {
     const e = this.entries.get(name);
     if (!e) {
-      throw new GlimmerError(
+      throw new NativeModelError(
         'model_corrupt',
         `The checkpoint ${this.source} has no tensor "${name}". It may be a different model or an incomplete download.`,
         { file: this.source, tensor: name },
@@ -209,12 +209,12 @@ export class SafetensorsCheckpoint {
   }
 
   private async readInto(e: TensorEntry, target: Uint8Array): Promise<void> {
-    if (this.closed) throw new GlimmerError('internal', `The checkpoint ${this.source} was already closed.`);
+    if (this.closed) throw new NativeModelError('internal', `The checkpoint ${this.source} was already closed.`);
     const fh = this.handles.get(e.file)!;
     try {
       await readFully(fh, target, 0, e.end - e.begin, e.begin);
     } catch (err) {
-      throw new GlimmerError(
+      throw new NativeModelError(
         'model_corrupt',
         `Could not read tensor "${e.name}" from ${e.file}: ${(err as Error).message}. Download or import the model again.`,
         { file: e.file, tensor: e.name },
@@ -229,8 +229,8 @@ export class SafetensorsCheckpoint {
     }
   }
 
-  private wrongType(e: TensorEntry, wanted: string): GlimmerError {
-    return new GlimmerError(
+  private wrongType(e: TensorEntry, wanted: string): NativeModelError {
+    return new NativeModelError(
       'model_corrupt',
       `Tensor "${e.name}" in ${e.file} is ${e.dtype}, but ${wanted} was expected. The checkpoint may be a different model.`,
       { file: e.file, tensor: e.name },
@@ -252,7 +252,7 @@ function chooseInFolder(dir: string): { index?: string; files: string[] } {
   }
   const st = all.filter((f) => f.endsWith('.safetensors'));
   if (st.length === 0) {
-    throw new GlimmerError(
+    throw new NativeModelError(
       'model_missing',
       `The folder ${dir} holds no .safetensors weights. Download or import the model again.`,
       { file: dir },
@@ -268,7 +268,7 @@ function readIndex(indexFile: string): Map<string, string> {
   try {
     json = JSON.parse(readFileSync(indexFile, 'utf8'));
   } catch (e) {
-    throw new GlimmerError(
+    throw new NativeModelError(
       'model_corrupt',
       `The shard index ${indexFile} is not valid JSON (${(e as Error).message}). Download the model again.`,
       { file: indexFile },
@@ -276,14 +276,14 @@ function readIndex(indexFile: string): Map<string, string> {
   }
   const wm = (json as { weight_map?: unknown })?.weight_map;
   if (!wm || typeof wm !== 'object') {
-    throw new GlimmerError('model_corrupt', `The shard index ${indexFile} has no weight_map. Download the model again.`, {
+    throw new NativeModelError('model_corrupt', `The shard index ${indexFile} has no weight_map. Download the model again.`, {
       file: indexFile,
     });
   }
   const map = new Map<string, string>();
   for (const [name, file] of Object.entries(wm as Record<string, unknown>)) {
     if (typeof file !== 'string' || file.includes('/') || file.includes('\\') || file.startsWith('.')) {
-      throw new GlimmerError('model_corrupt', `The shard index ${indexFile} names an invalid file for "${name}".`, {
+      throw new NativeModelError('model_corrupt', `The shard index ${indexFile} names an invalid file for "${name}".`, {
         file: indexFile,
       });
     }

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { GlimmerError } from '../../main/api/errors';
+import { NativeModelError } from '../errors';
 
 /**
  * A component's config.json (or the JSON file itself when given a .json path), with a clear error
@@ -15,7 +15,7 @@ export function readConfig<T>(componentDir: string): T {
   try {
     text = readFileSync(file, 'utf8');
   } catch {
-    throw new GlimmerError('model_missing', `The model configuration ${file} is missing. Download or import the model again.`, {
+    throw new NativeModelError('model_missing', `The model configuration ${file} is missing. Download or import the model again.`, {
       file,
     });
   }
@@ -24,7 +24,7 @@ export function readConfig<T>(componentDir: string): T {
     if (!json || typeof json !== 'object' || Array.isArray(json)) throw new Error('not a JSON object');
     return json as T;
   } catch (e) {
-    throw new GlimmerError(
+    throw new NativeModelError(
       'model_corrupt',
       `The model configuration ${file} is not valid JSON (${(e as Error).message}). Download or import the model again.`,
       { file },

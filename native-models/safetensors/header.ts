@@ -4,7 +4,7 @@
  * the data. Offsets are relative to the start of the data. Only the header is read here.
  */
 import { type FileHandle, open } from 'node:fs/promises';
-import { GlimmerError } from '../../main/api/errors';
+import { NativeModelError } from '../errors';
 import { DTYPE_BYTES, isSafetensorsDType, type SafetensorsDType } from './dtype';
 
 export interface TensorEntry {
@@ -39,8 +39,8 @@ export interface ReadHeaderOptions {
 /** A header larger than this is not a safetensors header (the real ones are < 10 MB). */
 const MAX_HEADER_BYTES = 256 * 1024 * 1024;
 
-function corrupt(file: string, what: string): GlimmerError {
-  return new GlimmerError(
+function corrupt(file: string, what: string): NativeModelError {
+  return new NativeModelError(
     'model_corrupt',
     `The model file ${file} is damaged or not a safetensors file: ${what}. Download or import the model again.`,
     { file },

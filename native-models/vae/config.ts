@@ -1,6 +1,6 @@
 /** vae/config.json (diffusers AutoencoderKL) as the VAE graphs and runtime need it. */
 import path from 'node:path';
-import { GlimmerError } from '../../main/api/errors';
+import { NativeModelError } from '../errors';
 import { readConfig } from '../safetensors';
 
 export interface VaeConfig {
@@ -42,7 +42,7 @@ interface RawVaeConfig {
 export function readVaeConfig(componentDir: string): VaeConfig {
   const raw = readConfig<RawVaeConfig>(componentDir);
   const file = path.join(componentDir, 'config.json');
-  const bad = (why: string): GlimmerError => new GlimmerError('model_corrupt', `${file}: ${why}`, { file });
+  const bad = (why: string): NativeModelError => new NativeModelError('model_corrupt', `${file}: ${why}`, { file });
   if (raw._class_name && raw._class_name !== 'AutoencoderKL') throw bad(`class ${raw._class_name} is not AutoencoderKL.`);
   const blockOut = raw.block_out_channels ?? [64];
   const cfg: VaeConfig = {

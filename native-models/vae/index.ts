@@ -2,7 +2,7 @@
  * buildVae: the AutoencoderKL in vae/ → <outDir>/vae_decoder.onnx and vae_encoder.onnx (+ .onnx.data),
  * fp32 (an fp16 VAE decoder overflows). See graph.ts.
  */
-import { GlimmerError } from '../../main/api/errors';
+import { NativeModelError } from '../errors';
 import { GraphBuilder } from '../onnx';
 import { SafetensorsCheckpoint } from '../safetensors';
 import { WeightReader } from '../vision/weights';
@@ -31,7 +31,7 @@ export async function buildVae(componentDir: string, outDir: string, opts: Build
   const ckpt = await SafetensorsCheckpoint.open(componentDir);
   try {
     if (!ckpt.has('decoder.conv_in.weight') || !ckpt.has('encoder.conv_in.weight')) {
-      throw new GlimmerError('model_corrupt', `${componentDir} has no AutoencoderKL encoder/decoder weights; it is not a VAE checkpoint.`, {
+      throw new NativeModelError('model_corrupt', `${componentDir} has no AutoencoderKL encoder/decoder weights; it is not a VAE checkpoint.`, {
         file: componentDir,
       });
     }

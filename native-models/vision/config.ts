@@ -1,5 +1,5 @@
 /** The parts of vision_language_encoder/config.json that the image tokenizer (ViT + VQ) needs. */
-import { GlimmerError } from '../../main/api/errors';
+import { NativeModelError } from '../errors';
 import { readConfig } from '../safetensors';
 
 export interface VisionConfig {
@@ -46,7 +46,7 @@ export function readVisionConfig(componentDir: string): { vision: VisionConfig; 
   const q = raw.vq_config;
   const file = `${componentDir}/config.json`;
   if (!v || !q) {
-    throw new GlimmerError('model_corrupt', `${file} has no vision_config/vq_config; it is not a GLM-Image AR checkpoint.`, { file });
+    throw new NativeModelError('model_corrupt', `${file} has no vision_config/vq_config; it is not a GLM-Image AR checkpoint.`, { file });
   }
   const vision: VisionConfig = {
     depth: v.depth ?? 40,
@@ -67,19 +67,19 @@ export function readVisionConfig(componentDir: string): { vision: VisionConfig; 
     latentChannels: q.latent_channels ?? 1536,
   };
   if (vision.hiddenSize % vision.numHeads !== 0) {
-    throw new GlimmerError('model_corrupt', `${file}: vision hidden_size ${vision.hiddenSize} is not divisible by num_heads ${vision.numHeads}.`, { file });
+    throw new NativeModelError('model_corrupt', `${file}: vision hidden_size ${vision.hiddenSize} is not divisible by num_heads ${vision.numHeads}.`, { file });
   }
   if (vision.imageSize % vision.patchSize !== 0) {
-    throw new GlimmerError('model_corrupt', `${file}: vision image_size ${vision.imageSize} is not a multiple of patch_size ${vision.patchSize}.`, { file });
+    throw new NativeModelError('model_corrupt', `${file}: vision image_size ${vision.imageSize} is not a multiple of patch_size ${vision.patchSize}.`, { file });
   }
   if (vq.latentChannels !== vision.hiddenSize) {
-    throw new GlimmerError('model_corrupt', `${file}: vq latent_channels ${vq.latentChannels} differs from the vision hidden_size ${vision.hiddenSize}.`, { file });
+    throw new NativeModelError('model_corrupt', `${file}: vq latent_channels ${vq.latentChannels} differs from the vision hidden_size ${vision.hiddenSize}.`, { file });
   }
   if (vision.spatialMergeSize !== 1) {
-    throw new GlimmerError('model_corrupt', `${file}: vision spatial_merge_size ${vision.spatialMergeSize} is not supported (GLM-Image uses 1).`, { file });
+    throw new NativeModelError('model_corrupt', `${file}: vision spatial_merge_size ${vision.spatialMergeSize} is not supported (GLM-Image uses 1).`, { file });
   }
   if (!['gelu', 'gelu_pytorch_tanh', 'gelu_new'].includes(vision.hiddenAct)) {
-    throw new GlimmerError('model_corrupt', `${file}: vision hidden_act "${vision.hiddenAct}" is not supported.`, { file });
+    throw new NativeModelError('model_corrupt', `${file}: vision hidden_act "${vision.hiddenAct}" is not supported.`, { file });
   }
   return { vision, vq };
 }

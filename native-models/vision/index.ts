@@ -2,7 +2,7 @@
  * buildVision: GLM-Image's reference-image tokenizer (ViT + VQ) from vision_language_encoder/ to
  * <outDir>/vision.onnx (+ .onnx.data). See graph.ts for the graph and its inputs/outputs.
  */
-import { GlimmerError } from '../../main/api/errors';
+import { NativeModelError } from '../errors';
 import { GraphBuilder, type WeightPrecision } from '../onnx';
 import { SafetensorsCheckpoint } from '../safetensors';
 import { readVisionConfig, type VisionConfig, type VqConfig } from './config';
@@ -38,7 +38,7 @@ function findPrefixes(ckpt: SafetensorsCheckpoint, where: string): { visual: str
       return { visual: `${base}visual.`, vq: `${base}vqmodel.` };
     }
   }
-  throw new GlimmerError('model_corrupt', `${where} has no vision encoder / VQ weights (visual.*, vqmodel.*); it is not a GLM-Image AR checkpoint.`, {
+  throw new NativeModelError('model_corrupt', `${where} has no vision encoder / VQ weights (visual.*, vqmodel.*); it is not a GLM-Image AR checkpoint.`, {
     file: where,
   });
 }

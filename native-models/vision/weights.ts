@@ -1,5 +1,5 @@
 /** Reading named weights with their expected shape checked (a config that does not match its weights fails clearly). */
-import { GlimmerError } from '../../main/api/errors';
+import { NativeModelError } from '../errors';
 import type { SafetensorsCheckpoint } from '../safetensors';
 
 export class WeightReader {
@@ -16,14 +16,14 @@ export class WeightReader {
   async read(name: string, shape: number[]): Promise<Float32Array> {
     const full = this.prefix + name;
     if (!this.ckpt.has(full)) {
-      throw new GlimmerError('model_corrupt', `The weight ${full} is missing from ${this.where}; the checkpoint is incomplete or not this model.`, {
+      throw new NativeModelError('model_corrupt', `The weight ${full} is missing from ${this.where}; the checkpoint is incomplete or not this model.`, {
         weight: full,
         file: this.where,
       });
     }
     const got = this.ckpt.entry(full).shape;
     if (got.length !== shape.length || got.some((d, i) => d !== shape[i])) {
-      throw new GlimmerError(
+      throw new NativeModelError(
         'model_corrupt',
         `The weight ${full} in ${this.where} has shape [${got.join(', ')}] but config.json implies [${shape.join(', ')}]; the config does not match the weights.`,
         { weight: full, file: this.where, shape: got, expected: shape },

@@ -13,8 +13,6 @@ import {
   Typography,
 } from '@mui/material';
 import { useEffect, useState } from 'react';
-import { useCapabilities } from './api/hooks';
-import { NotAvailable } from './components/NotAvailable';
 import { useJobs } from './jobs/useJobs';
 import { QueueDrawer } from './queue/QueueDrawer';
 import { routes } from './routes';
@@ -28,7 +26,6 @@ function initialRoute(): string {
 
 export function App() {
   const [current, setCurrent] = useState(initialRoute);
-  const capabilities = useCapabilities();
   const [queueOpen, setQueueOpen] = useState(false);
   const { jobs } = useJobs();
   const active = jobs.filter((j) => j.state === 'running' || j.state === 'waiting').length;
@@ -38,7 +35,6 @@ export function App() {
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
   const route = routes.find((r) => r.id === current) ?? routes[0];
-  const landed = !route.requires || (capabilities?.has(route.requires) ?? true);
   return (
     <Box sx={{ display: 'flex', height: '100vh' }}>
       <AppBar position="fixed" color="default" elevation={0} sx={{ zIndex: (t) => t.zIndex.drawer + 1, borderBottom: 1, borderColor: 'divider' }}>
@@ -76,7 +72,7 @@ export function App() {
       </Drawer>
       <Box component="main" sx={{ flexGrow: 1, overflow: 'auto' }}>
         <Toolbar variant="dense" />
-        {landed ? route.render() : <NotAvailable feature={route.label} method={route.requires} />}
+        {route.render()}
       </Box>
       <QueueDrawer open={queueOpen} onClose={() => setQueueOpen(false)} />
     </Box>

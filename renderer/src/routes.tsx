@@ -1,4 +1,4 @@
-/** The studio's screens, in the order of the navigation. Each names the API method it needs. */
+/** The studio's screens, in the order of the navigation. */
 import type { ReactNode } from 'react';
 import { CanvasPage } from './pages/CanvasPage';
 import { GalleryPage } from './pages/GalleryPage';
@@ -10,18 +10,14 @@ import { SystemPage } from './pages/SystemPage';
 export interface Route {
   id: string;
   label: string;
-  /** Method whose presence means the feature has landed in this build. */
-  requires?: string;
   render(): ReactNode;
 }
 
 export const routes: Route[] = [
-  // @routes
-  { id: 'generate', label: 'Generate', requires: 'jobs.submit', render: () => <GeneratePage /> },
-  // painting and cropping work without the engine; running a mode says so when jobs.submit is missing
+  { id: 'generate', label: 'Generate', render: () => <GeneratePage /> },
   { id: 'canvas', label: 'Canvas', render: () => <CanvasPage /> },
-  { id: 'gallery', label: 'Gallery', requires: 'library.search', render: () => <GalleryPage /> },
-  { id: 'models', label: 'Models', requires: 'models.list', render: () => <ModelsPage /> },
-  { id: 'settings', label: 'Settings', requires: 'settings.get', render: () => <SettingsPage /> },
+  { id: 'gallery', label: 'Gallery', render: () => <GalleryPage /> },
+  { id: 'models', label: 'Models', render: () => <ModelsPage /> },
+  { id: 'settings', label: 'Settings', render: () => <SettingsPage /> },
   { id: 'system', label: 'System', render: () => <SystemPage /> },
 ];

@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { after, before, test, type TestContext } from 'node:test';
 import type { Browser, Page } from 'playwright';
 import sharp from 'sharp';
-import type { JobInfo, LibraryGeneration, LibraryPage, Settings } from '../../main/api/contract';
+import type { JobInfo, LibraryGeneration, LibraryPage, Settings } from '../../main/contract';
 import { chromiumMissingReason, launchChromium, screenshotPath } from '../helpers/browser';
 import { checkpointDir } from '../helpers/fixtures';
 import { type ServeProcess, startServe } from '../helpers/serve';

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, test, type TestContext } from 'node:test';
 import type { Browser, Page } from 'playwright';
 import sharp from 'sharp';
-import type { LibraryGeneration, LibraryPage } from '../../main/api/contract';
+import type { LibraryGeneration, LibraryPage } from '../../main/contract';
 import { png } from '../../main/library';
 import { chromiumMissingReason, launchChromium, screenshotPath } from '../helpers/browser';
 import { type ServeProcess, startServe } from '../helpers/serve';

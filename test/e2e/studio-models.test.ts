@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test, type TestContext } from 'node:test';
 import type { Browser, Page } from 'playwright';
-import type { ModelDownload, ModelInfo, Settings } from '../../main/api/contract';
+import type { ModelDownload, ModelInfo, Settings } from '../../main/contract';
 import { chromiumMissingReason, launchChromium, screenshotPath } from '../helpers/browser';
 import { FakeHub } from '../helpers/fake-hub';
 import { checkpointDir } from '../helpers/fixtures';

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { compileModel } from '../../native-models/compile';
+import { EngineHost } from '../../main/engine/host';
 import { Engine, type EngineOptions, type EngineSettings } from '../../main/engine/pipeline';
 import { checkpointDir } from './fixtures';
 
@@ -32,4 +33,10 @@ export function compiledTinyModel(): Promise<string> {
 export function testEngine(modelDir: string, settings: Partial<EngineSettings> = {}, extra: Partial<EngineOptions> = {}): Engine {
   const s: EngineSettings = { modelDir, provider: 'cpu', memoryProfile: 'resident', precision: 'fp32', ...settings };
   return new Engine({ app: 'Glimmer Studio test', settings: () => s, compileCacheDir: path.join(tempRoot(), 'cache'), ...extra });
+}
+
+/** The engine in its worker thread (as the studio and the CLI run it) over the same test settings. */
+export function testEngineHost(modelDir: string, settings: Partial<EngineSettings> = {}): EngineHost {
+  const s: EngineSettings = { modelDir, provider: 'cpu', memoryProfile: 'resident', precision: 'fp32', ...settings };
+  return new EngineHost({ app: 'Glimmer Studio test', settings: () => s, compileCacheDir: path.join(tempRoot(), 'cache') });
 }

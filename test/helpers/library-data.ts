@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import type { Recipe } from '../../main/library';
+import type { StoredRecipe as Recipe } from '../../main/contract';
 
 export function tempDir(prefix = 'glimmer-lib-'): { dir: string; cleanup(): void } {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -36,7 +36,7 @@ export function recipe(overrides: Partial<Recipe> = {}): Recipe {
   return {
     version: 1,
     app: 'Glimmer Studio test',
-    mode: 't2i',
+    mode: 'text',
     prompt: 'a poster of a red fox reading a newspaper, text "MORNING NEWS"',
     negativePrompt: 'blurry',
     model: 'glm-image-tiny',

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { GlimmerError } from '../../main/api/errors';
+import { GlimmerError } from '../../main/contract';
 import { ArModel, generateImageTokens, readGenerationDefaults, runAr, type GenerateOptions } from '../../main/engine/ar';
 import { GlmImageProcessor } from '../../main/engine/processor';
 import { createRng } from '../../main/engine/random';

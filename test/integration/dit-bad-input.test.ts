@@ -5,7 +5,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GlimmerError } from '../../main/api/errors';
+import { GlimmerError, isCodedError } from '../../main/contract';
 import { denoise, latentSizeFor, ReferenceKvCache, type DitPass } from '../../main/engine/dit';
 import { buildSchedule, parseFlowMatchConfig } from '../../main/engine/scheduler';
 import { buildFixtureDit, type BuiltDit } from '../helpers/dit-build';
@@ -21,7 +21,7 @@ after(async () => {
 
 function rejectsWith(code: string, pattern: RegExp) {
   return (e: unknown) => {
-    assert.ok(e instanceof GlimmerError, `expected a GlimmerError, got ${String(e)}`);
+    assert.ok(isCodedError(e), `expected an error with one of our codes, got ${String(e)}`);
     assert.equal(e.code, code, e.message);
     assert.match(e.message, pattern);
     return true;

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { GlimmerError } from '../../main/api/errors';
+import { GlimmerError, isCodedError } from '../../main/contract';
 import { buildDit, ditInputSpecs, ditOutputSpecs, loadDitConfig } from '../../native-models/dit';
 import { createSession } from '../../main/engine/session';
 import { checkpointDir } from '../helpers/fixtures';
@@ -45,7 +45,7 @@ describe('buildDit', () => {
       writeFileSync(path.join(src, 'config.json'), JSON.stringify(cfg));
       copyFileSync(path.join(component, 'diffusion_pytorch_model.safetensors'), path.join(src, 'diffusion_pytorch_model.safetensors'));
       await assert.rejects(buildDit(src, out), (e: unknown) => {
-        assert.ok(e instanceof GlimmerError);
+        assert.ok(isCodedError(e));
         assert.equal(e.code, 'model_corrupt');
         assert.match(e.message, /has shape \[.*\] but transformer\/config.json implies/);
         return true;
@@ -61,10 +61,10 @@ describe('buildDit', () => {
     const src = tempDir();
     try {
       writeFileSync(path.join(src, 'config.json'), JSON.stringify({ patch_size: 2 }));
-      await assert.rejects(buildDit(src, src), (e: unknown) => e instanceof GlimmerError && e.code === 'model_corrupt' && /in_channels/.test(e.message));
+      await assert.rejects(buildDit(src, src), (e: unknown) => isCodedError(e) && e.code === 'model_corrupt' && /in_channels/.test(e.message));
       await assert.rejects(
         buildDit(component, src, { precision: 'bf16' as never }),
-        (e: unknown) => e instanceof GlimmerError && e.code === 'bad_request' && /fp32, fp16, int8, int4/.test(e.message),
+        (e: unknown) => isCodedError(e) && e.code === 'bad_request' && /fp32, fp16, int8, int4/.test(e.message),
       );
     } finally {
       rmSync(src, { recursive: true, force: true });

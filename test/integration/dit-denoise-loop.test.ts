@@ -1,7 +1,7 @@
 /** The denoise loop's control flow through the compiled fixture DiT: cancellation, and guidance ≤ 1 (one pass per step). */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GlimmerError } from '../../main/api/errors';
+import { GlimmerError } from '../../main/contract';
 import { denoise, type DenoiseRequest } from '../../main/engine/dit';
 import { buildSchedule, parseFlowMatchConfig, scheduleStep } from '../../main/engine/scheduler';
 import { buildFixtureDit, type BuiltDit } from '../helpers/dit-build';

@@ -9,12 +9,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { CallResult, EventMessage, Events, GenerateRequest, JobInfo, Method, RequestOf, ResponseOf } from '../../main/api/contract';
-import { EventBus } from '../../main/api/events';
-import { type App, createApp } from '../../main/context';
-import { JobQueue } from '../../main/engine/queue';
+import { type CallResult, type EventMessage, type Events, type GenerateRequest, type JobInfo, type Method, type RequestOf, type ResponseOf, EventBus } from '../../main/contract';
+import { type App, createApp } from '../../main/api';
+import { JobQueue } from '../../main/studio/queue';
 import { openLibrary, png } from '../../main/library';
-import { compiledTinyModel, testEngine } from '../helpers/engine';
+import { compiledTinyModel, testEngineHost } from '../helpers/engine';
 
 function call<M extends Method>(app: App, method: M, request: RequestOf<M>): Promise<CallResult<ResponseOf<M>>> {
   return app.router.call(method, request, { transport: 'test' }) as Promise<CallResult<ResponseOf<M>>>;
@@ -36,7 +35,7 @@ describe('job queue', () => {
     const events = new EventBus();
     const seen: EventMessage[] = [];
     events.subscribe((m) => seen.push(m));
-    const engine = testEngine(modelDir);
+    const engine = testEngineHost(modelDir);
     const queue = new JobQueue({ engine, store: library.jobs, library, events, autoStart: false });
     try {
       const a = queue.submit(req(1));
@@ -83,7 +82,7 @@ describe('job queue', () => {
   test('cancelling the running job stops it; the next one runs', async () => {
     const library = await openLibrary(path.join(dataDir, 'b'));
     const events = new EventBus();
-    const engine = testEngine(modelDir);
+    const engine = testEngineHost(modelDir);
     const queue = new JobQueue({ engine, store: library.jobs, library, events, progressIntervalMs: 0 });
     try {
       let first: JobInfo | undefined;
@@ -111,7 +110,7 @@ describe('job queue', () => {
   });
 
   test('a bad image is refused at submit; one already queued fails with bad_image and the queue goes on', async () => {
-    const engine = testEngine(modelDir);
+    const engine = testEngineHost(modelDir);
     const library = await openLibrary(path.join(dataDir, 'c'));
     const queue = new JobQueue({ engine, store: library.jobs, library });
     try {

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, test } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
-import { GlimmerError } from '../../main/api/errors';
+import { GlimmerError } from '../../main/contract';
 import { DB_FILE, Library, SCHEMA_VERSION, migrations, openDatabase } from '../../main/library';
 import { tempDir } from '../helpers/library-data';
 

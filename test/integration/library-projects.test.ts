@@ -3,7 +3,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import sharp from 'sharp';
-import { GlimmerError } from '../../main/api/errors';
+import { GlimmerError } from '../../main/contract';
 import { Library, png, sha256 } from '../../main/library';
 import { encodedImage, noisePixels, recipe, tempDir } from '../helpers/library-data';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { GlimmerError } from '../../main/api/errors';
+import { GlimmerError } from '../../main/contract';
 import { Library, type SearchQuery } from '../../main/library';
 import { noisePixels, recipe, tempDir } from '../helpers/library-data';
 
@@ -110,7 +110,7 @@ before(async () => {
     const prompt = words.join(' ');
     const tags = TAGS.filter(() => rnd() < 0.2);
     const projectId = pick([...projects, null]);
-    const mode = pick(['t2i', 'i2i', 'edit']);
+    const mode = pick(['text', 'edit', 'style'] as const);
     const model = pick(['glm-image', 'glm-image-int4']);
     const seed = Math.floor(rnd() * 5);
     const createdAt = base + Math.floor(rnd() * 1_000_000); // not in id order on purpose
@@ -204,7 +204,7 @@ describe('library search', () => {
       { minRating: 4 },
       { tag: 'sea' },
       { tag: 'OLD TOWN', favourite: true },
-      { mode: 'i2i', model: 'glm-image' },
+      { mode: 'edit', model: 'glm-image' },
       { seed: 3 },
       { width: 8, height: 12 },
       { width: 12, favourite: true },
@@ -212,7 +212,7 @@ describe('library search', () => {
       { text: 'fox', projectId: projects[1] },
       { text: 'fox', tag: 'sky' },
       { text: 'neon', favourite: true, from: base + 100_000 },
-      { text: 'cat', mode: 't2i', model: 'glm-image-int4', minRating: 2 },
+      { text: 'cat', mode: 'text', model: 'glm-image-int4', minRating: 2 },
       { tag: 'Portrait', projectId: projects[2], to: base + 700_000 },
     ];
     for (const q of queries) {
@@ -243,7 +243,7 @@ describe('library search', () => {
       { text: 'fox' },
       { text: 'fox', projectId: projects[0], favourite: true, cursor: lib.search({ text: 'fox', limit: 1 }).nextCursor },
       { tag: 'sea' },
-      { tag: 'sea', mode: 't2i' },
+      { tag: 'sea', mode: 'text' },
       { projectId: projects[0] },
       { projectId: null },
       { favourite: true },

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import sharp from 'sharp';
-import { GlimmerError } from '../../main/api/errors';
+import { GlimmerError } from '../../main/contract';
 import { Library, png, sha256 } from '../../main/library';
 import { encodedImage, noisePixels, recipe, snapshotFiles, tempDir } from '../helpers/library-data';
 
@@ -76,7 +76,7 @@ describe('image store', () => {
     const parent = await lib.addGeneration({ recipe: recipe(), image: { raw: noisePixels(2, 64, 48), width: 64, height: 48, channels: 3 } });
     const ref = await encodedImage(3, 80, 60, 'jpeg');
     const child = await lib.addGeneration({
-      recipe: recipe({ mode: 'i2i', prompt: 'make it snowy' }),
+      recipe: recipe({ mode: 'edit', prompt: 'make it snowy' }),
       image: { raw: noisePixels(4, 64, 48), width: 64, height: 48, channels: 3 },
       parentId: parent.id,
       references: [{ bytes: ref, name: 'ref.jpg', role: 'style' }, { hash: parent.media!.hash }],
@@ -128,7 +128,7 @@ describe('image store', () => {
 
 describe('import', () => {
   test('a PNG with a recipe comes back with its parameters', async () => {
-    const r = recipe({ prompt: 'a snowy owl on a lamp post, text "NIGHT SHIFT"', seed: 424242, steps: 30, mode: 'i2i' });
+    const r = recipe({ prompt: 'a snowy owl on a lamp post, text "NIGHT SHIFT"', seed: 424242, steps: 30, mode: 'edit' });
     const file = png.writePngMetadata(await encodedImage(6, 96, 64, 'png'), r);
     const p = lib.createProject('Imports');
     const g = await lib.importImage({ bytes: file, name: 'owl.png' }, { projectId: p.id, tags: ['owls'] });
@@ -137,7 +137,7 @@ describe('import', () => {
     assert.equal(g.prompt, r.prompt);
     assert.equal(g.seed, r.seed);
     assert.equal(g.steps, r.steps);
-    assert.equal(g.mode, 'i2i');
+    assert.equal(g.mode, 'edit');
     assert.equal(g.model, r.model);
     assert.deepEqual([g.width, g.height], [96, 64]);
     assert.equal(g.projectId, p.id);

@@ -10,7 +10,7 @@ import { chmod, mkdir, mkdtemp, rm, symlink, truncate, unlink, writeFile } from 
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { GlimmerError } from '../../main/api/errors';
+import { GlimmerError, isCodedError } from '../../main/contract';
 import {
   findInHfCache,
   hubCacheDir,
@@ -186,7 +186,7 @@ describe('import and the models folder', () => {
     await writableCopy(checkpointDir(), broken);
     await unlink(path.join(broken, 'vae', 'diffusion_pytorch_model.safetensors'));
     await assert.rejects(importCheckpoint(broken, { modelsDir, mode: 'copy' }), (err: unknown) => {
-      assert.ok(err instanceof GlimmerError);
+      assert.ok(isCodedError(err));
       assert.equal(err.code, 'model_missing');
       assert.match(err.message, /vae\//);
       return true;
@@ -196,7 +196,7 @@ describe('import and the models folder', () => {
     // A full disk refuses a copy before anything is written.
     await assert.rejects(
       importCheckpoint(checkpointDir(), { modelsDir, mode: 'copy', name: 'nospace', freeSpace: async () => 10, reserveBytes: 0 }),
-      (err: unknown) => err instanceof GlimmerError && err.code === 'disk_full',
+      (err: unknown) => isCodedError(err) && err.code === 'disk_full',
     );
     assert.equal(existsSync(path.join(modelsDir, 'checkpoints', 'nospace')), false);
 
@@ -222,7 +222,7 @@ describe('import and the models folder', () => {
       ['compiled:nope', 'not_found'],
       [ref.id, 'not_found'],
     ] as const) {
-      await assert.rejects(removeModel(modelsDir, id), (err: unknown) => err instanceof GlimmerError && err.code === code, id);
+      await assert.rejects(removeModel(modelsDir, id), (err: unknown) => isCodedError(err) && err.code === code, id);
     }
   });
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { GraphBuilder, DATA_ALIGN, IR_VERSION, OPSET_ONNX } from '../../native-models/onnx';
 import { onnxType } from '../../native-models/onnx/schema';
 import { createSession, ort } from '../../main/engine/session';
-import { GlimmerError } from '../../main/api/errors';
+import { GlimmerError, isCodedError } from '../../main/contract';
 import { assertClose } from '../helpers/golden';
 
 let dir: string;
@@ -223,7 +223,7 @@ describe('GraphBuilder', () => {
     const g = new GraphBuilder('fail');
     const x = g.input('x', 'float32', [300]);
     g.output(g.op('Add', [x, g.initializer('w', det(300, 9), [300])]), 'float32', [300], 'y');
-    await assert.rejects(g.save(sub, 'blocked'), (e: unknown) => e instanceof GlimmerError && e.message.includes('blocked.onnx'));
+    await assert.rejects(g.save(sub, 'blocked'), (e: unknown) => isCodedError(e) && e.message.includes('blocked.onnx'));
     assert.deepEqual(readdirSync(sub), ['blocked.onnx']);
     const empty = new GraphBuilder('empty');
     empty.input('x', 'float32', [1]);

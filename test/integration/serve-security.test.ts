@@ -5,9 +5,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { WebSocket } from 'ws';
-import { EventBus } from '../../main/api/events';
+import { EventBus } from '../../main/contract';
 import { createRouter } from '../../main/api/router';
 import { type RunningServer, startHttpServer } from '../../main/api/transport/http';
+import { testHandlers } from '../helpers/handlers';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'glimmer-serve-'));
 const staticDir = path.join(dir, 'renderer');
@@ -19,7 +20,7 @@ writeFileSync(path.join(images, 'a.png'), 'not really a png');
 writeFileSync(path.join(dir, 'data', 'secret.txt'), 'secret');
 
 const events = new EventBus();
-const router = createRouter({ 'system.ping': () => ({ pong: true, time: 42 }) });
+const router = createRouter(testHandlers({ 'system.ping': () => ({ pong: true, time: 42 }) }));
 let server: RunningServer;
 
 before(async () => {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { GenerateRequest } from '../../main/api/contract';
+import type { GenerateRequest } from '../../main/contract';
 import type { Engine } from '../../main/engine/pipeline';
 import { compiledTinyModel, testEngine } from '../helpers/engine';
 import { goldenDir, listCases } from '../helpers/fixtures';
@@ -64,7 +64,6 @@ describe('pipeline: every golden case end to end (injected AR tokens + noise)', 
       assert.equal(out.recipe.tokensFrom, 'injected');
       assert.equal(out.recipe.noiseFrom, 'injected');
       assert.equal(out.recipe.width, meta.width);
-      assert.ok(out.png.subarray(1, 4).toString() === 'PNG');
     });
   }
 });

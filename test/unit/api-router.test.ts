@@ -1,18 +1,19 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createRouter } from '../../main/api/router';
-import { GlimmerError } from '../../main/api/errors';
+import { GlimmerError } from '../../main/contract';
+import { testHandlers } from '../helpers/handlers';
 
 const router = createRouter(
-  {
+  testHandlers({
     'system.ping': () => ({ pong: true, time: 1 }),
     'system.info': () => {
       throw new GlimmerError('model_missing', 'No model here.');
     },
-    'system.capabilities': () => {
+    'library.tags': () => {
       throw new Error('boom');
     },
-  },
+  }),
   () => {},
 );
 
@@ -40,13 +41,8 @@ test('a request that fails its schema is a typed bad_request naming the field', 
 test('handler errors keep their code; unexpected ones become internal without a stack', async () => {
   const typed = await router.call('system.info', {}, { transport: 'test' });
   assert.deepEqual(typed, { ok: false, error: { code: 'model_missing', message: 'No model here.' } });
-  const unexpected = await router.call('system.capabilities', {}, { transport: 'test' });
+  const unexpected = await router.call('library.tags', {}, { transport: 'test' });
   assert.equal(!unexpected.ok && unexpected.error.code, 'internal');
   assert.doesNotMatch(!unexpected.ok ? unexpected.error.message : '', /at .*\.ts/);
 });
 
-test('a method in the contract without a handler is reported unavailable', async () => {
-  const empty = createRouter({});
-  const result = await empty.call('system.ping', {}, { transport: 'test' });
-  assert.equal(!result.ok && result.error.code, 'unavailable');
-});

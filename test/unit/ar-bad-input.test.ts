@@ -7,7 +7,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
-import { GlimmerError } from '../../main/api/errors';
+import { GlimmerError, isCodedError } from '../../main/contract';
 import { ArModel } from '../../main/engine/ar';
 import { buildAr } from '../../native-models/ar';
 import { checkpointDir } from '../helpers/fixtures';
@@ -30,7 +30,7 @@ function component(name: string, edit?: (cfg: Record<string, any>) => void, with
 async function expectFailure(dir: string, code: string, mention: RegExp): Promise<void> {
   const out = path.join(tmp, `${path.basename(dir)}-out`);
   await assert.rejects(buildAr(dir, out, { precision: 'fp32' }), (e: unknown) => {
-    assert.ok(e instanceof GlimmerError, `GlimmerError expected, got ${String(e)}`);
+    assert.ok(isCodedError(e), `GlimmerError expected, got ${String(e)}`);
     assert.equal(e.code, code);
     assert.match(e.message, mention);
     return true;
@@ -75,7 +75,7 @@ describe('buildAr bad input', () => {
   test('missing weights', async () => {
     const dir = component('noweights', undefined, false);
     const out = path.join(tmp, 'noweights-out');
-    await assert.rejects(buildAr(dir, out, { precision: 'fp32' }), (e: unknown) => e instanceof GlimmerError && /noweights/.test(e.message));
+    await assert.rejects(buildAr(dir, out, { precision: 'fp32' }), (e: unknown) => isCodedError(e) && /noweights/.test(e.message));
   });
 
   test('a truncated weight file', async () => {
@@ -88,11 +88,11 @@ describe('buildAr bad input', () => {
 
 describe('ArModel.load bad input', () => {
   test('missing manifest', async () => {
-    await assert.rejects(ArModel.load(path.join(tmp, 'nope.json')), (e: unknown) => e instanceof GlimmerError && e.code === 'model_missing');
+    await assert.rejects(ArModel.load(path.join(tmp, 'nope.json')), (e: unknown) => isCodedError(e) && e.code === 'model_missing');
   });
   test('not an AR manifest', async () => {
     const f = path.join(tmp, 'other.json');
     copyFileSync(path.join(src, 'config.json'), f);
-    await assert.rejects(ArModel.load(f), (e: unknown) => e instanceof GlimmerError && e.code === 'model_corrupt');
+    await assert.rejects(ArModel.load(f), (e: unknown) => isCodedError(e) && e.code === 'model_corrupt');
   });
 });

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { GlimmerError } from '../../main/api/errors';
+import { GlimmerError, isCodedError } from '../../main/contract';
 import { AR_SAMPLING_DEFAULTS, readGenerationDefaults } from '../../main/engine/ar';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'glimmer-gencfg-'));
@@ -26,5 +26,5 @@ test('ignores invalid values; broken JSON is a clear error', () => {
   write({ temperature: -1, top_p: 2 });
   assert.deepEqual(readGenerationDefaults(dir), { ...AR_SAMPLING_DEFAULTS });
   write('{not json');
-  assert.throws(() => readGenerationDefaults(dir), (e: unknown) => e instanceof GlimmerError && e.code === 'model_corrupt' && /generation_config/.test(e.message));
+  assert.throws(() => readGenerationDefaults(dir), (e: unknown) => isCodedError(e) && e.code === 'model_corrupt' && /generation_config/.test(e.message));
 });

@@ -10,11 +10,11 @@ import {
   smartResize,
   targetGrids,
 } from '../../main/engine/processor';
-import { GlimmerError } from '../../main/api/errors';
+import { GlimmerError, isCodedError } from '../../main/contract';
 import { checkpointDir } from '../helpers/fixtures';
 
 function isGlimmer(code: string) {
-  return (err: unknown) => err instanceof GlimmerError && err.code === code && err.message.length > 0;
+  return (err: unknown) => isCodedError(err) && err.code === code && err.message.length > 0;
 }
 
 describe('smartResize', () => {

@@ -1,7 +1,7 @@
 /** The AR sampler's pieces, each alone, and the loop's bookkeeping with a scripted model. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { GlimmerError } from '../../main/api/errors';
+import { GlimmerError } from '../../main/contract';
 import {
   AbortCriterion,
   type ArStepModel,

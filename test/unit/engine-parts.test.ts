@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { GlimmerError } from '../../main/api/errors';
+import { GlimmerError } from '../../main/contract';
 import { buildRequest } from '../../main/cli/generate';
 import {
   blendMasked,
@@ -22,7 +22,7 @@ import {
 } from '../../main/engine/pipeline';
 import { GlmImageProcessor } from '../../main/engine/processor';
 import { translateRuntimeError } from '../../main/engine/session';
-import { DEFAULT_SETTINGS, SettingsStore } from '../../main/engine/settings';
+import { DEFAULT_SETTINGS, SettingsStore } from '../../main/studio/settings';
 import { checkpointDir } from '../helpers/fixtures';
 
 describe('out-of-memory errors name the memory profile', () => {
@@ -171,7 +171,8 @@ describe('CLI request building', () => {
 });
 
 test('preview data URL: a PNG with the preview pixels, scaled by whole steps', async () => {
-  const { previewDataUrl, tokenGridPreview } = await import('../../main/engine/pipeline');
+  const { tokenGridPreview } = await import('../../main/engine/pipeline');
+  const { previewDataUrl } = (await import('../../main/library')).png;
   const sharp = (await import('sharp')).default;
   const p = tokenGridPreview([1, 2, 3, 4, 5, 6], 2, 3, 1);
   const url = previewDataUrl(p);

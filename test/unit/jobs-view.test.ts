@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { EventMessage, GlimmerApi, JobInfo, JobProgress } from '../../main/api/contract';
+import type { EventMessage, GlimmerApi, JobInfo, JobProgress } from '../../main/contract';
 import { JobsStore, MAX_STEP_PREVIEWS } from '../../renderer/src/jobs';
 
 function job(id: string, state: JobInfo['state'], extra: Partial<JobInfo> = {}): JobInfo {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
-import { GlimmerError } from '../../main/api/errors';
+import { GlimmerError } from '../../main/contract';
 import { RECIPE_KEYWORD, png, toFtsQuery } from '../../main/library';
 import { encodedImage, recipe } from '../helpers/library-data';
 

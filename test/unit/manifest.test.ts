@@ -15,7 +15,7 @@ import {
   sha256File,
   type ModelManifest,
 } from '../../native-models/manifest';
-import { GlimmerError } from '../../main/api/errors';
+import { GlimmerError, isCodedError } from '../../main/contract';
 
 let root: string;
 before(() => {
@@ -65,7 +65,7 @@ function setup(name: string): { ckpt: string; out: string; manifest: ModelManife
 
 function expectGlimmer(fn: () => unknown, code: string, ...mention: (string | RegExp)[]): void {
   assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof GlimmerError, String(e));
+    assert.ok(isCodedError(e), String(e));
     assert.equal(e.code, code, e.message);
     for (const m of mention) assert.ok(typeof m === 'string' ? e.message.includes(m) : m.test(e.message), `${e.message} should mention ${m}`);
     return true;
@@ -74,7 +74,7 @@ function expectGlimmer(fn: () => unknown, code: string, ...mention: (string | Re
 
 async function expectGlimmerAsync(p: Promise<unknown>, code: string, ...mention: string[]): Promise<void> {
   await assert.rejects(p, (e: unknown) => {
-    assert.ok(e instanceof GlimmerError, String(e));
+    assert.ok(isCodedError(e), String(e));
     assert.equal(e.code, code, e.message);
     for (const m of mention) assert.ok(e.message.includes(m), `${e.message} should mention ${m}`);
     return true;

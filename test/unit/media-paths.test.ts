@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { parseMediaUrl, resolveMediaPath } from '../../main/api/media';
-import { GlimmerError } from '../../main/api/errors';
+import { GlimmerError } from '../../main/contract';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'glimmer-media-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

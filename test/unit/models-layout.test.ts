@@ -1,7 +1,7 @@
 /** Small pure parts of the model manager: which hub files are needed, hub settings, precision names, speed/ETA. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { GlimmerError } from '../../main/api/errors';
+import { GlimmerError } from '../../main/contract';
 import { checkpointFolderName, isNeededRepoFile, resolveHub, SpeedMeter, summarizePrecision } from '../../main/models';
 
 describe('isNeededRepoFile', () => {

@@ -1,7 +1,7 @@
 /** The scheduler's arithmetic against an independent float64 evaluation, and its refusals. */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GlimmerError } from '../../main/api/errors';
+import { GlimmerError } from '../../main/contract';
 import { buildSchedule, calculateShift, eulerStep, guidanceCombine, imageSeqLen, parseFlowMatchConfig } from '../../main/engine/scheduler';
 
 const glmConfig = parseFlowMatchConfig({

@@ -1,19 +1,16 @@
-/** Every concern's handlers, merged into the one router. */
-import type { AppContext } from '../../context';
+/** Every concern's handlers, merged into the one router: a method without a handler is a type error. */
+import type { AppContext } from '../../studio/context';
 import type { HandlerMap } from '../router';
-import { modelsHandlers } from './models';
-import { engineHandlers } from './engine';
+import { jobsHandlers } from './jobs';
 import { libraryHandlers } from './library';
+import { modelsHandlers } from './models';
 import { systemHandlers } from './system';
 
 export function allHandlers(ctx: AppContext): HandlerMap {
-  const handlers: HandlerMap = {
+  return {
     ...systemHandlers(ctx),
-    ...modelsHandlers(ctx),
-    ...engineHandlers(ctx),
     ...libraryHandlers(ctx),
-    // @handlers (add `...xHandlers(ctx),` lines here)
-  };
-  handlers['system.capabilities'] = () => ({ methods: Object.keys(handlers).sort() });
-  return handlers;
+    ...modelsHandlers(ctx),
+    ...jobsHandlers(ctx),
+  } satisfies HandlerMap;
 }

@@ -3,10 +3,10 @@
  * restore, import, export, projects. Ids cross the API as strings (like every id in the contract);
  * the library keeps them as integers.
  */
-import type { AppContext } from '../../context';
+import type { AppContext } from '../../studio/context';
 import type { Generation, GenerationSummary, Library, MediaPaths, Project } from '../../library';
-import type { LibraryGeneration, LibraryGenerationSummary, LibraryMedia, LibraryProject } from '../contract';
-import type { HandlerMap } from '../router';
+import type { LibraryGeneration, LibraryGenerationSummary, LibraryMedia, LibraryProject, libraryMethods } from '../../contract';
+import type { Handlers, MethodsOf } from '../router';
 
 const num = (id: string): number => Number(id);
 const str = (id: number | null): string | null => (id === null ? null : String(id));
@@ -36,7 +36,7 @@ export function apiProject(p: Project): LibraryProject {
   return { ...p, id: String(p.id), cover: media(p.cover) };
 }
 
-export function libraryHandlers(ctx: AppContext): HandlerMap {
+export function libraryHandlers(ctx: AppContext): Handlers<MethodsOf<typeof libraryMethods>> {
   const lib = (): Promise<Library> => ctx.library();
   const changed = (kind: 'generations' | 'projects' | 'trash', ids: Array<string | number>) =>
     ctx.events.emit('library.changed', { kind, ids: ids.map(String) });

@@ -1,8 +1,7 @@
 /** models.*: list, find in the HF cache, validate, import, download (pause/cancel) and compile, with progress events. */
-import type { AppContext } from '../../context';
+import type { AppContext } from '../../studio/context';
+import type { modelsMethods } from '../../contract';
 import {
-  CompileJobs,
-  DownloadJobs,
   findInHfCache,
   hubCacheDir,
   importCheckpoint,
@@ -10,20 +9,11 @@ import {
   removeModel,
   validateCheckpoint,
 } from '../../models';
-import type { HandlerMap } from '../router';
+import type { Handlers, MethodsOf } from '../router';
 
-export function modelsHandlers(ctx: AppContext): HandlerMap {
+export function modelsHandlers(ctx: AppContext): Handlers<MethodsOf<typeof modelsMethods>> {
   const modelsDir = ctx.paths.modelsDir;
-  const downloads = new DownloadJobs({ modelsDir });
-  downloads.subscribe((download, kind) => {
-    ctx.events.emit(kind === 'progress' ? 'models.download.progress' : 'models.download.updated', { download });
-  });
-  ctx.onDispose(() => downloads.pauseAll());
-  const compiles = new CompileJobs({ modelsDir, app: `${ctx.appName} ${ctx.appVersion}` });
-  compiles.subscribe((compile, kind) => {
-    ctx.events.emit(kind === 'progress' ? 'models.compile.progress' : 'models.compile.updated', { compile });
-  });
-  ctx.onDispose(() => compiles.cancelAll());
+  const { downloads, compiles } = ctx.models;
 
   return {
     'models.list': async () => ({

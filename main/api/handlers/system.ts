@@ -1,16 +1,13 @@
 /** system.*: what this machine and onnxruntime-node offer. */
 import os from 'node:os';
-import type { SystemInfo } from '../contract';
-import type { HandlerMap } from '../router';
-import { detectProviders } from '../../engine/providers';
-import { onnxruntimeVersion } from '../../engine/session';
-import type { AppContext } from '../../context';
+import type { SystemInfo, systemMethods } from '../../contract';
+import type { Handlers, MethodsOf } from '../router';
+import type { AppContext } from '../../studio/context';
 
-export function systemHandlers(ctx: AppContext): HandlerMap {
+export function systemHandlers(ctx: AppContext): Handlers<MethodsOf<typeof systemMethods>> {
   return {
     'system.ping': () => ({ pong: true, time: Date.now() }),
     'system.info': async (request): Promise<SystemInfo> => {
-      const report = await detectProviders(request.refresh === true);
       return {
         app: { name: ctx.appName, version: ctx.appVersion },
         platform: {
@@ -21,7 +18,7 @@ export function systemHandlers(ctx: AppContext): HandlerMap {
           totalMemoryBytes: os.totalmem(),
         },
         runtime: { node: process.versions.node, electron: process.versions.electron ?? null, mode: ctx.mode },
-        onnxruntime: { version: onnxruntimeVersion, ...report },
+        onnxruntime: await ctx.engine.host.runtime(request.refresh === true),
         paths: { dataDir: ctx.paths.dataDir, modelsDir: ctx.paths.modelsDir },
       };
     },

@@ -10,10 +10,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { type CallResult, LIMITS } from '../contract';
+import { type CallResult, LIMITS, type ErrorCode, type ErrorShape, GlimmerError, toErrorShape, type EventBus } from '../../contract';
 import { contentSecurityPolicy } from '../csp';
-import { type ErrorCode, type ErrorShape, GlimmerError, toErrorShape } from '../errors';
-import type { EventBus } from '../events';
 import { type MediaRoots, mediaContentType, parseMediaUrl, resolveMediaPath } from '../media';
 import type { Router } from '../router';
 

@@ -5,8 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ProviderName } from '../../api/contract';
-import { GlimmerError } from '../../api/errors';
+import { type ProviderName, GlimmerError } from '../../contract';
 import { createSession, ort, translateRuntimeError } from '../session';
 import type { Positions3D } from '../processor';
 

@@ -7,7 +7,7 @@
  * Output: the target grid ids (and the preview grid's) with their shapes, and the target grid
  * upsampled 2x (nearest) to the DiT token grid.
  */
-import { GlimmerError } from '../../api/errors';
+import { GlimmerError } from '../../contract';
 import type { GridShape, Positions3D } from '../processor';
 import type { ArStepModel } from './ar-model';
 import { type CellRef, GridPlan, upsampleNearest2x } from './grid-plan';

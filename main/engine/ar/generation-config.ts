@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { GlimmerError } from '../../api/errors';
+import { GlimmerError } from '../../contract';
 import { AR_SAMPLING_DEFAULTS } from './generate';
 
 export interface ArSamplingDefaults {

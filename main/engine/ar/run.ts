@@ -2,7 +2,7 @@
  * One call from a request to image tokens: processor (prompt, suffix, positions) → reference VQ ids
  * into the placeholders (image-to-image) → generation loop. The pipeline's "prior tokens" step.
  */
-import { GlimmerError } from '../../api/errors';
+import { GlimmerError } from '../../contract';
 import type { GlmImageProcessor, ProcessedPrompt } from '../processor';
 import type { ArModel } from './ar-model';
 import { generateImageTokens, type GenerateOptions, type GenerateResult } from './generate';

@@ -2,7 +2,7 @@
  * Stopping and interruption, asked by the loop between tokens (after transformers.js
  * stopping_criteria.js). A criterion either says "stop" (true) or throws (cancellation).
  */
-import { GlimmerError } from '../../api/errors';
+import { GlimmerError } from '../../contract';
 
 export interface StoppingState {
   /** Generated tokens so far. */

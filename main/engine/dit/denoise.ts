@@ -4,7 +4,7 @@
  * no reference), combined by classifier-free guidance, then one Euler step. Cancellation is checked
  * between passes; progress is reported after every step.
  */
-import { GlimmerError } from '../../api/errors';
+import { GlimmerError } from '../../contract';
 import { guidanceCombine, scheduleStep, type Schedule } from '../scheduler';
 import type { DitModel } from './dit-model';
 import type { ReferenceKvCache } from './reference-cache';

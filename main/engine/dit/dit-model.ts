@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DIT_INPUTS, DIT_OUTPUTS, type DitConfig, type DitModelDescription } from '../../../native-models/dit';
 import type { WeightPrecision } from '../../../native-models/onnx';
-import { GlimmerError } from '../../api/errors';
+import { GlimmerError } from '../../contract';
 import { createSession, ort, translateRuntimeError, type SessionOptions } from '../session';
 import { ReferenceKvCache } from './reference-cache';
 import { checkPassShape, type PassShape } from './validate';

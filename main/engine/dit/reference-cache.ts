@@ -4,7 +4,7 @@
  * [layers, heads, length, headDim] float32 (native-models/dit/io.ts); several references are
  * concatenated along `length`, as the reference pipeline does for multi-image edits.
  */
-import { GlimmerError } from '../../api/errors';
+import { GlimmerError } from '../../contract';
 
 export class ReferenceKvCache {
   constructor(

@@ -3,7 +3,7 @@
  * size is a clear bad_request instead of an onnxruntime error deep in a graph.
  */
 import type { DitConfig } from '../../../native-models/dit';
-import { GlimmerError } from '../../api/errors';
+import { GlimmerError } from '../../contract';
 
 function bad(message: string, details?: unknown): GlimmerError {
   return new GlimmerError('bad_request', message, details);

@@ -7,7 +7,7 @@
  *  - sequences are right-padded with pad to the longest; mask 1 on real tokens, 0 on padding.
  * The encoder output at mask-1 positions, concatenated row by row, is the glyph embedding [1, ΣL, d].
  */
-import { GlimmerError } from '../../api/errors';
+import { GlimmerError } from '../../contract';
 import type { ByT5Tokenizer } from './byt5-tokenizer';
 
 export const DEFAULT_GLYPH_MAX_SEQUENCE_LENGTH = 2048;

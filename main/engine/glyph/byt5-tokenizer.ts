@@ -14,7 +14,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { GlimmerError } from '../../api/errors';
+import { GlimmerError } from '../../contract';
 
 export interface AddedToken {
   id: number;

@@ -10,12 +10,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { GlyphManifest } from '../../../native-models/glyph';
-import { GlimmerError } from '../../api/errors';
+import { GlimmerError, extractGlyphTexts } from '../../contract';
 import { createSession, ort, translateRuntimeError, type SessionOptions } from '../session';
 import { buildGlyphBatch, type GlyphBatch, type GlyphBatchOptions } from './batch';
 import { ByT5Tokenizer } from './byt5-tokenizer';
 import { relativePositionBuckets, type RelativeAttentionConfig } from './position-buckets';
-import { extractGlyphTexts } from './quotes';
 
 export interface GlyphEncoding {
   /** The texts encoded ([""] when the prompt has no quoted text). */

@@ -1,4 +1,4 @@
-export { extractGlyphTexts } from './quotes';
+export { extractGlyphTexts } from '../../contract';
 export { ByT5Tokenizer, defaultByT5Spec, readByT5Spec } from './byt5-tokenizer';
 export type { AddedToken, ByT5TokenizerSpec } from './byt5-tokenizer';
 export { buildGlyphBatch, DEFAULT_GLYPH_MAX_SEQUENCE_LENGTH, DEFAULT_GLYPH_MAX_TOTAL_TOKENS } from './batch';

@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp, { type Metadata } from 'sharp';
-import { GlimmerError } from '../../api/errors';
+import { GlimmerError } from '../../contract';
 import type { RgbImage } from './resample';
 
 export const SUPPORTED_FORMATS = ['png', 'jpeg', 'webp'] as const;

@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { GlimmerError } from '../../api/errors';
+import { GlimmerError } from '../../contract';
 import { readConfig } from '../../../native-models/safetensors';
 
 export interface ImageProcessorConfig {

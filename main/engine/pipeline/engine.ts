@@ -7,30 +7,29 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import sharp from 'sharp';
 import { compiledFolderName, compileModel, parseCompilePrecision, type CompileProgress } from '../../../native-models/compile';
 import { MANIFEST_FILE } from '../../../native-models/manifest';
-import type { GenerateRequest, ImageRef, MemoryProfile, ProviderName } from '../../api/contract';
-import { GlimmerError } from '../../api/errors';
+import { type GenerateRequest, type ImageRef, type MemoryProfile, type ProviderName, type Settings, errorCode, GlimmerError } from '../../contract';
 import { decodeImage, probeImage, type RgbImage } from '../image';
 import { choose, detectProviders } from '../providers';
 import { CompiledModel } from './model';
 import { runPipeline, type PipelineOutput } from './pipeline';
 import type { PipelineStreamer } from './progress';
-import { decodeTokens } from './recipe';
 import { ModuleSessions } from './sessions';
 
-export interface EngineSettings {
-  modelDir: string | null;
-  provider: 'auto' | ProviderName;
-  memoryProfile: MemoryProfile;
-  precision: string;
-}
+/** The settings the engine reads at every job (contract Settings, less the theme). */
+export type EngineSettings = Omit<Settings, 'theme'>;
 
-/** Bytes of an image the request names (the library resolves generation ids). */
-export type ImageResolver = (ref: ImageRef, what: string) => Promise<Buffer>;
-/** A generation's recipe (for "vary details"); null when unknown. */
-export type RecipeResolver = (generationId: string) => Promise<unknown>;
+/**
+ * What a request names by reference, resolved by the caller (the studio's queue reads them from the
+ * library) before the job reaches the engine, so the engine never touches the library.
+ */
+export interface JobInputs {
+  /** Bytes of each image the request names by generation id. */
+  images?: Record<string, Uint8Array>;
+  /** For reuseTokensOf ("vary details"): that generation's target-grid tokens (null: it has none). */
+  reuseTokens?: { ids: Int32Array; rows: number; cols: number } | null;
+}
 
 export interface EngineOptions {
   app: string;
@@ -38,12 +37,11 @@ export interface EngineOptions {
   settings: () => EngineSettings;
   /** Where checkpoints given as the model are compiled to. */
   compileCacheDir: string;
-  resolveImage?: ImageResolver;
-  resolveRecipe?: RecipeResolver;
   log?: (message: string) => void;
 }
 
 export interface GenerateOptions {
+  inputs?: JobInputs;
   signal?: AbortSignal;
   streamer?: PipelineStreamer;
   /** Called with the index of the image about to start (count > 1). */
@@ -55,8 +53,6 @@ export interface GenerateOptions {
 }
 
 export interface GeneratedImage extends PipelineOutput {
-  /** PNG with the recipe in its metadata. */
-  png: Buffer;
   /** Reference images as given (for the library). */
   references: Array<{ bytes: Buffer; role: string }>;
 }
@@ -65,7 +61,6 @@ interface Loaded {
   key: string;
   model: CompiledModel;
   sessions: ModuleSessions;
-  providerReason: string;
 }
 
 function sha256(b: Uint8Array): string {
@@ -74,6 +69,36 @@ function sha256(b: Uint8Array): string {
 
 export function randomSeed(): number {
   return Math.floor(Math.random() * 2 ** 32);
+}
+
+/**
+ * Cheap checks before a request is queued: every image given as bytes must be a readable PNG, JPEG
+ * or WebP of an acceptable size (header only), so a bad file is refused at once.
+ */
+export async function checkRequestImages(req: GenerateRequest): Promise<void> {
+  const refs = requestImages(req).map((n) => ({ ref: n.ref, what: `The ${n.role} image` }));
+  if (req.mode === 'edit' && req.mask) refs.push({ ref: req.mask, what: 'The mask' });
+  for (const { ref, what } of refs) {
+    if (!('dataBase64' in ref)) continue;
+    const label = `${what}${ref.name ? ` (${ref.name})` : ''}`;
+    const bytes = Buffer.from(ref.dataBase64, 'base64');
+    if (bytes.length === 0) throw new GlimmerError('bad_image', `${label} is empty. Choose another file.`);
+    await probeImage(bytes, label);
+  }
+}
+
+/** The bytes of an image the request names: given inline, or resolved by the caller (JobInputs). */
+async function decodeRef(ref: ImageRef, what: string, inputs: JobInputs | undefined): Promise<{ bytes: Buffer; image: RgbImage }> {
+  let bytes: Buffer;
+  if ('dataBase64' in ref) {
+    bytes = Buffer.from(ref.dataBase64, 'base64');
+  } else {
+    const given = inputs?.images?.[ref.generationId];
+    if (!given) throw new GlimmerError('not_found', `${what} names generation ${ref.generationId}, which is not in the library. Pass the image file instead.`);
+    bytes = Buffer.from(given.buffer, given.byteOffset, given.byteLength);
+  }
+  if (bytes.length === 0) throw new GlimmerError('bad_image', `${what} is empty. Choose another file.`);
+  return { bytes, image: await decodeImage(bytes, what) };
 }
 
 /** The reference images of a request, in prompt order, with their roles. */
@@ -155,7 +180,7 @@ export class Engine {
         const dir = await this.resolveModelDir(s.modelDir!, onProgress, signal);
         const model = await CompiledModel.open(dir);
         this.lastProblem = null;
-        return { key, model, sessions: new ModuleSessions(model, provider.chosen, s.memoryProfile), providerReason: provider.reason };
+        return { key, model, sessions: new ModuleSessions(model, provider.chosen, s.memoryProfile) };
       } catch (err) {
         this.lastProblem = err instanceof Error ? err.message : String(err);
         throw err;
@@ -171,35 +196,6 @@ export class Engine {
   }
 
   /**
-   * Cheap checks before a request is queued: every image given as bytes must be a readable PNG,
-   * JPEG or WebP of an acceptable size (header only), so a bad file is refused at once.
-   */
-  async checkInputs(req: GenerateRequest): Promise<void> {
-    const refs = requestImages(req).map((n) => ({ ref: n.ref, what: `The ${n.role} image` }));
-    if (req.mode === 'edit' && req.mask) refs.push({ ref: req.mask, what: 'The mask' });
-    for (const { ref, what } of refs) {
-      if (!('dataBase64' in ref)) continue;
-      const label = `${what}${ref.name ? ` (${ref.name})` : ''}`;
-      const bytes = Buffer.from(ref.dataBase64, 'base64');
-      if (bytes.length === 0) throw new GlimmerError('bad_image', `${label} is empty. Choose another file.`);
-      await probeImage(bytes, label);
-    }
-  }
-
-  private async decodeRef(ref: ImageRef, what: string): Promise<{ bytes: Buffer; image: RgbImage }> {
-    let bytes: Buffer;
-    if ('dataBase64' in ref) {
-      bytes = Buffer.from(ref.dataBase64, 'base64');
-      if (bytes.length === 0) throw new GlimmerError('bad_image', `${what} is empty. Choose another file.`);
-    } else if (this.opts.resolveImage) {
-      bytes = await this.opts.resolveImage(ref, what);
-    } else {
-      throw new GlimmerError('unavailable', `${what} names generation ${ref.generationId}, but the library is not available here. Pass the image file instead.`);
-    }
-    return { bytes, image: await decodeImage(bytes, what) };
-  }
-
-  /**
    * Makes `count` images for a request. Every input is checked and decoded before any model work,
    * so a bad image file is refused with nothing else disturbed.
    */
@@ -209,15 +205,14 @@ export class Engine {
     const refs: Array<{ bytes: Buffer; image: RgbImage; role: string }> = [];
     for (const [i, n] of named.entries()) {
       const what = `${n.role === 'reference' ? `Reference image ${i + 1}` : `The ${n.role} image`}${'name' in n.ref && n.ref.name ? ` (${n.ref.name})` : ''}`;
-      refs.push({ ...(await this.decodeRef(n.ref, what)), role: n.role });
+      refs.push({ ...(await decodeRef(n.ref, what, opts.inputs)), role: n.role });
     }
     let mask: { bytes: Buffer; image: RgbImage } | undefined;
-    if (req.mode === 'edit' && req.mask) mask = await this.decodeRef(req.mask, 'The mask');
+    if (req.mode === 'edit' && req.mask) mask = await decodeRef(req.mask, 'The mask', opts.inputs);
     let priorTokens: { ids: ArrayLike<number>; from: 'reused' | 'injected' } | undefined;
     if (opts.inject?.priorTokens) priorTokens = { ids: opts.inject.priorTokens, from: 'injected' };
     else if (req.reuseTokensOf) {
-      const recipe = this.opts.resolveRecipe ? await this.opts.resolveRecipe(req.reuseTokensOf) : null;
-      const t = decodeTokens(recipe);
+      const t = opts.inputs?.reuseTokens;
       if (!t) throw new GlimmerError('not_found', `Generation ${req.reuseTokensOf} has no AR tokens to reuse; use "vary composition" instead.`);
       priorTokens = { ids: t.ids, from: 'reused' };
     }
@@ -245,16 +240,17 @@ export class Engine {
             ...(req.reuseTokensOf ? { reuseTokensOf: req.reuseTokensOf } : {}),
             ...(req.parentId ? { parentId: req.parentId } : {}),
           },
-          { sessions: loaded.sessions, signal: opts.signal, streamer: opts.streamer, app: this.opts.app, providerReason: loaded.providerReason },
+          { sessions: loaded.sessions, signal: opts.signal, streamer: opts.streamer, app: this.opts.app },
         );
-        const png = await encodePng(result.pixels.rgb, result.pixels.width, result.pixels.height, result.recipe);
-        const image: GeneratedImage = { ...result, png, references: refs.map((r) => ({ bytes: r.bytes, role: r.role })) };
+        const image: GeneratedImage = { ...result, references: refs.map((r) => ({ bytes: r.bytes, role: r.role })) };
         out.push(image);
         await opts.onImage?.(image, i);
       }
     } catch (err) {
-      // cancelled or failed: free the sessions (and their device memory) now
-      if (err instanceof GlimmerError && (err.code === 'cancelled' || err.code === 'out_of_memory')) await loaded.sessions.releaseAll();
+      // cancelled or out of memory: free the sessions (and their device memory) now; after any
+      // other failure they stay loaded for the next job
+      const code = errorCode(err);
+      if (code === 'cancelled' || code === 'out_of_memory') await loaded.sessions.releaseAll();
       throw err;
     }
     return out;
@@ -269,13 +265,4 @@ export class Engine {
   async dispose(): Promise<void> {
     await this.unload();
   }
-}
-
-/** RGB pixels → PNG with the recipe (iTXt 'glimmer-recipe' + 'parameters'), via the library's PNG metadata writer. */
-export async function encodePng(rgb: Uint8Array, width: number, height: number, recipe: object): Promise<Buffer> {
-  const { png } = await import('../../library');
-  const raw = await sharp(Buffer.from(rgb.buffer, rgb.byteOffset, rgb.byteLength), { raw: { width, height, channels: 3 } })
-    .png({ compressionLevel: 6 })
-    .toBuffer();
-  return png.writePngMetadata(raw, recipe as Parameters<typeof png.writePngMetadata>[1]);
 }

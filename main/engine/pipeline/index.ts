@@ -2,13 +2,13 @@
  * The engine pipeline: compiled model + sessions under a memory profile + the numbered GLM-Image
  * generation (text-to-image, edit, style, identity, masked edits), progress streamers, recipes.
  */
-export { Engine, encodePng, randomSeed, requestImages } from './engine';
-export type { EngineOptions, EngineSettings, GenerateOptions, GeneratedImage, ImageResolver, RecipeResolver } from './engine';
+export { Engine, checkRequestImages, randomSeed, requestImages } from './engine';
+export type { EngineOptions, EngineSettings, GenerateOptions, GeneratedImage, JobInputs } from './engine';
 export { CompiledModel, type ModuleKey } from './model';
 export { ModuleSessions, withProfile } from './sessions';
 export { runPipeline, type PipelineContext, type PipelineInput, type PipelineOutput } from './pipeline';
 export { PhaseClock, StreamerFanout, type PipelineEvent, type PipelineStreamer, type PreviewImage } from './progress';
-export { latentPreview, previewDataUrl, tokenGridPreview } from './preview';
+export { latentPreview, tokenGridPreview } from './preview';
 export { blendMasked, forcedCells, maskAt, maskedCells, sourceIdsOnGrid, type PixelMask } from './mask';
 export { fitReference, referenceSize, resizeCover } from './references';
-export { decodeTokens, encodeTokens, tokensHash, RECIPE_VERSION, type EngineRecipe } from './recipe';
+export { decodeTokens, encodeTokens, tokensHash } from './recipe';

@@ -6,7 +6,7 @@
  *    feathered over a few pixels just inside the mask edge (never outside it).
  */
 import sharp from 'sharp';
-import { GlimmerError } from '../../api/errors';
+import { GlimmerError } from '../../contract';
 import type { RgbImage } from '../image';
 
 /** Mask as one value per pixel in [0, 1] at width×height. */

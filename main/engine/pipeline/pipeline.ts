@@ -21,10 +21,9 @@
  * Memory profile: ModuleSessions.endStage releases each stage's modules under `sequential`.
  * Cancellation (AbortSignal) is checked between tokens, between DiT passes and between steps here.
  */
-import type { GenerateRequest } from '../../api/contract';
-import { GlimmerError } from '../../api/errors';
+import { type GenerateRequest, GlimmerError, type Recipe, RECIPE_VERSION } from '../../contract';
 import { AR_SAMPLING_DEFAULTS, generateImageTokens, upsampleNearest2x, type ArModel, type TokenEvent } from '../ar';
-import { type DitModel, latentSizeFor, ReferenceKvCache } from '../dit';
+import { type DitModel, latentSizeFor, ReferenceKvCache, denoise } from '../dit';
 import type { GlyphEncoder } from '../glyph';
 import type { DecodedPixels, RgbImage } from '../image';
 import { checkOutputSize, type ProcessedPrompt } from '../processor';
@@ -32,11 +31,10 @@ import { createRng, gaussianTensor, RNG_STREAMS } from '../random';
 import { buildSchedule, imageSeqLen } from '../scheduler';
 import type { Vae } from '../vae';
 import type { VisionTokenizer } from '../vision';
-import { denoise } from '../dit';
 import { blendMasked, forcedCells, maskAt, maskedCells, sourceIdsOnGrid } from './mask';
 import { latentPreview, tokenGridPreview } from './preview';
 import { PhaseClock, type PipelineStreamer } from './progress';
-import { encodeTokens, RECIPE_VERSION, tokensHash, type EngineRecipe } from './recipe';
+import { encodeTokens, tokensHash } from './recipe';
 import { fitReference, resizeCover } from './references';
 import { type ModuleSessions, withProfile } from './sessions';
 
@@ -67,15 +65,13 @@ export interface PipelineContext {
   signal?: AbortSignal;
   streamer?: PipelineStreamer;
   app: string;
-  /** Words on why this provider (for logs; the recipe keeps the name). */
-  providerReason?: string;
   /** DiT steps between latent previews (default: about 10 previews per run). */
   previewEvery?: number;
 }
 
 export interface PipelineOutput {
   pixels: DecodedPixels;
-  recipe: EngineRecipe;
+  recipe: Recipe;
   /** Target-grid ids and the DiT prior ids they gave. */
   arTokens: Int32Array;
   ditPrior: BigInt64Array;
@@ -142,7 +138,7 @@ export async function runPipeline(input: PipelineInput, ctx: PipelineContext): P
 
     // 5. prior tokens
     let targetIds: Int32Array;
-    let tokensFrom: EngineRecipe['tokensFrom'];
+    let tokensFrom: Recipe['tokensFrom'];
     const cells = target.h * target.w;
     if (input.priorTokens) {
       if (input.priorTokens.ids.length !== cells) {
@@ -254,7 +250,7 @@ export async function runPipeline(input: PipelineInput, ctx: PipelineContext): P
 
     // 9. latents
     const latentShape = [1, model.dit.inChannels, latentHeight, latentWidth];
-    let noiseFrom: EngineRecipe['noiseFrom'] = 'seeded';
+    let noiseFrom: Recipe['noiseFrom'] = 'seeded';
     let latents: Float32Array;
     if (input.noise) {
       const n = latentShape.reduce((a, b) => a * b, 1);
@@ -310,7 +306,7 @@ export async function runPipeline(input: PipelineInput, ctx: PipelineContext): P
     }
 
     // 14. recipe
-    const recipe: EngineRecipe = {
+    const recipe: Recipe = {
       version: RECIPE_VERSION,
       app: ctx.app,
       mode: input.mode,

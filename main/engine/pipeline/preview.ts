@@ -2,8 +2,6 @@
  * Cheap previews: the AR token grid as a coarse picture (one colour per codebook id, so structure
  * shows as soon as the grid is written), and the DiT latents projected to RGB.
  */
-import { deflateSync } from 'node:zlib';
-import { png } from '../../library';
 import type { PreviewImage } from './progress';
 
 /** A stable colour for a codebook id (a small integer hash, not a decode). */
@@ -47,37 +45,4 @@ export function latentPreview(latents: Float32Array, channels: number, h: number
     }
   }
   return { width: w, height: h, rgb, kind: 'latents' };
-}
-
-/**
- * A preview as a small PNG data: URL (nearest-neighbour scaled to about 128 px), made synchronously
- * (zlib + the library's PNG chunk writer) so progress events carry it in order.
- */
-export function previewDataUrl(p: { width: number; height: number; rgb: Uint8Array }): string {
-  const scale = Math.max(1, Math.floor(128 / Math.max(p.width, p.height)));
-  const W = p.width * scale;
-  const H = p.height * scale;
-  const raw = Buffer.alloc(H * (1 + W * 3));
-  for (let y = 0; y < H; y++) {
-    const row = y * (1 + W * 3); // filter byte 0 (none)
-    const sy = Math.floor(y / scale);
-    for (let x = 0; x < W; x++) {
-      const s = (sy * p.width + Math.floor(x / scale)) * 3;
-      const o = row + 1 + x * 3;
-      raw[o] = p.rgb[s]!;
-      raw[o + 1] = p.rgb[s + 1]!;
-      raw[o + 2] = p.rgb[s + 2]!;
-    }
-  }
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(W, 0);
-  ihdr.writeUInt32BE(H, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 2; // truecolour RGB
-  const file = png.writeChunks([
-    { type: 'IHDR', data: ihdr },
-    { type: 'IDAT', data: deflateSync(raw, { level: 3 }) },
-    { type: 'IEND', data: Buffer.alloc(0) },
-  ]);
-  return `data:image/png;base64,${file.toString('base64')}`;
 }

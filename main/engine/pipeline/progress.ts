@@ -3,7 +3,7 @@
  * put() with phase/step/total and occasional previews, and end() once; the CLI progress bar, the
  * queue's job.progress events and tests are streamers. ETA comes from the phase's own pace.
  */
-import type { Phase } from '../../api/contract';
+import type { Phase } from '../../contract';
 
 /** A small RGB picture (HWC uint8) shown while the image is being made. */
 export interface PreviewImage {

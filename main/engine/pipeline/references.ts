@@ -6,7 +6,7 @@
  * such size instead of failing deep in the DiT with a shape error. Images already fine are untouched.
  */
 import sharp from 'sharp';
-import { GlimmerError } from '../../api/errors';
+import { GlimmerError } from '../../contract';
 import type { RgbImage } from '../image';
 import type { GlmImageProcessor } from '../processor';
 

@@ -6,8 +6,7 @@
  *               stage's weights are in memory at a time.
  * releaseAll() frees everything (cancel, model switch, exit).
  */
-import type { MemoryProfile, ProviderName } from '../../api/contract';
-import { GlimmerError } from '../../api/errors';
+import { type MemoryProfile, type ProviderName, errorCode, GlimmerError } from '../../contract';
 import type { CompiledModel, ModuleKey } from './model';
 
 interface Releasable {
@@ -51,7 +50,7 @@ export class ModuleSessions {
     try {
       return await this.model.loadModule(key, this.provider, lowMemory);
     } catch (err) {
-      const code = err instanceof GlimmerError ? err.code : 'internal';
+      const code = errorCode(err) ?? 'internal';
       if (this.provider === 'cpu' || code === 'model_missing' || code === 'out_of_memory' || code === 'cancelled') throw err;
       const runtime = await this.model.loadModule(key, 'cpu', lowMemory);
       const why = err instanceof Error ? err.message.split('\n')[0]!.slice(0, 300) : String(err);

@@ -3,7 +3,7 @@
  * first in text-to-image (about 16x16 whatever the size), and the text of the target-shape suffix
  * the processor appends to the prompt.
  */
-import { GlimmerError } from '../../api/errors';
+import { GlimmerError } from '../../contract';
 
 /** Pixels per AR token side (the processor's factor). */
 export const AR_TOKEN_PIXELS = 32;

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Template } from '@huggingface/jinja';
-import { GlimmerError } from '../../api/errors';
+import { GlimmerError } from '../../contract';
 import { type GridShape, targetGrids, targetShapeSuffix } from './grids';
 import { type RopeIndex, ropeIndex } from './positions';
 import { DEFAULT_RESIZE, type SmartResizeOptions, smartResize } from './resize';

@@ -12,7 +12,7 @@
  *   - if the longer result exceeds sqrt(maxPixels), shrink both by beta with floor
  * The pixel resampling itself (bicubic) lives with the vision encoder, which imports this function.
  */
-import { GlimmerError } from '../../api/errors';
+import { GlimmerError } from '../../contract';
 
 export interface SmartResizeOptions {
   /** patch_size * merge_size of the image processor (16 for GLM-Image). */

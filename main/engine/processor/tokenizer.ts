@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
-import { GlimmerError } from '../../api/errors';
+import { GlimmerError } from '../../contract';
 
 export interface TokenizerConfig {
   bos_token?: string;

@@ -9,7 +9,7 @@
  *   state    = [lo32(a), hi32(a), lo32(b), hi32(b)]   (all-zero state → replaced by [1, 0, 0, 0]; never seen)
  * mix64 is SplitMix64's finaliser: z ^= z >> 30; z *= 0xbf58476d1ce4e5b9; z ^= z >> 27; z *= 0x94d049bb133111eb; z ^= z >> 31.
  */
-import { GlimmerError } from '../../api/errors';
+import { GlimmerError } from '../../contract';
 
 const MASK64 = (1n << 64n) - 1n;
 const GOLDEN_GAMMA = 0x9e3779b97f4a7c15n;

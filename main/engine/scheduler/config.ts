@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { GlimmerError } from '../../api/errors';
+import { GlimmerError } from '../../contract';
 
 export type TimeShiftType = 'linear' | 'exponential';
 

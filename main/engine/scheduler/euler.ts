@@ -2,7 +2,7 @@
  * One flow-matching Euler step and the classifier-free guidance combine, element-wise in float32
  * (the reference upcasts to float32 and rounds after every operation; so do we).
  */
-import { GlimmerError } from '../../api/errors';
+import { GlimmerError } from '../../contract';
 import type { Schedule } from './schedule';
 
 const f32 = Math.fround;

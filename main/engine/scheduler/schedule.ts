@@ -13,7 +13,7 @@
  * operation below is rounded to float32 with Math.fround; a double result of a single +, −, ×, ÷ on
  * float32 operands rounds to the same float32 numpy gets.
  */
-import { GlimmerError } from '../../api/errors';
+import { GlimmerError } from '../../contract';
 import type { FlowMatchConfig } from './config';
 
 const f32 = Math.fround;

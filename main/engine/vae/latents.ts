@@ -3,7 +3,7 @@
  * VAE on z_vae = z_model * std + mean (no scaling_factor). Float32 arithmetic, one rounding per op,
  * as torch does it. Without statistics in the config both are the identity.
  */
-import { GlimmerError } from '../../api/errors';
+import { GlimmerError } from '../../contract';
 
 export interface LatentStats {
   channels: number;

@@ -2,8 +2,7 @@
  * The VAE at run time (onnxruntime): decode DiT latents to pixels, encode a reference image to
  * normalised latents. Graphs from native-models/vae (fp32); statistics from vae/config.json.
  */
-import type { ProviderName } from '../../api/contract';
-import { GlimmerError } from '../../api/errors';
+import { type ProviderName, GlimmerError } from '../../contract';
 import { pixelsFromVaeOutput, vaeInputFromImage, type DecodedPixels, type RgbImage } from '../image';
 import { createSession, ort, translateRuntimeError } from '../session';
 import { checkLatentShape, denormalizeLatents, normalizeLatents, type LatentShape, type LatentStats } from './latents';

@@ -2,10 +2,8 @@
  * Reference image → VQ ids: the processor's patches run through the compiled vision.onnx
  * (native-models/vision). One image per run.
  */
-import type { ProviderName } from '../../api/contract';
-import { GlimmerError } from '../../api/errors';
-import type { ImageProcessorConfig, PatchifiedImage, RgbImage } from '../image';
-import { patchifyReference } from '../image';
+import { type ProviderName, GlimmerError } from '../../contract';
+import { type ImageProcessorConfig, type PatchifiedImage, type RgbImage, patchifyReference } from '../image';
 import { createSession, ort, translateRuntimeError } from '../session';
 import { positionGrid } from './position-grid';
 

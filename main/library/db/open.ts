@@ -6,7 +6,7 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
-import { GlimmerError } from '../../api/errors';
+import { GlimmerError } from '../../contract';
 import { APPLICATION_ID, SCHEMA_VERSION, migrations } from './migrations';
 
 export const DB_FILE = 'library.sqlite';

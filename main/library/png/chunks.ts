@@ -2,7 +2,7 @@
  * PNG chunk structure: split a file into chunks (checking the signature, lengths and CRCs) and put
  * chunks back together. Pixel data is never touched here.
  */
-import { GlimmerError } from '../../api/errors';
+import { GlimmerError } from '../../contract';
 import { crc32 } from './crc32';
 
 export const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);

@@ -4,3 +4,4 @@ export { readText, textChunk, itxtChunk, type PngText } from './text-chunks';
 export { writePngMetadata, readPngMetadata, PARAMETERS_KEYWORD, type PngMetadata } from './metadata';
 export { parametersSummary, parseParametersSummary, type ParsedParameters } from './summary';
 export { crc32 } from './crc32';
+export { previewDataUrl } from './preview';

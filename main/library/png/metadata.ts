@@ -3,7 +3,10 @@
  * the A1111-style summary under 'parameters' (tEXt when it is Latin-1, else iTXt, as other tools
  * write it). Existing chunks with those keywords are replaced; every other chunk is kept as it was.
  */
-import { RECIPE_KEYWORD, type Recipe, parseRecipe } from '../recipe';
+import { parseRecipe, type StoredRecipe } from '../../contract';
+
+/** The iTXt keyword of the recipe chunk. */
+export const RECIPE_KEYWORD = 'glimmer-recipe';
 import { type PngChunk, readChunks, writeChunks } from './chunks';
 import { parametersSummary } from './summary';
 import { isLatin1, isTextChunk, itxtChunk, readText, textChunk } from './text-chunks';
@@ -14,7 +17,7 @@ export const COMPRESS_RECIPE_OVER = 2048;
 
 export interface PngMetadata {
   /** The recipe, when the file has a well-formed one. */
-  recipe?: Recipe;
+  recipe?: StoredRecipe;
   /** The recipe text when present but not a recipe we accept (kept for diagnostics). */
   rawRecipe?: string;
   /** The A1111-style `parameters` text, when present. */
@@ -23,7 +26,7 @@ export interface PngMetadata {
   texts: Record<string, string>;
 }
 
-export function writePngMetadata(png: Uint8Array, recipe: Recipe): Buffer {
+export function writePngMetadata(png: Uint8Array, recipe: StoredRecipe): Buffer {
   const chunks = readChunks(png).filter((c) => {
     if (!isTextChunk(c)) return true;
     const t = readText(c);

@@ -3,7 +3,7 @@
  * image viewers): the prompt on one line, an optional "Negative prompt:" line, then one line of
  * "Key: value" pairs. Newlines inside the prompt are folded so each part stays on its line.
  */
-import type { Recipe } from '../recipe';
+import type { StoredRecipe } from '../../contract';
 
 function oneLine(text: string): string {
   return text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
@@ -14,7 +14,7 @@ function value(v: string | number): string {
   return /[,:"\n]/.test(s) ? JSON.stringify(oneLine(s)) : s;
 }
 
-export function parametersSummary(recipe: Recipe): string {
+export function parametersSummary(recipe: StoredRecipe): string {
   const pairs: Array<[string, string | number]> = [
     ['Steps', recipe.steps],
     ['Sampler', 'Flow Euler'],

@@ -8,7 +8,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, promises as fs, rmSync } from 'node:fs';
 import path from 'node:path';
-import { GlimmerError } from '../../api/errors';
+import { GlimmerError } from '../../contract';
 import { cleanStaleTemp, writeFileAtomic } from './atomic-write';
 import { FORMAT_EXT, type ImageFormat } from './inspect';
 import { THUMB_SIZES, type ThumbSize, makeThumbnails } from './thumbnails';

@@ -2,4 +2,4 @@
 export { ImageStore, storeRoots, sha256, isHash, imageRel, thumbRel, type StoreRoots } from './image-store';
 export { writeFileAtomic, cleanStaleTemp, TEMP_SUFFIX } from './atomic-write';
 export { inspectHeader, sniffFormat, decoder, shortReason, MAX_INPUT_PIXELS, MAX_SIDE, FORMAT_EXT, type ImageFormat, type ImageInfo } from './inspect';
-export { makeThumbnails, THUMB_SIZES, isThumbSize, type ThumbSize } from './thumbnails';
+export { makeThumbnails, THUMB_SIZES, type ThumbSize } from './thumbnails';

@@ -5,10 +5,11 @@
  */
 import path from 'node:path';
 import sharp, { type Metadata, type Sharp } from 'sharp';
-import { GlimmerError } from '../../api/errors';
+import { GlimmerError, type ImageFormat } from '../../contract';
 import { readChunks } from '../png/chunks';
 
-export type ImageFormat = 'png' | 'jpeg' | 'webp';
+
+export type { ImageFormat };
 
 /** Largest image accepted, in pixels (100 MP: a 10,000 x 10,000 image). */
 export const MAX_INPUT_PIXELS = 100_000_000;

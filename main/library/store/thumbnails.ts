@@ -1,14 +1,11 @@
 /** WebP thumbnails (longest side 256 and 512 px), decoded once, made in memory before anything is stored. */
 import sharp from 'sharp';
-import { GlimmerError } from '../../api/errors';
+import { GlimmerError, type ThumbSize } from '../../contract';
 import { decoder, shortReason } from './inspect';
 
-export const THUMB_SIZES = [256, 512] as const;
-export type ThumbSize = (typeof THUMB_SIZES)[number];
 
-export function isThumbSize(n: number): n is ThumbSize {
-  return (THUMB_SIZES as readonly number[]).includes(n);
-}
+export type { ThumbSize };
+export const THUMB_SIZES = [256, 512] as const satisfies readonly ThumbSize[];
 
 export async function makeThumbnails(bytes: Uint8Array, name = 'The image'): Promise<Record<ThumbSize, Buffer>> {
   try {

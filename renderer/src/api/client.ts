@@ -2,8 +2,7 @@
  * Picks the transport once at start: Electron's preload bridge (window.glimmer) when present,
  * otherwise HTTP + WebSocket against `serve`. The rest of the renderer only sees GlimmerApi.
  */
-import type { GlimmerApi, Method, RequestOf, ResponseOf } from '../../../main/api/contract';
-import type { ErrorShape } from '../../../main/api/errors';
+import type { GlimmerApi, Method, RequestOf, ResponseOf, ErrorShape } from '../../../main/contract';
 import { createHttpApi } from './http-client';
 
 declare global {

@@ -1,6 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { EventMessage, EventName, Events, Method, RequestOf, ResponseOf } from '../../../main/api/contract';
-import type { ErrorShape } from '../../../main/api/errors';
+import type { EventMessage, EventName, Events, Method, RequestOf, ResponseOf, ErrorShape } from '../../../main/contract';
 import { ApiError, api, call } from './client';
 
 export interface Query<T> {
@@ -49,29 +48,6 @@ export function useEvent<E extends EventName>(event: E, listener: (payload: Even
       }),
     [event, listener],
   );
-}
-
-let capabilities: Promise<Set<string>> | null = null;
-let capabilitiesNow: Set<string> | undefined;
-
-/** Which API methods this build serves (asked once per window; screens of features that have not landed say so). */
-export function useCapabilities(): Set<string> | undefined {
-  const [caps, setCaps] = useState<Set<string> | undefined>(capabilitiesNow);
-  useEffect(() => {
-    if (caps) return;
-    let live = true;
-    capabilities ??= call('system.capabilities', {})
-      .then((r) => (capabilitiesNow = new Set(r.methods)))
-      .catch((err: unknown) => {
-        capabilities = null;
-        throw err;
-      });
-    capabilities.then((c) => live && setCaps(c)).catch(() => undefined);
-    return () => {
-      live = false;
-    };
-  }, [caps]);
-  return caps;
 }
 
 /** Runs `fn` when any of these events arrives (e.g. to reload a list). */

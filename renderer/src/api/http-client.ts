@@ -3,7 +3,7 @@
  * token travels as an HttpOnly cookie set when the page was opened with ?token=; the token is also
  * kept for the WebSocket and stripped from the address bar.
  */
-import type { CallResult, EventMessage, GlimmerApi, Method, RequestOf, ResponseOf } from '../../../main/api/contract';
+import type { CallResult, EventMessage, GlimmerApi, Method, RequestOf, ResponseOf } from '../../../main/contract';
 
 export function createHttpApi(base: string = window.location.origin): GlimmerApi {
   const url = new URL(window.location.href);

@@ -2,7 +2,7 @@
  * The canvas editor of this window: one store (so the gallery can open an image in it), and the
  * jobs started from it, whose results come back as new versions linked to the version they came from.
  */
-import type { GenerateRequestInput, JobInfo } from '../../../main/api/contract';
+import type { GenerateRequestInput, JobInfo } from '../../../main/contract';
 import { call } from '../api/client';
 import { jobsStore } from '../jobs/session';
 import { library } from '../library/client';

@@ -17,7 +17,6 @@ import TuneIcon from '@mui/icons-material/Tune';
 import { Alert, Autocomplete, Box, Button, Chip, IconButton, MenuItem, Rating, Skeleton, Stack, Table, TableBody, TableCell, TableRow, TextField, Tooltip, Typography } from '@mui/material';
 import { useEffect, useState } from 'react';
 import { ApiError, call } from '../api/client';
-import { useCapabilities } from '../api/hooks';
 import { openInCanvas } from '../canvas/session';
 import { draftFromRecipe, generateDraft } from '../generate';
 import { library, type Generation, type Project } from '../library/client';
@@ -36,7 +35,6 @@ export interface GenerationDetailProps {
 }
 
 export function GenerationDetail({ id, projects, tagOptions, onClose, onOpen, onDeleted, onRestored, onChanged, notify }: GenerationDetailProps) {
-  const caps = useCapabilities();
   const [g, setG] = useState<Generation | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [parent, setParent] = useState<Generation | null>(null);
@@ -79,7 +77,6 @@ export function GenerationDetail({ id, projects, tagOptions, onClose, onOpen, on
   if (!g) return <Skeleton variant="rounded" height={360} />;
 
   const recipe = (g.recipe ?? {}) as Record<string, unknown>;
-  const canSubmit = caps?.has('jobs.submit') ?? false;
   const isText = g.mode === 'text';
   const baseRequest = {
     mode: 'text' as const,
@@ -178,14 +175,14 @@ export function GenerationDetail({ id, projects, tagOptions, onClose, onOpen, on
         </Button>
         <Tooltip title={isText ? 'Same composition (the same visual tokens), new details' : 'Only for text-to-image results'}>
           <span>
-            <Button size="small" variant="outlined" startIcon={<ReplayIcon />} disabled={!canSubmit || !isText} onClick={() => void act(() => call('jobs.submit', { ...baseRequest, reuseTokensOf: g.id }), 'Queued: vary details')}>
+            <Button size="small" variant="outlined" startIcon={<ReplayIcon />} disabled={!isText} onClick={() => void act(() => call('jobs.submit', { ...baseRequest, reuseTokensOf: g.id }), 'Queued: vary details')}>
               Vary details
             </Button>
           </span>
         </Tooltip>
         <Tooltip title={isText ? 'Same prompt and settings, a new seed' : 'Only for text-to-image results'}>
           <span>
-            <Button size="small" variant="outlined" startIcon={<ShuffleIcon />} disabled={!canSubmit || !isText} onClick={() => void act(() => call('jobs.submit', baseRequest), 'Queued: vary composition')}>
+            <Button size="small" variant="outlined" startIcon={<ShuffleIcon />} disabled={!isText} onClick={() => void act(() => call('jobs.submit', baseRequest), 'Queued: vary composition')}>
               Vary composition
             </Button>
           </span>

@@ -2,7 +2,7 @@
  * The generate panel's form, kept in a small store so it survives switching screens and so the
  * gallery's "reuse settings" can fill it. No React here.
  */
-import type { GenerateRequestInput } from '../../../main/api/contract';
+import type { GenerateRequestInput } from '../../../main/contract';
 import { ASPECTS, isValidSide, sizeFor, TIERS, type TierId } from './sizes';
 
 export interface GenerateDraft {

@@ -2,7 +2,7 @@
  * A job's progress in the two phases users see: the auto-regressive model writing visual tokens,
  * then the diffusion decoder's steps. Everything before is "preparing", everything after "finishing".
  */
-import type { JobProgress, Phase } from '../../../main/api/contract';
+import type { JobProgress, Phase } from '../../../main/contract';
 
 export type PhaseGroup = 'preparing' | 'tokens' | 'diffusion' | 'finishing';
 

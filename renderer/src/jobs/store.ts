@@ -3,7 +3,7 @@
  * events, with the latest progress and a few step previews of each running job. A plain store (the
  * generate panel, the queue drawer and the canvas all read it).
  */
-import type { EventMessage, GlimmerApi, JobInfo, JobProgress } from '../../../main/api/contract';
+import type { EventMessage, GlimmerApi, JobInfo, JobProgress } from '../../../main/contract';
 
 export interface JobView extends JobInfo {
   /** Latest coarse preview of the token grid (AR phase). */

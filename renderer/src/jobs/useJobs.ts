@@ -1,6 +1,5 @@
 import { useEffect, useSyncExternalStore } from 'react';
 import { api } from '../api/client';
-import { useCapabilities } from '../api/hooks';
 import { jobsStore } from './session';
 import type { JobsState } from './store';
 
@@ -8,12 +7,9 @@ export { jobsStore };
 let connected: (() => void) | null = null;
 let users = 0;
 
-/** The queue, live; connects to the API while any component uses it (once jobs.list exists). */
-export function useJobs(): JobsState & { available: boolean | undefined } {
-  const caps = useCapabilities();
-  const available = caps ? caps.has('jobs.list') : undefined;
+/** The queue, live; connects to the API while any component uses it. */
+export function useJobs(): JobsState {
   useEffect(() => {
-    if (!available) return;
     users += 1;
     if (!connected) connected = jobsStore.connect(api);
     return () => {
@@ -23,7 +19,6 @@ export function useJobs(): JobsState & { available: boolean | undefined } {
         connected = null;
       }
     };
-  }, [available]);
-  const state = useSyncExternalStore(jobsStore.subscribe, jobsStore.getState);
-  return { ...state, available };
+  }, []);
+  return useSyncExternalStore(jobsStore.subscribe, jobsStore.getState);
 }

@@ -1,15 +1,6 @@
 /** The library's API methods as the renderer uses them (typed by the contract). */
-import type { LibraryGeneration, LibraryGenerationSummary, LibraryPage, LibraryProject, RequestOf } from '../../../main/api/contract';
+import type { LibraryGeneration, LibraryGenerationSummary, LibraryPage, LibraryProject, RequestOf } from '../../../main/contract';
 import { call } from '../api/client';
-
-export const LIB = {
-  search: 'library.search',
-  get: 'library.get',
-  update: 'library.update',
-  remove: 'library.delete',
-  restore: 'library.restore',
-  projects: 'projects.list',
-} as const;
 
 export type SearchQuery = RequestOf<'library.search'>;
 

@@ -1,16 +1,13 @@
 import { useEffect, useState } from 'react';
 import { ApiError } from '../api/client';
-import { useCapabilities } from '../api/hooks';
-import { LIB, library, type Generation } from './client';
+import { library, type Generation } from './client';
 
-/** One generation from the library (null while loading; undefined when the library API has not landed). */
-export function useGeneration(id: string | number | null, key: unknown = ''): { generation: Generation | null | undefined; error: string | null } {
-  const caps = useCapabilities();
-  const available = caps ? caps.has(LIB.get) : false;
+/** One generation from the library (null while loading). */
+export function useGeneration(id: string | number | null, key: unknown = ''): { generation: Generation | null; error: string | null } {
   const [generation, setGeneration] = useState<Generation | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    if (!available || id === null) return;
+    if (id === null) return;
     let live = true;
     setGeneration(null);
     library
@@ -20,6 +17,6 @@ export function useGeneration(id: string | number | null, key: unknown = ''): { 
     return () => {
       live = false;
     };
-  }, [available, id, key]);
-  return { generation: available ? generation : undefined, error };
+  }, [id, key]);
+  return { generation, error };
 }

@@ -1,7 +1,7 @@
 /** Compiles under way or finished: the module being built (with its tensors), the modules done so far, cancel and resume. */
 import { Alert, Box, Button, Card, CardContent, Chip, LinearProgress, Stack, Typography } from '@mui/material';
 import { useState } from 'react';
-import type { ModelCompile } from '../../../main/api/contract';
+import type { ModelCompile } from '../../../main/contract';
 import { call } from '../api/client';
 import { errorText, formatBytes } from './format';
 import type { ModuleState } from './store';

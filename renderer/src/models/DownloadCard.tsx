@@ -5,7 +5,7 @@
  */
 import { Alert, Box, Button, Card, CardContent, Chip, LinearProgress, Stack, TextField, Typography } from '@mui/material';
 import { useState } from 'react';
-import type { ModelDownload } from '../../../main/api/contract';
+import type { ModelDownload } from '../../../main/contract';
 import { call } from '../api/client';
 import { errorText, formatBytes, formatDuration } from './format';
 

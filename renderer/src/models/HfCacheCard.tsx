@@ -1,7 +1,7 @@
 /** Looks for GLM-Image snapshots in the Hugging Face cache; a snapshot found is used in place (never copied). */
 import { Alert, Box, Button, Card, CardContent, Chip, Stack, Typography } from '@mui/material';
 import { useState } from 'react';
-import type { CachedCheckpointInfo } from '../../../main/api/contract';
+import type { CachedCheckpointInfo } from '../../../main/contract';
 import { call } from '../api/client';
 import { errorText, formatBytes } from './format';
 

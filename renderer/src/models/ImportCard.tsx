@@ -1,7 +1,7 @@
 /** Import a folder in the GLM-Image (Hugging Face) layout by its path: checked first, problems shown, then used in place or copied. */
 import { Alert, Box, Button, Card, CardContent, FormControlLabel, Radio, RadioGroup, Stack, TextField, Typography } from '@mui/material';
 import { useState } from 'react';
-import type { CheckpointReport } from '../../../main/api/contract';
+import type { CheckpointReport } from '../../../main/contract';
 import { call } from '../api/client';
 import { errorText } from './format';
 import { ReportView } from './ReportView';

@@ -1,7 +1,7 @@
 /** Every model the app knows: checkpoints (downloaded, imported, used in place, in the HF cache) and compiled models. */
 import DeleteIcon from '@mui/icons-material/DeleteOutlined';
 import { Box, Button, Chip, IconButton, Stack, Table, TableBody, TableCell, TableHead, TableRow, Tooltip, Typography } from '@mui/material';
-import type { ModelInfo } from '../../../main/api/contract';
+import type { ModelInfo } from '../../../main/contract';
 import { formatBytes } from './format';
 
 const SOURCE_LABEL: Record<ModelInfo['source'], string> = {

@@ -1,6 +1,6 @@
 /** What validating a checkpoint folder found: summary, size, precision and each problem. */
 import { Alert, Box, Typography } from '@mui/material';
-import type { CheckpointReport } from '../../../main/api/contract';
+import type { CheckpointReport } from '../../../main/contract';
 import { formatBytes } from './format';
 
 export function ReportView({ report }: { report: CheckpointReport }) {

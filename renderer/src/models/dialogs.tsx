@@ -1,7 +1,7 @@
 /** The Models screen's dialogs: choose a precision to compile at; confirm a removal. */
 import { Button, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle, MenuItem, TextField } from '@mui/material';
 import { useEffect, useState } from 'react';
-import type { ModelInfo, Settings } from '../../../main/api/contract';
+import type { ModelInfo, Settings } from '../../../main/contract';
 
 type Precision = Settings['precision'];
 

@@ -4,7 +4,7 @@
  * modules each compile has finished, and the model in use (settings.modelDir).
  */
 import { useEffect, useSyncExternalStore } from 'react';
-import type { EventMessage, ModelCompile, ModelDownload, ModelInfo } from '../../../main/api/contract';
+import type { EventMessage, ModelCompile, ModelDownload, ModelInfo } from '../../../main/contract';
 import { api, call } from '../api/client';
 import { errorText } from './format';
 

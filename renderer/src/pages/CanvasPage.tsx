@@ -40,9 +40,8 @@ import {
   Typography,
 } from '@mui/material';
 import { type ReactNode, useEffect, useRef, useState, useSyncExternalStore } from 'react';
-import type { GenerateRequestInput, ImageRef } from '../../../main/api/contract';
+import type { GenerateRequestInput, ImageRef } from '../../../main/contract';
 import { ApiError } from '../api/client';
-import { useCapabilities } from '../api/hooks';
 import { CanvasView } from '../canvas/CanvasView';
 import { fileToImageSource, imageBase64, maskBase64 } from '../canvas/images';
 import { canvasJobIds, canvasStore as store, resultProblems, submitFromCanvas } from '../canvas/session';
@@ -369,8 +368,6 @@ async function refFor(layer: Layer, crop: { x: number; y: number; width: number;
 function ModePanel() {
   const { doc } = useSyncExternalStore(store.subscribe, store.getState);
   const { jobs } = useJobs();
-  const caps = useCapabilities();
-  const engineMissing = caps !== undefined && !caps.has('jobs.submit');
   const [mode, setMode] = useState<Mode>('edit');
   const [prompt, setPrompt] = useState('');
   const [steps, setSteps] = useState(50);
@@ -447,12 +444,7 @@ function ModePanel() {
           {error}
         </Alert>
       )}
-      {engineMissing && (
-        <Alert severity="info" sx={{ mt: 1 }}>
-          Running a mode is not available in this build yet (the studio server does not offer jobs.submit).
-        </Alert>
-      )}
-      <Button fullWidth variant="contained" sx={{ mt: 1.5 }} onClick={() => void run()} disabled={busy || engineMissing} data-testid="canvas-run">
+      <Button fullWidth variant="contained" sx={{ mt: 1.5 }} onClick={() => void run()} disabled={busy} data-testid="canvas-run">
         Run {MODE_TEXT[mode].label.toLowerCase()}
       </Button>
       {latest && (

@@ -28,6 +28,7 @@ import {
   Typography,
 } from '@mui/material';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { LibraryMode } from '../../../main/contract';
 import { ApiError, call } from '../api/client';
 import { useEvents } from '../api/hooks';
 import { GalleryGrid } from '../gallery/GalleryGrid';
@@ -42,7 +43,7 @@ interface Filters {
   projectId: string | null | undefined;
   favourite: boolean;
   minRating: number;
-  mode: string;
+  mode: LibraryMode | '';
   tag: string;
 }
 
@@ -237,9 +238,9 @@ export function GalleryPage() {
               </MenuItem>
             ))}
           </TextField>
-          <TextField select size="small" label="Mode" value={filters.mode} onChange={(e) => setFilters((f) => ({ ...f, mode: e.target.value }))} sx={{ width: 120 }}>
+          <TextField select size="small" label="Mode" value={filters.mode} onChange={(e) => setFilters((f) => ({ ...f, mode: e.target.value as Filters['mode'] }))} sx={{ width: 120 }}>
             <MenuItem value="">Any</MenuItem>
-            {['text', 'edit', 'style', 'identity', 'import'].map((m) => (
+            {LibraryMode.options.map((m) => (
               <MenuItem key={m} value={m}>
                 {m}
               </MenuItem>

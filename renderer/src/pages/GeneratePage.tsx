@@ -9,7 +9,6 @@ import LockOpenIcon from '@mui/icons-material/LockOpen';
 import { Alert, Box, Button, FormControlLabel, IconButton, MenuItem, Slider, Stack, Switch, TextField, ToggleButton, ToggleButtonGroup, Tooltip, Typography } from '@mui/material';
 import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import { ApiError, call } from '../api/client';
-import { useCapabilities } from '../api/hooks';
 import { JobCard } from '../components/JobCard';
 import { PromptEditor } from '../components/PromptEditor';
 import { ASPECTS, draftProblem, draftRequest, draftSize, generateDraft, MAX_SIDE, MIN_SIDE, randomSeed, SIDE_STEP, TIERS, type TierId } from '../generate';
@@ -24,7 +23,6 @@ export function GeneratePage() {
   const draft = useSyncExternalStore(generateDraft.subscribe, generateDraft.getState);
   const set = generateDraft.update.bind(generateDraft);
   const { jobs } = useJobs();
-  const caps = useCapabilities();
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [, rerender] = useState(0);
@@ -71,7 +69,7 @@ export function GeneratePage() {
         <Typography variant="h5" component="h2">
           Generate
         </Typography>
-        {caps?.has('engine.status') && <ModelNotice />}
+        <ModelNotice />
         <PromptEditor
           value={draft.prompt}
           onChange={(prompt) => set({ prompt })}
@@ -179,7 +177,7 @@ export function GeneratePage() {
             {problem}
           </Typography>
         )}
-        {caps?.has('projects.list') && <BoardPicker value={draft.projectId} onChange={(projectId) => set({ projectId })} />}
+        <BoardPicker value={draft.projectId} onChange={(projectId) => set({ projectId })} />
         {error && (
           <Alert severity="error" onClose={() => setError(null)} data-testid="generate-error">
             {error}

@@ -5,7 +5,7 @@
  */
 import { Alert, Box, Button, Card, Skeleton, Stack, Typography } from '@mui/material';
 import { useState } from 'react';
-import type { ModelInfo, Settings } from '../../../main/api/contract';
+import type { ModelInfo, Settings } from '../../../main/contract';
 import { call } from '../api/client';
 import { useQuery } from '../api/hooks';
 import {

@@ -1,23 +1,12 @@
 /** Settings: the model (location and status), execution provider (auto or forced), memory profile, precision, data folder, theme. */
 import { Alert, Box, Button, Card, CardContent, Chip, FormControlLabel, MenuItem, Radio, RadioGroup, Stack, TextField, Typography } from '@mui/material';
 import { useEffect, useState } from 'react';
-import type { EngineStatus, Settings } from '../../../main/api/contract';
-import { ApiError, api, call } from '../api/client';
-
-interface ModelRow {
-  id: string;
-  name: string;
-  kind: string;
-  path: string;
-  precision: string | null;
-  sizeBytes: number;
-  status: string;
-}
-import { useCapabilities, useQuery } from '../api/hooks';
+import type { EngineStatus, ModelInfo, Settings } from '../../../main/contract';
+import { ApiError, call } from '../api/client';
+import { useQuery } from '../api/hooks';
 import { type ThemeChoice, useThemeChoice } from '../theme';
 
 export function SettingsPage() {
-  const caps = useCapabilities();
   const settings = useQuery('settings.get', {});
   const info = useQuery('system.info', {});
   const [status, setStatus] = useState<EngineStatus | null>(null);
@@ -25,15 +14,12 @@ export function SettingsPage() {
   const [saving, setSaving] = useState(false);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const { choice, setChoice } = useThemeChoice();
-  const hasModels = caps?.has('models.list') ?? false;
-  const [models, setModels] = useState<ModelRow[]>([]);
+  const [models, setModels] = useState<ModelInfo[]>([]);
   useEffect(() => {
-    if (!hasModels) return;
-    // models.* is the models engineer's section of the contract; called loosely so this screen does not depend on its exact types
-    void (api.call as unknown as (m: string, r: object) => Promise<{ ok: boolean; value?: { models: ModelRow[] } }>)('models.list', {}).then((r) => {
-      if (r.ok && r.value) setModels(r.value.models);
-    });
-  }, [hasModels]);
+    call('models.list', {})
+      .then((r) => setModels(r.models))
+      .catch(() => setModels([]));
+  }, []);
 
   const refreshStatus = () => {
     call('engine.status', {}).then(setStatus).catch(() => setStatus(null));

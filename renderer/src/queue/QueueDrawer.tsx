@@ -12,7 +12,7 @@ import type { JobView } from '../jobs';
 import { useJobs } from '../jobs/useJobs';
 
 export function QueueDrawer({ open, onClose }: { open: boolean; onClose(): void }) {
-  const { jobs, available, error } = useJobs();
+  const { jobs, error } = useJobs();
   const [problem, setProblem] = useState<string | null>(null);
   const run = (p: Promise<unknown>) => {
     setProblem(null);
@@ -33,7 +33,6 @@ export function QueueDrawer({ open, onClose }: { open: boolean; onClose(): void 
           <CloseIcon />
         </IconButton>
       </Stack>
-      {available === false && <Alert severity="info" sx={{ mx: 2 }}>The queue is not available in this build yet.</Alert>}
       {error && <Alert severity="error" sx={{ mx: 2 }}>{error}</Alert>}
       {problem && (
         <Alert severity="error" sx={{ mx: 2 }} onClose={() => setProblem(null)}>

@@ -1,17 +1,15 @@
 /**
- * The engine's services for one app process: settings, the Engine (model, provider, sessions) and
- * the job queue, persisted through the library's jobs table when the library opens (in memory
- * otherwise). Made by main/context.ts; dispose() stops the running job and frees every session.
+ * The engine's services for one app process: settings, the engine host (the engine in its worker
+ * thread: model, provider, sessions) and the job queue, persisted through the library's jobs table
+ * when the library opens (in memory otherwise). Made by context.ts; dispose() stops the running job,
+ * frees every session and stops the engine thread.
  */
 import path from 'node:path';
-import type { EngineStatus } from '../api/contract';
-import { GlimmerError } from '../api/errors';
-import type { EventBus } from '../api/events';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import type { Library } from '../library';
 import { readManifest } from '../../native-models/manifest';
-import { Engine } from './pipeline';
+import type { EngineStatus, EventBus } from '../contract';
+import { EngineHost } from '../engine/host';
+import type { Library } from '../library';
 import { JobQueue, MemoryQueueStore } from './queue';
 import { SettingsStore } from './settings';
 
@@ -28,41 +26,20 @@ export interface EngineServicesOptions {
 
 export class EngineServices {
   readonly settings: SettingsStore;
-  readonly engine: Engine;
+  readonly host: EngineHost;
   private queuePromise: Promise<JobQueue> | null = null;
 
   constructor(private readonly opts: EngineServicesOptions) {
     this.settings = new SettingsStore(opts.dataDir, opts.log);
-    this.engine = new Engine({
+    this.host = new EngineHost({
       app: `${opts.appName} ${opts.appVersion}`,
       settings: () => this.settings.get(),
       compileCacheDir: path.join(opts.modelsDir, 'compiled'),
       log: opts.log,
-      resolveImage: async (ref, what) => {
-        if (!('generationId' in ref)) throw new Error('unreachable');
-        const lib = await opts.library();
-        const id = Number(ref.generationId);
-        if (!lib || !Number.isInteger(id)) throw new GlimmerError('not_found', `${what}: there is no generation ${ref.generationId}.`);
-        const g = lib.getGeneration(id);
-        if (!g.media) throw new GlimmerError('not_found', `${what}: generation ${ref.generationId} has no image.`);
-        return readFile(lib.imageFile(g.media.hash));
-      },
-      resolveRecipe: async (generationId) => {
-        const lib = await opts.library();
-        const id = Number(generationId);
-        if (!lib || !Number.isInteger(id)) return null;
-        try {
-          return lib.getGeneration(id).recipe;
-        } catch {
-          return null;
-        }
-      },
     });
     // a changed model/provider/profile takes effect at the next job; free the old sessions now if idle
     this.settings.onChange(() => {
-      void this.queue().then((q) => {
-        if (!q.runningId) void this.engine.unload();
-      });
+      if (!this.host.busy) void this.host.release().catch(() => undefined);
     });
   }
 
@@ -76,7 +53,7 @@ export class EngineServices {
           this.opts.log(`[engine] the library could not be opened (${(err as Error).message}); the job queue is kept in memory`);
         }
         return new JobQueue({
-          engine: this.engine,
+          engine: this.host,
           store: library ? library.jobs : new MemoryQueueStore(),
           library,
           events: this.opts.events,
@@ -89,21 +66,20 @@ export class EngineServices {
 
   async status(): Promise<EngineStatus> {
     const s = this.settings.get();
-    const provider = await this.engine.provider();
-    const q = await this.queue();
+    const [provider, engine, q] = await Promise.all([this.host.provider(), this.host.status(), this.queue()]);
     let model: EngineStatus['model'] = null;
     if (s.modelDir) {
-      const current = this.engine.current;
-      if (current && path.resolve(current.model.dir) === path.resolve(s.modelDir)) {
-        model = { dir: s.modelDir, id: current.model.id, precision: current.model.precision, ready: true, problem: null };
+      const loaded = engine.loaded;
+      if (loaded && path.resolve(loaded.modelDir) === path.resolve(s.modelDir)) {
+        model = { dir: s.modelDir, id: loaded.modelId, precision: loaded.precision, ready: true, problem: null };
       } else {
         try {
           const m = readManifest(s.modelDir);
-          model = { dir: s.modelDir, id: m.id, precision: m.precision, ready: false, problem: this.engine.problem };
+          model = { dir: s.modelDir, id: m.id, precision: m.precision, ready: false, problem: engine.problem };
         } catch (err) {
           // a checkpoint folder is compiled at the first job
           const checkpoint = existsSync(path.join(s.modelDir, 'model_index.json'));
-          const problem = this.engine.problem ?? (checkpoint ? null : (err as Error).message);
+          const problem = engine.problem ?? (checkpoint ? null : (err as Error).message);
           model = { dir: s.modelDir, id: '', precision: s.precision, ready: false, problem };
         }
       }
@@ -119,6 +95,6 @@ export class EngineServices {
 
   async dispose(): Promise<void> {
     if (this.queuePromise) await (await this.queuePromise).dispose();
-    await this.engine.dispose();
+    await this.host.dispose();
   }
 }

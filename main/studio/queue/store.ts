@@ -2,7 +2,7 @@
  * Where the queue keeps its jobs: the library's jobs table (JobStore, survives restarts) or, when no
  * library is open (the CLI), the same operations in memory.
  */
-import { GlimmerError } from '../../api/errors';
+import { GlimmerError } from '../../contract';
 import type { JobRecord, JobState as StoredState } from '../../library';
 
 export type { JobRecord, StoredState };

@@ -1,5 +1,15 @@
-/** A typed event bus: services emit, transports forward to every connected renderer. */
-import type { EventMessage, EventName, Events } from './contract';
+/** Events pushed from main to every connected renderer, and the typed bus services emit them on. */
+import type { JobsEvents } from './jobs';
+import type { LibraryEvents } from './library';
+import type { ModelsEvents } from './models';
+import type { SystemEvents } from './system';
+
+export interface Events extends SystemEvents, LibraryEvents, ModelsEvents, JobsEvents {}
+export type EventName = keyof Events;
+export interface EventMessage<E extends EventName = EventName> {
+  event: E;
+  payload: Events[E];
+}
 
 export type EventListener = (message: EventMessage) => void;
 

@@ -5,8 +5,7 @@
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Settings } from '../api/contract';
-import { GlimmerError } from '../api/errors';
+import { Settings, GlimmerError } from '../contract';
 
 export const SETTINGS_FILE = 'settings.json';
 

@@ -1,8 +1,9 @@
 /** engine.status, jobs.* and settings.*: the engine's job queue and the user's engine settings. */
-import type { AppContext } from '../../context';
-import type { HandlerMap } from '../router';
+import type { AppContext } from '../../studio/context';
+import type { jobsMethods } from '../../contract';
+import type { Handlers, MethodsOf } from '../router';
 
-export function engineHandlers(ctx: AppContext): HandlerMap {
+export function jobsHandlers(ctx: AppContext): Handlers<MethodsOf<typeof jobsMethods>> {
   const services = ctx.engine;
   return {
     'engine.status': () => services.status(),

@@ -7,15 +7,15 @@
  * Events: job.updated on every state change, job.progress while a job runs.
  */
 import { randomUUID } from 'node:crypto';
-import { GenerateRequest, type JobInfo, type JobProgress, type JobState } from '../../api/contract';
-import { GlimmerError, toErrorShape, type ErrorShape } from '../../api/errors';
-import type { EventBus } from '../../api/events';
-import type { Library, Recipe } from '../../library';
-import { type Engine, type GeneratedImage, type PipelineEvent, previewDataUrl } from '../pipeline';
+import { readFile } from 'node:fs/promises';
+import { GenerateRequest, type JobInfo, type JobProgress, type JobState, GlimmerError, toErrorShape, type ErrorShape, type EventBus } from '../../contract';
+import { type Library, png } from '../../library';
+import { type EngineHost, type HostImage } from '../../engine/host';
+import { checkRequestImages, decodeTokens, type JobInputs, type PipelineEvent, requestImages } from '../../engine/pipeline';
 import type { JobRecord, QueueStore, StoredState } from './store';
 
 export interface JobQueueOptions {
-  engine: Engine;
+  engine: EngineHost;
   store: QueueStore;
   library?: Library | null;
   events?: EventBus;
@@ -39,7 +39,7 @@ function numericId(v: string | undefined): number | null {
 }
 
 export class JobQueue {
-  private readonly engine: Engine;
+  private readonly engine: EngineHost;
   private readonly store: QueueStore;
   private readonly library: Library | null;
   private readonly events?: EventBus;
@@ -120,7 +120,7 @@ export class JobQueue {
   /** submit() after the engine's input checks: a bad image is refused here and no job is made. */
   async submitChecked(request: GenerateRequest): Promise<JobInfo> {
     const parsed = GenerateRequest.parse(request);
-    await this.engine.checkInputs(parsed);
+    await checkRequestImages(parsed);
     return this.submit(parsed);
   }
 
@@ -201,18 +201,19 @@ export class JobQueue {
       put: (e: PipelineEvent) => {
         const p: JobProgress = { phase: e.phase, step: e.step, total: e.total, image, etaMs: e.etaMs };
         // an event with a preview is always sent; plain steps are throttled
-        if (e.preview) this.setProgress(id, { ...p, preview: previewDataUrl(e.preview) }, true);
+        if (e.preview) this.setProgress(id, { ...p, preview: png.previewDataUrl(e.preview) }, true);
         else this.setProgress(id, p, false);
       },
       end: () => undefined,
     };
     try {
       await this.engine.generate(request, {
+        inputs: await this.resolveInputs(request),
         signal: controller.signal,
         streamer,
         onImageStart: (i) => (image = i),
-        onImage: async (img) => {
-          this.setProgress(id, { phase: 'save', step: 0, total: 1, image, etaMs: null }, true);
+        onImage: async (img, index) => {
+          this.setProgress(id, { phase: 'save', step: 0, total: 1, image: index, etaMs: null }, true);
           const genId = await this.save(id, request, img);
           if (genId !== null) {
             this.generations.set(id, [...(this.generations.get(id) ?? []), String(genId)]);
@@ -233,12 +234,43 @@ export class JobQueue {
     this.emitUpdated(id);
   }
 
+  /**
+   * What the request names by reference, read from the library for the engine: the bytes of images
+   * given as generation ids, and the tokens of the generation whose tokens it reuses.
+   */
+  private async resolveInputs(request: GenerateRequest): Promise<JobInputs> {
+    const ids = requestImages(request).map((n) => n.ref);
+    if (request.mode === 'edit' && request.mask) ids.push(request.mask);
+    const inputs: JobInputs = { images: {} };
+    const lib = this.library;
+    for (const ref of ids) {
+      if (!('generationId' in ref)) continue;
+      const id = numericId(ref.generationId);
+      const media = lib && id !== null ? this.tryGet(id)?.media : undefined;
+      if (!media) throw new GlimmerError('not_found', `There is no image of generation ${ref.generationId} in the library.`);
+      inputs.images![ref.generationId] = await readFile(lib!.imageFile(media.hash));
+    }
+    if (request.reuseTokensOf) {
+      const id = numericId(request.reuseTokensOf);
+      inputs.reuseTokens = decodeTokens(id !== null ? this.tryGet(id)?.recipe : null);
+    }
+    return inputs;
+  }
+
+  private tryGet(id: number) {
+    try {
+      return this.library?.getGeneration(id);
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Into the library (generation row + image file); null without a library. */
-  private async save(jobId: string, request: GenerateRequest, img: GeneratedImage): Promise<number | null> {
+  private async save(jobId: string, request: GenerateRequest, img: HostImage): Promise<number | null> {
     if (!this.library) return null;
     const g = await this.library.addGeneration({
-      recipe: img.recipe as unknown as Recipe,
-      image: { bytes: img.png, name: 'generated.png' },
+      recipe: img.recipe,
+      image: { raw: img.pixels.rgb, width: img.pixels.width, height: img.pixels.height, channels: 3 },
       projectId: numericId(request.projectId),
       parentId: numericId(request.parentId),
       references: img.references.map((r) => ({ bytes: r.bytes, role: r.role })),

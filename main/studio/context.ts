@@ -5,13 +5,11 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EventBus } from './api/events';
-import { allHandlers } from './api/handlers';
-import type { MediaRoots } from './api/media';
-import { createRouter, type Router } from './api/router';
-import { APP_NAME, type AppPaths, resolvePaths } from './config/paths';
-import { EngineServices } from './engine/services';
-import { type Library, openLibrary } from './library';
+import { EventBus } from '../contract';
+import { APP_NAME, type AppPaths, resolvePaths } from './paths';
+import { EngineServices } from './engine-services';
+import { type Library, openLibrary } from '../library';
+import { CompileJobs, DownloadJobs } from '../models';
 
 export interface AppContext {
   appName: string;
@@ -27,13 +25,14 @@ export interface AppContext {
   library(): Promise<Library>;
   /** Engine services: settings, the engine (model, provider, sessions), the job queue. */
   engine: EngineServices;
-}
-
-export interface App {
-  ctx: AppContext;
-  router: Router;
+  /** Model downloads and compiles, with their progress events. */
+  models: { downloads: DownloadJobs; compiles: CompileJobs };
+  /** Stops the running job, closes the library, runs every cleanup (last registered first). */
   dispose(): Promise<void>;
 }
+
+/** The folders served as media, by name: { images: '<data>/images', thumbs: '<data>/thumbs' } (glimmer-media://<name>/..., /media/<name>/...). */
+export type MediaRoots = Record<string, string>;
 
 function packageVersion(): string {
   try {
@@ -52,13 +51,13 @@ function packageVersion(): string {
   return process.env.GLIMMER_VERSION ?? '0.0.0';
 }
 
-export interface CreateAppOptions {
+export interface CreateContextOptions {
   mode: AppContext['mode'];
   paths?: AppPaths;
   log?: (message: string) => void;
 }
 
-export function createApp(options: CreateAppOptions): App {
+export function createContext(options: CreateContextOptions): AppContext {
   const paths = options.paths ?? resolvePaths();
   mkdirSync(paths.dataDir, { recursive: true });
   mkdirSync(paths.modelsDir, { recursive: true });
@@ -87,6 +86,12 @@ export function createApp(options: CreateAppOptions): App {
     if (libraryPromise) (await libraryPromise.catch(() => null))?.close();
   });
   disposers.push(() => engine.dispose());
+  const downloads = new DownloadJobs({ modelsDir: paths.modelsDir });
+  downloads.subscribe((download, kind) => events.emit(kind === 'progress' ? 'models.download.progress' : 'models.download.updated', { download }));
+  disposers.push(() => downloads.pauseAll());
+  const compiles = new CompileJobs({ modelsDir: paths.modelsDir, app: `${APP_NAME} ${appVersion}` });
+  compiles.subscribe((compile, kind) => events.emit(kind === 'progress' ? 'models.compile.progress' : 'models.compile.updated', { compile }));
+  disposers.push(() => compiles.cancelAll());
   const ctx: AppContext = {
     appName: APP_NAME,
     appVersion,
@@ -101,15 +106,7 @@ export function createApp(options: CreateAppOptions): App {
     onDispose: (fn) => disposers.push(fn),
     library,
     engine,
-  };
-  const router = createRouter(allHandlers(ctx), log);
-  if (options.mode !== 'cli') {
-    // The studio resumes its queue at launch: jobs left running are marked interrupted, waiting ones run.
-    void engine.queue().catch((err: unknown) => log(`[app] the job queue could not start: ${String(err)}`));
-  }
-  return {
-    ctx,
-    router,
+    models: { downloads, compiles },
     async dispose() {
       for (const fn of disposers.reverse()) {
         try {
@@ -120,4 +117,9 @@ export function createApp(options: CreateAppOptions): App {
       }
     },
   };
+  if (options.mode !== 'cli') {
+    // The studio resumes its queue at launch: jobs left running are marked interrupted, waiting ones run.
+    void engine.queue().catch((err: unknown) => log(`[app] the job queue could not start: ${String(err)}`));
+  }
+  return ctx;
 }

@@ -1,5 +1,6 @@
 /**
- * Quoted-text extraction: which parts of a prompt GLM-Image draws as glyphs.
+ * The quote rule: which parts of a prompt GLM-Image draws as glyphs. The engine encodes these texts
+ * with the glyph encoder; the prompt editor highlights the same ranges; the text check reads them back.
  *
  * Rules (same as the reference pipeline's get_glyph_texts, diffusers 0.39 GlmImagePipeline):
  * four independent non-overlapping left-to-right scans over the whole prompt, concatenated in this order
@@ -20,10 +21,24 @@ const QUOTE_PATTERNS: readonly RegExp[] = [
   /\u300c([^\u300c\u300d]*)\u300d/gu,
 ];
 
-export function extractGlyphTexts(prompt: string): string[] {
-  const out: string[] = [];
+export interface QuotedRange {
+  /** UTF-16 offsets of the whole quote, marks included: [start, end). */
+  start: number;
+  end: number;
+  /** The text inside the marks (what is drawn). */
+  text: string;
+}
+
+/** Every quoted range, grouped by quote kind (the order above), each kind in prompt order. Ranges of different kinds may overlap. */
+export function quotedRanges(prompt: string): QuotedRange[] {
+  const out: QuotedRange[] = [];
   for (const pattern of QUOTE_PATTERNS) {
-    for (const m of prompt.matchAll(pattern)) out.push(m[1] ?? '');
+    for (const m of prompt.matchAll(pattern)) out.push({ start: m.index, end: m.index + m[0].length, text: m[1] ?? '' });
   }
   return out;
+}
+
+/** The texts GLM-Image draws, in the reference's order. */
+export function extractGlyphTexts(prompt: string): string[] {
+  return quotedRanges(prompt).map((r) => r.text);
 }

@@ -1,0 +1,188 @@
+/**
+ * library.* and projects.*: the library's shapes (what the API returns; times are ms since the epoch),
+ * its request schemas, responses and events.
+ */
+import { z } from 'zod';
+import { LIMITS } from './limits';
+import { LibraryMode } from './vocabulary';
+
+/** Image file formats the library stores. */
+export type ImageFormat = 'png' | 'jpeg' | 'webp';
+/** Thumbnail sizes (longest side, pixels). */
+export type ThumbSize = 256 | 512;
+
+/**
+ * Shapes are generic over the id type: the library works with SQLite's integer ids, the API
+ * (this contract) carries the same shapes with string ids.
+ */
+export interface Project<Id = number> {
+  id: Id;
+  name: string;
+  createdAt: number;
+  updatedAt: number;
+  /** Set while the project is in the trash. */
+  deletedAt: number | null;
+  /** Live (not trashed) generations in it. */
+  generationCount: number;
+  /** Newest image in it, for a cover. */
+  cover: MediaPaths | null;
+}
+
+/**
+ * Media paths, relative to the media protocol: prefix with `glimmer-media://` (Electron) or
+ * `/media/` (serve). They are immutable (content-addressed), so they cache forever.
+ */
+export interface MediaPaths {
+  hash: string;
+  format: ImageFormat;
+  image: string;
+  thumbs: Record<ThumbSize, string>;
+}
+
+export type GenerationStatus = 'done' | 'failed' | 'cancelled';
+export type GenerationSource = 'generated' | 'imported';
+
+export interface GenerationSummary<Id = number> {
+  id: Id;
+  createdAt: number;
+  projectId: Id | null;
+  parentId: Id | null;
+  source: GenerationSource;
+  status: GenerationStatus;
+  mode: LibraryMode;
+  model: string | null;
+  seed: number | null;
+  width: number;
+  height: number;
+  steps: number | null;
+  provider: string | null;
+  prompt: string;
+  favourite: boolean;
+  rating: number;
+  tags: string[];
+  media: MediaPaths | null;
+  deletedAt: number | null;
+}
+
+export interface GenerationReference {
+  position: number;
+  role: string;
+  media: MediaPaths;
+}
+
+export interface Generation<Id = number> extends GenerationSummary<Id> {
+  negativePrompt: string;
+  /** The full recipe as the engine wrote it (null for an imported image without one). */
+  recipe: Record<string, unknown> | null;
+  timings: Record<string, number> | null;
+  jobId: string | null;
+  references: GenerationReference[];
+  /** Edits made from this one (newest first, at most 100). */
+  children: Id[];
+}
+
+/** The library's shapes (above), with the API's string ids. */
+export type LibraryMedia = MediaPaths;
+export type LibraryGenerationSummary = GenerationSummary<string>;
+export type LibraryGeneration = Generation<string>;
+export type LibraryProject = Project<string>;
+
+/** One page of results, newest first; pass nextCursor back for the next page. */
+export interface LibraryPage {
+  items: LibraryGenerationSummary[];
+  nextCursor: string | null;
+}
+
+const libraryId = z.string().regex(/^[1-9]\d{0,14}$/, 'must be a library id');
+const libraryIds = z.array(libraryId).min(1).max(10_000);
+const libraryTag = z.string().min(1).max(64);
+const libraryProjectName = z.string().min(1).max(200);
+
+export const LibrarySearchRequest = z
+  .object({
+    /** Plain text: every word must occur in the prompt or tags (operators and quotes are just text). */
+    text: z.string().max(1000).optional(),
+    /** A project, or null for generations in no project. */
+    projectId: libraryId.nullable().optional(),
+    favourite: z.boolean().optional(),
+    minRating: z.number().int().min(0).max(5).optional(),
+    tag: libraryTag.optional(),
+    mode: LibraryMode.optional(),
+    model: z.string().max(200).optional(),
+    seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+    /** Image size in pixels. */
+    width: z.number().int().positive().optional(),
+    height: z.number().int().positive().optional(),
+    status: z.enum(['done', 'failed', 'cancelled']).optional(),
+    /** created >= from (ms since the epoch) */
+    from: z.number().int().optional(),
+    /** created < to */
+    to: z.number().int().optional(),
+    limit: z.number().int().min(1).max(500).optional(),
+    cursor: z.string().max(100).nullable().optional(),
+  })
+  .strict();
+
+const libraryImportTarget = { projectId: libraryId.nullable().optional(), tags: z.array(libraryTag).max(100).optional() };
+export const LibraryImportRequest = z.union([
+  z.object({ dataBase64: z.string().min(1).max(LIMITS.maxRequestBytes), name: z.string().min(1).max(260), ...libraryImportTarget }).strict(),
+  z.object({ path: z.string().min(1).max(4096), ...libraryImportTarget }).strict(),
+]);
+
+const empty = z.object({}).strict();
+
+export const libraryMethods = {
+  'library.search': { request: LibrarySearchRequest },
+  'library.get': { request: z.object({ id: libraryId }).strict() },
+  'library.update': {
+    request: z
+      .object({
+        id: libraryId,
+        favourite: z.boolean().optional(),
+        rating: z.number().int().min(0).max(5).optional(),
+        tags: z.array(libraryTag).max(100).optional(),
+        projectId: libraryId.nullable().optional(),
+      })
+      .strict(),
+  },
+  'library.move': { request: z.object({ ids: libraryIds, projectId: libraryId.nullable() }).strict() },
+  /** To the trash (recoverable until the trash is emptied). */
+  'library.delete': { request: z.object({ ids: libraryIds }).strict() },
+  'library.restore': { request: z.object({ ids: libraryIds }).strict() },
+  'library.tags': { request: empty },
+  'library.trash': { request: empty },
+  'library.emptyTrash': { request: empty },
+  'library.import': { request: LibraryImportRequest },
+  /** A folder of PNGs (each with its recipe) + index.json, created inside `folder`. */
+  'library.export': { request: z.object({ projectId: libraryId, folder: z.string().min(1).max(4096) }).strict() },
+  'projects.list': { request: empty },
+  'projects.create': { request: z.object({ name: libraryProjectName }).strict() },
+  'projects.rename': { request: z.object({ id: libraryId, name: libraryProjectName }).strict() },
+  /** To the trash with its generations. */
+  'projects.delete': { request: z.object({ id: libraryId }).strict() },
+  'projects.restore': { request: z.object({ id: libraryId }).strict() },
+} as const;
+
+export interface LibraryResponses {
+  'library.search': LibraryPage;
+  'library.get': { generation: LibraryGeneration };
+  'library.update': { generation: LibraryGeneration };
+  'library.move': { count: number };
+  'library.delete': { count: number };
+  'library.restore': { count: number };
+  'library.tags': { tags: { name: string; count: number }[] };
+  'library.trash': { projects: LibraryProject[]; generations: LibraryGenerationSummary[] };
+  'library.emptyTrash': { generations: number; projects: number; filesRemoved: number };
+  'library.import': { generation: LibraryGeneration };
+  'library.export': { folder: string; files: number };
+  'projects.list': { projects: LibraryProject[] };
+  'projects.create': { project: LibraryProject };
+  'projects.rename': { project: LibraryProject };
+  'projects.delete': { project: LibraryProject };
+  'projects.restore': { project: LibraryProject };
+}
+
+export interface LibraryEvents {
+  /** Generations or projects changed through the API (galleries refresh; new images also come with job.updated). */
+  'library.changed': { kind: 'generations' | 'projects' | 'trash'; ids: string[] };
+}

@@ -1,0 +1,45 @@
+/**
+ * The shared vocabularies, one definition each: every layer (engine, library, models, API, renderer)
+ * names these things with exactly these words.
+ */
+import { z } from 'zod';
+
+/** onnxruntime execution providers the studio knows. */
+export const ProviderName = z.enum(['cuda', 'dml', 'coreml', 'webgpu', 'cpu']);
+export type ProviderName = z.infer<typeof ProviderName>;
+
+/** A provider setting: one of them, or 'auto' (the best that works here). */
+export const ProviderChoice = z.union([z.literal('auto'), ProviderName]);
+export type ProviderChoice = z.infer<typeof ProviderChoice>;
+
+/**
+ * What a generation does: text-to-image, or one of the image-to-image modes (edit a source image,
+ * style transfer from a style reference, identity-preserving edit of a subject).
+ */
+export const GenerationMode = z.enum(['text', 'edit', 'style', 'identity']);
+export type GenerationMode = z.infer<typeof GenerationMode>;
+
+/** A library entry's mode: a generation's, or 'import' for an image brought in from a file. */
+export const LibraryMode = z.enum([...GenerationMode.options, 'import']);
+export type LibraryMode = z.infer<typeof LibraryMode>;
+
+/**
+ * The precisions a model is compiled at (the compile presets of native-models/compile.ts, which
+ * test/unit/contract-vocabulary.test.ts keeps equal to this list).
+ */
+export const Precision = z.enum(['fp32', 'fp16', 'int8', 'int4']);
+export type Precision = z.infer<typeof Precision>;
+
+/**
+ * How modules stay in memory: `resident` keeps every module loaded once used; `sequential` loads one
+ * stage at a time and releases it when the next stage needs the memory.
+ */
+export const MemoryProfile = z.enum(['resident', 'sequential']);
+export type MemoryProfile = z.infer<typeof MemoryProfile>;
+
+/** The phases of a job, in the order they happen. */
+export const Phase = z.enum(['queued', 'load', 'tokenize', 'ar', 'glyph', 'dit', 'vae', 'save']);
+export type Phase = z.infer<typeof Phase>;
+
+export const Theme = z.enum(['system', 'light', 'dark']);
+export type Theme = z.infer<typeof Theme>;

@@ -1,0 +1,230 @@
+/**
+ * The engine in its own thread, seen from the main thread: EngineHost starts the worker (worker.ts)
+ * on first use, sends it jobs and calls (protocol.ts), and turns its messages back into promises,
+ * progress streamers and image callbacks. The main thread only routes: while a job runs it answers
+ * API calls at once. A worker that dies (a crash, its heap exhausted, a restart asked for) fails
+ * what it was doing with a clear error and is started again for the next job; the app never goes down.
+ */
+import { Worker } from 'node:worker_threads';
+import { type ErrorShape, type GenerateRequest, GlimmerError, type ProviderName, type SystemInfo } from '../../contract';
+import type { EngineSettings, JobInputs } from '../pipeline/engine';
+import type { PipelineStreamer } from '../pipeline/progress';
+import type { FromWorker, HostCallName, HostCalls, HostImage, HostStatus, ToWorker, WorkerInit } from './protocol';
+
+export interface EngineHostOptions {
+  app: string;
+  /** Where checkpoints given as the model are compiled to. */
+  compileCacheDir: string;
+  /** The settings at this moment (sent with every job). */
+  settings: () => EngineSettings;
+  log?: (message: string) => void;
+  /** The worker's entry (default: the bundled engine-worker.cjs beside this file, or worker-boot.mjs from the sources). */
+  workerUrl?: URL;
+}
+
+export interface HostGenerateOptions {
+  inputs?: JobInputs;
+  signal?: AbortSignal;
+  streamer?: PipelineStreamer;
+  onImageStart?: (index: number) => void;
+  /** Each finished image; generate() resolves after the last of these has settled. */
+  onImage?: (image: HostImage, index: number) => Promise<void> | void;
+}
+
+interface PendingJob {
+  opts: HostGenerateOptions;
+  /** onImage callbacks in order, so the job ends after the last image is saved. */
+  saved: Promise<void>;
+  resolve(count: number): void;
+  reject(err: unknown): void;
+  images: number;
+}
+
+function defaultWorkerUrl(): URL {
+  const here = import.meta.url;
+  return /\.[cm]?ts$/.test(new URL(here).pathname) ? new URL('./worker-boot.mjs', here) : new URL('./engine-worker.cjs', here);
+}
+
+function fromShape(shape: ErrorShape): GlimmerError {
+  return new GlimmerError(shape.code, shape.message, shape.details);
+}
+
+export class EngineHost {
+  private worker: Worker | null = null;
+  private readonly jobs = new Map<string, PendingJob>();
+  private readonly calls = new Map<number, { resolve(v: unknown): void; reject(e: unknown): void }>();
+  private nextId = 1;
+  private disposed = false;
+  /** Times the worker was started (the first start included). */
+  starts = 0;
+
+  constructor(private readonly opts: EngineHostOptions) {}
+
+  private ensureWorker(): Worker {
+    if (this.disposed) throw new GlimmerError('unavailable', 'The engine is shutting down.');
+    if (this.worker) return this.worker;
+    const init: WorkerInit = { app: this.opts.app, compileCacheDir: this.opts.compileCacheDir };
+    const worker = new Worker(this.opts.workerUrl ?? defaultWorkerUrl(), { workerData: init, name: 'glimmer-engine' });
+    this.starts += 1;
+    worker.on('message', (msg: FromWorker) => this.onMessage(msg));
+    worker.on('error', (err) => this.onWorkerGone(worker, err));
+    worker.on('exit', (code) => this.onWorkerGone(worker, code === 0 ? null : new Error(`it exited with code ${code}`)));
+    this.worker = worker;
+    return worker;
+  }
+
+  private send(msg: ToWorker): void {
+    this.ensureWorker().postMessage(msg);
+  }
+
+  private onWorkerGone(worker: Worker, err: Error | null): void {
+    if (this.worker !== worker) return;
+    this.worker = null;
+    if (this.disposed && err === null) return;
+    const oom = (err as { code?: string } | null)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
+    const why = err ? err.message.split('\n')[0]!.slice(0, 300) : 'it was stopped';
+    const error = oom
+      ? new GlimmerError('out_of_memory', 'The engine ran out of memory and was restarted. Choose a smaller image size or a lower memory tier in Settings.')
+      : new GlimmerError('internal', `The engine stopped unexpectedly (${why}). It starts again with the next job.`);
+    this.opts.log?.(`[engine] the engine worker stopped: ${why}`);
+    for (const [id, job] of this.jobs) {
+      this.jobs.delete(id);
+      job.reject(error);
+    }
+    for (const [id, call] of this.calls) {
+      this.calls.delete(id);
+      call.reject(error);
+    }
+  }
+
+  private onMessage(msg: FromWorker): void {
+    if (msg.type === 'log') {
+      this.opts.log?.(msg.message);
+      return;
+    }
+    if (msg.type === 'reply') {
+      const call = this.calls.get(msg.callId);
+      if (!call) return;
+      this.calls.delete(msg.callId);
+      if (msg.ok) call.resolve(msg.value);
+      else call.reject(fromShape(msg.error));
+      return;
+    }
+    const job = this.jobs.get(msg.jobId);
+    if (!job) return;
+    switch (msg.type) {
+      case 'progress':
+        job.opts.streamer?.put(msg.event);
+        break;
+      case 'imageStart':
+        job.opts.onImageStart?.(msg.index);
+        break;
+      case 'image': {
+        job.images += 1;
+        const onImage = job.opts.onImage;
+        if (onImage) job.saved = job.saved.then(() => onImage(msg.image, msg.index));
+        break;
+      }
+      case 'done':
+        this.jobs.delete(msg.jobId);
+        job.opts.streamer?.end();
+        job.saved.then(() => job.resolve(job.images), job.reject);
+        break;
+      case 'failed':
+        this.jobs.delete(msg.jobId);
+        job.opts.streamer?.end();
+        // images already made are saved before the failure is reported
+        job.saved.then(() => job.reject(fromShape(msg.error)), job.reject);
+        break;
+    }
+  }
+
+  private call<C extends HostCallName>(name: C, args: HostCalls[C]['args']): Promise<HostCalls[C]['result']> {
+    const callId = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.calls.set(callId, { resolve: resolve as (v: unknown) => void, reject });
+      try {
+        this.send({ type: 'call', callId, name, args } as ToWorker);
+      } catch (err) {
+        this.calls.delete(callId);
+        reject(err);
+      }
+    });
+  }
+
+  /** Runs one request on the engine thread; resolves with the number of images made. */
+  generate(request: GenerateRequest, opts: HostGenerateOptions = {}): Promise<number> {
+    const jobId = `j${this.nextId++}`;
+    return new Promise<number>((resolve, reject) => {
+      if (opts.signal?.aborted) {
+        reject(new GlimmerError('cancelled', 'Generation was cancelled.'));
+        return;
+      }
+      const onAbort = () => this.worker?.postMessage({ type: 'cancel', jobId } satisfies ToWorker);
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
+      const done = () => opts.signal?.removeEventListener('abort', onAbort);
+      this.jobs.set(jobId, {
+        opts,
+        saved: Promise.resolve(),
+        images: 0,
+        resolve: (n) => (done(), resolve(n)),
+        reject: (e) => (done(), reject(e)),
+      });
+      try {
+        this.send({ type: 'generate', jobId, request, settings: this.opts.settings(), inputs: opts.inputs ?? {} });
+      } catch (err) {
+        this.jobs.delete(jobId);
+        done();
+        reject(err);
+      }
+    });
+  }
+
+  /** What the engine has loaded, and why the last load failed. */
+  status(): Promise<HostStatus> {
+    return this.call('status', {});
+  }
+
+  /** The provider the current settings give, after probing what works here. */
+  provider(): Promise<{ chosen: ProviderName; reason: string }> {
+    return this.call('provider', { settings: this.opts.settings() });
+  }
+
+  /** onnxruntime's version and every provider, probed in the engine thread (once per engine start; refresh probes again). */
+  runtime(refresh = false): Promise<SystemInfo['onnxruntime']> {
+    return this.call('runtime', { refresh });
+  }
+
+  /** Frees every session (device memory included); the next job loads again. */
+  async release(): Promise<void> {
+    if (this.worker) await this.call('release', {});
+  }
+
+  /** Whether a job is on the engine now. */
+  get busy(): boolean {
+    return this.jobs.size > 0;
+  }
+
+  /** Stops the engine thread now: what it was doing fails with `reason`; the next job starts it again. */
+  async restart(reason = 'a restart was asked for'): Promise<void> {
+    const w = this.worker;
+    if (!w) return;
+    this.onWorkerGone(w, new Error(reason));
+    await w.terminate();
+  }
+
+  /** Frees the sessions and stops the engine thread for good. */
+  async dispose(): Promise<void> {
+    const w = this.worker;
+    if (w) {
+      try {
+        await this.call('release', {});
+      } catch {
+        // a worker that cannot answer is stopped all the same
+      }
+    }
+    this.disposed = true;
+    this.worker = null;
+    await w?.terminate();
+  }
+}

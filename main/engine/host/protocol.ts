@@ -1,0 +1,56 @@
+/**
+ * The engine host's message protocol: the main thread (EngineHost) and the engine's worker thread
+ * (worker.ts) exchange exactly these messages. Jobs carry everything they need (the request, the
+ * settings snapshot, the inputs the library resolved); results carry pixels as transferable buffers.
+ */
+import type { ErrorShape, GenerateRequest, ProviderName, Recipe, SystemInfo } from '../../contract';
+import type { EngineSettings, JobInputs } from '../pipeline/engine';
+import type { PipelineEvent } from '../pipeline/progress';
+
+/** What the worker is started with (workerData). */
+export interface WorkerInit {
+  app: string;
+  compileCacheDir: string;
+}
+
+/** An image as it crosses back to the main thread (pixels transferred, not copied). */
+export interface HostImage {
+  pixels: { rgb: Uint8Array; width: number; height: number };
+  recipe: Recipe;
+  arTokens: Int32Array;
+  timings: Record<string, number>;
+  /** Reference images as given (for the library). */
+  references: Array<{ bytes: Uint8Array; role: string }>;
+}
+
+/** What the main thread learns of the loaded model. */
+export interface HostStatus {
+  loaded: { modelDir: string; modelId: string; precision: string; provider: ProviderName; profile: string } | null;
+  /** Why the last load failed, until one succeeds. */
+  problem: string | null;
+}
+
+/** Calls with one answer each. */
+export interface HostCalls {
+  status: { args: Record<string, never>; result: HostStatus };
+  provider: { args: { settings: EngineSettings }; result: { chosen: ProviderName; reason: string } };
+  runtime: { args: { refresh: boolean }; result: SystemInfo['onnxruntime'] };
+  /** Free every session now (settings changed, or the user asked). */
+  release: { args: Record<string, never>; result: null };
+}
+export type HostCallName = keyof HostCalls;
+
+export type ToWorker =
+  | { type: 'generate'; jobId: string; request: GenerateRequest; settings: EngineSettings; inputs: JobInputs }
+  | { type: 'cancel'; jobId: string }
+  | { [C in HostCallName]: { type: 'call'; callId: number; name: C; args: HostCalls[C]['args'] } }[HostCallName];
+
+export type FromWorker =
+  | { type: 'progress'; jobId: string; event: PipelineEvent }
+  | { type: 'imageStart'; jobId: string; index: number }
+  | { type: 'image'; jobId: string; index: number; image: HostImage }
+  | { type: 'done'; jobId: string }
+  | { type: 'failed'; jobId: string; error: ErrorShape }
+  | { type: 'reply'; callId: number; ok: true; value: unknown }
+  | { type: 'reply'; callId: number; ok: false; error: ErrorShape }
+  | { type: 'log'; message: string };

@@ -1,0 +1,143 @@
+/**
+ * The engine in its own thread: while a generation runs on the tiny model (through `glimmer serve`,
+ * a real child process, on every provider that runs here), cheap API calls answer at once; a cancel
+ * lands within one step; the engine thread stopped mid-job fails that job with a clear error and the
+ * next job runs on a new thread.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Events, GenerateRequest, JobInfo } from '../../main/contract';
+import { EventBus } from '../../main/contract';
+import { WebSocket } from 'ws';
+import { openLibrary } from '../../main/library';
+import { JobQueue } from '../../main/studio/queue';
+import { compiledTinyModel, testEngineHost } from '../helpers/engine';
+import { testProviders } from '../helpers/providers';
+import { startServe, type ServeProcess } from '../helpers/serve';
+
+/** Safety bound against a blocked main thread (not a speed claim: a run of one DiT step here is far below it). */
+const ANSWER_BOUND_MS = 1000;
+
+const slowJob = (seed: number): GenerateRequest => ({ mode: 'text', prompt: 'a lighthouse that says "OPEN"', width: 512, height: 512, steps: 40, guidance: 1.5, seed, count: 1 });
+
+describe('the engine in its own thread', () => {
+  let modelDir: string;
+  before(async () => {
+    modelDir = await compiledTinyModel();
+  });
+
+  for (const provider of testProviders()) {
+    describe(`through serve on ${provider.name}`, { skip: provider.skip ?? false }, () => {
+      let serve: ServeProcess;
+      let token: string;
+      const api = async <T>(method: string, body: unknown): Promise<{ ms: number; value: T }> => {
+        const t0 = performance.now();
+        const res = await fetch(`${serve.origin}/api/call/${method}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', connection: 'close' },
+          body: JSON.stringify(body),
+        });
+        const json = (await res.json()) as { ok: boolean; value: T; error?: { message: string } };
+        const ms = performance.now() - t0;
+        assert.ok(json.ok, `${method}: ${json.error?.message}`);
+        return { ms, value: json.value };
+      };
+      before(async () => {
+        // lavapipe runs WebGPU on the CPU with a thread per core; on a 2-core machine it would starve the
+        // main thread by scheduling alone, which is not what this test measures (a blocked main thread)
+        serve = await startServe(provider.name === 'webgpu' ? { LP_NUM_THREADS: '1' } : {});
+        token = new URL(serve.openUrl).searchParams.get('token')!;
+        await api('settings.update', { modelDir, provider: provider.name, memoryProfile: 'resident' });
+      });
+      after(async () => serve?.stop());
+
+      test('status and search answer at once while a job runs; a cancel lands within one step', async () => {
+        // warm up: the first job loads the model
+        const warm = await api<{ job: JobInfo }>('jobs.submit', { ...slowJob(1), steps: 1 });
+        await waitFor(api, warm.value.job.id, (j) => j.state === 'done');
+
+        // every DiT step the job reports, from the event socket
+        const steps: number[] = [];
+        let id = '';
+        const socket = new WebSocket(`${serve.origin.replace(/^http/, 'ws')}/api/events`, { headers: { authorization: `Bearer ${token}` } });
+        await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+        socket.on('message', (data) => {
+          const m = JSON.parse(String(data)) as { event: string; payload: Events['job.progress'] };
+          if (m.event === 'job.progress' && m.payload.jobId === id && m.payload.progress.phase === 'dit') steps.push(m.payload.progress.step);
+        });
+        try {
+          id = (await api<{ job: JobInfo }>('jobs.submit', slowJob(2))).value.job.id;
+          await waitFor(api, id, (j) => j.progress?.phase === 'dit' && j.progress.step >= 2);
+          const times: number[] = [];
+          for (let i = 0; i < 10; i++) {
+            times.push((await api('engine.status', {})).ms);
+            times.push((await api('library.search', { text: 'lighthouse' })).ms);
+          }
+          const slowest = Math.max(...times);
+          console.log(`# ${provider.name}: ${times.length} calls during the job, slowest ${slowest.toFixed(1)} ms`);
+          assert.ok(slowest < ANSWER_BOUND_MS, `a call waited ${slowest.toFixed(0)} ms while the engine ran`);
+
+          const running = await waitFor(api, id, (j) => j.state === 'running' && steps.length > 0);
+          const stepAtCancel = Math.max(running.progress?.step ?? 0, ...steps);
+          await api('jobs.cancel', { id });
+          const ended = await waitFor(api, id, (j) => j.state !== 'running');
+          assert.equal(ended.state, 'cancelled');
+          const last = Math.max(...steps);
+          assert.ok(last <= stepAtCancel + 1, `the engine went on to step ${last} after the cancel at step ${stepAtCancel}`);
+        } finally {
+          socket.close();
+        }
+      });
+    });
+  }
+
+  test('the engine thread stopped mid-job: the job fails saying so, the next job runs on a new thread', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'glimmer-host-'));
+    const library = await openLibrary(dataDir);
+    const events = new EventBus();
+    const engine = testEngineHost(modelDir);
+    const queue = new JobQueue({ engine, store: library.jobs, library, events, progressIntervalMs: 0 });
+    try {
+      let killed = false;
+      let first: JobInfo | undefined;
+      events.subscribe((m) => {
+        if (m.event !== 'job.progress' || !first || killed) return;
+        const p = m.payload as Events['job.progress'];
+        if (p.jobId === first.id && p.progress.phase === 'dit' && p.progress.step === 1) {
+          killed = true;
+          void engine.restart('stopped by the test');
+        }
+      });
+      first = queue.submit({ ...slowJob(3), width: 64, height: 64, steps: 20 });
+      const second = queue.submit({ ...slowJob(4), width: 64, height: 64, steps: 2 });
+      await queue.idle();
+      const failed = queue.get(first.id);
+      assert.equal(failed.state, 'failed');
+      assert.equal(failed.error?.code, 'internal');
+      assert.match(failed.error?.message ?? '', /engine stopped unexpectedly \(stopped by the test\)/);
+      assert.equal(queue.get(second.id).state, 'done');
+      assert.equal(engine.starts, 2, 'a new engine thread ran the next job');
+    } finally {
+      await queue.dispose();
+      await engine.dispose();
+      library.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+type Api = <T>(method: string, body: unknown) => Promise<{ ms: number; value: T }>;
+
+async function waitFor(api: Api, id: string, ok: (j: JobInfo) => boolean): Promise<JobInfo> {
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    const job = (await api<{ jobs: JobInfo[] }>('jobs.list', { includeFinished: true })).value.jobs.find((j) => j.id === id);
+    if (job && ok(job)) return job;
+    if (job && ['failed', 'cancelled', 'done'].includes(job.state) && !ok(job)) throw new Error(`job ${id} ended ${job.state}: ${job.error?.message ?? ''}`);
+    if (Date.now() > deadline) throw new Error(`job ${id} did not get there in time`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
