@@ -3,7 +3,7 @@
  * memory figures do not include what an earlier variant freed: `node --import tsx bench/ocr-child.ts
  * <provider> <repeats> default|low-memory`. Prints the figures as one JSON line.
  */
-import { ProviderName } from '../main/api/contract';
+import { ProviderName } from '../main/contract';
 import { measureOcrVariant } from './suites/ocr';
 
 const [provider, repeats, variant] = process.argv.slice(2);

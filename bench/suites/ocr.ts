@@ -17,7 +17,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { ProviderName } from '../../main/api/contract';
+import type { ProviderName } from '../../main/contract';
 import { OcrReader, checkPromptText, decodeForOcr, type OcrResult } from '../../main/engine/ocr';
 import type { RgbImage } from '../../main/engine/image';
 import { benchRepoRoot } from '../paths';

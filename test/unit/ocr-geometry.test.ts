@@ -184,7 +184,7 @@ describe('ocr inputs and model files', () => {
   test('images are checked before any work', () => {
     const ok = checkOcrImage({ data: new Uint8Array(12), width: 2, height: 2, channels: 3 });
     assert.equal(ok.width, 2);
-    const fromVae = checkOcrImage({ rgb: new Uint8Array(12), float: new Float32Array(12), width: 2, height: 2 });
+    const fromVae = checkOcrImage({ rgb: new Uint8Array(12), width: 2, height: 2 });
     assert.equal(fromVae.channels, 3);
     const bad = (f: () => unknown, re: RegExp) =>
       assert.throws(f, (e: { code?: string; message?: string }) => e.code === 'bad_image' && re.test(e.message ?? ''));

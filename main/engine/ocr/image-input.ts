@@ -3,12 +3,13 @@
  * the VAE's `DecodedPixels`), checked before any work; and encoded bytes (PNG, JPEG, WebP) decoded
  * with the engine's own image decoder, which refuses non-images and enormous images from the header.
  */
-import { GlimmerError } from '../../api/errors';
+import { GlimmerError } from '../../contract';
 import { decodeImage, DEFAULT_DECODE_LIMITS, type DecodedImage, type DecodeLimits, type DecodedPixels, type RgbImage } from '../image';
 
-export type OcrImage = RgbImage | DecodedPixels;
+/** An RgbImage, or pixels as the VAE gives them (DecodedPixels; only rgb, width and height are read). */
+export type OcrImage = RgbImage | Pick<DecodedPixels, 'rgb' | 'width' | 'height'>;
 
-function isDecodedPixels(image: OcrImage): image is DecodedPixels {
+function isDecodedPixels(image: OcrImage): image is Pick<DecodedPixels, 'rgb' | 'width' | 'height'> {
   return (image as DecodedPixels).rgb instanceof Uint8Array;
 }
 

@@ -7,8 +7,8 @@
  * sampled at most twice the recognizer's line height, and at most `maxLines` boxes (the largest) are
  * recognised; `truncated` says when boxes were left out.
  */
-import type { ProviderName } from '../../api/contract';
-import { GlimmerError } from '../../api/errors';
+import type { ProviderName } from '../../contract';
+import { GlimmerError } from '../../contract';
 import type { DecodeLimits, RgbImage } from '../image';
 import { createSession, ort, translateRuntimeError } from '../session';
 import { cropQuad, rotate180 } from './crop';

@@ -30,7 +30,7 @@
  * Limits: identical targets are matched independently (two quoted "SALE" are both found by one
  * "SALE" in the image); punctuation and symbols are not checked (as in the benchmarks).
  */
-import { extractGlyphTexts } from '../glyph/quotes';
+import { extractGlyphTexts } from '../../contract';
 import { alignWithin } from './align';
 import type { Point, Quad } from './geometry';
 import { normalizeText, textMode, wordSpans, type NormalizedText, type TextMode } from './text-normalize';
