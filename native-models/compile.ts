@@ -20,49 +20,26 @@ import { cpSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { NativeModelError } from './errors';
-import { buildAr } from './ar';
+import { AR_GRAPH_VERSION, buildAr } from './ar';
 import { buildDit } from './dit';
 import { buildGlyph } from './glyph';
 import { MANIFEST_FORMAT, MANIFEST_VERSION, manifestId, sha256File, writeManifest, type ManifestFile, type ManifestModule, type ModelManifest } from './manifest';
-import type { WeightPrecision } from './onnx';
+import { parseComputePrecision, type ComputePrecision } from './onnx';
+import { checkPresetCompute, choiceKey, moduleChoice, MODULES, PRECISION_PRESETS, type CompilePrecision, type ModuleChoice, type ModuleName } from './presets';
+import { readModelShapes, readModuleParams } from './model-shapes';
 import { SafetensorsCheckpoint } from './safetensors';
 import { buildVae } from './vae';
 import { buildVision } from './vision';
 
-export type CompilePrecision = 'fp32' | 'fp16' | 'int8' | 'int4';
-export const COMPILE_PRECISIONS: CompilePrecision[] = ['fp32', 'fp16', 'int8', 'int4'];
-
-export interface PrecisionPreset {
-  label: string;
-  ar: WeightPrecision;
-  vision: WeightPrecision;
-  glyph: WeightPrecision;
-  dit: WeightPrecision;
-}
-
-/** What each preset means per module. The VAE is always fp32 (fp16 overflows); norms stay fp32 everywhere. */
-export const PRECISION_PRESETS: Record<CompilePrecision, PrecisionPreset> = {
-  fp32: { label: 'fp32 (reference, largest)', ar: 'fp32', vision: 'fp32', glyph: 'fp32', dit: 'fp32' },
-  fp16: { label: 'fp16 AR + fp16 DiT', ar: 'fp16', vision: 'fp32', glyph: 'fp32', dit: 'fp16' },
-  int8: { label: 'int8 AR + int8 DiT', ar: 'int8', vision: 'fp32', glyph: 'fp32', dit: 'int8' },
-  int4: { label: 'int4 AR + fp16 DiT', ar: 'int4', vision: 'fp32', glyph: 'fp32', dit: 'fp16' },
-};
-
-export function parseCompilePrecision(value: string | undefined): CompilePrecision {
-  const v = (value ?? 'fp32').toLowerCase().trim();
-  const alias: Record<string, CompilePrecision> = { 'int4-ar+fp16-dit': 'int4', 'int4 ar + fp16 dit': 'int4' };
-  const p = (alias[v] ?? v) as CompilePrecision;
-  if (!COMPILE_PRECISIONS.includes(p)) {
-    throw new NativeModelError(
-      'bad_request',
-      `Unknown precision "${value}". Choose one of: ${COMPILE_PRECISIONS.map((c) => `${c} (${PRECISION_PRESETS[c].label})`).join(', ')}.`,
-    );
-  }
-  return p;
-}
-
-export const MODULES = ['assets', 'ar', 'vision', 'glyph', 'dit', 'vae'] as const;
-export type ModuleName = (typeof MODULES)[number];
+export {
+  COMPILE_PRECISIONS,
+  PRECISION_PRESETS,
+  MODULES,
+  parseCompilePrecision,
+  type CompilePrecision,
+  type PrecisionPreset,
+  type ModuleName,
+} from './presets';
 
 export interface CompileProgress {
   module: ModuleName;
@@ -79,6 +56,8 @@ export interface CompileProgress {
 
 export interface CompileOptions {
   precision?: CompilePrecision;
+  /** Compute precision (presets.ts): fp32 (CPU graphs, default) or fp16 (GPU graphs). */
+  compute?: ComputePrecision;
   /** Rebuild every module even when a matching one is present. */
   force?: boolean;
   /** Human name recorded in the manifest (default: the checkpoint folder's name). */
@@ -94,8 +73,18 @@ interface ModuleRecord {
   module: ModuleName;
   precision: string;
   fingerprint: string;
+  /** Interface version of the module's graph (absent: 1); a module built at another version is built again. */
+  graph?: number;
   files: ManifestFile[];
 }
+
+/**
+ * Graph versions that changed since the first: a module built at another version is built again.
+ * ar 2: fused ops and GroupQueryAttention (the runtime refuses older AR graphs). glyph 2: int32
+ * attention mask; vision 2: position table sampled by gathers; dit 2: rotary positions made on the
+ * device (no CPU nodes under WebGPU; the runtimes still take the older forms).
+ */
+const GRAPH_VERSIONS: Partial<Record<ModuleName, number>> = { ar: AR_GRAPH_VERSION, glyph: 2, vision: 2, dit: 2 };
 
 function component(checkpointDir: string, name: string): string {
   const dir = path.join(checkpointDir, name);
@@ -114,8 +103,8 @@ function component(checkpointDir: string, name: string): string {
  * name, its fingerprint and the precision. The engine (compiling a chosen checkpoint on the fly) and
  * the model manager (compiling on request) use the same name, so either finds the other's work.
  */
-export function compiledFolderName(checkpointDir: string, precision: string): string {
-  return `${path.basename(path.resolve(checkpointDir))}-${checkpointFingerprint(checkpointDir).slice(0, 12)}-${precision}`;
+export function compiledFolderName(checkpointDir: string, precision: string, compute: ComputePrecision = 'fp32'): string {
+  return `${path.basename(path.resolve(checkpointDir))}-${checkpointFingerprint(checkpointDir).slice(0, 12)}-${precision}${compute === 'fp16' ? '-fp16compute' : ''}`;
 }
 
 /** Cheap identity of a checkpoint: names, sizes and mtimes of every file (not the contents). */
@@ -155,25 +144,11 @@ function readRecord(moduleDir: string): ModuleRecord | null {
 
 function recordMatches(moduleDir: string, rec: ModuleRecord | null, module: ModuleName, precision: string, fingerprint: string): rec is ModuleRecord {
   if (!rec || rec.module !== module || rec.precision !== precision || rec.fingerprint !== fingerprint) return false;
+  if ((rec.graph ?? 1) !== (GRAPH_VERSIONS[module] ?? 1)) return false;
   return rec.files.every((f) => {
     const file = path.join(moduleDir, f.path);
     return existsSync(file) && statSync(file).size === f.bytes;
   });
-}
-
-function modulePrecision(module: ModuleName, preset: PrecisionPreset): string {
-  switch (module) {
-    case 'ar':
-      return preset.ar;
-    case 'vision':
-      return preset.vision;
-    case 'glyph':
-      return preset.glyph;
-    case 'dit':
-      return preset.dit;
-    default:
-      return 'fp32';
-  }
 }
 
 /** The checkpoint folder and the tensors (name filter) a module's builder reads. */
@@ -238,7 +213,7 @@ async function withTensorProgress(
   report({ done: seen.size, total: sizes.size, bytesDone, bytesTotal, last: '' });
 }
 
-async function buildModule(module: ModuleName, checkpointDir: string, dir: string, preset: PrecisionPreset): Promise<void> {
+async function buildModule(module: ModuleName, checkpointDir: string, dir: string, choice: ModuleChoice): Promise<void> {
   switch (module) {
     case 'assets': {
       const processor = component(checkpointDir, 'processor');
@@ -256,19 +231,24 @@ async function buildModule(module: ModuleName, checkpointDir: string, dir: strin
       return;
     }
     case 'ar':
-      await buildAr(component(checkpointDir, 'vision_language_encoder'), dir, { precision: preset.ar });
+      await buildAr(component(checkpointDir, 'vision_language_encoder'), dir, { precision: choice.weights, compute: choice.compute });
       return;
     case 'vision':
-      await buildVision(component(checkpointDir, 'vision_language_encoder'), dir, { precision: preset.vision });
+      await buildVision(component(checkpointDir, 'vision_language_encoder'), dir, { precision: choice.weights, compute: choice.compute });
       return;
     case 'glyph':
       await buildGlyph(component(checkpointDir, 'text_encoder'), dir, {
-        precision: preset.glyph,
+        precision: choice.weights,
         tokenizerDir: path.join(checkpointDir, 'tokenizer'),
       });
       return;
     case 'dit':
-      await buildDit(component(checkpointDir, 'transformer'), dir, { precision: preset.dit });
+      await buildDit(component(checkpointDir, 'transformer'), dir, {
+        precision: choice.weights,
+        ...(choice.ffWeights ? { ffPrecision: choice.ffWeights } : {}),
+        compute: choice.compute,
+        ...(choice.accuracyLevel !== undefined ? { accuracyLevel: choice.accuracyLevel } : {}),
+      });
       return;
     case 'vae':
       await buildVae(component(checkpointDir, 'vae'), dir);
@@ -281,6 +261,13 @@ export async function compileModel(checkpointDir: string, outDir: string, opts: 
   const precision = opts.precision ?? 'fp32';
   const preset = PRECISION_PRESETS[precision];
   if (!preset) throw new NativeModelError('bad_request', `Unknown precision "${precision}".`);
+  let compute: ComputePrecision;
+  try {
+    compute = parseComputePrecision(opts.compute);
+  } catch (e) {
+    throw new NativeModelError('bad_request', `${(e as Error).message}.`);
+  }
+  checkPresetCompute(precision, compute);
   if (!existsSync(checkpointDir) || !statSync(checkpointDir).isDirectory()) {
     throw new NativeModelError('model_missing', `The checkpoint folder ${checkpointDir} does not exist.`, { file: checkpointDir });
   }
@@ -293,10 +280,17 @@ export async function compileModel(checkpointDir: string, outDir: string, opts: 
     index++;
     if (opts.signal?.aborted) throw new NativeModelError('cancelled', 'Compiling was cancelled; run it again to resume.');
     const dir = path.join(outDir, module);
-    const mp = modulePrecision(module, preset);
+    const choice = moduleChoice(module, preset, compute);
+    const key = choiceKey(choice);
+    const entry = (files: ManifestFile[]): ManifestModule => ({
+      dir: module,
+      precision: choice.weights,
+      compute: choice.compute,
+      files: files.map((f) => ({ ...f, path: `${module}/${f.path}` })),
+    });
     const existing = readRecord(dir);
-    if (!opts.force && recordMatches(dir, existing, module, mp, fingerprint)) {
-      modules[module] = { dir: module, precision: mp, files: existing.files.map((f) => ({ ...f, path: `${module}/${f.path}` })) };
+    if (!opts.force && recordMatches(dir, existing, module, key, fingerprint)) {
+      modules[module] = entry(existing.files);
       opts.onProgress?.({ module, index, total: MODULES.length, state: 'skipped', bytes: existing.files.reduce((s, f) => s + f.bytes, 0) });
       continue;
     }
@@ -309,17 +303,17 @@ export async function compileModel(checkpointDir: string, outDir: string, opts: 
       const onTensors = opts.onProgress
         ? (tensors: NonNullable<CompileProgress['tensors']>) => opts.onProgress?.({ module, index, total: MODULES.length, state: 'start', tensors })
         : undefined;
-      await withTensorProgress(module, checkpointDir, onTensors, () => buildModule(module, checkpointDir, partial, preset));
+      await withTensorProgress(module, checkpointDir, onTensors, () => buildModule(module, checkpointDir, partial, choice));
       const files: ManifestFile[] = [];
       for (const rel of listFiles(partial)) {
         const full = path.join(partial, rel);
         files.push({ path: rel, bytes: statSync(full).size, sha256: await sha256File(full) });
       }
-      const record: ModuleRecord = { module, precision: mp, fingerprint, files };
+      const record: ModuleRecord = { module, precision: key, fingerprint, ...(GRAPH_VERSIONS[module] ? { graph: GRAPH_VERSIONS[module] } : {}), files };
       await writeFile(path.join(partial, MODULE_RECORD), JSON.stringify(record, null, 1));
       await rm(dir, { recursive: true, force: true });
       await rename(partial, dir);
-      modules[module] = { dir: module, precision: mp, files: files.map((f) => ({ ...f, path: `${module}/${f.path}` })) };
+      modules[module] = entry(files);
       opts.onProgress?.({ module, index, total: MODULES.length, state: 'done', bytes: files.reduce((s, f) => s + f.bytes, 0), ms: Date.now() - t0 });
     } catch (e) {
       await rm(partial, { recursive: true, force: true }).catch(() => undefined);
@@ -333,9 +327,11 @@ export async function compileModel(checkpointDir: string, outDir: string, opts: 
     name: opts.name ?? path.basename(path.resolve(checkpointDir)),
     precision,
     precisionLabel: preset.label,
+    compute,
     createdAt: new Date().toISOString(),
     app: opts.app ?? 'Glimmer Studio',
     source: { checkpoint: path.resolve(checkpointDir), fingerprint },
+    memory: { shapes: readModelShapes(checkpointDir), params: await readModuleParams(checkpointDir) },
     modules,
   };
   await writeManifest(outDir, manifest);

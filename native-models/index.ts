@@ -23,20 +23,42 @@ export {
   type ManifestFile,
   type SourceFile,
 } from './manifest';
+export { compileModel, checkpointFingerprint, compiledFolderName, type CompileOptions, type CompileProgress } from './compile';
 export {
-  compileModel,
-  checkpointFingerprint,
-  compiledFolderName,
   parseCompilePrecision,
+  moduleChoice,
+  choiceKey,
   COMPILE_PRECISIONS,
   PRECISION_PRESETS,
   MODULES,
+  CPU_INT8_ACCURACY_LEVEL,
   type CompilePrecision,
-  type CompileOptions,
-  type CompileProgress,
   type PrecisionPreset,
   type ModuleName,
-} from './compile';
+  type ModuleChoice,
+} from './presets';
+export {
+  RUNTIME_MODULES,
+  ESTIMATE_TEXT_TOKENS,
+  bytesPerParam,
+  heldBytes,
+  PHASE_OVERHEAD_BYTES,
+  WEIGHT_OVERHEAD,
+  moduleWeightBytes,
+  moduleActivationBytes,
+  planEviction,
+  estimateMemory,
+  type RuntimeModule,
+  type ModelShapes,
+  type ModuleParams,
+  type DeviceKind,
+  type ActivationOptions,
+  type LoadedModule,
+  type EstimateInput,
+  type MemoryEstimate,
+  type PhaseEstimate,
+} from './memory';
+export { readModelShapes, readModuleParams } from './model-shapes';
 export { buildAr, type BuildArOptions, type BuildArResult } from './ar';
 export { buildVision, type BuildVisionOptions, type VisionModelDescription } from './vision';
 export { buildGlyph, type BuildGlyphOptions, type GlyphModelDescription } from './glyph';

@@ -10,6 +10,7 @@ import { rename } from 'node:fs/promises';
 import path from 'node:path';
 import { NativeModelError } from './errors';
 import { writeJsonAtomic } from './atomic-write';
+import type { ModelShapes, ModuleParams } from './memory';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const MANIFEST_FORMAT = 'glimmer-compiled-model';
@@ -27,6 +28,8 @@ export interface ManifestModule {
   dir: string;
   /** Weight precision of its large linears (fp32 for the VAE always). */
   precision: string;
+  /** Compute precision of its graph (absent in folders compiled before it was recorded: fp32). */
+  compute?: string;
   files: ManifestFile[];
 }
 
@@ -39,9 +42,13 @@ export interface ModelManifest {
   /** Preset name (fp32, fp16, int8, int4) and what it means per module. */
   precision: string;
   precisionLabel: string;
+  /** Compute precision chosen at compile (fp32: CPU graphs, fp16: GPU graphs); absent in older folders = fp32. */
+  compute?: string;
   createdAt: string;
   app: string;
   source: { checkpoint: string; fingerprint: string };
+  /** What memory estimates need (memory.ts): the components' sizes and parameters per runtime module (absent in older folders). */
+  memory?: { shapes: ModelShapes; params: ModuleParams };
   /** Every file of the source checkpoint (size, sha256, mtime); filled in by writeManifest when absent. */
   sources?: SourceFile[];
   modules: Record<string, ManifestModule>;

@@ -44,6 +44,19 @@ if (chosen.includes('e2e') && process.env.GLIMMER_SKIP_BUILD !== '1') {
   }
 }
 
+// the execution providers this machine has, probed once for every test file (test/helpers/providers.ts);
+// the probe runs in its own process so no test process holds a WebGPU device it did not ask for
+let providerReport = process.env.GLIMMER_PROVIDER_REPORT;
+if (!providerReport) {
+  const probe = spawnSync(process.execPath, [path.join(root, 'bin', 'glimmer.mjs'), 'info', '--json'], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+  if (probe.status === 0) {
+    providerReport = probe.stdout;
+    const report = JSON.parse(probe.stdout);
+    const line = report.providers.filter((p) => p.name === 'cpu' || p.name === 'webgpu').map((p) => `${p.name} ${p.available ? 'available' : `unavailable (${p.reason})`}`);
+    console.log(`providers for the tests: ${line.join('; ')}`);
+  }
+}
+
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'glimmer-test-'));
 const tap = path.join(tmp, 'report.tap');
 const run = spawnSync(
@@ -59,7 +72,7 @@ const run = spawnSync(
     `--test-reporter-destination=${tap}`,
     ...files.map((f) => path.relative(root, f)),
   ],
-  { cwd: root, stdio: 'inherit', env: { ...process.env, GLIMMER_TEST: '1' } },
+  { cwd: root, stdio: 'inherit', env: { ...process.env, GLIMMER_TEST: '1', ...(providerReport ? { GLIMMER_PROVIDER_REPORT: providerReport } : {}) } },
 );
 
 let passed = 0;

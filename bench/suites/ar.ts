@@ -7,12 +7,18 @@
  * Random checkpoints come from bench/models (generated once, cached in .cache/bench-models).
  * Beside each figure: the bound the machine allows (decode: weight bytes per token over the measured
  * weight-streaming bandwidth; prefill: 2 x decoder-layer params FLOP per token, lm_head once, over the
- * measured matmul rate).
+ * measured matmul rate). Per decode token also: the bytes crossing between host and device (the
+ * session layer's transfer counter; first and last token, to show whether they grow with the KV
+ * cache), the host time outside onnxruntime's run(), and the sampling time (the app's processor
+ * chain — codebook mask, temperature, top-p — and the draw, on the token's real logits).
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ArModel } from '../../main/engine/ar';
+import { ArModel, defaultProcessors, sampleToken } from '../../main/engine/ar';
+import { createRng } from '../../main/engine/random';
+import { setSessionTimingHook } from '../../main/engine/session';
+import { transfers } from '../../main/engine/transfers';
 import { Positions3D } from '../../main/engine/processor';
 import { buildAr, expectedArWeights, readArConfig, type ArConfig } from '../../native-models/ar';
 import type { WeightPrecision } from '../../native-models/onnx';
@@ -68,7 +74,10 @@ export async function runArBench(ctx: SuiteContext): Promise<Figure[]> {
         ids.map((_, i) => i),
       );
       const { result, peakBytes } = await peakRss(async () => {
-        const model = await ArModel.load(built.manifestPath, { provider: ctx.provider });
+        // the timing hook wraps the sessions made while it is set: time inside run() per token
+        let runMs = 0;
+        const previousHook = setSessionTimingHook({ ran: (_label, ms) => (runMs += ms) });
+        const model = await ArModel.load(built.manifestPath, { provider: ctx.provider }).finally(() => setSessionTimingHook(previousHook));
         try {
           const prefillMs = await timeMs(
             async () => {
@@ -80,13 +89,27 @@ export async function runArBench(ctx: SuiteContext): Promise<Figure[]> {
           model.reset();
           await model.forward(ids, pos);
           const decodeMs: number[] = [];
+          const hostMs: number[] = [];
+          const sampleMs: number[] = [];
+          const bytes: number[] = [];
+          const processors = defaultProcessors({ rng: createRng(1, 'ar'), codebookSize: Math.min(c.codebookSize, c.visionVocabSize), endTokenId: c.eosTokenId });
+          const rng = createRng(1, 'ar');
+          const cell = { step: 0, cell: { grid: { role: 'target' }, cell: 0, row: 0, col: 0 } } as unknown as Parameters<typeof processors.apply>[1];
           for (let k = 0; k < decodeTokens; k++) {
             const p = prompt + k;
+            runMs = 0;
             const t0 = performance.now();
-            await model.forward([k % 128], new Positions3D([p], [p], [p]));
-            decodeMs.push(performance.now() - t0);
+            const logits = await model.forward([k % 128], new Positions3D([p], [p], [p]));
+            const t1 = performance.now();
+            processors.apply(logits, cell);
+            sampleToken(logits, rng);
+            const t2 = performance.now();
+            decodeMs.push(t1 - t0);
+            hostMs.push(t1 - t0 - runMs);
+            sampleMs.push(t2 - t1);
+            bytes.push(transfers.last.sent + transfers.last.read);
           }
-          return { prefillMs, decodeMs: decodeMs.slice(2) };
+          return { prefillMs, decodeMs: decodeMs.slice(2), hostMs: hostMs.slice(2), sampleMs: sampleMs.slice(2), bytes };
         } finally {
           await model.release();
         }
@@ -104,6 +127,12 @@ export async function runArBench(ctx: SuiteContext): Promise<Figure[]> {
           ...extra,
           limit: { value: ctx.limits.weightBytesPerSecond / streamed, basis: `${(streamed / 1e6).toPrecision(3)} MB of weights read per token at the measured streaming bandwidth` },
         }),
+        figure('ar', 'decode: bytes to and from the device per token', 'bytes', result.bytes.slice(1), 'lower', {
+          ...extra,
+          note: `first decode token ${result.bytes[0]} B, last ${result.bytes[result.bytes.length - 1]} B (cache ${prompt + 1} → ${prompt + decodeTokens} tokens)`,
+        }),
+        figure('ar', 'decode: host time per token outside run()', 'ms', result.hostMs, 'lower', extra),
+        figure('ar', 'sampling per token (mask, temperature, top-p, draw)', 'ms', result.sampleMs, 'lower', { ...extra, note: `vocabulary ${c.visionVocabSize}` }),
         figure('ar', 'peak memory (load + prefill + decode)', 'MB', [peakBytes / 1e6], 'lower', extra),
         figure('ar', 'compile', 's', [buildS], 'lower', { ...extra, note: `${(built.bytes / 1e6).toFixed(0)} MB on disk` }),
       );

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../../native-models/atomic-write';
 import path from 'node:path';
-import { GenerateRequest, type GenerateRequestInput, type MemoryProfile, Precision, ProviderName, type ImageRef, GlimmerError } from '../contract';
+import { formatBytes, GenerateRequest, type GenerateRequestInput, type MemoryProfile, Precision, ProviderName, Tier, type ImageRef, GlimmerError } from '../contract';
 import { resolvePaths } from '../studio/paths';
 import { EngineHost } from '../engine/host';
 import type { EngineSettings } from '../engine/pipeline';
@@ -27,7 +27,9 @@ const HELP = `Usage: glimmer generate --model DIR --prompt TEXT --out FILE.png [
   --mask FILE          edit only: white = change, black = keep
   --provider P         auto (default) | cuda | dml | coreml | webgpu | cpu
   --profile P          resident | sequential (default sequential: one stage in memory at a time)
-  --precision P        for a checkpoint: ${Precision.options.join(' | ')} (default fp32)`;
+  --precision P        for a checkpoint: ${Precision.options.join(' | ')} (default fp32)
+  --tier T             a memory tier: ${Tier.options.join(' | ')} (its preset, compute precision, memory
+                       profile and VAE tiling; --profile and --precision are then not used)`;
 
 function parseSize(v: string | undefined): { width: number; height: number } {
   if (v === undefined) return { width: 1024, height: 1024 };
@@ -113,6 +115,34 @@ export function buildRequest(v: {
   return parsed.data;
 }
 
+/**
+ * The pipeline's timings as a table: milliseconds per step, then bytes sent / read and runs per
+ * module, then per step and module (keys of main/engine/transfers.ts transferTimings).
+ */
+export function formatStats(timings: Record<string, number>): string {
+  const lines: string[] = ['step                 ms'];
+  const transfer = /^(bytesSent|bytesRead|runs)\.(.+)$/;
+  for (const [k, ms] of Object.entries(timings)) if (!transfer.test(k) && ms > 0) lines.push(`${k.padEnd(18)} ${String(ms).padStart(5)}`);
+  const rows = new Map<string, { sent: number; read: number; runs?: number }>();
+  for (const [k, n] of Object.entries(timings)) {
+    const m = transfer.exec(k);
+    if (!m) continue;
+    const row = rows.get(m[2]!) ?? { sent: 0, read: 0 };
+    if (m[1] === 'bytesSent') row.sent = n;
+    else if (m[1] === 'bytesRead') row.read = n;
+    else row.runs = n;
+    rows.set(m[2]!, row);
+  }
+  if (rows.size > 0) {
+    lines.push('', 'transfers (module, or step.module)      sent         read     runs');
+    const ordered = [...rows].sort(([a], [b]) => Number(a.includes('.')) - Number(b.includes('.')));
+    for (const [key, r] of ordered) {
+      lines.push(`${key.padEnd(36)} ${formatBytes(r.sent).padStart(10)} ${formatBytes(r.read).padStart(12)} ${r.runs === undefined ? '' : String(r.runs).padStart(8)}`);
+    }
+  }
+  return lines.join('\n');
+}
+
 function outFile(out: string, i: number, count: number): string {
   if (count === 1) return out;
   const ext = path.extname(out);
@@ -134,7 +164,9 @@ export async function runGenerate(args: string[]): Promise<number> {
     provider: { type: 'string' },
     profile: { type: 'string' },
     precision: { type: 'string' },
+    tier: { type: 'string' },
     out: { type: 'string' },
+    stats: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (v.help) {
@@ -157,11 +189,14 @@ export async function runGenerate(args: string[]): Promise<number> {
 
   const precision = Precision.safeParse(v.precision ?? 'fp32');
   if (!precision.success) throw new GlimmerError('bad_request', `--precision must be ${Precision.options.join(', ')}; not "${v.precision}".`);
+  const tier = v.tier === undefined ? null : Tier.safeParse(v.tier);
+  if (tier && !tier.success) throw new GlimmerError('bad_request', `--tier must be ${Tier.options.join(', ')}; not "${v.tier}".`);
   const settings: EngineSettings = {
     modelDir: path.resolve(v.model),
     provider: provider as EngineSettings['provider'],
     memoryProfile: profile,
     precision: precision.data,
+    tier: tier ? tier.data : null,
   };
   const engine = new EngineHost({
     app: 'Glimmer Studio CLI',
@@ -184,6 +219,7 @@ export async function runGenerate(args: string[]): Promise<number> {
         const png = await generatedPng({ raw: img.pixels.rgb, width: img.pixels.width, height: img.pixels.height, channels: 3 }, img.recipe);
         await writeFileAtomic(file, png.bytes);
         console.log(`${file}  (seed ${img.recipe.seed}, ${img.recipe.width}x${img.recipe.height}, ${img.recipe.steps} steps, model ${img.recipe.model})`);
+        if (v.stats) console.log(formatStats(img.timings));
       },
     });
     console.error(`done: ${images} image(s) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);

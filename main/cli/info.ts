@@ -15,6 +15,8 @@ export async function runInfo(args: string[]): Promise<number> {
   console.log(`onnxruntime-node ${onnxruntimeVersion}`);
   for (const p of report.providers) {
     console.log(`  ${p.available ? '✓' : '✗'} ${p.name.padEnd(7)} ${p.reason}`);
+    if (p.available && p.adapter) console.log(`            on ${p.adapter}`);
+    for (const c of p.checks ?? []) console.log(`            ! ${c}`);
   }
   console.log(`chosen: ${report.chosen} — ${report.chosenReason}`);
   return 0;

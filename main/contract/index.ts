@@ -3,7 +3,8 @@
  * TypeScript + zod, no Node built-ins and nothing else of ours, so main, preload and renderer all
  * import it. The transports (Electron IPC, serve's HTTP + WebSocket) carry exactly these messages.
  *
- *   vocabulary  providers, modes, precisions, memory profiles, phases, themes
+ *   vocabulary  providers, modes, precisions, compute precisions, tiers, memory profiles, phases, themes
+ *   tiers       what each memory tier is (preset, compute, profile, VAE tiling) and its estimate's shape
  *   errors      the error codes, shape and GlimmerError
  *   system, jobs, library, models   each concern's shapes, request schemas, responses and events
  *   methods, events, api            the merged method map, event map and bus, the call envelope
@@ -11,6 +12,7 @@
  *   ipc         Electron channel names (the only value preload imports);  limits
  */
 export * from './vocabulary';
+export * from './tiers';
 export * from './limits';
 export * from './errors';
 export * from './system';

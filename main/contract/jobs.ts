@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { ErrorShape } from './errors';
 import { EmptyRequest, LIMITS } from './limits';
-import { MemoryProfile, Phase, Precision, ProviderChoice, type ProviderName, Theme } from './vocabulary';
+import { MemoryProfile, Phase, Precision, ProviderChoice, type ProviderName, Theme, Tier } from './vocabulary';
 
 /** An image handed to the engine: a generation already in the library, or the bytes themselves. */
 export const ImageRef = z.union([
@@ -91,6 +91,12 @@ export const Settings = z
     provider: ProviderChoice,
     memoryProfile: MemoryProfile,
     precision: Precision,
+    /**
+     * A memory tier (contract/tiers.ts): when set it decides the compile preset, the compute
+     * precision, the memory profile and VAE tiling, and memoryProfile/precision are not used;
+     * null: those two as set, fp32 compute.
+     */
+    tier: Tier.nullable(),
     theme: Theme,
   })
   .strict();
@@ -100,6 +106,8 @@ export interface EngineStatus {
   model: { dir: string; id: string; precision: string; ready: boolean; problem: string | null } | null;
   provider: { chosen: ProviderName; reason: string };
   memoryProfile: MemoryProfile;
+  /** The memory tier in use (null: the memory profile and precision as set). */
+  tier?: Tier | null;
   running: string | null;
   waiting: number;
 }

@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import { EmptyRequest } from './limits';
 import type { ErrorShape } from './errors';
-import { Precision } from './vocabulary';
+import type { TierEstimate } from './tiers';
+import { ComputePrecision, Precision } from './vocabulary';
 
 /** A local folder (checkpoint to validate or import). */
 const modelPath = z.string().min(1).max(4096);
@@ -99,6 +100,8 @@ export interface ModelCompile {
   dir: string;
   precision: Precision;
   precisionLabel: string;
+  /** fp32 (CPU graphs) or fp16 (GPU graphs); absent in compiles started before it existed = fp32. */
+  compute?: ComputePrecision;
   state: 'running' | 'done' | 'failed' | 'cancelled';
   /** Per module: start, skipped (kept from an earlier run) or done. */
   progress: {
@@ -145,7 +148,18 @@ export const modelsMethods = {
   'models.download.cancel': { request: z.object({ id: z.string().min(1).max(300) }).strict() },
   'models.download.list': { request: EmptyRequest },
   'models.compile.start': {
-    request: z.object({ path: modelPath, precision: Precision.default('int4') }).strict(),
+    request: z.object({ path: modelPath, precision: Precision.default('int4'), compute: ComputePrecision.default('fp32') }).strict(),
+  },
+  /** Each memory tier's peak memory for a model (compiled folder or checkpoint) at an image size, and the GPU memory where the system tells. */
+  'models.tiers': {
+    request: z
+      .object({
+        path: modelPath,
+        width: z.number().int().min(256).max(4096).default(1024),
+        height: z.number().int().min(256).max(4096).default(1024),
+        imageToImage: z.boolean().default(false),
+      })
+      .strict(),
   },
   'models.compile.cancel': { request: z.object({ id: z.string().min(1).max(300) }).strict() },
   'models.compile.list': { request: EmptyRequest },
@@ -165,6 +179,7 @@ export interface ModelsResponses {
   'models.compile.start': { compile: ModelCompile };
   'models.compile.cancel': { compile: ModelCompile };
   'models.compile.list': { compiles: ModelCompile[] };
+  'models.tiers': { estimates: TierEstimate[]; device: { memoryBytes: number | null; name: string | null; source: string } };
   'models.remove': { removed: 'reference' | 'files'; path: string; freedBytes: number };
 }
 

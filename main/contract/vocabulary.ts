@@ -24,11 +24,20 @@ export const LibraryMode = z.enum([...GenerationMode.options, 'import']);
 export type LibraryMode = z.infer<typeof LibraryMode>;
 
 /**
- * The precisions a model is compiled at (the compile presets of native-models/compile.ts, which
- * test/unit/contract-vocabulary.test.ts keeps equal to this list).
+ * The precisions a model is compiled at (the compile presets of native-models/presets.ts, which
+ * test/unit/contract-vocabulary.test.ts keeps equal to this list): weights per module, e.g. int4-int8
+ * = int4 AR + int8 DiT.
  */
-export const Precision = z.enum(['fp32', 'fp16', 'int8', 'int4']);
+export const Precision = z.enum(['fp32', 'fp16', 'int8', 'int4', 'int4-mixed', 'int4-int8', 'int4-int4']);
 export type Precision = z.infer<typeof Precision>;
+
+/** The element type activations flow in, chosen at compile beside the weights: fp32 (CPU graphs) or fp16 (GPU graphs). */
+export const ComputePrecision = z.enum(['fp32', 'fp16']);
+export type ComputePrecision = z.infer<typeof ComputePrecision>;
+
+/** Memory tiers a user picks by name (contract/tiers.ts says what each one is). */
+export const Tier = z.enum(['gpu-24', 'gpu-16', 'gpu-12', 'gpu-8', 'cpu']);
+export type Tier = z.infer<typeof Tier>;
 
 /**
  * How modules stay in memory: `resident` keeps every module loaded once used; `sequential` loads one

@@ -1,13 +1,17 @@
 /**
  * Which execution providers this machine can use, which one we pick, and why, in words a user can
  * read. Each provider shipped for this platform is probed by creating a real session on a one-op
- * model, so "available" means a session really started here.
+ * model, so "available" means a session really started here. The WebGPU adapter is named from what
+ * the system says about its GPUs (gpu-devices.ts; onnxruntime-node does not say which adapter it
+ * took), and a working GPU provider's fused attention is self-checked (attention-check.ts).
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import type { ProviderName, ProviderReport, ProviderStatus } from '../contract';
-import { listGpuDevices } from './gpu-devices';
+import { checkPrefillAttention, SAFE_CHUNK } from './attention-check';
+import { adapterLabel, describeAdapters } from './gpu-devices';
 import { createSession, ort } from './session';
 import { probeModelBytes } from './probe-model';
 
@@ -94,20 +98,47 @@ async function detect(platform: NodeJS.Platform, arch: string): Promise<Provider
     }
     const result = await probe(name);
     const status: ProviderStatus = { name, bundled: true, available: result.ok, reason: result.ok ? `${shipped.why}; ${result.why}` : result.why };
-    if (name === 'cpu') status.adapter = 'CPU';
+    if (name === 'cpu') {
+      const cpus = os.cpus();
+      status.adapter = cpus.length > 0 ? `${cpus[0]!.model.trim()} (${cpus.length} threads)` : 'CPU';
+    }
     if (name === 'webgpu' && result.ok) {
-      const gpus = listGpuDevices();
-      if (gpus !== null && gpus.length === 0) {
-        status.software = true;
-        status.adapter = 'software renderer';
-        status.reason = `${status.reason}, but this machine has no GPU (none on the PCI bus): the WebGPU adapter is a software renderer, slower than the CPU provider`;
-      } else if (gpus !== null) {
-        status.adapter = gpus.map((g) => `${g.vendor} ${g.vendorId.replace(/^0x/, '')}:${g.deviceId.replace(/^0x/, '')}`).join(', ');
+      const devices = await describeAdapters(platform);
+      if (devices !== null && devices.length > 0) {
+        status.devices = devices;
+        status.adapter = devices.map(adapterLabel).join('; ');
+        if (devices.every((d) => d.software)) {
+          status.software = true;
+          const why = devices.find((d) => d.note)?.note;
+          status.reason = `${status.reason}, but the WebGPU adapter is a software renderer${why ? ` (${why})` : ''}, slower than the CPU provider`;
+        }
       }
     }
+    if (result.ok && name !== 'cpu') status.checks = await attentionChecks(name);
     providers.push(status);
   }
   return { providers, ...choose(providers) };
+}
+
+/** What the fused-attention self-check found on a GPU provider, in words (empty: all right). */
+async function attentionChecks(name: ProviderName): Promise<string[]> {
+  try {
+    const check = await checkPrefillAttention(name);
+    const out: string[] = [];
+    if (!check.ok) {
+      out.push(
+        `GroupQueryAttention over 32 or more queries is wrong on this adapter (error ${check.maxError.toExponential(1)} in a self-check): the AR feeds its prompt ${SAFE_CHUNK} tokens at a time, which gives the right result`,
+      );
+    }
+    if (!check.mha.ok) {
+      out.push(
+        `MultiHeadAttention over 32 or more queries is off on this adapter (error ${check.mha.maxError.toExponential(1)} in a self-check): the DiT, the glyph encoder and the ViT may differ slightly from the reference here`,
+      );
+    }
+    return out;
+  } catch (err) {
+    return [`the attention self-check could not run (${firstLine(err)})`];
+  }
 }
 
 /** The most capable available provider, or the user's forced one when it works. */
@@ -130,7 +161,8 @@ export function choose(providers: ProviderStatus[], forced?: ProviderName): { ch
     }
     if (status?.available) {
       const because = skipped.length > 0 ? ` (not available: ${skipped.join('; ')})` : '';
-      return { chosen: name, chosenReason: `${name} is the most capable provider that works here${because}` };
+      const on = status.adapter ? ` on ${status.adapter}` : '';
+      return { chosen: name, chosenReason: `${name}${on} is the most capable provider that works here${because}` };
     }
     if (status?.bundled) skipped.push(`${name}: ${status.reason}`);
   }

@@ -1,9 +1,12 @@
 /**
  * The one place where onnxruntime-node sessions are created and execution providers are chosen.
- * Everything else asks for a session by model path and provider name.
+ * Everything else asks for a session by model path and provider name. Every run() is counted by the
+ * transfer meter (transfers.ts): the bytes of host tensors it was given and of host tensors it gave
+ * back, under the session's module name.
  */
 import * as ort from 'onnxruntime-node';
 import { type ProviderName, errorCode, GlimmerError } from '../contract';
+import { countedRun } from './transfers';
 
 export { ort };
 
@@ -13,6 +16,19 @@ export interface SessionOptions {
   intraOpThreads?: number;
   /** Free device memory between runs (sequential memory profile). */
   lowMemory?: boolean;
+  /** The module the session runs (ar, dit, ...): the name its transfers are counted under. */
+  module?: string;
+  /**
+   * Outputs to leave in device memory where the provider can hand them over that way (WebGPU:
+   * 'gpu-buffer' tensors, which can be fed back as inputs; never read their data on the host). On
+   * other providers they come back as host tensors as usual.
+   */
+  deviceOutputs?: readonly string[];
+}
+
+/** Whether outputs of sessions on this provider can stay in device memory (deviceOutputs) in Node. */
+export function keepsOutputsOnDevice(provider: ProviderName): boolean {
+  return provider === 'webgpu';
 }
 
 /**
@@ -83,19 +99,26 @@ export function translateRuntimeError(err: unknown, modelPath: string): Error {
   return new GlimmerError('internal', `onnxruntime failed on ${modelPath}: ${text.slice(0, 500)}`);
 }
 
-export async function createSession(modelPath: string | Uint8Array, options: SessionOptions = {}): Promise<ort.InferenceSession> {
+/** The session options createSession gives onnxruntime (exported for tools that create sessions their own way). */
+export function ortSessionOptions(options: SessionOptions = {}): ort.InferenceSession.SessionOptions {
   const provider = options.provider ?? 'cpu';
+  const device = options.deviceOutputs && options.deviceOutputs.length > 0 && keepsOutputsOnDevice(provider);
+  return {
+    executionProviders: executionProviders(provider),
+    graphOptimizationLevel: 'all',
+    logSeverityLevel: 3,
+    ...(options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads } : {}),
+    ...(options.lowMemory ? { enableCpuMemArena: false, enableMemPattern: false } : {}),
+    ...(device ? { preferredOutputLocation: Object.fromEntries(options.deviceOutputs!.map((n) => [n, 'gpu-buffer' as const])) } : {}),
+  };
+}
+
+export async function createSession(modelPath: string | Uint8Array, options: SessionOptions = {}): Promise<ort.InferenceSession> {
   const label = typeof modelPath === 'string' ? modelPath : '<in-memory model>';
   const hook = timingHook;
   const t0 = performance.now();
   try {
-    const session = await ort.InferenceSession.create(modelPath as string, {
-      executionProviders: executionProviders(provider),
-      graphOptimizationLevel: 'all',
-      logSeverityLevel: 3,
-      ...(options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads } : {}),
-      ...(options.lowMemory ? { enableCpuMemArena: false, enableMemPattern: false } : {}),
-    });
+    const session = countedRun(await ort.InferenceSession.create(modelPath as string, ortSessionOptions(options)), options.module ?? 'other');
     if (!hook) return session;
     hook.created?.(label, performance.now() - t0);
     return timed(session, label, hook);

@@ -11,6 +11,7 @@ import {
   PRECISION_PRESETS,
   type CompilePrecision,
   type CompileProgress,
+  type ComputePrecision,
 } from '../../native-models';
 import { COMPILED_DIR } from './models-folder';
 import { validateCheckpoint } from './validate';
@@ -24,6 +25,7 @@ export interface CompileJob {
   dir: string;
   precision: CompilePrecision;
   precisionLabel: string;
+  compute: ComputePrecision;
   state: CompileState;
   progress: CompileProgress | null;
   error: ErrorShape | null;
@@ -34,8 +36,8 @@ export interface CompileJob {
 export type CompileJobListener = (job: CompileJob, kind: 'updated' | 'progress') => void;
 
 /** Where a checkpoint compiled at a precision goes (the name native-models gives it, shared with the engine). */
-export function compiledFolderFor(modelsDir: string, checkpointDir: string, precision: CompilePrecision): string {
-  return path.join(path.resolve(modelsDir), COMPILED_DIR, compiledFolderName(checkpointDir, precision));
+export function compiledFolderFor(modelsDir: string, checkpointDir: string, precision: CompilePrecision, compute: ComputePrecision = 'fp32'): string {
+  return path.join(path.resolve(modelsDir), COMPILED_DIR, compiledFolderName(checkpointDir, precision, compute));
 }
 
 export class CompileJobs {
@@ -71,14 +73,15 @@ export class CompileJobs {
   }
 
   /** Validates the checkpoint, then compiles it (or resumes a compile of the same checkpoint and precision). */
-  async start(request: { source: string; precision: CompilePrecision }): Promise<CompileJob> {
+  async start(request: { source: string; precision: CompilePrecision; compute?: ComputePrecision }): Promise<CompileJob> {
+    const compute = request.compute ?? 'fp32';
     const source = path.resolve(request.source);
     const report = await validateCheckpoint(source);
     if (!report.ok) {
       const code = report.problems.some((p) => p.kind === 'missing') ? 'model_missing' : 'model_corrupt';
       throw new GlimmerError(code, report.summary, { report });
     }
-    const dir = compiledFolderFor(this.options.modelsDir, source, request.precision);
+    const dir = compiledFolderFor(this.options.modelsDir, source, request.precision, compute);
     const id = path.basename(dir);
     const existing = this.jobs.get(id);
     if (existing?.state === 'running') return { ...existing };
@@ -87,7 +90,8 @@ export class CompileJobs {
       source,
       dir,
       precision: request.precision,
-      precisionLabel: PRECISION_PRESETS[request.precision].label,
+      precisionLabel: `${PRECISION_PRESETS[request.precision].label}${compute === 'fp16' ? ', fp16 compute' : ''}`,
+      compute,
       state: 'running',
       progress: null,
       error: null,
@@ -100,6 +104,7 @@ export class CompileJobs {
     this.controllers.set(id, control);
     control.done = compileModel(source, dir, {
       precision: request.precision,
+      compute,
       signal: ac.signal,
       ...(this.options.app ? { app: this.options.app } : {}),
       onProgress: (p) => {

@@ -46,3 +46,5 @@ export { DownloadJobs, type DownloadJob, type DownloadState, type StartDownload,
 export { CompileJobs, compiledFolderFor, type CompileJob, type CompileState, type CompileJobListener } from './compile-jobs';
 export { describeCompiled, type CompiledDescription, type CompiledStatus } from './compiled';
 export { SpeedMeter } from './speed-meter';
+export { estimateTier, estimateTiers, modelMemoryInfo, type ModelMemoryInfo, type TierEstimateOptions } from './tier-estimate';
+export { detectDeviceMemory, parseNvidiaSmi, readAmdVram, type DeviceMemory } from './device-memory';

@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { readManifest } from '../../native-models/manifest';
-import type { EngineStatus, EventBus } from '../contract';
+import { TIERS, type EngineStatus, type EventBus } from '../contract';
 import { EngineHost } from '../engine/host';
 import type { Library } from '../library';
 import { JobQueue, MemoryQueueStore } from './queue';
@@ -87,7 +87,8 @@ export class EngineServices {
     return {
       model,
       provider: { chosen: provider.chosen, reason: provider.reason },
-      memoryProfile: s.memoryProfile,
+      memoryProfile: s.tier ? TIERS[s.tier].memoryProfile : s.memoryProfile,
+      tier: s.tier,
       running: q.runningId,
       waiting: q.waitingCount,
     };

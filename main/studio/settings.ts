@@ -1,6 +1,7 @@
 /**
  * The engine's user settings (contract Settings): model folder, execution provider, memory profile,
- * precision, theme. Kept as JSON in the data folder (settings.json), written atomically; a missing or damaged file means the defaults (a damaged one is kept aside as .bad).
+ * precision, memory tier, theme. Kept as JSON in the data folder (settings.json), written atomically; a missing
+ * or damaged file means the defaults (a damaged one is kept aside as .bad).
  */
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { writeJsonAtomic } from '../../native-models/atomic-write';
@@ -14,6 +15,7 @@ export const DEFAULT_SETTINGS: Settings = {
   provider: 'auto',
   memoryProfile: 'sequential',
   precision: 'int4',
+  tier: null,
   theme: 'system',
 };
 

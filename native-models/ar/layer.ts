@@ -1,27 +1,53 @@
 /**
- * One GLM-Image decoder layer (GLM-4 "sandwich" norms) as graph nodes:
+ * One GLM-Image decoder layer (GLM-4 "sandwich" norms):
  *   x = x + post_self_attn_norm(attn(input_norm(x)))
  *   x = x + post_mlp_norm(down(up * silu(gate)))   with [gate, up] = split(gate_up(post_attention_norm(x)))
- * Attention: q/k/v with bias, mRoPE on q and k, KV cache (past ++ new = present), grouped-query
- * attention without repeating K/V: the query heads of one KV head are stacked along the sequence
- * axis, [B, kvH, n*S, D] x [B, kvH, D, T], with the causal mask tiled n times.
+ *
+ * As a GPU wants it, one launch where one will do:
+ *   - q, k and v are one projection (their weights stacked: one MatMul / MatMulNBits + bias), split once;
+ *   - mRoPE is onnxruntime's RotaryEmbedding on q and k, reading the per-token tables of rope.ts;
+ *   - attention is GroupQueryAttention over the KV cache (past ++ new = present, causal, the query
+ *     heads of a KV head sharing it without copies);
+ *   - each residual add is fused with the RMS norm that follows it (SkipSimplifiedLayerNormalization):
+ *     the layer takes input_norm(x) already computed and hands back its MLP branch for the caller to
+ *     fuse with the next layer's input norm (or the final norm).
+ * With kv 'fp16' the attention (rotary, GroupQueryAttention, the cache) runs in fp16: q/k/v are cast
+ * once after the projection and the output once before o_proj.
+ *
+ * With fp16 compute (onnx/compute.ts; implies the fp16 cache) every linear, the attention, the
+ * post-attention / post-MLP norms and the MLP activation run in float16. fp32 islands, and why:
+ *   - the residual stream and the fused skip + norm on it: it is the sum of 80 branches at the real
+ *     depth (40 layers), and the GLM-4 sandwich norms leave its magnitude unbounded by any norm;
+ *   - the statistics of every RMS norm (stash_type 1: mean of squares in float32);
+ *   - the mRoPE angles (rope.ts): positions up to several thousand times inverse frequencies would
+ *     lose the fraction in fp16; they are rounded to fp16 only as cos/sin values.
+ * So a layer casts four times: the two normed inputs to fp16, the two normed branches back to fp32.
  */
-import { linear, rmsNorm, silu, type GraphBuilder, type WeightPrecision } from '../onnx';
+import { Compute, linear, rmsNorm, silu, type ComputePrecision, type GraphBuilder, type WeightPrecision } from '../onnx';
 import type { SafetensorsCheckpoint } from '../safetensors';
 import { AR_WEIGHT_PREFIX, type ArConfig } from './config';
-import { applyRope, type RopeTables } from './rope';
+import { groupQueryAttention, rotary, skipRmsNorm, type RotaryTables } from './fused';
+
+export type KvPrecision = 'fp32' | 'fp16';
 
 export interface LayerInputs {
-  hidden: string;
-  rope: RopeTables;
-  /** [n*S, T] additive causal mask, already tiled for the query heads of one KV head. */
-  mask: string;
+  /** The residual stream entering the layer [1, S, H]. */
+  residual: string;
+  /** input_layernorm(residual). */
+  normed: string;
+  /** In the KV cache's precision. */
+  rope: RotaryTables;
   pastKey: string;
   pastValue: string;
+  seqlensK: string;
+  totalLength: string;
 }
 
 export interface LayerOutputs {
-  hidden: string;
+  /** The residual stream after attention (x + attention branch). */
+  residual: string;
+  /** post_mlp_layernorm(mlp(...)): added to `residual` by the caller's fused skip norm. */
+  branch: string;
   presentKey: string;
   presentValue: string;
 }
@@ -30,6 +56,8 @@ export interface LinearSettings {
   precision: WeightPrecision;
   blockSize?: number;
   accuracyLevel?: number;
+  /** Activation precision of the linears (default fp32). */
+  compute?: ComputePrecision;
 }
 
 export async function buildLinear(
@@ -45,7 +73,27 @@ export async function buildLinear(
 ): Promise<string> {
   const w = await ckpt.readFloat32(`${tensor}.weight`);
   const b = withBias ? await ckpt.readFloat32(`${tensor}.bias`) : undefined;
-  return linear(g, x, name, w, outF, inF, b, s.precision, { blockSize: s.blockSize, accuracyLevel: s.accuracyLevel });
+  return linear(g, x, name, w, outF, inF, b, s.precision, { blockSize: s.blockSize, accuracyLevel: s.accuracyLevel, compute: s.compute });
+}
+
+function concat(parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** q, k and v as one linear: their [out, in] weights stacked along out (and their biases). */
+async function qkvProjection(g: GraphBuilder, ckpt: SafetensorsCheckpoint, c: ArConfig, l: number, x: string, s: LinearSettings): Promise<string> {
+  const W = `${AR_WEIGHT_PREFIX}layers.${l}.self_attn.`;
+  const parts = ['q_proj', 'k_proj', 'v_proj'];
+  const weight = concat(await Promise.all(parts.map((p) => ckpt.readFloat32(`${W}${p}.weight`))));
+  const bias = c.attentionBias ? concat(await Promise.all(parts.map((p) => ckpt.readFloat32(`${W}${p}.bias`)))) : undefined;
+  const out = (c.numHeads + 2 * c.numKvHeads) * c.headDim;
+  return linear(g, x, `layer${l}.qkv_proj`, weight, out, c.hiddenSize, bias, s.precision, { blockSize: s.blockSize, accuracyLevel: s.accuracyLevel, compute: s.compute });
 }
 
 export async function decoderLayer(
@@ -55,6 +103,7 @@ export async function decoderLayer(
   l: number,
   inp: LayerInputs,
   s: LinearSettings,
+  kv: KvPrecision,
 ): Promise<LayerOutputs> {
   const W = `${AR_WEIGHT_PREFIX}layers.${l}.`;
   const n = `layer${l}`;
@@ -62,51 +111,42 @@ export async function decoderLayer(
   const D = c.headDim;
   const qDim = c.numHeads * D;
   const kvDim = c.numKvHeads * D;
-  const groups = c.numHeads / c.numKvHeads;
-  const norm = async (x: string, which: string) =>
-    rmsNorm(g, x, await ckpt.readFloat32(`${W}${which}.weight`), c.rmsNormEps, { name: `${n}.${which}` });
+  const cp = new Compute(g, s.compute ?? 'fp32');
+  const gamma = async (which: string) => g.initializer(`${n}.${which}.weight`, await ckpt.readFloat32(`${W}${which}.weight`), [H]);
+  // the branch norms run in the compute type (fp32 statistics); their outputs rejoin the fp32 residual
+  const branchNorm = async (x: string, which: string) =>
+    cp.toFloat32(rmsNorm(g, x, cp.tensor(`${n}.${which}.weight`, await ckpt.readFloat32(`${W}${which}.weight`), [H]), c.rmsNormEps, { name: `${n}.${which}` }), `${n}.${which}_fp32`);
 
   // --- attention ---
-  const h = await norm(inp.hidden, 'input_layernorm');
-  const q = await buildLinear(g, ckpt, h, `${W}self_attn.q_proj`, qDim, H, c.attentionBias, s, `${n}.q_proj`);
-  const k = await buildLinear(g, ckpt, h, `${W}self_attn.k_proj`, kvDim, H, c.attentionBias, s, `${n}.k_proj`);
-  const v = await buildLinear(g, ckpt, h, `${W}self_attn.v_proj`, kvDim, H, c.attentionBias, s, `${n}.v_proj`);
-  const heads = (x: string, count: number, name: string) =>
-    g.op(
-      'Transpose',
-      [g.op('Reshape', [x, g.constInt64([0, 0, count, D])], {}, { name: `${name}.split_heads` })],
-      { perm: [0, 2, 1, 3] },
-      { name },
-    ); // [B, heads, S, D]
-  const qh = applyRope(g, heads(q, c.numHeads, `${n}.q`), inp.rope, c, `${n}.q_rope`);
-  const kh = applyRope(g, heads(k, c.numKvHeads, `${n}.k`), inp.rope, c, `${n}.k_rope`);
-  const vh = heads(v, c.numKvHeads, `${n}.v`);
-  const presentKey = g.op('Concat', [inp.pastKey, kh], { axis: 2 }, { name: `${n}.present_key` });
-  const presentValue = g.op('Concat', [inp.pastValue, vh], { axis: 2 }, { name: `${n}.present_value` });
-
-  // [B, H, S, D] with H = kvH * groups (head = kv * groups + r) → [B, kvH, groups * S, D]
-  const qg = g.op('Reshape', [qh, g.constInt64([0, c.numKvHeads, -1, D])], {}, { name: `${n}.q_grouped` });
-  const kt = g.op('Transpose', [presentKey], { perm: [0, 1, 3, 2] }, { name: `${n}.k_t` });
-  let scores = g.op('MatMul', [qg, kt], {}, { name: `${n}.qk` });
-  scores = g.op('Mul', [scores, g.constFloat([1 / Math.sqrt(D)], [])], {}, { name: `${n}.qk_scaled` });
-  scores = g.op('Add', [scores, inp.mask], {}, { name: `${n}.qk_masked` });
-  const probs = g.op('Softmax', [scores], { axis: -1 }, { name: `${n}.attn_probs` });
-  const ctx = g.op('MatMul', [probs, presentValue], {}, { name: `${n}.attn_ctx` }); // [B, kvH, groups*S, D]
-  const ctxHeads = g.op('Reshape', [ctx, g.constInt64([0, c.numKvHeads * groups, -1, D])], {}, { name: `${n}.ctx_heads` });
-  const ctxBsh = g.op('Transpose', [ctxHeads], { perm: [0, 2, 1, 3] }, { name: `${n}.ctx_bshd` });
-  const ctxFlat = g.op('Reshape', [ctxBsh, g.constInt64([0, 0, qDim])], {}, { name: `${n}.ctx_flat` });
-  const attnOut = await buildLinear(g, ckpt, ctxFlat, `${W}self_attn.o_proj`, H, qDim, false, s, `${n}.o_proj`);
-  const attnNormed = await norm(attnOut, 'post_self_attn_layernorm');
-  const x1 = g.op('Add', [inp.hidden, attnNormed], {}, { name: `${n}.attn_residual` });
+  let qkv = await qkvProjection(g, ckpt, c, l, cp.fromFloat32(inp.normed, `${n}.input_layernorm_half`), s);
+  if (kv === 'fp16' && !cp.half) qkv = g.op('Cast', [qkv], { to: 10 }, { name: `${n}.qkv_fp16` });
+  const [q, k, v] = g.opMulti('Split', [qkv, g.constInt64([qDim, kvDim, kvDim])], { axis: -1 }, { outputs: 3, name: `${n}.qkv_split` });
+  const attn = groupQueryAttention(
+    g,
+    {
+      q: rotary(g, q, inp.rope, c.numHeads, c.rotaryDim, `${n}.q_rope`),
+      k: rotary(g, k, inp.rope, c.numKvHeads, c.rotaryDim, `${n}.k_rope`),
+      v,
+      pastKey: inp.pastKey,
+      pastValue: inp.pastValue,
+      seqlensK: inp.seqlensK,
+      totalLength: inp.totalLength,
+    },
+    c.numHeads,
+    c.numKvHeads,
+    `${n}.attention`,
+  );
+  const ctx = kv === 'fp16' && !cp.half ? g.op('Cast', [attn.out], { to: 1 }, { name: `${n}.attn_fp32` }) : attn.out;
+  const attnOut = await buildLinear(g, ckpt, ctx, `${W}self_attn.o_proj`, H, qDim, false, s, `${n}.o_proj`);
+  const attnBranch = await branchNorm(attnOut, 'post_self_attn_layernorm');
+  const mid = skipRmsNorm(g, attnBranch, inp.residual, await gamma('post_attention_layernorm'), c.rmsNormEps, `${n}.post_attention_layernorm`);
 
   // --- MLP ---
-  const h2 = await norm(x1, 'post_attention_layernorm');
   const I = c.intermediateSize;
-  const gu = await buildLinear(g, ckpt, h2, `${W}mlp.gate_up_proj`, 2 * I, H, false, s, `${n}.gate_up_proj`);
+  const gu = await buildLinear(g, ckpt, cp.fromFloat32(mid.normed, `${n}.post_attention_layernorm_half`), `${W}mlp.gate_up_proj`, 2 * I, H, false, s, `${n}.gate_up_proj`);
   const [gate, up] = g.opMulti('Split', [gu, g.constInt64([I, I])], { axis: -1 }, { outputs: 2, name: `${n}.gate_up_split` });
   const act = g.op('Mul', [up, silu(g, gate, { name: `${n}.silu` })], {}, { name: `${n}.mlp_act` });
   const down = await buildLinear(g, ckpt, act, `${W}mlp.down_proj`, H, I, false, s, `${n}.down_proj`);
-  const mlpNormed = await norm(down, 'post_mlp_layernorm');
-  const hidden = g.op('Add', [x1, mlpNormed], {}, { name: `${n}.mlp_residual` });
-  return { hidden, presentKey, presentValue };
+  const branch = await branchNorm(down, 'post_mlp_layernorm');
+  return { residual: mid.sum, branch, presentKey: attn.presentKey, presentValue: attn.presentValue };
 }

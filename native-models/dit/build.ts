@@ -6,10 +6,10 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { NativeModelError } from '../errors';
-import { GraphBuilder, WEIGHT_PRECISIONS, type WeightPrecision } from '../onnx';
+import { Compute, GraphBuilder, parseComputePrecision, WEIGHT_PRECISIONS, type ComputePrecision, type WeightPrecision } from '../onnx';
 import { SafetensorsCheckpoint } from '../safetensors';
 import { loadDitConfig, type DitConfig } from './config';
-import type { DitGraphContext } from './context';
+import { DEFAULT_DIT_ISLANDS, type DitAttention, type DitGraphContext, type DitIslands } from './context';
 import { buildDitGraph } from './graph';
 import { ditInputSpecs, ditOutputSpecs, type TensorSpec } from './io';
 import { DitWeights } from './weights';
@@ -17,6 +17,16 @@ import { DitWeights } from './weights';
 export interface DitBuildOptions {
   /** Weight precision of the large linears (default fp32). */
   precision?: WeightPrecision;
+  /** Weight precision of the feed-forward linears (default: `precision`), e.g. int8 beside fp16 attention. */
+  ffPrecision?: WeightPrecision;
+  /** Compute precision (default fp32). fp16 needs fp16, int8 or int4 weights. */
+  compute?: ComputePrecision;
+  /** Attention form (default fused: com.microsoft MultiHeadAttention). 'plain' is fp32 only, kept to measure against. */
+  attention?: DitAttention;
+  /** MatMulNBits accuracy_level of int8/int4 linears (precision.ts; 4 = int8 activations, fastest on the CPU). Default unset. */
+  accuracyLevel?: number;
+  /** fp32 islands of an fp16 graph to switch off (measurements only; default all on). */
+  islands?: Partial<DitIslands>;
   /** File base name (default `dit-<precision>`). */
   baseName?: string;
 }
@@ -28,6 +38,14 @@ export interface DitModelDescription {
   data: string;
   manifest: string;
   precision: WeightPrecision;
+  /** Feed-forward weight precision, when it differs from `precision`. */
+  ffPrecision?: WeightPrecision;
+  /** Activation precision of the graph (absent in folders compiled before it existed: fp32). */
+  compute: ComputePrecision;
+  attention: DitAttention;
+  islands: DitIslands;
+  /** MatMulNBits accuracy_level, when set. */
+  accuracyLevel?: number;
   config: DitConfig;
   inputs: TensorSpec[];
   outputs: TensorSpec[];
@@ -39,23 +57,54 @@ export async function buildDit(componentDir: string, outDir: string, opts: DitBu
   if (!WEIGHT_PRECISIONS.includes(precision)) {
     throw new NativeModelError('bad_request', `Unknown DiT precision "${precision}". Choose one of ${WEIGHT_PRECISIONS.join(', ')}.`);
   }
+  let compute: ComputePrecision;
+  try {
+    compute = parseComputePrecision(opts.compute, 'DiT compute precision');
+  } catch (e) {
+    throw new NativeModelError('bad_request', `${(e as Error).message}.`);
+  }
+  const attention = opts.attention ?? 'fused';
+  const ffPrecision = opts.ffPrecision ?? precision;
+  if (!WEIGHT_PRECISIONS.includes(ffPrecision)) {
+    throw new NativeModelError('bad_request', `Unknown DiT feed-forward precision "${ffPrecision}". Choose one of ${WEIGHT_PRECISIONS.join(', ')}.`);
+  }
+  if (compute === 'fp16' && (precision === 'fp32' || ffPrecision === 'fp32')) {
+    throw new NativeModelError('bad_request', 'An fp16-compute DiT needs fp16, int8 or int4 weights (fp32 weights compute in fp32).');
+  }
+  if (compute === 'fp16' && attention === 'plain') throw new NativeModelError('bad_request', 'The plain (unfused) DiT attention is float32 only.');
+  const islands: DitIslands = { ...DEFAULT_DIT_ISLANDS, ...opts.islands };
   const base = opts.baseName ?? `dit-${precision}`;
   const cfg = loadDitConfig(componentDir);
   const ckpt = await SafetensorsCheckpoint.open(componentDir);
   const g = new GraphBuilder('glm_image_dit', {
     spillDir: outDir,
-    metadata: { 'glimmer.kind': 'glm-image-dit', 'glimmer.precision': precision },
+    metadata: { 'glimmer.kind': 'glm-image-dit', 'glimmer.precision': precision, 'glimmer.ff_precision': ffPrecision, 'glimmer.compute': compute, 'glimmer.attention': attention },
     docString: 'GLM-Image diffusion transformer (GlmImageTransformer2DModel), built by Glimmer Studio native-models/dit',
   });
   try {
+    const c = new Compute(g, compute);
+    const ones = new Map<string, string>();
     const ctx: DitGraphContext = {
       g,
       cfg,
-      weights: new DitWeights(ckpt),
+      weights: new DitWeights(ckpt, opts.accuracyLevel),
       precision,
+      ffPrecision,
       smallPrecision: 'fp32',
-      onesInner: g.initializer('ones_inner', new Float32Array(cfg.innerDim).fill(1), [cfg.innerDim]),
-      onesHead: g.initializer('ones_head', new Float32Array(cfg.headDim).fill(1), [cfg.headDim]),
+      c,
+      attention,
+      islands,
+      residualType: compute === 'fp16' && !islands.residual ? 'float16' : 'float32',
+      ones(width, type) {
+        const key = `${type}:${width}`;
+        let v = ones.get(key);
+        if (!v) {
+          const data = new Float32Array(width).fill(1);
+          v = type === 'float16' ? new Compute(g, 'fp16').tensor(`ones_${width}_fp16`, data, [width]) : g.initializer(`ones_${width}`, data, [width]);
+          ones.set(key, v);
+        }
+        return v;
+      },
     };
     await buildDitGraph(ctx);
     const saved = await g.save(outDir, base);
@@ -65,6 +114,11 @@ export async function buildDit(componentDir: string, outDir: string, opts: DitBu
       data: path.basename(saved.dataPath),
       manifest: `${base}.json`,
       precision,
+      ...(ffPrecision !== precision ? { ffPrecision } : {}),
+      compute,
+      attention,
+      islands,
+      ...(opts.accuracyLevel !== undefined ? { accuracyLevel: opts.accuracyLevel } : {}),
       config: cfg,
       inputs: ditInputSpecs(cfg),
       outputs: ditOutputSpecs(cfg),

@@ -6,8 +6,8 @@ export function dimOf(g: GraphBuilder, x: string, axis: number): string {
   return g.op('Shape', [x], { start: axis, end: axis + 1 });
 }
 
-export function unsqueeze(g: GraphBuilder, x: string, axes: number[]): string {
-  return g.op('Unsqueeze', [x, g.constInt64(axes)]);
+export function unsqueeze(g: GraphBuilder, x: string, axes: number[], name?: string): string {
+  return g.op('Unsqueeze', [x, g.constInt64(axes)], {}, name ? { name } : undefined);
 }
 
 export function squeeze(g: GraphBuilder, x: string, axes: number[]): string {

@@ -4,11 +4,15 @@
  * place that decides how a weight is stored).
  */
 import { NativeModelError } from '../errors';
-import { type GraphBuilder, linear, type WeightPrecision } from '../onnx';
+import { type ComputePrecision, type GraphBuilder, linear, type WeightPrecision } from '../onnx';
 import type { SafetensorsCheckpoint } from '../safetensors';
 
 export class DitWeights {
-  constructor(private readonly ckpt: SafetensorsCheckpoint) {}
+  constructor(
+    private readonly ckpt: SafetensorsCheckpoint,
+    /** MatMulNBits accuracy_level for int8/int4 linears (unset: the runtime's default). */
+    private readonly accuracyLevel?: number,
+  ) {}
 
   /** A float tensor with exactly this shape, as float32. */
   async tensor(name: string, shape: number[]): Promise<Float32Array> {
@@ -23,10 +27,10 @@ export class DitWeights {
     return this.ckpt.readFloat32(name);
   }
 
-  /** y = x · Wᵀ + b for the nn.Linear `name` ([out, in] weight, bias). */
-  async linear(g: GraphBuilder, x: string, name: string, inF: number, outF: number, precision: WeightPrecision): Promise<string> {
+  /** y = x · Wᵀ + b for the nn.Linear `name` ([out, in] weight, bias); x and y of the compute type. */
+  async linear(g: GraphBuilder, x: string, name: string, inF: number, outF: number, precision: WeightPrecision, compute: ComputePrecision = 'fp32'): Promise<string> {
     const w = await this.tensor(`${name}.weight`, [outF, inF]);
     const b = this.ckpt.has(`${name}.bias`) ? await this.tensor(`${name}.bias`, [outF]) : undefined;
-    return linear(g, x, name, w, outF, inF, b, precision);
+    return linear(g, x, name, w, outF, inF, b, precision, { compute, ...(this.accuracyLevel !== undefined ? { accuracyLevel: this.accuracyLevel } : {}) });
   }
 }

@@ -3,7 +3,8 @@
  *
  * Inputs
  *   input_ids        int64 [batch, seq]   ByT5 ids (main/engine/glyph builds them)
- *   attention_mask   int64 [batch, seq]   1 = token, 0 = padding
+ *   attention_mask   int32 [batch, seq]   1 = token, 0 = padding (int32: WebGPU has no int64 Cast,
+ *                                         and an int64 mask put its Cast on the CPU)
  *   position_bucket  int64 [seq, seq]     T5 relative-position bucket of (key - query), computed in
  *                                         TypeScript (main/engine/glyph/position-buckets.ts) with the
  *                                         reference's float32 rounding; the graph only gathers the table.
@@ -15,10 +16,17 @@
  * shared by every layer; per layer RMS norm (no mean, no bias, fp32) → self-attention WITHOUT the
  * 1/sqrt(d) scale → residual, RMS norm → feed-forward (gated: act(wi_0 x) * wi_1 x → wo; else
  * act(wi x) → wo) → residual; final RMS norm. Dropout is off (inference).
+ *
+ * Attention is the fused com.microsoft MultiHeadAttention on [B, S, H·d_kv] with the position bias
+ * plus padding mask as its attention_bias (the padding goes into the bias: WebGPU's kernel has no
+ * key_padding_mask). The encoder computes in fp32 in every preset: the T5 v1.1 / ByT5 family
+ * overflows fp16 in its feed-forward (transformers clamps its hidden states to the fp16 range when
+ * it runs T5 in fp16), and at 0.2 B parameters run once per image, fp32 costs under 1 GB, which the
+ * sequential profile releases before the DiT loads.
  */
 import { NativeModelError } from '../errors';
 import type { GraphBuilder } from '../onnx/builder';
-import { attention, gelu, rmsNorm, silu } from '../onnx/blocks';
+import { gelu, multiHeadAttention, rmsNorm, silu } from '../onnx/blocks';
 import { linear, toFloat16, type WeightPrecision } from '../onnx/precision';
 import type { SafetensorsCheckpoint } from '../safetensors';
 import type { T5EncoderConfig } from './config';
@@ -70,7 +78,7 @@ export async function buildT5EncoderGraph(g: GraphBuilder, w: T5Weights, cfg: T5
   const eps = cfg.layerNormEpsilon;
 
   const ids = g.input(GLYPH_INPUTS.inputIds, 'int64', ['batch', 'seq']);
-  const mask = g.input(GLYPH_INPUTS.attentionMask, 'int64', ['batch', 'seq']);
+  const mask = g.input(GLYPH_INPUTS.attentionMask, 'int32', ['batch', 'seq']);
   const bucket = g.input(GLYPH_INPUTS.positionBucket, 'int64', ['seq', 'seq']);
 
   // token embedding
@@ -92,21 +100,17 @@ export async function buildT5EncoderGraph(g: GraphBuilder, w: T5Weights, cfg: T5
   const maskBias = g.op('Unsqueeze', [g.op('Mul', [inv, g.constFloat([F32_MIN], [])], {}, { name: 'mask.scaled' }), g.constInt64([1, 2])], {}, { name: 'mask.bias' });
   const bias = g.op('Add', [posBias, maskBias], {}, { name: 'attn_bias' });
 
-  const heads = (x: string, name: string) =>
-    g.op('Transpose', [g.op('Reshape', [x, g.constInt64([0, 0, H, dKv])], {}, { name: `${name}.split` })], { perm: [0, 2, 1, 3] }, { name });
-
   for (let i = 0; i < numLayers; i++) {
     const p = `encoder.block.${i}.layer`;
     const n = `block${i}`;
     // self-attention
     const ln0 = await w.read([`${p}.0.layer_norm.weight`], d);
     const x = rmsNorm(g, h, ln0, eps, { name: `${n}.attn_norm` });
-    const q = heads(linear(g, x, `${n}.q`, await w.read([`${p}.0.SelfAttention.q.weight`], inner * d), inner, d, undefined, precision), `${n}.q_heads`);
-    const k = heads(linear(g, x, `${n}.k`, await w.read([`${p}.0.SelfAttention.k.weight`], inner * d), inner, d, undefined, precision), `${n}.k_heads`);
-    const v = heads(linear(g, x, `${n}.v`, await w.read([`${p}.0.SelfAttention.v.weight`], inner * d), inner, d, undefined, precision), `${n}.v_heads`);
-    const a = attention(g, q, k, v, { scale: 1, mask: bias, name: `${n}.attn` }); // T5: no 1/sqrt(d)
-    const merged = g.op('Reshape', [g.op('Transpose', [a], { perm: [0, 2, 1, 3] }, { name: `${n}.attn_t` }), g.constInt64([0, 0, inner])], {}, { name: `${n}.attn_merge` });
-    const o = linear(g, merged, `${n}.o`, await w.read([`${p}.0.SelfAttention.o.weight`], d * inner), d, inner, undefined, precision);
+    const q = linear(g, x, `${n}.q`, await w.read([`${p}.0.SelfAttention.q.weight`], inner * d), inner, d, undefined, precision);
+    const k = linear(g, x, `${n}.k`, await w.read([`${p}.0.SelfAttention.k.weight`], inner * d), inner, d, undefined, precision);
+    const v = linear(g, x, `${n}.v`, await w.read([`${p}.0.SelfAttention.v.weight`], inner * d), inner, d, undefined, precision);
+    const a = multiHeadAttention(g, q, k, v, { numHeads: H, scale: 1, bias, name: `${n}.attn` }); // T5: no 1/sqrt(d)
+    const o = linear(g, a, `${n}.o`, await w.read([`${p}.0.SelfAttention.o.weight`], d * inner), d, inner, undefined, precision);
     h = g.op('Add', [h, o], {}, { name: `${n}.attn_residual` });
 
     // feed-forward

@@ -91,7 +91,7 @@ export async function buildGlyph(componentDir: string, outDir: string, opts: Bui
     precision,
     inputs: [
       { name: GLYPH_INPUTS.inputIds, type: 'int64', dims: ['batch', 'seq'] },
-      { name: GLYPH_INPUTS.attentionMask, type: 'int64', dims: ['batch', 'seq'] },
+      { name: GLYPH_INPUTS.attentionMask, type: 'int32', dims: ['batch', 'seq'] },
       { name: GLYPH_INPUTS.positionBucket, type: 'int64', dims: ['seq', 'seq'] },
     ],
     outputs: [{ name: GLYPH_OUTPUTS.lastHiddenState, type: 'float32', dims: ['batch', 'seq', cfg.dModel] }],

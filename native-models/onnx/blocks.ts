@@ -1,27 +1,49 @@
 /**
  * Small shared graph blocks: normalisations, activations, attention. Each takes the builder and a
- * value name and returns the output value name. All run on the CPU EP (fp32).
+ * value name and returns the output value name. They work on float32 values, and the norms and the
+ * fused attention also on float16 ones (`type: 'float16'`, see compute.ts): the norms then keep
+ * their statistics in float32 (stash_type 1) and attention its softmax accumulation (in the kernel).
  */
 import type { GraphBuilder } from './builder';
+import { toFloat16 } from './precision';
 
 export interface BlockOptions {
   /** Node name prefix (made unique). */
   name?: string;
 }
 
-function weightValue(g: GraphBuilder, w: Float32Array | string, name: string): string {
-  return typeof w === 'string' ? w : g.initializer(name, w, [w.length]);
+export interface NormOptions extends BlockOptions {
+  /**
+   * Element type of x and of the result (default float32); weights given as arrays are stored in it.
+   * A float16 norm is always one fused node (float32 statistics), so without a weight it needs `width`.
+   */
+  type?: 'float32' | 'float16';
+  /** Size of the normalised axis (needed for a float16 norm without a weight: a weight of ones is made). */
+  width?: number;
+}
+
+function weightValue(g: GraphBuilder, w: Float32Array | string, name: string, type: 'float32' | 'float16' = 'float32'): string {
+  if (typeof w === 'string') return w;
+  return type === 'float16' ? g.initializer(name, toFloat16(w), [w.length], 'float16') : g.initializer(name, w, [w.length]);
+}
+
+/** float16 norms without a weight use the fused op with a weight of ones, so their statistics stay float32. */
+function halfOnes(opts: NormOptions, name: string): Float32Array | undefined {
+  if (opts.type !== 'float16') return undefined;
+  if (!opts.width) throw new Error(`${name}: a float16 norm without a weight needs its width`);
+  return new Float32Array(opts.width).fill(1);
 }
 
 /**
  * RMS norm over the last axis: x / sqrt(mean(x^2) + eps) * weight (weight omitted = 1).
- * With a weight it is one SimplifiedLayerNormalization node (ORT's CPU kernel, computed in fp32);
- * without one it is plain ops.
+ * With a weight (or in float16) it is one SimplifiedLayerNormalization node (statistics in float32);
+ * a float32 norm without one is plain ops.
  */
-export function rmsNorm(g: GraphBuilder, x: string, weight: Float32Array | string | undefined, eps: number, opts: BlockOptions = {}): string {
+export function rmsNorm(g: GraphBuilder, x: string, weight: Float32Array | string | undefined, eps: number, opts: NormOptions = {}): string {
   const name = opts.name ?? 'rms_norm';
+  weight ??= halfOnes(opts, name);
   if (weight !== undefined) {
-    const w = weightValue(g, weight, `${name}.weight`);
+    const w = weightValue(g, weight, `${name}.weight`, opts.type);
     return g.op('SimplifiedLayerNormalization', [x, w], { axis: -1, epsilon: eps, stash_type: 1 }, { name });
   }
   const sq = g.op('Mul', [x, x], {}, { name: `${name}.sq` });
@@ -32,7 +54,8 @@ export function rmsNorm(g: GraphBuilder, x: string, weight: Float32Array | strin
 
 /**
  * Layer norm over the axes from `axis` on: (x - mean) / sqrt(var + eps) * weight + bias.
- * With a weight it is one LayerNormalization node; without (elementwise_affine=False) plain ops.
+ * With a weight (or in float16) it is one LayerNormalization node (statistics in float32); a float32
+ * norm without one (elementwise_affine=False) is plain ops.
  */
 export function layerNorm(
   g: GraphBuilder,
@@ -41,12 +64,13 @@ export function layerNorm(
   bias: Float32Array | string | undefined,
   eps: number,
   axis = -1,
-  opts: BlockOptions = {},
+  opts: NormOptions = {},
 ): string {
   const name = opts.name ?? 'layer_norm';
+  weight ??= halfOnes(opts, name);
   if (weight !== undefined) {
-    const inputs = [x, weightValue(g, weight, `${name}.weight`)];
-    if (bias !== undefined) inputs.push(weightValue(g, bias, `${name}.bias`));
+    const inputs = [x, weightValue(g, weight, `${name}.weight`, opts.type)];
+    if (bias !== undefined) inputs.push(weightValue(g, bias, `${name}.bias`, opts.type));
     return g.op('LayerNormalization', inputs, { axis, epsilon: eps, stash_type: 1 }, { name });
   }
   if (axis !== -1) throw new Error(`layerNorm ${name}: without a weight only axis -1 is supported`);
@@ -93,6 +117,43 @@ export function attention(g: GraphBuilder, q: string, k: string, v: string, opts
   if (opts.mask) s = g.op('Add', [s, opts.mask], {}, { name: `${name}.mask` });
   const p = g.op('Softmax', [s], { axis: -1 }, { name: `${name}.softmax` });
   return g.op('MatMul', [p, v], {}, { name });
+}
+
+export interface MultiHeadAttentionOptions extends BlockOptions {
+  numHeads: number;
+  /** Multiplier of q·k (default 1/sqrt(head size)). */
+  scale?: number;
+  /** Added to the scores: [B or 1, H or 1, S, T], of the inputs' type (T5's position bias, a padding mask). */
+  bias?: string;
+  /**
+   * Keys/values placed before k and v: [B, H, P, D] (P may be 0). The kernel then writes the joined
+   * keys/values as well and leaves the CPU flash path; concatenating into k and v yourself keeps it.
+   */
+  pastKey?: string;
+  pastValue?: string;
+}
+
+/**
+ * Fused attention: com.microsoft MultiHeadAttention, softmax(q kᵀ · scale + bias) v per head, with
+ * q [B, S, H·D], k and v [B, T, H·D] (heads contiguous in the last axis) → [B, S, H·D]. float32 or
+ * float16 (all inputs the same type). onnxruntime's kernels never materialise the scores where they
+ * can avoid it: flash / memory-efficient attention on CUDA and WebGPU; on the CPU the flash path
+ * when there is no bias, mask or past key/value (otherwise one [S, T] score block per head).
+ * Non-causal; a padding mask is given as part of `bias` (WebGPU has no key_padding_mask).
+ */
+export function multiHeadAttention(g: GraphBuilder, q: string, k: string, v: string, opts: MultiHeadAttentionOptions): string {
+  const name = opts.name ?? 'mha';
+  if (!Number.isInteger(opts.numHeads) || opts.numHeads < 1) throw new Error(`multiHeadAttention ${name}: numHeads must be a positive integer`);
+  if ((opts.pastKey === undefined) !== (opts.pastValue === undefined)) throw new Error(`multiHeadAttention ${name}: give both pastKey and pastValue, or neither`);
+  const inputs = [q, k, v, '', '', opts.bias ?? ''];
+  if (opts.pastKey !== undefined) inputs.push(opts.pastKey, opts.pastValue!);
+  while (inputs[inputs.length - 1] === '') inputs.pop();
+  const attrs: Record<string, number> = { num_heads: opts.numHeads };
+  if (opts.scale !== undefined) attrs.scale = opts.scale;
+  // With past key/value the present outputs are asked for too: onnxruntime 1.30's CPU kernel
+  // attends to the past only when it writes the present (without them it silently drops the past).
+  const outputs = opts.pastKey !== undefined ? 3 : 1;
+  return g.opMulti('MultiHeadAttention', inputs, attrs, { domain: 'com.microsoft', name, outputs })[0];
 }
 
 /**

@@ -16,4 +16,17 @@ export {
   type LinearOptions,
   type BlockQuantized,
 } from './precision';
-export { rmsNorm, layerNorm, gelu, silu, attention, repeatKv, type AttentionOptions, type BlockOptions } from './blocks';
+export {
+  rmsNorm,
+  layerNorm,
+  gelu,
+  silu,
+  attention,
+  multiHeadAttention,
+  repeatKv,
+  type AttentionOptions,
+  type MultiHeadAttentionOptions,
+  type BlockOptions,
+  type NormOptions,
+} from './blocks';
+export { Compute, COMPUTE_PRECISIONS, computeElemType, parseComputePrecision, type ComputePrecision } from './compute';

@@ -1,11 +1,20 @@
 /**
- * Weight precision, in one place: how a linear layer (PyTorch weight layout [out, in]) becomes ONNX.
- *   fp32: MatMul with the transposed weight.
- *   fp16: fp16 initializer + Cast to float + MatMul (runs on every EP, CPU included).
- *   int8 / int4: com.microsoft MatMulNBits (bits 8 / 4), block-wise asymmetric quantisation along K.
+ * Weight precision, in one place: how a linear layer (PyTorch weight layout [out, in]) becomes ONNX,
+ * for each compute precision (compute.ts) of its input x:
+ *
+ *   weights   fp32 compute (x float32)                     fp16 compute (x float16)
+ *   fp32      MatMul(x, Wᵀ)                                not allowed: use an fp32 island
+ *   fp16      fp16 Wᵀ → Cast(float) → MatMul               MatMul(x, Wᵀ) with Wᵀ fp16
+ *             (onnxruntime folds the Cast into an fp32
+ *             copy at load: fp16 saves disk, not memory)
+ *   int8/int4 com.microsoft MatMulNBits, float32 scales    MatMulNBits, float16 scales
+ *             block-wise asymmetric quantisation along K (bits 8 / 4); weights stay packed in memory
+ *
+ * The bias, when there is one, has the compute type.
  */
 import { fromFloat16, toFloat16 } from '../float16';
 import type { GraphBuilder } from './builder';
+import type { ComputePrecision } from './compute';
 
 export { toFloat16, fromFloat16 };
 
@@ -23,6 +32,8 @@ export interface LinearOptions {
   accuracyLevel?: number;
   /** Symmetric quantisation (no zero_points input; the runtime's default zero point 2^(bits-1)). */
   symmetric?: boolean;
+  /** Element type of x and of the result: fp32 (float32, default) or fp16 (float16). */
+  compute?: ComputePrecision;
 }
 
 /** Weight [out, in] → its transpose [in, out]. */
@@ -138,7 +149,7 @@ export function dequantizeBlockwise(q: BlockQuantized, N: number, K: number): Fl
 
 /**
  * y = x W^T + b for x [..., inFeatures]; weight in PyTorch layout [outFeatures, inFeatures].
- * Returns the output value name ([..., outFeatures], float32).
+ * Returns the output value name ([..., outFeatures], of x's type: `opts.compute`).
  */
 export function linear(
   g: GraphBuilder,
@@ -155,9 +166,11 @@ export function linear(
     throw new Error(`linear ${name}: weight has ${weight.length} values, expected ${outFeatures}x${inFeatures}`);
   }
   if (bias && bias.length !== outFeatures) throw new Error(`linear ${name}: bias has ${bias.length} values, expected ${outFeatures}`);
+  const half = opts.compute === 'fp16';
   let y: string;
   switch (precision) {
     case 'fp32': {
+      if (half) throw new Error(`linear ${name}: fp32 weights need fp32 compute; compute this layer in an fp32 island or store it as fp16`);
       const w = g.initializer(`${name}.weight_t`, transposeWeight(weight, outFeatures, inFeatures), [inFeatures, outFeatures]);
       y = g.op('MatMul', [x, w], {}, { name: `${name}.matmul` });
       break;
@@ -169,7 +182,7 @@ export function linear(
         [inFeatures, outFeatures],
         'float16',
       );
-      const w = g.op('Cast', [w16], { to: 1 }, { name: `${name}.weight_cast` });
+      const w = half ? w16 : g.op('Cast', [w16], { to: 1 }, { name: `${name}.weight_cast` });
       y = g.op('MatMul', [x, w], {}, { name: `${name}.matmul` });
       break;
     }
@@ -180,7 +193,9 @@ export function linear(
       const q = quantizeBlockwise(weight, outFeatures, inFeatures, bits, blockSize, opts.symmetric ?? false);
       const blob = (blockSize * bits) / 8;
       const B = g.initializer(`${name}.qweight`, q.packed, [outFeatures, q.nBlocks, blob], 'uint8');
-      const S = g.initializer(`${name}.scales`, q.scales, [outFeatures * q.nBlocks]);
+      const S = half
+        ? g.initializer(`${name}.scales`, toFloat16(q.scales), [outFeatures * q.nBlocks], 'float16')
+        : g.initializer(`${name}.scales`, q.scales, [outFeatures * q.nBlocks]);
       const inputs = [x, B, S];
       if (q.zeroPoints) inputs.push(g.initializer(`${name}.zero_points`, q.zeroPoints, [q.zeroPoints.length], 'uint8'));
       const attrs: Record<string, number> = { K: inFeatures, N: outFeatures, bits, block_size: blockSize };
@@ -191,6 +206,9 @@ export function linear(
     default:
       throw new Error(`linear ${name}: unknown precision ${String(precision)}`);
   }
-  if (bias) y = g.op('Add', [y, g.initializer(`${name}.bias`, bias, [outFeatures])], {}, { name: `${name}.bias_add` });
+  if (bias) {
+    const b = half ? g.initializer(`${name}.bias`, toFloat16(bias), [outFeatures], 'float16') : g.initializer(`${name}.bias`, bias, [outFeatures]);
+    y = g.op('Add', [y, b], {}, { name: `${name}.bias_add` });
+  }
   return y;
 }

@@ -116,6 +116,28 @@ test('a folder is checked (problems shown), imported, listed ready and put in us
   assert.match((await page.getByTestId('model-current').textContent()) ?? '', new RegExp(`In use: ${NAME}`));
 });
 
+test('memory tiers of the model in use: a peak per tier, "fits" against the GPU memory entered, a tier chosen', async (t) => {
+  if (!needs(t)) return;
+  const card = page.getByTestId('tier-card');
+  await card.getByTestId('tier-row-gpu-8').waitFor({ timeout: 60_000 });
+  const peaks: Record<string, string> = {};
+  for (const tier of ['gpu-24', 'gpu-16', 'gpu-12', 'gpu-8', 'cpu']) {
+    peaks[tier] = (await card.getByTestId(`tier-peak-${tier}`).textContent()) ?? '';
+    assert.match(peaks[tier]!, /\d(\.\d)? (GB|MB)/, `${tier} shows a size`);
+  }
+  // the tiny fixture needs well under a gigabyte in every tier: 0.1 GB entered is too little, 64 GB enough
+  await card.getByTestId('tier-gpu-gb').fill('0.1');
+  await card.getByTestId('tier-too-large-gpu-24').waitFor();
+  await card.getByTestId('tier-gpu-gb').fill('64');
+  await card.getByTestId('tier-fits-gpu-8').waitFor();
+  await card.getByTestId('tier-row-gpu-12').getByRole('button', { name: 'Use the GPU 12 GB tier' }).click();
+  await page.getByTestId('models-message').getByText('The GPU 12 GB tier is used from the next generation.').waitFor();
+  assert.equal((await api.call<Settings>('settings.get')).tier, 'gpu-12');
+  await card.getByRole('button', { name: /No tier/ }).click();
+  await page.getByTestId('models-message').getByText(/No tier/).waitFor();
+  assert.equal((await api.call<Settings>('settings.get')).tier, null);
+});
+
 test('compiling the checkpoint shows progress per module, then the compiled model is listed ready', { timeout: 600_000 }, async (t) => {
   if (!needs(t)) return;
   // every text the progress line shows while the compile runs

@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import * as ort from 'onnxruntime-node';
+import type { ProviderReport } from '../../main/contract';
 import type { Browser } from 'playwright';
 import { chromiumMissingReason, launchChromium, screenshotPath } from '../helpers/browser';
+import { repoRoot } from '../helpers/fixtures';
 import { type ServeProcess, startServe } from '../helpers/serve';
 
 const missing = chromiumMissingReason();
@@ -34,6 +38,17 @@ test('serve opens the studio in Chromium and the System page shows real onnxrunt
   // the probe ran here: CPU works on every machine, and the page says which provider is used and why
   await page.getByTestId('provider-cpu').getByText('available').waitFor();
   assert.match((await page.getByTestId('chosen-provider').textContent()) ?? '', /Using \w+: .+/);
+  // the device each working provider runs on, as `glimmer info` (the same probe) names it
+  const report = JSON.parse(execFileSync(process.execPath, [path.join(repoRoot, 'bin', 'glimmer.mjs'), 'info', '--json'], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as ProviderReport;
+  for (const p of report.providers.filter((x) => x.available)) {
+    const cell = (await page.getByTestId(`device-${p.name}`).textContent()) ?? '';
+    const first = p.devices?.[0];
+    if (first) {
+      assert.ok(cell.includes(first.vendor), `${p.name}: the device cell names ${first.vendor}: ${cell}`);
+      if (first.software) assert.match(cell, /software/);
+    } else if (p.adapter) assert.ok(cell.includes(p.adapter), `${p.name}: ${cell}`);
+    assert.equal(await page.getByTestId(`check-${p.name}`).count(), (p.checks ?? []).length, `${p.name}: one warning per self-check finding`);
+  }
   // the token left the address bar, and the page kept working through the cookie
   assert.doesNotMatch(page.url(), /token=/);
   await page.screenshot({ path: screenshotPath('system'), fullPage: true });

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { compileModel, type CompileProgress } from '../../native-models/compile';
 import { readManifest, verifyManifest } from '../../native-models/manifest';
+import { readModuleParams } from '../../native-models/model-shapes';
 import { checkpointDir } from '../helpers/fixtures';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'glimmer-compile-'));
@@ -57,5 +58,32 @@ describe('compileModel', () => {
     );
     assert.equal(statSync(arFile).mtimeMs, arTime);
     assert.equal(m2.id, m.id, 'the same bytes give the same model id');
+  });
+
+  test('compute precision is a compile choice: fp16 compute builds the AR, the DiT and vision in fp16, records it, and refuses an fp32 DiT', async () => {
+    const out = path.join(tmp, 'gpu');
+    const m = await compileModel(checkpointDir(), out, { precision: 'int4-int8', compute: 'fp16' });
+    assert.equal(m.compute, 'fp16');
+    assert.deepEqual(
+      Object.fromEntries(Object.entries(m.modules).map(([k, v]) => [k, `${v.precision}/${v.compute}`])),
+      { assets: 'fp32/fp32', ar: 'int4/fp16', vision: 'fp16/fp16', glyph: 'fp32/fp32', dit: 'int8/fp16', vae: 'fp32/fp32' },
+    );
+    const ar = JSON.parse(readFileSync(path.join(out, 'ar', 'ar.json'), 'utf8')) as { compute: string; kv: string };
+    assert.deepEqual([ar.compute, ar.kv], ['fp16', 'fp16']);
+    const dit = JSON.parse(readFileSync(path.join(out, 'dit', 'dit-int8.json'), 'utf8')) as { compute: string; attention: string };
+    assert.equal(dit.compute, 'fp16');
+    assert.equal(dit.attention, 'fused');
+    // what memory estimates need travels with the folder
+    assert.deepEqual(m.memory?.params, await readModuleParams(checkpointDir()));
+    assert.equal(m.memory?.shapes.dit.innerDim, 32);
+    await assert.rejects(compileModel(checkpointDir(), path.join(tmp, 'bad'), { precision: 'fp32', compute: 'fp16' }), /fp16 compute/);
+  });
+
+  test('the CPU presets build int8 DiT linears at the accuracy level fastest on the CPU', async () => {
+    const out = path.join(tmp, 'cpu');
+    await compileModel(checkpointDir(), out, { precision: 'int8' });
+    const dit = JSON.parse(readFileSync(path.join(out, 'dit', 'dit-int8.json'), 'utf8')) as { compute: string; accuracyLevel?: number };
+    assert.equal(dit.compute, 'fp32');
+    assert.equal(dit.accuracyLevel, 4);
   });
 });

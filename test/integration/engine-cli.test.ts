@@ -26,9 +26,13 @@ describe('glimmer CLI', () => {
 
   test('generate from the checkpoint: a PNG with the recipe in its metadata', async () => {
     const out = path.join(tmp, 'poster.png');
-    const r = glimmer('generate', '--model', checkpointDir(), '--prompt', "A poster that says 'HI'", '--size', '96x64', '--steps', '2', '--seed', '42', '--out', out);
+    const r = glimmer('generate', '--model', checkpointDir(), '--prompt', "A poster that says 'HI'", '--size', '96x64', '--steps', '2', '--seed', '42', '--stats', '--out', out);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /seed 42/);
+    // --stats: time per step, then bytes per module (the AR ran once per token) and per step
+    assert.match(r.stdout, /^dit\s+\d+$/m);
+    assert.match(r.stdout, /^ar\s+[\d.]+ (?:[kMG]B|bytes)\s+[\d.]+ (?:[kMG]B|bytes)\s+\d+$/m);
+    assert.match(r.stdout, /^dit\.dit\s+[\d.]+ (?:[kMG]B|bytes)/m);
     // progress (no terminal: one line per phase), compiling the checkpoint first
     assert.match(r.stderr, /^loading\s*$[\s\S]*^AR tokens\s*$[\s\S]*^denoising\s*$[\s\S]*^VAE\s*$/m);
     const bytes = readFileSync(out);
@@ -49,6 +53,8 @@ describe('glimmer CLI', () => {
     assert.match(String(rec.arTokensHash), /^[0-9a-f]{64}$/);
     assert.deepEqual(rec.seeds, { ar: 42, noise: 42 });
     assert.ok(typeof rec.provider === 'string' && typeof rec.precision === 'string');
+    const timings = rec.timings as Record<string, number>;
+    assert.ok(timings['bytesRead.ar']! > 0 && timings['runs.ar']! > 1, 'the recipe counts the AR\'s transfers');
     // the compiled cache was made under the data folder
     assert.ok(existsSync(path.join(tmp, 'data', 'models', 'compiled')));
   });

@@ -159,4 +159,41 @@ describe('linear()', () => {
     assert.equal(q3.packed.length, 2 * 3 * 8);
     assert.throws(() => quantizeBlockwise(row, 1, 32, 4, 24), /power of two/);
   });
+
+  test('fp16 compute: fp16, int8 and int4 weights on float16 activations, within fp16 rounding of the same weights in float32', async () => {
+    const x16 = toFloat16(x);
+    const xr = fromFloat16(x16);
+    for (const precision of ['fp16', 'int8', 'int4'] as const) {
+      const g = new GraphBuilder(`c16_${precision}`);
+      const xi = g.input('x', 'float16', ['batch', 'seq', K]);
+      g.output(linear(g, xi, 'proj', w, N, K, b, precision, { compute: 'fp16' }), 'float16', ['batch', 'seq', N], 'y');
+      const s = await createSession((await g.save(dir, `c16_${precision}`)).modelPath);
+      let y: Float32Array;
+      try {
+        const out = await s.run({ x: new ort.Tensor('float16', x16, [1, M, K]) });
+        assert.equal(out.y.type, 'float16');
+        y = fromFloat16(out.y.data as Uint16Array);
+      } finally {
+        await s.release();
+      }
+      // the weights as stored: fp16-rounded, or dequantised with fp16-rounded scales
+      let wq: Float32Array;
+      if (precision === 'fp16') wq = fromFloat16(toFloat16(w));
+      else {
+        const q = quantizeBlockwise(w, N, K, precision === 'int8' ? 8 : 4, 32);
+        wq = dequantizeBlockwise({ ...q, scales: fromFloat16(toFloat16(q.scales)) }, N, K);
+      }
+      const bq = fromFloat16(toFloat16(b));
+      const expect = refLinear(xr, wq, bq, M, K, N);
+      // one fp16 rounding of the result (2^-11 relative) plus the runtime's accumulation order
+      for (let i = 0; i < y.length; i++) {
+        const err = Math.abs(y[i] - expect[i]);
+        assert.ok(err <= Math.abs(expect[i]) * 2 ** -10 + 2e-3, `${precision} fp16 compute [${i}]: ${y[i]} vs ${expect[i]}`);
+      }
+    }
+    // an fp32 weight cannot take fp16 activations: that layer belongs in an fp32 island
+    const g = new GraphBuilder('c16_fp32');
+    const xi = g.input('x', 'float16', [1, K]);
+    assert.throws(() => linear(g, xi, 'proj', w, N, K, b, 'fp32', { compute: 'fp16' }), /fp32 island/);
+  });
 });

@@ -1,22 +1,25 @@
 /**
- * AR parity through the real path: checkpoint → native-models/ar → .onnx → onnxruntime-node CPU →
- * the generation loop with the KV cache. Feeding the recorded tokens one at a time (teacher forcing)
- * must reproduce ar.step_logits at every step of every case (|err| <= 1e-3 * max|ref|), and the
- * loop's grid bookkeeping must cut the recorded tokens into the grids the pipeline used (the DiT's
- * prior ids). Then the fp16, int8 and int4 variants are measured against fp32, and each is checked to
- * compute exactly what its stored weights imply.
+ * AR parity through the real path: checkpoint → native-models/ar → .onnx → onnxruntime-node on every
+ * test provider (test/helpers/providers.ts) → the generation loop with the KV cache. Feeding the
+ * recorded tokens one at a time (teacher forcing) must reproduce ar.step_logits at every step of
+ * every case (|err| <= 1e-3 * max|ref|), and the loop's grid bookkeeping must cut the recorded tokens
+ * into the grids the pipeline used (the DiT's prior ids). Then the fp16, int8 and int4 variants are
+ * measured against fp32, and each is checked to compute exactly what its stored weights imply; and
+ * the fp16 KV cache (attention in fp16) is held to an fp16 tolerance.
  */
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import type { ProviderName } from '../../main/contract';
 import { ArModel, generateImageTokens, type GenerateResult, upsampleNearest2x } from '../../main/engine/ar';
 import { GlmImageProcessor, type ProcessedPrompt } from '../../main/engine/processor';
 import { buildAr, expectedArWeights, readArConfig } from '../../native-models/ar';
 import { dequantizeBlockwise, fromFloat16, quantizeBlockwise, toFloat16 } from '../../native-models/onnx';
 import { SafetensorsCheckpoint, type TensorToWrite, writeSafetensors } from '../../native-models/safetensors';
 import { listCases } from '../helpers/fixtures';
+import { describeEachProvider } from '../helpers/providers';
 import { arComponentDir, caseRequest, goldenInts, lastDitCall, processorDir, withGolden } from './ar-golden';
 
 interface CaseData {
@@ -31,8 +34,9 @@ interface CaseData {
 const processor = GlmImageProcessor.load(processorDir());
 const cases = listCases();
 const outDir = mkdtempSync(path.join(os.tmpdir(), 'glimmer-ar-parity-'));
-const models: Record<string, ArModel> = {};
 const data: Record<string, CaseData> = {};
+/** Manifest of each built variant (fp32, fp16, int8, int4, sim_<precision>, kv_fp16), built once for every provider. */
+const built: Record<string, string> = {};
 
 async function loadCase(name: string): Promise<CaseData> {
   const req = caseRequest(name);
@@ -82,22 +86,57 @@ function maxAbs(a: ArrayLike<number>): number {
 before(async () => {
   assert.ok(cases.length > 0, 'no golden cases found');
   for (const name of cases) data[name] = await loadCase(name);
-  const built = await buildAr(arComponentDir(), outDir, { precision: 'fp32', baseName: 'ar_fp32' });
-  models.fp32 = await ArModel.load(built.manifestPath);
+  built.fp32 = (await buildAr(arComponentDir(), outDir, { precision: 'fp32', baseName: 'ar_fp32' })).manifestPath;
 });
 
+const byProvider = new Map<ProviderName, ReturnType<typeof providerModels>>();
+/** The models of one provider (one set for every block of the file), loaded on first use. */
+function modelsOf(provider: ProviderName): ReturnType<typeof providerModels> {
+  let m = byProvider.get(provider);
+  if (!m) byProvider.set(provider, (m = providerModels(provider)));
+  return m;
+}
+
 after(async () => {
-  for (const m of Object.values(models)) await m.release();
+  for (const m of byProvider.values()) await m.releaseAll();
   rmSync(outDir, { recursive: true, force: true });
 });
 
-describe('AR fp32 teacher-forced logits', () => {
+function providerModels(provider: ProviderName): {
+  get(variant: string): Promise<ArModel>;
+  /** Teacher-forced logits of the fp32 model on a case (run once per provider). */
+  fp32Logits(name: string): Promise<Float32Array[]>;
+  releaseAll(): Promise<void>;
+} {
+  const loaded = new Map<string, Promise<ArModel>>();
+  const logits = new Map<string, Float32Array[]>();
+  return {
+    get(variant) {
+      let m = loaded.get(variant);
+      if (!m) loaded.set(variant, (m = ArModel.load(built[variant]!, { provider })));
+      return m;
+    },
+    async fp32Logits(name) {
+      let l = logits.get(name);
+      if (!l) logits.set(name, (l = (await teacherForced(await this.get('fp32'), data[name])).logits));
+      return l;
+    },
+    async releaseAll() {
+      for (const m of loaded.values()) await (await m).release();
+      loaded.clear();
+    },
+  };
+}
+
+describeEachProvider('AR fp32 teacher-forced logits', (provider) => {
+  const models = modelsOf(provider);
   for (const name of cases) {
     test(`${name}: ar.step_logits at every step`, async () => {
       const c = data[name];
-      const V = models.fp32.vocabSize;
+      const model = await models.get('fp32');
+      const V = model.vocabSize;
       assert.equal(c.stepLogits.length, c.steps * V, 'golden logits width = lm_head size');
-      const { logits } = await teacherForced(models.fp32, c);
+      const logits = await models.fp32Logits(name);
       assert.equal(logits.length, c.steps, 'one logits vector per generated token');
       const ref = c.stepLogits;
       const tol = 1e-3 * maxAbs(ref);
@@ -113,13 +152,22 @@ describe('AR fp32 teacher-forced logits', () => {
           }
         }
       }
-      console.log(`# ${name}: ${c.steps} steps, max |err| ${worst.toExponential(3)} (tolerance ${tol.toExponential(3)})`);
+      console.log(`# ${provider} ${name}: ${c.steps} steps, max |err| ${worst.toExponential(3)} (tolerance ${tol.toExponential(3)})${model.note ? `; ${model.note}` : ''}`);
       assert.ok(worst <= tol, `step ${worstStep}: max |err| ${worst} > ${tol}`);
     });
+  }
+});
 
+describe('AR loop grid bookkeeping (host side; on the CPU provider)', () => {
+  let model: ArModel;
+  before(async () => {
+    model = await ArModel.load(built.fp32!);
+  });
+  after(() => model?.release());
+  for (const name of cases) {
     test(`${name}: grid bookkeeping of the loop`, async () => {
       const c = data[name];
-      const { result } = await teacherForced(models.fp32, c);
+      const { result } = await teacherForced(model, c);
       const grids = c.prompt.rope.generationGrids;
       const cells = grids.reduce((s, g) => s + g.h * g.w, 0);
       assert.equal(c.steps, cells + 1, 'the reference generates every grid cell plus the end step');
@@ -197,26 +245,36 @@ function compare(ref: Float32Array[], got: Float32Array[]): { maxRel: number; rm
   return { maxRel: maxErr / maxRef, rmsRel: Math.sqrt(se / sr), top1: agree / ref.length, maxErr, maxRef };
 }
 
-describe('AR precision variants vs fp32', () => {
+/** Each weight variant and its simulated-checkpoint twin, built once for every provider. */
+async function buildVariant(precision: 'fp16' | 'int8' | 'int4', blockSize: number): Promise<number> {
+  if (!built[precision]) {
+    const b = await buildAr(arComponentDir(), outDir, { precision, baseName: `ar_${precision}`, blockSize });
+    built[precision] = b.manifestPath;
+    built[`bytes_${precision}`] = String(b.bytes);
+    built[`sim_${precision}`] = (await buildAr(await simulatedCheckpoint(precision, blockSize), outDir, { precision: 'fp32', baseName: `ar_sim_${precision}` })).manifestPath;
+  }
+  return Number(built[`bytes_${precision}`]);
+}
+
+describeEachProvider('AR precision variants vs fp32', (provider) => {
+  const models = modelsOf(provider);
   // Sanity bounds. The exact check is the one against the fp32 graph of the stored weights; the
   // distance to fp32 is quantisation noise, large for int4 on these random, structure-free weights
   // (about 8% per weight for 4-bit blocks of 32 gaussian values, compounded over the layers).
   const bounds = { fp16: { maxRel: 5e-3, rmsRel: 2e-3, top1: 0.95 }, int8: { maxRel: 0.05, rmsRel: 0.03, top1: 0.9 }, int4: { maxRel: 0.6, rmsRel: 0.4, top1: 0.6 } };
   for (const precision of ['fp16', 'int8', 'int4'] as const) {
     test(`${precision}: logits error vs fp32 on every case, and exactly the stored weights' function`, async () => {
-      const blockSize = 32;
-      const built = await buildAr(arComponentDir(), outDir, { precision, baseName: `ar_${precision}`, blockSize });
-      const model = (models[precision] = await ArModel.load(built.manifestPath));
-      const simBuilt = await buildAr(await simulatedCheckpoint(precision, blockSize), outDir, { precision: 'fp32', baseName: `ar_sim_${precision}` });
-      const sim = (models[`sim_${precision}`] = await ArModel.load(simBuilt.manifestPath));
+      const bytes = await buildVariant(precision, 32);
+      const model = await models.get(precision);
+      const sim = await models.get(`sim_${precision}`);
       const all = { ref: [] as Float32Array[], got: [] as Float32Array[], sim: [] as Float32Array[] };
       for (const name of cases) {
         const c = data[name];
-        const ref = (await teacherForced(models.fp32, c)).logits;
+        const ref = await models.fp32Logits(name);
         const got = (await teacherForced(model, c)).logits;
         const s = compare(ref, got);
         console.log(
-          `# ${precision} ${name}: max |err| ${s.maxErr.toExponential(3)} (max |fp32| ${s.maxRef.toFixed(4)}), max rel ${s.maxRel.toExponential(3)}, rms rel ${s.rmsRel.toExponential(3)}, top-1 agree ${(100 * s.top1).toFixed(1)}%`,
+          `# ${provider} ${precision} ${name}: max |err| ${s.maxErr.toExponential(3)} (max |fp32| ${s.maxRef.toFixed(4)}), max rel ${s.maxRel.toExponential(3)}, rms rel ${s.rmsRel.toExponential(3)}, top-1 agree ${(100 * s.top1).toFixed(1)}%`,
         );
         all.ref.push(...ref);
         all.got.push(...got);
@@ -225,7 +283,7 @@ describe('AR precision variants vs fp32', () => {
       const s = compare(all.ref, all.got);
       const vsSim = compare(all.sim, all.got);
       console.log(
-        `# ${precision} all cases (${all.ref.length} steps): max rel ${s.maxRel.toExponential(3)}, rms rel ${s.rmsRel.toExponential(3)}, top-1 agree ${(100 * s.top1).toFixed(1)}%; vs fp32 graph of its own stored weights: max rel ${vsSim.maxRel.toExponential(3)}; ${(built.bytes / 1e6).toFixed(2)} MB`,
+        `# ${provider} ${precision} all cases (${all.ref.length} steps): max rel ${s.maxRel.toExponential(3)}, rms rel ${s.rmsRel.toExponential(3)}, top-1 agree ${(100 * s.top1).toFixed(1)}%; vs fp32 graph of its own stored weights: max rel ${vsSim.maxRel.toExponential(3)}; ${(bytes / 1e6).toFixed(2)} MB`,
       );
       assert.ok(vsSim.maxRel <= 1e-4, `${precision} graph differs from the fp32 graph of the same weights: ${vsSim.maxRel}`);
       assert.ok(s.maxRel > 0, `${precision} must differ from fp32 (was the precision applied?)`);
@@ -233,6 +291,48 @@ describe('AR precision variants vs fp32', () => {
       assert.ok(s.maxRel <= b.maxRel, `${precision}: max relative logit error ${s.maxRel} above ${b.maxRel}`);
       assert.ok(s.rmsRel <= b.rmsRel, `${precision}: rms relative logit error ${s.rmsRel} above ${b.rmsRel}`);
       assert.ok(s.top1 >= b.top1, `${precision}: top-1 agreement ${s.top1} below ${b.top1}`);
+    });
+  }
+
+  // fp16 has a unit roundoff of 4.9e-4; the attention (rotary, scores, softmax, values) and the cache
+  // round q, k, v and the output once each, compounded over the layers: 4x that bounds the logits.
+  test('fp16 KV cache (attention in fp16): every case within 2e-3 of fp32, same top-1', async () => {
+    if (!built.kv_fp16) built.kv_fp16 = (await buildAr(arComponentDir(), outDir, { precision: 'fp32', kv: 'fp16', baseName: 'ar_kv_fp16' })).manifestPath;
+    const model = await models.get('kv_fp16');
+    const all = { ref: [] as Float32Array[], got: [] as Float32Array[] };
+    for (const name of cases) {
+      all.ref.push(...(await models.fp32Logits(name)));
+      all.got.push(...(await teacherForced(model, data[name])).logits);
+    }
+    const s = compare(all.ref, all.got);
+    console.log(`# ${provider} kv fp16 all cases (${all.ref.length} steps): max rel ${s.maxRel.toExponential(3)}, rms rel ${s.rmsRel.toExponential(3)}, top-1 agree ${(100 * s.top1).toFixed(1)}%`);
+    assert.ok(s.maxRel > 0, 'the fp16 cache must differ from fp32 (was it applied?)');
+    assert.ok(s.maxRel <= 2e-3, `fp16 KV: max relative logit error ${s.maxRel} above 2e-3`);
+    assert.ok(s.top1 >= 0.99, `fp16 KV: top-1 agreement ${s.top1}`);
+  });
+
+  // fp16 compute: every linear, the attention and the branch norms in float16 (residual stream, norm
+  // statistics and mRoPE angles fp32). Against the fp32 graph of the same stored weights what is left is
+  // fp16 arithmetic: unit roundoff 4.9e-4, one rounding per op and, on a GPU, fp16 accumulation in every
+  // product (sqrt(K)·u ≈ 4e-3 for K = 64 here, larger at the real K = 4096): 1e-2 of max|logit| bounds it.
+  for (const precision of ['fp16', 'int4'] as const) {
+    test(`fp16 compute with ${precision} weights: within 1e-2 of the fp32 graph of its stored weights on every case`, async () => {
+      await buildVariant(precision, 32);
+      const key = `${precision}_fp16compute`;
+      if (!built[key]) built[key] = (await buildAr(arComponentDir(), outDir, { precision, compute: 'fp16', blockSize: 32, baseName: `ar_${key}` })).manifestPath;
+      const model = await models.get(key);
+      assert.equal(model.manifest.kv, 'fp16', 'fp16 compute keeps an fp16 cache');
+      const sim = await models.get(`sim_${precision}`);
+      const all = { ref: [] as Float32Array[], got: [] as Float32Array[] };
+      for (const name of cases) {
+        all.ref.push(...(await teacherForced(sim, data[name])).logits);
+        all.got.push(...(await teacherForced(model, data[name])).logits);
+      }
+      const s = compare(all.ref, all.got);
+      console.log(`# ${provider} ${precision} weights, fp16 compute, all cases (${all.ref.length} steps): vs fp32 compute of the same weights max rel ${s.maxRel.toExponential(3)}, rms rel ${s.rmsRel.toExponential(3)}, top-1 agree ${(100 * s.top1).toFixed(1)}%`);
+      assert.ok(s.maxRel > 0, 'fp16 compute must differ from fp32 compute (was it applied?)');
+      assert.ok(s.maxRel <= 1e-2, `max relative logit error ${s.maxRel} above 1e-2`);
+      assert.ok(s.top1 >= 0.95, `top-1 agreement ${s.top1}`);
     });
   }
 });

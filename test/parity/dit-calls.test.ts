@@ -1,7 +1,8 @@
 /**
  * Every recorded DiT call of every golden case, from its recorded inputs, through the compiled fp32
- * graph: the reference-image pass that writes the KV cache, conditional passes that read it and
- * unconditional passes that skip it.
+ * graph (fused attention: com.microsoft MultiHeadAttention): the reference-image pass that writes the
+ * KV cache, conditional passes that read it and unconditional passes that skip it. The unfused form
+ * (MatMul + Softmax + MatMul, kept for the benchmark's before/after) must agree as well.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -40,6 +41,34 @@ describe('DiT calls (fp32) against the goldens', () => {
       }
     });
   }
+
+  test('the unfused attention form agrees with the goldens and with the fused one', async () => {
+    const plain = await buildFixtureDit('fp32', { attention: 'plain' });
+    try {
+      assert.equal(plain.description.attention, 'plain');
+      assert.equal(dit.description.attention, 'fused');
+      let worstPlain = 0;
+      let worstBetween = 0;
+      for (const name of listCases()) {
+        const g = await CaseGoldens.open(name);
+        try {
+          const fused = replayCalls(dit.model, g);
+          for await (const r of replayCalls(plain.model, g)) {
+            const f = (await fused.next()).value!;
+            worstPlain = Math.max(worstPlain, relativeError(r.output, r.call.out.data));
+            worstBetween = Math.max(worstBetween, relativeError(f.output, r.output));
+          }
+        } finally {
+          await g.close();
+        }
+      }
+      console.log(`  unfused: worst rel err vs goldens ${worstPlain.toExponential(2)}; fused vs unfused ${worstBetween.toExponential(2)}`);
+      assert.ok(worstPlain <= TOL);
+      assert.ok(worstBetween <= TOL);
+    } finally {
+      await plain.dispose();
+    }
+  });
 
   test('the reference cache is what makes the conditional image-to-image passes match', async (t) => {
     let checked = 0;

@@ -34,6 +34,7 @@ describe('DiT precision variants', () => {
       let worstVsGolden = 0;
       let calls = 0;
       let worstLoop = 0;
+      const perCall: string[] = [];
       for (const name of listCases()) {
         const g = await CaseGoldens.open(name);
         try {
@@ -44,7 +45,9 @@ describe('DiT precision variants', () => {
           const reference = replayCalls(fp32.model, g);
           for await (const r of replayCalls(variant.model, g)) {
             const base = (await reference.next()).value!;
-            worstVsFp32 = Math.max(worstVsFp32, relativeError(r.output, base.output));
+            const e = relativeError(r.output, base.output);
+            perCall.push(`${name}#${r.call.index} ${r.kind} ${e.toExponential(1)}`);
+            worstVsFp32 = Math.max(worstVsFp32, e);
             worstVsGolden = Math.max(worstVsGolden, relativeError(r.output, r.call.out.data));
             calls++;
           }
@@ -56,6 +59,7 @@ describe('DiT precision variants', () => {
       console.log(
         `  ${precision}: ${calls} calls, max err / max|out| vs fp32 ${worstVsFp32.toExponential(2)}, vs golden ${worstVsGolden.toExponential(2)}; final latents of whole loops vs vae.decode.in ${worstLoop.toExponential(2)}; files ${(100 * ratio).toFixed(0)}% of fp32`,
       );
+      console.log(`    per call vs fp32: ${perCall.join(', ')}`);
       assert.ok(calls > 0);
       assert.ok(worstVsFp32 > 0, 'a reduced-precision variant should differ from fp32 somewhere');
       assert.ok(worstVsFp32 <= BOUNDS[precision], `${precision}: ${worstVsFp32} > ${BOUNDS[precision]}`);

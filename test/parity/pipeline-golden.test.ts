@@ -1,24 +1,26 @@
 /**
- * End to end against every golden case: with the recorded AR tokens (from ar.sequences) and the
- * recorded initial noise injected, the engine's generate() — the entry point the app's queue uses —
- * gives the DiT the recorded prior ids and a final image within 2/255 of image.float.
+ * End to end against every golden case, on every test provider: with the recorded AR tokens (from
+ * ar.sequences) and the recorded initial noise injected, the engine's generate() — the entry point
+ * the app's queue uses — gives the DiT the recorded prior ids and a final image within 2/255 of
+ * image.float.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import type { GenerateRequest } from '../../main/contract';
 import type { Engine } from '../../main/engine/pipeline';
 import { compiledTinyModel, testEngine } from '../helpers/engine';
 import { goldenDir, listCases } from '../helpers/fixtures';
 import { goldenTensor, loadGolden } from '../helpers/golden';
+import { describeEachProvider } from '../helpers/providers';
 
 const TOL = 2 / 255;
 
-describe('pipeline: every golden case end to end (injected AR tokens + noise)', () => {
+describeEachProvider('pipeline: every golden case end to end (injected AR tokens + noise)', (provider) => {
   let engine: Engine;
   before(async () => {
-    engine = testEngine(await compiledTinyModel());
+    engine = testEngine(await compiledTinyModel(), { provider });
   });
   after(async () => {
     await engine.dispose();
@@ -59,7 +61,9 @@ describe('pipeline: every golden case end to end (injected AR tokens + noise)', 
       let worst = 0;
       for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(out.pixels.float[i]! - expected[i]!));
       assert.ok(worst <= TOL, `${name}: final image max abs error ${worst} > ${TOL}`);
-      console.log(`# ${name}: image max abs err ${worst.toExponential(2)} (tolerance ${TOL.toExponential(2)}); timings ${JSON.stringify(out.timings)}`);
+      assert.equal(out.recipe.provider, provider);
+      assert.equal(out.recipe.providerFallbacks, undefined, 'every module ran on the provider');
+      console.log(`# ${provider} ${name}: image max abs err ${worst.toExponential(2)} (tolerance ${TOL.toExponential(2)}); timings ${JSON.stringify(out.timings)}`);
 
       assert.equal(out.recipe.tokensFrom, 'injected');
       assert.equal(out.recipe.noiseFrom, 'injected');

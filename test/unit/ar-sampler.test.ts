@@ -96,6 +96,36 @@ describe('TopPWarper (reference boundary rule)', () => {
     }
   });
 
+  test('the same set as the sorted reference rule on vision-vocabulary-sized logits, ties included', () => {
+    // the rule as transformers writes it: stable ascending sort, cumulative softmax, remove <= 1 - top_p
+    const sortedRule = (l: Float32Array, p: number, minKeep: number): number[] => {
+      const order = Array.from(l.keys()).filter((i) => l[i] !== -Infinity);
+      order.sort((a, b) => l[a] - l[b] || a - b);
+      const max = Math.max(...order.map((i) => l[i]));
+      const e = order.map((i) => Math.exp(l[i] - max));
+      const z = e.reduce((a, b) => a + b, 0);
+      const removed = new Set<number>();
+      let cum = 0;
+      for (let j = 0; j < order.length - minKeep; j++) {
+        cum += e[j] / z;
+        if (cum <= 1 - p) removed.add(order[j]);
+        else break;
+      }
+      return order.filter((i) => !removed.has(i)).sort((a, b) => a - b);
+    };
+    const rng = createRng(21, 'test');
+    for (let trial = 0; trial < 40; trial++) {
+      const n = trial < 8 ? 16512 : 300;
+      // coarse values make many ties; some -inf (a codebook mask)
+      const l = Float32Array.from({ length: n }, (_, i) => (i >= n - 128 ? -Infinity : Math.round(8 * rng.nextGaussian()) / (trial % 2 ? 4 : 64)));
+      const p = trial === 0 ? 0.75 : 0.02 + 0.96 * rng.nextDouble();
+      const minKeep = trial % 5 === 0 ? 50 : 1;
+      const out = Float32Array.from(l);
+      new TopPWarper(p, minKeep).apply(out);
+      assert.deepEqual(kept(out), sortedRule(l, p, minKeep), `trial ${trial}: top_p ${p}, min keep ${minKeep}`);
+    }
+  });
+
   test('always keeps min_tokens_to_keep', () => {
     const l = Float32Array.from([10, 0, 0, 0]);
     new TopPWarper(0.01).apply(l);

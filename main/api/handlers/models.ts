@@ -2,6 +2,8 @@
 import type { AppContext } from '../../studio/context';
 import type { modelsMethods } from '../../contract';
 import {
+  detectDeviceMemory,
+  estimateTiers,
   findInHfCache,
   hubCacheDir,
   importCheckpoint,
@@ -46,9 +48,13 @@ export function modelsHandlers(ctx: AppContext): Handlers<MethodsOf<typeof model
     'models.download.pause': async (request) => ({ download: await downloads.pause(request.id) }),
     'models.download.cancel': async (request) => ({ download: await downloads.cancel(request.id) }),
     'models.download.list': () => ({ downloads: downloads.list() }),
-    'models.compile.start': async (request) => ({ compile: await compiles.start({ source: request.path, precision: request.precision }) }),
+    'models.compile.start': async (request) => ({ compile: await compiles.start({ source: request.path, precision: request.precision, compute: request.compute }) }),
     'models.compile.cancel': async (request) => ({ compile: await compiles.cancel(request.id) }),
     'models.compile.list': () => ({ compiles: compiles.list() }),
+    'models.tiers': async (request) => ({
+      estimates: await estimateTiers(request.path, { width: request.width, height: request.height, imageToImage: request.imageToImage }),
+      device: await detectDeviceMemory(),
+    }),
     'models.remove': (request) => removeModel(modelsDir, request.id, (dir) => downloads.isBusy(dir) || compiles.isBusy(dir)),
   };
 }

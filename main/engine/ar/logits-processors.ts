@@ -70,39 +70,141 @@ export class TopKWarper implements LogitsProcessor {
  * Nucleus filter with the reference's boundary rule (transformers TopPLogitsWarper): sort the logits
  * ascending, take the cumulative softmax, and remove every token whose cumulative probability is
  * <= 1 - top_p. The token that crosses the boundary is kept, and so are the `minTokensToKeep`
- * most likely tokens. Ties keep their index order (stable sort), as torch's sort on CPU.
+ * most likely tokens. Ties keep their index order (stable sort), as torch's sort on CPU: among equal
+ * logits the higher index counts as the more likely.
+ *
+ * Read from the top, the same rule keeps a token while the mass of the tokens above it is < top_p.
+ * That set is found by partial selection instead of a sort: three-way partitions of the candidate
+ * indices (an Int32Array kept between calls) around a pivot logit, descending only into the part
+ * where the mass reaches top_p, so a step costs a few passes over the vocabulary and allocates
+ * nothing. Then one pass removes everything below the boundary logit (and the tied tokens of lower
+ * index than the last one kept).
  */
 export class TopPWarper implements LogitsProcessor {
   readonly name = 'top-p';
+  private idx = new Int32Array(0);
+  private weight = new Float64Array(0);
+
   constructor(
     readonly topP: number,
     readonly minTokensToKeep = 1,
   ) {
     if (!(topP > 0 && topP <= 1)) throw new RangeError(`top-p must be in (0, 1], got ${topP}`);
   }
+
   apply(logits: Float32Array): void {
     if (this.topP >= 1) return;
     const n = logits.length;
-    const order = Array.from({ length: n }, (_, i) => i);
-    order.sort((a, b) => logits[a] - logits[b] || a - b);
+    if (this.idx.length < n) {
+      this.idx = new Int32Array(n);
+      this.weight = new Float64Array(n);
+    }
+    const idx = this.idx;
+    const w = this.weight;
     let max = -Infinity;
     for (let i = 0; i < n; i++) if (logits[i] > max) max = logits[i];
-    if (max === -Infinity) return;
-    const probs = new Float64Array(n);
+    if (max === -Infinity || Number.isNaN(max)) return;
+    // candidates: the tokens that can still be sampled
+    let m = 0;
     let total = 0;
-    for (let j = 0; j < n; j++) {
-      const p = Math.exp(logits[order[j]] - max);
-      probs[j] = p;
-      total += p;
+    for (let i = 0; i < n; i++) {
+      const v = logits[i];
+      if (v === -Infinity) continue;
+      const e = Math.exp(v - max);
+      w[i] = e;
+      total += e;
+      idx[m++] = i;
     }
-    const cutoff = 1 - this.topP;
-    let cum = 0;
-    const keepFrom = n - this.minTokensToKeep;
-    for (let j = 0; j < n; j++) {
-      cum += probs[j] / total;
-      if (j >= keepFrom) break;
-      if (cum <= cutoff) logits[order[j]] = -Infinity;
-      else break; // cumulative sums only grow: everything after is kept
+    const cut = this.boundary(logits, m, this.topP * total);
+    const keepAtLeast = Math.min(this.minTokensToKeep, m);
+    if (cut.count < keepAtLeast) {
+      // min_tokens_to_keep beyond the nucleus: widen to the top keepAtLeast (same tie order)
+      const wider = this.boundary(logits, m, Infinity, keepAtLeast);
+      cut.value = wider.value;
+      cut.tieFrom = wider.tieFrom;
+    }
+    for (let i = 0; i < n; i++) {
+      const v = logits[i];
+      if (v < cut.value || (v === cut.value && i < cut.tieFrom)) logits[i] = -Infinity;
+    }
+  }
+
+  /**
+   * The boundary of the most likely set: the smallest set (by logit, ties by higher index) whose
+   * weight reaches `target`, or of exactly `count` tokens. Returns its lowest logit, the lowest index
+   * kept among the tokens with that logit, and the set's size.
+   */
+  private boundary(logits: Float32Array, m: number, target: number, count = Infinity): { value: number; tieFrom: number; count: number } {
+    const idx = this.idx;
+    const w = this.weight;
+    let lo = 0;
+    let hi = m;
+    let kept = 0;
+    let keptCount = 0;
+    for (;;) {
+      if (lo >= hi) {
+        // every candidate fits below the target: the set is all of them
+        let low = Infinity;
+        let tieFrom = 0;
+        for (let j = 0; j < m; j++) {
+          const v = logits[idx[j]];
+          if (v < low || (v === low && idx[j] < tieFrom)) {
+            low = v;
+            tieFrom = idx[j];
+          }
+        }
+        return { value: low, tieFrom, count: m };
+      }
+      // pivot: the middle of three logits of the range
+      const a = logits[idx[lo]];
+      const b = logits[idx[(lo + hi) >> 1]];
+      const c = logits[idx[hi - 1]];
+      const pivot = a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
+      // three-way partition of [lo, hi): greater | equal | less
+      let gt = lo;
+      let i = lo;
+      let lt = hi;
+      let sumGt = 0;
+      let sumEq = 0;
+      while (i < lt) {
+        const t = idx[i];
+        const v = logits[t];
+        if (v > pivot) {
+          idx[i] = idx[gt];
+          idx[gt++] = t;
+          sumGt += w[t];
+          i++;
+        } else if (v < pivot) {
+          idx[i] = idx[--lt];
+          idx[lt] = t;
+        } else {
+          sumEq += w[t];
+          i++;
+        }
+      }
+      const nGt = gt - lo;
+      const nEq = lt - gt;
+      if (kept + sumGt >= target || keptCount + nGt >= count) {
+        hi = gt; // the boundary lies among the greater ones
+        continue;
+      }
+      if (kept + sumGt + sumEq >= target || keptCount + nGt + nEq >= count) {
+        // the boundary is at the pivot logit: tied tokens count from the highest index down
+        kept += sumGt;
+        keptCount += nGt;
+        const ties = idx.subarray(gt, lt).sort();
+        let j = ties.length - 1;
+        for (; j > 0; j--) {
+          kept += w[ties[j]];
+          keptCount++;
+          if (kept >= target || keptCount >= count) break;
+        }
+        if (j === 0) keptCount++;
+        return { value: pivot, tieFrom: ties[j], count: keptCount };
+      }
+      kept += sumGt + sumEq;
+      keptCount += nGt + nEq;
+      lo = lt;
     }
   }
 }

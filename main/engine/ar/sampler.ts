@@ -7,23 +7,33 @@ export interface RandomSource {
   nextFloat(): number;
 }
 
+let scratch = new Float64Array(0);
+
 /**
  * Multinomial draw: softmax in float64 over the finite logits, then the inverse CDF in index order
- * at u = nextFloat(). Throws if every logit is -inf (nothing can be sampled).
+ * at u = nextFloat(). Throws if every logit is -inf (nothing can be sampled). Each exponential is
+ * computed once (kept in a scratch array reused between calls).
  */
 export function sampleToken(logits: Float32Array, rng: RandomSource): number {
+  const n = logits.length;
   let max = -Infinity;
-  for (let i = 0; i < logits.length; i++) if (logits[i] > max) max = logits[i];
+  for (let i = 0; i < n; i++) if (logits[i] > max) max = logits[i];
   const u = rng.nextFloat();
   if (max === -Infinity || Number.isNaN(max)) throw new Error('sampleToken: no token can be sampled (all logits are -inf or NaN)');
+  if (scratch.length < n) scratch = new Float64Array(n);
+  const e = scratch;
   let total = 0;
-  for (let i = 0; i < logits.length; i++) if (logits[i] !== -Infinity) total += Math.exp(logits[i] - max);
+  for (let i = 0; i < n; i++) {
+    const v = logits[i];
+    const p = v === -Infinity ? 0 : Math.exp(v - max);
+    e[i] = p;
+    total += p;
+  }
   const target = u * total;
   let acc = 0;
   let last = -1;
-  for (let i = 0; i < logits.length; i++) {
-    if (logits[i] === -Infinity) continue;
-    const p = Math.exp(logits[i] - max);
+  for (let i = 0; i < n; i++) {
+    const p = e[i];
     if (p === 0) continue;
     acc += p;
     last = i;

@@ -3,22 +3,47 @@
  * t=0 pass, read by every conditional pass, skipped by unconditional ones. Layout
  * [layers, heads, length, headDim] float32 (native-models/dit/io.ts); several references are
  * concatenated along `length`, as the reference pipeline does for multi-image edits.
+ *
+ * Where the provider keeps outputs in device memory (WebGPU), the cache is the reference pass's own
+ * output tensors, fed to every conditional pass without ever coming to the host (at 1024² it is
+ * about 4 GB, which would otherwise cross twice per step); elsewhere it is a pair of host arrays.
  */
 import { GlimmerError } from '../../contract';
+import type { ort } from '../session';
 
 export class ReferenceKvCache {
+  private device: { keys: ort.Tensor; values: ort.Tensor } | null = null;
+  private readonly host: { keys: Float32Array; values: Float32Array };
+
+  /**
+   * Host arrays, or device tensors (a reference pass's outputs kept in device memory, or their
+   * concatenation), of [layers, heads, length, headDim] each.
+   */
   constructor(
     readonly layers: number,
     readonly heads: number,
     readonly length: number,
     readonly headDim: number,
-    readonly keys: Float32Array,
-    readonly values: Float32Array,
+    keys: Float32Array | ort.Tensor,
+    values: Float32Array | ort.Tensor,
   ) {
+    const dims = [layers, heads, length, headDim];
     const n = layers * heads * length * headDim;
-    if (keys.length !== n || values.length !== n) {
-      throw new GlimmerError('internal', `Reference KV cache of ${keys.length}/${values.length} values does not fit [${layers}, ${heads}, ${length}, ${headDim}].`);
+    if (keys instanceof Float32Array && values instanceof Float32Array) {
+      if (keys.length !== n || values.length !== n) {
+        throw new GlimmerError('internal', `Reference KV cache of ${keys.length}/${values.length} values does not fit [${dims.join(', ')}].`);
+      }
+      this.host = { keys, values };
+      return;
     }
+    if (keys instanceof Float32Array || values instanceof Float32Array) throw new GlimmerError('internal', 'Reference keys and values must both be on the host or both on the device.');
+    for (const t of [keys, values]) {
+      if (t.dims.length !== 4 || t.dims.some((d, i) => d !== dims[i])) {
+        throw new GlimmerError('internal', `Reference KV tensor [${t.dims.join(', ')}] does not fit [${dims.join(', ')}].`);
+      }
+    }
+    this.host = { keys: new Float32Array(0), values: new Float32Array(0) };
+    this.device = { keys, values };
   }
 
   static empty(layers: number, heads: number, headDim: number): ReferenceKvCache {
@@ -29,12 +54,41 @@ export class ReferenceKvCache {
     return [this.layers, this.heads, this.length, this.headDim];
   }
 
-  /** Bytes held (keys and values). */
-  get bytes(): number {
-    return this.keys.byteLength + this.values.byteLength;
+  /** Whether keys and values live in device memory (they cannot be read on the host). */
+  get onDevice(): boolean {
+    return this.device !== null;
   }
 
-  /** All caches one after the other along the length axis (references in order). */
+  /** Host keys (throws for a device cache). */
+  get keys(): Float32Array {
+    if (this.device) throw new GlimmerError('internal', 'The reference cache is in device memory; it cannot be read on the host.');
+    return this.host.keys;
+  }
+
+  get values(): Float32Array {
+    if (this.device) throw new GlimmerError('internal', 'The reference cache is in device memory; it cannot be read on the host.');
+    return this.host.values;
+  }
+
+  /** The tensors a pass is fed: the device ones as they are, or tensors over the host arrays. */
+  tensors(make: (data: Float32Array, dims: number[]) => ort.Tensor): { keys: ort.Tensor; values: ort.Tensor } {
+    if (this.device) return this.device;
+    return { keys: make(this.host.keys, this.dims), values: make(this.host.values, this.dims) };
+  }
+
+  /** Bytes held (keys and values). */
+  get bytes(): number {
+    return 2 * this.layers * this.heads * this.length * this.headDim * 4;
+  }
+
+  /** Frees device memory now (a host cache has nothing to free). */
+  dispose(): void {
+    this.device?.keys.dispose();
+    this.device?.values.dispose();
+    this.device = null;
+  }
+
+  /** Host caches one after the other along the length axis (references in order). Device caches: DitModel.combineReferences. */
   static concat(caches: readonly ReferenceKvCache[]): ReferenceKvCache {
     if (caches.length === 0) throw new GlimmerError('internal', 'No reference caches to combine.');
     const [first] = caches;

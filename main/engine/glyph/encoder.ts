@@ -58,6 +58,8 @@ export class GlyphEncoder {
   private readonly relCfg: RelativeAttentionConfig;
   private readonly bucketCache = new Map<number, BigInt64Array>();
   private unconditional: Promise<GlyphEncoding> | undefined;
+  /** Whether the graph takes its attention mask as int64 (glyph modules compiled before it took int32). */
+  private readonly maskInt64: boolean;
 
   private constructor(
     private session: ort.InferenceSession | undefined,
@@ -69,6 +71,8 @@ export class GlyphEncoder {
     this.tokenizer = tokenizer;
     this.dModel = manifest.t5.dModel;
     this.relCfg = manifest.relativeAttention;
+    const maskInput = session?.inputMetadata.find((m) => m.name === 'attention_mask');
+    this.maskInt64 = maskInput?.isTensor === true && maskInput.type === 'int64';
   }
 
   /** Load a folder written by native-models/glyph buildGlyph (glyph.json + glyph.onnx + data). */
@@ -76,7 +80,7 @@ export class GlyphEncoder {
     const manifest = readManifest(modelDir);
     const tokenizer = manifest.tokenizerDir ? ByT5Tokenizer.fromDir(path.join(modelDir, manifest.tokenizerDir)) : new ByT5Tokenizer();
     const modelPath = path.join(modelDir, manifest.modelFile);
-    const session = await createSession(modelPath, opts);
+    const session = await createSession(modelPath, { ...opts, module: 'glyph' });
     return new GlyphEncoder(session, manifest, modelPath, tokenizer, opts);
   }
 
@@ -114,7 +118,8 @@ export class GlyphEncoder {
       try {
         result = await session.run({
           input_ids: new ort.Tensor('int64', ids, [n, seqLen]),
-          attention_mask: new ort.Tensor('int64', mask, [n, seqLen]),
+          // int32 since the WebGPU fix; glyph modules compiled before it take int64
+          attention_mask: this.maskInt64 ? new ort.Tensor('int64', mask, [n, seqLen]) : new ort.Tensor('int32', Int32Array.from(mask, Number), [n, seqLen]),
           position_bucket: bucket,
         });
       } catch (err) {

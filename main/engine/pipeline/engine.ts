@@ -9,16 +9,38 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { compiledFolderName, compileModel, parseCompilePrecision, type CompileProgress } from '../../../native-models/compile';
 import { MANIFEST_FILE } from '../../../native-models/manifest';
-import { type GenerateRequest, type ImageRef, type MemoryProfile, type ProviderName, type Settings, errorCode, GlimmerError } from '../../contract';
+import {
+  type ComputePrecision,
+  type GenerateRequest,
+  type ImageRef,
+  type MemoryProfile,
+  type Precision,
+  type ProviderName,
+  type Settings,
+  type Tier,
+  errorCode,
+  GlimmerError,
+  TIERS,
+  tierBudget,
+} from '../../contract';
 import { decodeImage, probeImage, type RgbImage } from '../image';
 import { choose, detectProviders } from '../providers';
 import { CompiledModel } from './model';
 import { runPipeline, type PipelineOutput } from './pipeline';
 import type { PipelineStreamer } from './progress';
-import { ModuleSessions } from './sessions';
+import { ModuleSessions, profilePlan, type MemoryPlan } from './sessions';
 
-/** The settings the engine reads at every job (contract Settings, less the theme). */
-export type EngineSettings = Omit<Settings, 'theme'>;
+/** The settings the engine reads at every job (contract Settings, less the theme; no tier = null). */
+export type EngineSettings = Omit<Settings, 'theme' | 'tier'> & { tier?: Tier | null };
+
+/** What a job runs with: the tier's choices, or the memory profile and precision as set (fp32 compute). */
+export function runChoices(s: EngineSettings): { precision: Precision; compute: ComputePrecision; plan: MemoryPlan } {
+  if (s.tier) {
+    const t = TIERS[s.tier];
+    return { precision: t.precision, compute: t.compute, plan: { profile: t.memoryProfile, budget: tierBudget(t), vaeTileAbovePixels: t.vaeTileAbovePixels } };
+  }
+  return { precision: s.precision, compute: 'fp32', plan: profilePlan(s.memoryProfile) };
+}
 
 /**
  * What a request names by reference, resolved by the caller (the studio's queue reads them from the
@@ -153,9 +175,10 @@ export class Engine {
         { file: dir },
       );
     }
-    const precision = parseCompilePrecision(this.opts.settings().precision);
-    const out = path.join(this.opts.compileCacheDir, compiledFolderName(dir, precision));
-    await compileModel(dir, out, { precision, onProgress, signal, app: this.opts.app });
+    const choices = runChoices(this.opts.settings());
+    const precision = parseCompilePrecision(choices.precision);
+    const out = path.join(this.opts.compileCacheDir, compiledFolderName(dir, precision, choices.compute));
+    await compileModel(dir, out, { precision, compute: choices.compute, onProgress, signal, app: this.opts.app });
     return out;
   }
 
@@ -166,7 +189,8 @@ export class Engine {
       throw new GlimmerError('model_missing', 'No model is chosen. Pick a GLM-Image model folder in Settings (or pass --model to the CLI).');
     }
     const provider = await this.provider();
-    const key = JSON.stringify([path.resolve(s.modelDir), provider.chosen, s.memoryProfile, s.precision]);
+    const choices = runChoices(s);
+    const key = JSON.stringify([path.resolve(s.modelDir), provider.chosen, s.memoryProfile, s.precision, s.tier ?? null]);
     if (this.loaded?.key === key) return this.loaded;
     if (this.loading) await this.loading.catch(() => undefined);
     if (this.loaded?.key === key) return this.loaded;
@@ -180,7 +204,7 @@ export class Engine {
         const dir = await this.resolveModelDir(s.modelDir!, onProgress, signal);
         const model = await CompiledModel.open(dir);
         this.lastProblem = null;
-        return { key, model, sessions: new ModuleSessions(model, provider.chosen, s.memoryProfile) };
+        return { key, model, sessions: new ModuleSessions(model, provider.chosen, choices.plan) };
       } catch (err) {
         this.lastProblem = err instanceof Error ? err.message : String(err);
         throw err;
@@ -188,7 +212,9 @@ export class Engine {
     })();
     try {
       this.loaded = await this.loading;
-      this.opts.log?.(`[engine] model ${this.loaded.model.id} on ${provider.chosen} (${provider.reason}), profile ${s.memoryProfile}`);
+      this.opts.log?.(
+        `[engine] model ${this.loaded.model.id} on ${provider.chosen} (${provider.reason}), ${s.tier ? `tier ${s.tier} (profile ${choices.plan.profile})` : `profile ${s.memoryProfile}`}`,
+      );
       return this.loaded;
     } finally {
       this.loading = null;
@@ -221,8 +247,10 @@ export class Engine {
     const baseSeed = req.seed ?? randomSeed();
     const out: GeneratedImage[] = [];
     try {
+      const referencePixels = refs.reduce((n, r) => n + r.image.width * r.image.height, 0);
       for (let i = 0; i < req.count; i++) {
         opts.onImageStart?.(i);
+        loaded.sessions.beginJob({ width: req.width, height: req.height, ...(referencePixels > 0 ? { referencePixels } : {}) });
         const result = await runPipeline(
           {
             mode: req.mode,

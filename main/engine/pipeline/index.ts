@@ -4,8 +4,9 @@
  */
 export { Engine, checkRequestImages, randomSeed, requestImages } from './engine';
 export type { EngineOptions, EngineSettings, GenerateOptions, GeneratedImage, JobInputs } from './engine';
+export { runChoices } from './engine';
 export { CompiledModel, type ModuleKey } from './model';
-export { ModuleSessions, withProfile } from './sessions';
+export { ModuleSessions, profilePlan, withProfile, type MemoryPlan, type JobSize } from './sessions';
 export { runPipeline, type PipelineContext, type PipelineInput, type PipelineOutput } from './pipeline';
 export { PhaseClock, type PipelineEvent, type PipelineStreamer, type PreviewImage } from './progress';
 export { latentPreview, tokenGridPreview } from './preview';

@@ -18,6 +18,7 @@ import { loadFlowMatchConfig, type FlowMatchConfig } from '../scheduler';
 import { Vae, vaeRuntimeConfig, type VaeRuntimeConfig } from '../vae';
 import { VisionTokenizer } from '../vision';
 import type { WeightPrecision } from '../../../native-models/onnx';
+import type { DeviceKind } from '../../../native-models/memory';
 
 /** The runtime each module loads as. */
 export interface ModuleRuntimes {
@@ -117,6 +118,20 @@ export class CompiledModel {
       case 'vaeDecoder':
         return Vae.load({ decoder: path.join(this.modDir('vae'), 'vae_decoder.onnx') }, this.vae, { provider });
     }
+  }
+
+  /**
+   * Bytes a module's weights take once loaded on a device: its files' sizes, doubled where onnxruntime
+   * widens fp16 weights to fp32 (fp32 compute, or any fp16 graph on the CPU provider; onnx/compute.ts).
+   */
+  weightBytes(key: ModuleKey, device: DeviceKind): number {
+    const name = key === 'vaeEncoder' || key === 'vaeDecoder' ? 'vae' : key;
+    const m = this.manifest.modules[name];
+    if (!m) return 0;
+    const files = key === 'vaeEncoder' ? m.files.filter((f) => f.path.includes('vae_encoder')) : key === 'vaeDecoder' ? m.files.filter((f) => f.path.includes('vae_decoder')) : m.files;
+    const bytes = files.reduce((s, f) => s + f.bytes, 0);
+    const widened = m.precision === 'fp16' && (m.compute !== 'fp16' || device === 'cpu');
+    return widened ? 2 * bytes : bytes;
   }
 
   arConfig(ar: ArModel): ArConfigLite {

@@ -21,7 +21,10 @@
  *
  * Memory profile: the steps end their stage with ModuleSessions.endStage, which releases its modules
  * under `sequential`. Cancellation (AbortSignal) is checked between tokens, DiT passes and steps.
+ * Timings: milliseconds per step, and the bytes every onnxruntime run moved between host and device
+ * (main/engine/transfers.ts) per module and per step; the recipe carries them too.
  */
+import { transfers, transferTimings } from '../transfers';
 import { PhaseClock } from './progress';
 import { withProfile } from './sessions';
 import { checkCancelled, need, type PipelineContext, type PipelineInput, type PipelineOutput, type PipelineState, type StepContext } from './state';
@@ -31,18 +34,21 @@ export type { PipelineContext, PipelineInput, PipelineOutput } from './state';
 
 export async function runPipeline(input: PipelineInput, ctx: PipelineContext): Promise<PipelineOutput> {
   const stepCtx: StepContext = { ...ctx, input, clock: new PhaseClock(ctx.streamer) };
-  const timings: Record<string, number> = {};
+  let timings: Record<string, number> = {};
   let state: PipelineState = {};
+  transfers.reset();
   try {
     for (const [name, step] of STEPS) {
       checkCancelled(ctx.signal);
+      transfers.setPhase(name);
       const t0 = performance.now();
       state = await step(state, stepCtx);
       timings[name] = Math.round(performance.now() - t0);
     }
+    timings = { ...timings, ...transferTimings(transfers.report()) };
     return {
       pixels: need(state, 'pixels', 'output'),
-      recipe: need(state, 'recipe', 'output'),
+      recipe: { ...need(state, 'recipe', 'output'), timings },
       arTokens: need(state, 'targetIds', 'output'),
       ditPrior: need(state, 'ditPrior', 'output'),
       timings,
@@ -50,6 +56,7 @@ export async function runPipeline(input: PipelineInput, ctx: PipelineContext): P
   } catch (err) {
     throw withProfile(err, ctx.sessions.profile);
   } finally {
+    state.referenceCache?.dispose();
     ctx.streamer?.end();
   }
 }

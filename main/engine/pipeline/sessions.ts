@@ -1,32 +1,76 @@
 /**
- * The loaded module runtimes of one model, under a memory profile:
+ * The loaded module runtimes of one model, under a memory plan:
  *   resident    every module stays loaded once used (fastest; needs memory for all of them)
  *   sequential  a stage loads what it needs and releases it when it is done: AR (+ vision), then
- *               VAE encoder (image-to-image), then glyph + DiT, then VAE decoder — so only one
- *               stage's weights are in memory at a time.
- * releaseAll() frees everything (cancel, model switch, exit).
+ *               VAE encoder (image-to-image), then glyph, then DiT, then VAE decoder.
+ * With a budget (a memory tier, contract/tiers.ts) modules are not released at the end of a stage
+ * but when loading the next one would pass the budget (native-models/memory.ts planEviction: least
+ * recently used first, never the one the stage needs), with the stage's working memory kept free.
+ * So only what the next phase's memory needs is released, and a second image at the same settings
+ * loads nothing that is still in memory. releaseAll() frees everything (cancel, model switch, exit).
  */
+import { heldBytes, moduleActivationBytes, PHASE_OVERHEAD_BYTES, planEviction, type ActivationOptions, type DeviceKind } from '../../../native-models/memory';
 import { type MemoryProfile, type ProviderName, errorCode, GlimmerError } from '../../contract';
 import type { CompiledModel, ModuleKey, ModuleRuntimes } from './model';
 
+export interface MemoryPlan {
+  profile: MemoryProfile;
+  /** Bytes loaded modules are kept within (a tier's budget); null: only the profile's rule. */
+  budget: number | null;
+  /** The VAE works in overlapping tiles above this many pixels (Infinity: never). */
+  vaeTileAbovePixels: number;
+}
+
+/** The plan of a bare memory profile (no tier): no budget; sequential tiles the VAE above 1024², resident never. */
+export function profilePlan(profile: MemoryProfile): MemoryPlan {
+  return { profile, budget: null, vaeTileAbovePixels: profile === 'sequential' ? 1024 * 1024 : Number.POSITIVE_INFINITY };
+}
+
+/** The image a job makes, for the working memory each stage keeps free (width, height, reference pixels). */
+export type JobSize = Pick<ActivationOptions, 'width' | 'height' | 'referencePixels'>;
+
 export class ModuleSessions {
   private readonly loaded = new Map<ModuleKey, Promise<ModuleRuntimes[ModuleKey]>>();
+  private readonly lastUsed = new Map<ModuleKey, number>();
+  private clock = 0;
+  private job: JobSize | null = null;
+  readonly plan: MemoryPlan;
+  /** Sessions created per module since this object was made (what a second image at the same settings should not add to). */
+  readonly loads = new Map<ModuleKey, number>();
 
   constructor(
     readonly model: CompiledModel,
     readonly provider: ProviderName,
-    readonly profile: MemoryProfile,
-  ) {}
+    plan: MemoryPlan | MemoryProfile,
+  ) {
+    this.plan = typeof plan === 'string' ? profilePlan(plan) : plan;
+  }
+
+  get profile(): MemoryProfile {
+    return this.plan.profile;
+  }
+
+  private get device(): DeviceKind {
+    return this.provider === 'cpu' ? 'cpu' : 'gpu';
+  }
 
   /** Modules that could not start on the chosen provider and run on the CPU instead, with why. */
   readonly fallbacks = new Map<ModuleKey, string>();
 
-  /** The runtime of a module, loading it if needed. */
+  /** The size of the image about to be made (the working memory kept free when making room). */
+  beginJob(size: JobSize): void {
+    this.job = size;
+  }
+
+  /** The runtime of a module, loading it if needed (after making room for it under a budget). */
   async get<K extends ModuleKey>(key: K): Promise<ModuleRuntimes[K]> {
+    this.lastUsed.set(key, ++this.clock);
     let p = this.loaded.get(key) as Promise<ModuleRuntimes[K]> | undefined;
     if (!p) {
+      await this.makeRoom(key);
       p = this.load(key);
       this.loaded.set(key, p);
+      this.loads.set(key, (this.loads.get(key) ?? 0) + 1);
       p.catch(() => this.loaded.delete(key));
     }
     try {
@@ -34,6 +78,16 @@ export class ModuleSessions {
     } catch (err) {
       throw withProfile(err, this.profile);
     }
+  }
+
+  /** Under a budget, release the least recently used modules the stage does not need until `key` fits. */
+  private async makeRoom(key: ModuleKey): Promise<void> {
+    if (this.plan.budget === null) return;
+    const shapes = this.model.manifest.memory?.shapes;
+    const compute = (this.model.manifest.modules[key === 'vaeEncoder' || key === 'vaeDecoder' ? 'vae' : key]?.compute ?? 'fp32') as 'fp32' | 'fp16';
+    const reserve = shapes && this.job ? moduleActivationBytes(key, shapes, { ...this.job, compute, device: this.device }) + PHASE_OVERHEAD_BYTES : 0;
+    const loaded = [...this.loaded.keys()].map((k) => ({ key: k, bytes: heldBytes(this.model.weightBytes(k, this.device)), lastUsed: this.lastUsed.get(k) ?? 0 }));
+    for (const k of planEviction(loaded, heldBytes(this.model.weightBytes(key, this.device)), [key], this.plan.budget, reserve)) await this.release(k as ModuleKey);
   }
 
   /**
@@ -55,9 +109,12 @@ export class ModuleSessions {
     }
   }
 
-  /** End of a stage: under `sequential`, release what it used. */
+  /**
+   * End of a stage: under `sequential` without a budget, release what it used. With a budget the
+   * modules stay until another one needs their room (makeRoom).
+   */
   async endStage(keys: ModuleKey[]): Promise<void> {
-    if (this.profile !== 'sequential') return;
+    if (this.profile !== 'sequential' || this.plan.budget !== null) return;
     for (const k of keys) await this.release(k);
   }
 

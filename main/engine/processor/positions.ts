@@ -37,7 +37,16 @@ export class Positions3D {
   slice(start: number, end?: number): Positions3D {
     return new Positions3D(this.t.slice(start, end), this.h.slice(start, end), this.w.slice(start, end));
   }
-  /** [3, n] int64, the layout of the AR graph's position_ids input (batch 1: [3, 1, n]). */
+  /** [3, n] int32, the layout of the AR graph's position_ids input (batch 1: [3, 1, n]). */
+  toInt32(): Int32Array {
+    const n = this.length;
+    const out = new Int32Array(3 * n);
+    out.set(this.t, 0);
+    out.set(this.h, n);
+    out.set(this.w, 2 * n);
+    return out;
+  }
+  /** [3, n] int64 (the layout of the transformers reference's position_ids). */
   toBigInt64(): BigInt64Array {
     const n = this.length;
     const out = new BigInt64Array(3 * n);

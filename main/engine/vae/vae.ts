@@ -6,6 +6,14 @@ import { type ProviderName, GlimmerError } from '../../contract';
 import { pixelsFromVaeOutput, vaeInputFromImage, type DecodedPixels, type RgbImage } from '../image';
 import { createSession, ort, translateRuntimeError } from '../session';
 import { checkLatentShape, denormalizeLatents, normalizeLatents, type LatentShape, type LatentStats } from './latents';
+import { runTiled, type TileSpec } from './tiles';
+
+/**
+ * Tiles when the VAE works in pieces: 64 latent cells (512 pixels) overlapping by 16 (128 pixels), as
+ * diffusers' tiled AutoencoderKL (512-pixel tiles, a quarter overlap). A 512-pixel tile keeps the
+ * decoder's widest activation at a quarter of a 1024² image's.
+ */
+export const DEFAULT_DECODE_TILES: TileSpec = { tile: 64, overlap: 16 };
 
 export interface VaeModelFiles {
   decoder?: string;
@@ -38,8 +46,8 @@ export class Vae {
 
   static async load(files: VaeModelFiles, cfg: VaeRuntimeConfig, options: { provider?: ProviderName } = {}): Promise<Vae> {
     const provider = options.provider ?? 'cpu';
-    const decoder = files.decoder ? await createSession(files.decoder, { provider }) : null;
-    const encoder = files.encoder ? await createSession(files.encoder, { provider }) : null;
+    const decoder = files.decoder ? await createSession(files.decoder, { provider, module: 'vaeDecoder' }) : null;
+    const encoder = files.encoder ? await createSession(files.encoder, { provider, module: 'vaeEncoder' }) : null;
     return new Vae(files, cfg, decoder, encoder);
   }
 
@@ -60,11 +68,22 @@ export class Vae {
     }
   }
 
-  /** DiT latents (normalised, batch 1) → RGB pixels: z*std+mean → decoder → clamp(x/2+0.5) → uint8. */
-  async decode(zModel: Float32Array, shape: readonly number[]): Promise<DecodedPixels> {
+  /**
+   * DiT latents (normalised, batch 1) → RGB pixels: z*std+mean → decoder → clamp(x/2+0.5) → uint8.
+   * With `tiles`, the decoder runs on overlapping latent tiles blended together (tiles.ts), so its
+   * memory follows the tile instead of the image.
+   */
+  async decode(zModel: Float32Array, shape: readonly number[], tiles?: TileSpec, signal?: AbortSignal): Promise<DecodedPixels> {
     const s = checkLatentShape(zModel, shape, this.cfg.channels);
     if (s[0] !== 1) throw new GlimmerError('bad_request', `decode takes one image at a time; got a batch of ${s[0]}.`);
-    const raw = await this.decodeRaw(denormalizeLatents(zModel, s, this.cfg), s);
+    const z = denormalizeLatents(zModel, s, this.cfg);
+    const [, C, h, w] = s;
+    if (tiles && (h > tiles.tile || w > tiles.tile)) {
+      const f = this.cfg.scaleFactor;
+      const out = await runTiled(z, h, w, tiles, { inChannels: C, outChannels: 3, scale: f, run: async (t, th, tw) => (await this.decodeRaw(t, [1, C, th, tw])).data }, signal);
+      return pixelsFromVaeOutput(out, w * f, h * f);
+    }
+    const raw = await this.decodeRaw(z, s);
     return pixelsFromVaeOutput(raw.data, raw.dims[3]!, raw.dims[2]!);
   }
 
@@ -92,12 +111,22 @@ export class Vae {
    * floored to a multiple of `multipleOf` (vae factor * DiT patch size) with Lanczos, [-1, 1], encode,
    * mode, (z - mean) / std.
    */
-  async encodeImage(image: RgbImage, multipleOf: number): Promise<EncodedImage> {
+  async encodeImage(image: RgbImage, multipleOf: number, tiles?: TileSpec, signal?: AbortSignal): Promise<EncodedImage> {
     if (image.width < multipleOf || image.height < multipleOf) {
       throw new GlimmerError('bad_image', `The reference image is ${image.width}x${image.height}; both sides must be at least ${multipleOf} pixels.`);
     }
     const input = vaeInputFromImage(image, multipleOf);
-    const raw = await this.encodeRaw(input.data, [1, 3, input.height, input.width]);
+    const f = this.cfg.scaleFactor;
+    const C = this.cfg.channels;
+    let raw: { data: Float32Array; dims: number[] };
+    if (tiles && (input.height > tiles.tile * f || input.width > tiles.tile * f)) {
+      // the same tiles as decoding, in pixels: tile·8 pixels overlapping by overlap·8
+      const px = { tile: tiles.tile * f, overlap: tiles.overlap * f };
+      const data = await runTiled(input.data, input.height, input.width, px, { inChannels: 3, outChannels: C, scale: 1 / f, run: async (t, th, tw) => (await this.encodeRaw(t, [1, 3, th, tw])).data }, signal);
+      raw = { data, dims: [1, C, input.height / f, input.width / f] };
+    } else {
+      raw = await this.encodeRaw(input.data, [1, 3, input.height, input.width]);
+    }
     const shape = raw.dims as LatentShape;
     return { latents: normalizeLatents(raw.data, shape, this.cfg), mode: raw.data, shape, width: input.width, height: input.height };
   }

@@ -25,7 +25,7 @@ export class VisionTokenizer {
   ) {}
 
   static async load(modelPath: string, options: { provider?: ProviderName } = {}): Promise<VisionTokenizer> {
-    const session = await createSession(modelPath, { provider: options.provider ?? 'cpu' });
+    const session = await createSession(modelPath, { provider: options.provider ?? 'cpu', module: 'vision' });
     const meta = session.inputMetadata.find((m) => m.name === 'pixel_values');
     const dims = meta && 'shape' in meta ? (meta.shape as (number | string)[]) : [];
     const patchDim = typeof dims[1] === 'number' ? dims[1] : NaN;

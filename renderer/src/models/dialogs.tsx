@@ -6,9 +6,12 @@ import type { ModelInfo, Settings } from '../../../main/contract';
 type Precision = Settings['precision'];
 
 const PRECISIONS: { value: Precision; label: string }[] = [
-  { value: 'int4', label: 'int4: smallest, fastest to load' },
-  { value: 'int8', label: 'int8' },
-  { value: 'fp16', label: 'fp16' },
+  { value: 'int4', label: 'int4 AR + fp16 DiT' },
+  { value: 'int4-mixed', label: 'int4 AR + fp16 DiT with int8 feed-forward' },
+  { value: 'int4-int8', label: 'int4 AR + int8 DiT' },
+  { value: 'int4-int4', label: 'int4 AR + int4 DiT: smallest' },
+  { value: 'int8', label: 'int8 AR + int8 DiT' },
+  { value: 'fp16', label: 'fp16 AR + fp16 DiT' },
   { value: 'fp32', label: 'fp32: reference quality, largest' },
 ];
 

@@ -5,7 +5,7 @@
  */
 import { Alert, Box, Button, Card, Skeleton, Stack, Typography } from '@mui/material';
 import { useState } from 'react';
-import type { ModelInfo, Settings } from '../../../main/contract';
+import { TIERS, type ModelInfo, type Settings, type Tier } from '../../../main/contract';
 import { call } from '../api/client';
 import { useQuery } from '../api/hooks';
 import {
@@ -16,6 +16,7 @@ import {
   ImportCard,
   ModelTable,
   RemoveDialog,
+  TierCard,
   errorText,
   formatBytes,
   reloadModels,
@@ -53,6 +54,13 @@ export function ModelsPage() {
       setModelDir(s.modelDir);
       settings.reload();
       return `${name} is used from the next generation.`;
+    });
+
+  const useTier = (tier: Tier | null) =>
+    run(async () => {
+      await call('settings.update', { tier });
+      settings.reload();
+      return tier ? `The ${TIERS[tier].label} tier is used from the next generation.` : 'No tier: the memory profile and precision in Settings are used.';
     });
 
   const current = models.models.find((m) => m.path === models.modelDir);
@@ -106,6 +114,7 @@ export function ModelsPage() {
             </Typography>
           )}
         </Card>
+        <TierCard modelPath={models.modelDir} tier={settings.data?.tier ?? null} onUseTier={(t) => void useTier(t)} />
         <CompileCard compiles={models.compiles} modules={models.modules} onError={fail} />
         <DownloadCard downloads={models.downloads} onError={fail} />
         <ImportCard

@@ -1,7 +1,7 @@
 /** Settings: the model (location and status), execution provider (auto or forced), memory profile, precision, data folder, theme. */
 import { Alert, Box, Button, Card, CardContent, Chip, FormControlLabel, MenuItem, Radio, RadioGroup, Stack, TextField, Typography } from '@mui/material';
 import { useEffect, useState } from 'react';
-import type { EngineStatus, ModelInfo, Settings } from '../../../main/contract';
+import { TIERS, Tier, type EngineStatus, type ModelInfo, type Settings } from '../../../main/contract';
 import { ApiError, call } from '../api/client';
 import { useQuery } from '../api/hooks';
 import { type ThemeChoice, useThemeChoice } from '../theme';
@@ -126,11 +126,19 @@ export function SettingsPage() {
                 onChange={(e) => void save({ precision: e.target.value as Settings['precision'] }, 'Precision saved.')}
                 sx={{ mt: 2, minWidth: 280 }}
               >
-                <MenuItem value="int4">int4 (smallest, fastest to load)</MenuItem>
-                <MenuItem value="int8">int8</MenuItem>
-                <MenuItem value="fp16">fp16</MenuItem>
+                <MenuItem value="int4">int4 AR + fp16 DiT</MenuItem>
+                <MenuItem value="int4-mixed">int4 AR + fp16 DiT with int8 feed-forward</MenuItem>
+                <MenuItem value="int4-int8">int4 AR + int8 DiT</MenuItem>
+                <MenuItem value="int4-int4">int4 AR + int4 DiT (smallest)</MenuItem>
+                <MenuItem value="int8">int8 AR + int8 DiT</MenuItem>
+                <MenuItem value="fp16">fp16 AR + fp16 DiT</MenuItem>
                 <MenuItem value="fp32">fp32 (reference quality, largest)</MenuItem>
               </TextField>
+              {s.tier && (
+                <Typography variant="caption" color="text.secondary" component="p" sx={{ mt: 0.5 }}>
+                  The {TIERS[s.tier].label} tier compiles at its own precision ({TIERS[s.tier].precision}, {TIERS[s.tier].compute} compute).
+                </Typography>
+              )}
             </CardContent>
           </Card>
 
@@ -158,11 +166,40 @@ export function SettingsPage() {
           <Card variant="outlined">
             <CardContent>
               <Typography variant="h6" component="h3" id="memory-label">
-                Memory profile
+                Memory
               </Typography>
+              <TextField
+                select
+                size="small"
+                label="Memory tier"
+                value={s.tier ?? 'none'}
+                onChange={(e) => {
+                  const v = e.target.value;
+                  void save({ tier: v === 'none' ? null : Tier.parse(v) }, v === 'none' ? 'No tier: the memory profile below is used.' : `Tier ${TIERS[Tier.parse(v)].label} saved.`);
+                }}
+                sx={{ my: 1, minWidth: 280 }}
+                helperText={s.tier ? TIERS[s.tier].description : 'A tier fits the model to a memory size; the Models screen estimates each one.'}
+              >
+                <MenuItem value="none">No tier: the memory profile below</MenuItem>
+                {Tier.options.map((t) => (
+                  <MenuItem key={t} value={t}>
+                    {TIERS[t].label}
+                  </MenuItem>
+                ))}
+              </TextField>
               <RadioGroup aria-labelledby="memory-label" value={s.memoryProfile} onChange={(e) => void save({ memoryProfile: e.target.value as Settings['memoryProfile'] }, 'Memory profile saved.')}>
-                <FormControlLabel value="sequential" control={<Radio />} label="Sequential: load each stage (tokens, diffusion, decoder) in turn. Least memory." />
-                <FormControlLabel value="resident" control={<Radio />} label="Resident: keep every stage loaded. Fastest repeat generations, needs the most memory." />
+                <FormControlLabel
+                  value="sequential"
+                  disabled={s.tier !== null}
+                  control={<Radio />}
+                  label="Sequential: load each stage (tokens, diffusion, decoder) in turn. Least memory."
+                />
+                <FormControlLabel
+                  value="resident"
+                  disabled={s.tier !== null}
+                  control={<Radio />}
+                  label="Resident: keep every stage loaded. Fastest repeat generations, needs the most memory."
+                />
               </RadioGroup>
             </CardContent>
           </Card>

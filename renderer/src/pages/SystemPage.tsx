@@ -1,10 +1,37 @@
-/** What onnxruntime-node reports on this machine: version, providers, which one we pick and why. */
+/**
+ * What onnxruntime-node reports on this machine: version, providers (the device each runs on, software
+ * or not, what its self-checks found), which one we pick and why.
+ */
 import { Alert, Box, Button, Card, CardContent, Chip, Skeleton, Stack, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
 import { useState } from 'react';
+import type { ProviderStatus } from '../../../main/contract';
 import { useQuery } from '../api/hooks';
 
 function gib(bytes: number): string {
   return `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
+}
+
+/** The device a provider runs on: each GPU as the system names it (vendor, product, chip, driver), software or not. */
+function Device({ p }: { p: ProviderStatus }) {
+  if (!p.available) return <Typography variant="body2" color="text.secondary">—</Typography>;
+  if (!p.devices || p.devices.length === 0) return <Typography variant="body2">{p.adapter ?? 'not told'}</Typography>;
+  return (
+    <Stack spacing={0.5}>
+      {p.devices.map((d) => (
+        <Box key={`${d.vendor}-${d.name ?? ''}-${d.ids ?? ''}`}>
+          <Typography variant="body2">
+            {d.vendor} {d.name}
+            {d.software && <Chip size="small" color="warning" label="software" sx={{ ml: 1 }} />}
+          </Typography>
+          {(d.architecture || d.driver || d.ids || d.note) && (
+            <Typography variant="caption" color="text.secondary">
+              {[d.architecture, d.driver && `driver ${d.driver}`, d.ids, d.note].filter(Boolean).join(' · ')}
+            </Typography>
+          )}
+        </Box>
+      ))}
+    </Stack>
+  );
 }
 
 export function SystemPage() {
@@ -43,6 +70,7 @@ export function SystemPage() {
                 <TableRow>
                   <TableCell>Provider</TableCell>
                   <TableCell>Status</TableCell>
+                  <TableCell>Device</TableCell>
                   <TableCell>Why</TableCell>
                 </TableRow>
               </TableHead>
@@ -53,7 +81,17 @@ export function SystemPage() {
                     <TableCell>
                       <Chip size="small" color={p.available ? 'success' : 'default'} label={p.available ? 'available' : p.bundled ? 'not working here' : 'not installed'} />
                     </TableCell>
-                    <TableCell sx={{ wordBreak: 'break-word' }}>{p.reason}</TableCell>
+                    <TableCell data-testid={`device-${p.name}`}>
+                      <Device p={p} />
+                    </TableCell>
+                    <TableCell sx={{ wordBreak: 'break-word' }}>
+                      {p.reason}
+                      {(p.checks ?? []).map((c) => (
+                        <Alert key={c} severity="warning" sx={{ mt: 1, py: 0 }} data-testid={`check-${p.name}`}>
+                          {c}
+                        </Alert>
+                      ))}
+                    </TableCell>
                   </TableRow>
                 ))}
               </TableBody>

@@ -28,7 +28,9 @@ export const denoise: Step = async (state, { input, sessions, signal, clock, pre
       clock.step(step, total, preview);
     },
   });
-  await sessions.endStage(['glyph', 'dit']);
+  // the reference keys/values (device memory under WebGPU) are freed before the DiT that made them
+  state.referenceCache?.dispose();
+  await sessions.endStage(['dit']);
   checkCancelled(signal);
   return { ...state, finalLatents };
 };

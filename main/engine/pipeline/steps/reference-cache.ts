@@ -1,9 +1,10 @@
 /**
  * 8. reference KV cache: one DiT pass at t=0 per reference (image-to-image), its per-layer keys and
- * values kept for every conditional pass, the references concatenated along the sequence.
+ * values kept for every conditional pass, the references concatenated along the sequence — in device
+ * memory where the provider allows it (then they never cross to the host; runPipeline frees them).
  */
 import { upsampleNearest2x } from '../../ar';
-import { ReferenceKvCache } from '../../dit';
+import type { ReferenceKvCache } from '../../dit';
 import { checkCancelled, need, type Step, toBigInt64 } from '../state';
 
 export const referenceCache: Step = async (state, { sessions, signal }) => {
@@ -12,18 +13,23 @@ export const referenceCache: Step = async (state, { sessions, signal }) => {
   const tokens = need(state, 'referenceTokens', 'reference cache');
   const dit = await sessions.get('dit');
   const caches: ReferenceKvCache[] = [];
-  for (const [k, r] of latents.entries()) {
-    checkCancelled(signal);
-    const tok = tokens[k]!;
-    const prior = upsampleNearest2x(Array.from(tok.ids, Number), { h: tok.grid[1], w: tok.grid[2] });
-    const { cache } = await dit.encodeReference({
-      latentHeight: r.h,
-      latentWidth: r.w,
-      latents: r.latents,
-      priorTokenIds: toBigInt64(prior.ids),
-      targetSize: [r.height, r.width],
-    });
-    caches.push(cache);
+  try {
+    for (const [k, r] of latents.entries()) {
+      checkCancelled(signal);
+      const tok = tokens[k]!;
+      const prior = upsampleNearest2x(Array.from(tok.ids, Number), { h: tok.grid[1], w: tok.grid[2] });
+      const { cache } = await dit.encodeReference({
+        latentHeight: r.h,
+        latentWidth: r.w,
+        latents: r.latents,
+        priorTokenIds: toBigInt64(prior.ids),
+        targetSize: [r.height, r.width],
+      });
+      caches.push(cache);
+    }
+    return { ...state, referenceCache: await dit.combineReferences(caches) };
+  } catch (err) {
+    for (const c of caches) c.dispose();
+    throw err;
   }
-  return { ...state, referenceCache: ReferenceKvCache.concat(caches) };
 };

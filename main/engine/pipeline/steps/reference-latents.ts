@@ -1,4 +1,5 @@
-/** 6. reference latents: each reference through the VAE encoder (image-to-image). */
+/** 6. reference latents: each reference through the VAE encoder (image-to-image); in tiles above the memory plan's size. */
+import { DEFAULT_DECODE_TILES } from '../../vae';
 import { checkCancelled, need, type ReferenceLatents, type Step } from '../state';
 
 export const referenceLatents: Step = async (state, { sessions, signal, clock }) => {
@@ -9,7 +10,8 @@ export const referenceLatents: Step = async (state, { sessions, signal, clock })
   const out: ReferenceLatents[] = [];
   for (const r of refs) {
     checkCancelled(signal);
-    const e = await encoder.encodeImage(r, sessions.model.latentMultiple);
+    const tiles = r.width * r.height > sessions.plan.vaeTileAbovePixels ? DEFAULT_DECODE_TILES : undefined;
+    const e = await encoder.encodeImage(r, sessions.model.latentMultiple, tiles, signal);
     out.push({ latents: e.latents, h: e.shape[2], w: e.shape[3], width: e.width, height: e.height });
     clock.step(out.length, refs.length);
   }

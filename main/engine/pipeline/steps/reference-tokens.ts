@@ -11,6 +11,8 @@ export const referenceTokens: Step = async (state, { sessions, signal }) => {
     const tok = await vision.tokenizeImage(r, sessions.model.imageProcessor);
     tokens.push({ ids: tok.ids, grid: tok.grid });
   }
+  // the vision encoder's stage ends here: under `sequential` it is released before the AR loads
+  await sessions.endStage(['vision']);
   const all: number[] = [];
   for (const t of tokens) for (const v of t.ids) all.push(Number(v));
   const inputIds = sessions.model.processor.fillImageTokens(need(state, 'inputIds', 'reference tokens'), all);
