@@ -35,4 +35,5 @@ export const suites: Record<string, Suite> = {
   pipeline: async (ctx) => (await import('./pipeline')).runPipelineBench(ctx),
   library: async (ctx) => (await import('./library')).runLibrary({ ...LIBRARY_SCALE[ctx.config] }),
   responsiveness: async (ctx) => (await import('./responsiveness')).runResponsiveness(ctx),
+  ocr: async (ctx) => (await import('./ocr')).runOcrBench(ctx),
 };

@@ -6,7 +6,7 @@
  *   glimmer compile --checkpoint DIR --out DIR [--precision P]
  *   glimmer models list|find|validate|import|download|remove [...]
  */
-import { errorCode, GlimmerError } from '../contract';
+import { errorCode } from '../contract';
 import { runCompile } from './compile';
 import { runGenerate } from './generate';
 import { runInfo } from './info';

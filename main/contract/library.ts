@@ -3,7 +3,7 @@
  * its request schemas, responses and events.
  */
 import { z } from 'zod';
-import { LIMITS } from './limits';
+import { EmptyRequest, LIMITS } from './limits';
 import { LibraryMode } from './vocabulary';
 
 /** Image file formats the library stores. */
@@ -129,8 +129,6 @@ export const LibraryImportRequest = z.union([
   z.object({ path: z.string().min(1).max(4096), ...libraryImportTarget }).strict(),
 ]);
 
-const empty = z.object({}).strict();
-
 export const libraryMethods = {
   'library.search': { request: LibrarySearchRequest },
   'library.get': { request: z.object({ id: libraryId }).strict() },
@@ -149,13 +147,13 @@ export const libraryMethods = {
   /** To the trash (recoverable until the trash is emptied). */
   'library.delete': { request: z.object({ ids: libraryIds }).strict() },
   'library.restore': { request: z.object({ ids: libraryIds }).strict() },
-  'library.tags': { request: empty },
-  'library.trash': { request: empty },
-  'library.emptyTrash': { request: empty },
+  'library.tags': { request: EmptyRequest },
+  'library.trash': { request: EmptyRequest },
+  'library.emptyTrash': { request: EmptyRequest },
   'library.import': { request: LibraryImportRequest },
   /** A folder of PNGs (each with its recipe) + index.json, created inside `folder`. */
   'library.export': { request: z.object({ projectId: libraryId, folder: z.string().min(1).max(4096) }).strict() },
-  'projects.list': { request: empty },
+  'projects.list': { request: EmptyRequest },
   'projects.create': { request: z.object({ name: libraryProjectName }).strict() },
   'projects.rename': { request: z.object({ id: libraryId, name: libraryProjectName }).strict() },
   /** To the trash with its generations. */
