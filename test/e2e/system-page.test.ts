@@ -36,6 +36,9 @@ test('serve opens the studio in Chromium and the System page shows real onnxrunt
   assert.match((await page.getByTestId('chosen-provider').textContent()) ?? '', /Using \w+: .+/);
   // the token left the address bar, and the page kept working through the cookie
   assert.doesNotMatch(page.url(), /token=/);
+  // ...and the page's script never held it: nothing in web storage, the cookie is HttpOnly
+  const stored = await page.evaluate(() => JSON.stringify([{ ...sessionStorage }, { ...localStorage }, document.cookie]));
+  assert.ok(!stored.includes(serve.token), `the token is readable by the page: ${stored}`);
   await page.screenshot({ path: screenshotPath('system'), fullPage: true });
   assert.deepEqual(errors.filter((e) => !/favicon/.test(e)), []);
   await page.close();
