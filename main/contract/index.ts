@@ -12,6 +12,7 @@
  */
 export * from './vocabulary';
 export * from './limits';
+export * from './text';
 export * from './errors';
 export * from './system';
 export * from './jobs';

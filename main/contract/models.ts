@@ -4,10 +4,11 @@
  */
 import { z } from 'zod';
 import type { ErrorShape } from './errors';
+import { localPath, plainText } from './text';
 import { Precision } from './vocabulary';
 
 /** A local folder (checkpoint to validate or import). */
-const modelPath = z.string().min(1).max(4096);
+const modelPath = localPath;
 
 export interface ModelProblem {
   kind: 'missing' | 'corrupt' | 'incomplete';
@@ -127,7 +128,7 @@ export const modelsMethods = {
         path: modelPath,
         /** reference: use the folder where it is; copy: copy the files the app needs into the models folder. */
         mode: z.enum(['reference', 'copy']).default('reference'),
-        name: z.string().min(1).max(100).optional(),
+        name: plainText(1, 100).optional(),
       })
       .strict(),
   },
