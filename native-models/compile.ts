@@ -12,7 +12,9 @@
  * Progress: per module (start, skipped, done) and, while one builds, per checkpoint tensor read.
  * Each module is built into <name>.partial/ and renamed when complete, with a .module.json record
  * (precision, checkpoint fingerprint, files + sha256). A second run skips modules whose record
- * matches (resume after a crash or Ctrl-C), so only what is missing is built again.
+ * matches (resume after a crash or Ctrl-C), so only what is missing is built again. The output
+ * folder must be new, empty or one of ours, and only module folders we wrote are replaced
+ * (output-folder.ts).
  */
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -24,6 +26,7 @@ import { buildDit } from './dit';
 import { buildGlyph } from './glyph';
 import { MANIFEST_FORMAT, MANIFEST_VERSION, manifestId, sha256File, writeManifest, type ManifestFile, type ManifestModule, type ModelManifest } from './manifest';
 import type { WeightPrecision } from './onnx';
+import { checkReplaceable, claimOutputFolder, MODULE_RECORD } from './output-folder';
 import { SafetensorsCheckpoint } from './safetensors';
 import { buildVae } from './vae';
 import { buildVision } from './vision';
@@ -86,8 +89,6 @@ export interface CompileOptions {
   onProgress?: (p: CompileProgress) => void;
   signal?: AbortSignal;
 }
-
-const MODULE_RECORD = '.module.json';
 
 interface ModuleRecord {
   module: ModuleName;
@@ -281,7 +282,7 @@ export async function compileModel(checkpointDir: string, outDir: string, opts: 
     throw new NativeModelError('model_missing', `The checkpoint folder ${checkpointDir} does not exist.`, { file: checkpointDir });
   }
   for (const c of ['processor', 'scheduler', 'vision_language_encoder', 'text_encoder', 'transformer', 'vae']) component(checkpointDir, c);
-  await mkdir(outDir, { recursive: true });
+  claimOutputFolder(outDir);
   const fingerprint = checkpointFingerprint(checkpointDir);
   const modules: Record<string, ManifestModule> = {};
   let index = 0;
@@ -289,6 +290,7 @@ export async function compileModel(checkpointDir: string, outDir: string, opts: 
     index++;
     if (opts.signal?.aborted) throw new NativeModelError('cancelled', 'Compiling was cancelled; run it again to resume.');
     const dir = path.join(outDir, module);
+    checkReplaceable(dir, module);
     const mp = modulePrecision(module, preset);
     const existing = readRecord(dir);
     if (!opts.force && recordMatches(dir, existing, module, mp, fingerprint)) {

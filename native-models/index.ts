@@ -36,6 +36,7 @@ export {
   type PrecisionPreset,
   type ModuleName,
 } from './compile';
+export { OUTPUT_MARKER, MODULE_RECORD } from './output-folder';
 export { buildAr, type BuildArOptions, type BuildArResult } from './ar';
 export { buildVision, type BuildVisionOptions, type VisionModelDescription } from './vision';
 export { buildGlyph, type BuildGlyphOptions, type GlyphModelDescription } from './glyph';
