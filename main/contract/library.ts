@@ -156,6 +156,12 @@ export const libraryMethods = {
   'library.import': { request: LibraryImportRequest },
   /** A folder of PNGs (each with its recipe) + index.json, created inside `folder`. */
   'library.export': { request: z.object({ projectId: libraryId, folder: localPath }).strict() },
+  /**
+   * Rebuild a damaged library (its database missing, empty or unreadable) from the image store: the
+   * damaged file is kept aside, every stored image comes back with the recipe in it. Refused
+   * (conflict) for a library that opens.
+   */
+  'library.rebuild': { request: empty },
   'projects.list': { request: empty },
   'projects.create': { request: z.object({ name: libraryProjectName }).strict() },
   'projects.rename': { request: z.object({ id: libraryId, name: libraryProjectName }).strict() },
@@ -176,6 +182,7 @@ export interface LibraryResponses {
   'library.emptyTrash': { generations: number; projects: number; filesRemoved: number };
   'library.import': { generation: LibraryGeneration };
   'library.export': { folder: string; files: number };
+  'library.rebuild': { images: number; withRecipe: number; failed: string[]; keptAs: string | null };
   'projects.list': { projects: LibraryProject[] };
   'projects.create': { project: LibraryProject };
   'projects.rename': { project: LibraryProject };
