@@ -4,6 +4,7 @@
  * configs, IO specs) stay behind native-models/<module>/index.ts.
  */
 export * from './safetensors';
+export { commitFile, tempPathFor, writeFileAtomic, writeJsonAtomic, TEMP_SUFFIX } from './atomic-write';
 export * from './onnx';
 export { toBFloat16, fromBFloat16, float32ToHalfBits, halfBitsToFloat32 } from './float16';
 export {

@@ -6,9 +6,10 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { rename, unlink, writeFile } from 'node:fs/promises';
+import { rename } from 'node:fs/promises';
 import path from 'node:path';
 import { NativeModelError } from './errors';
+import { writeJsonAtomic } from './atomic-write';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const MANIFEST_FORMAT = 'glimmer-compiled-model';
@@ -196,15 +197,8 @@ export async function verifyManifest(modelDir: string, manifest: ModelManifest, 
  */
 export async function writeManifest(modelDir: string, manifest: ModelManifest): Promise<string> {
   const file = path.join(modelDir, MANIFEST_FILE);
-  const tmp = `${file}.tmp-${process.pid}`;
   const dir = manifest.source?.checkpoint;
   if (!manifest.sources && dir && existsSync(dir) && statSync(dir).isDirectory()) manifest.sources = await hashSources(dir);
-  try {
-    await writeFile(tmp, JSON.stringify(manifest, null, 1));
-    await rename(tmp, file);
-  } catch (e) {
-    await unlink(tmp).catch(() => undefined);
-    throw e;
-  }
+  await writeJsonAtomic(file, manifest);
   return file;
 }

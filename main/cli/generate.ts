@@ -2,7 +2,8 @@
  * `glimmer generate`: one request through the same Engine the app uses, without the queue or the
  * library; the PNG (recipe in its metadata) goes to --out.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../../native-models/atomic-write';
 import path from 'node:path';
 import { GenerateRequest, type GenerateRequestInput, type MemoryProfile, Precision, ProviderName, type ImageRef, GlimmerError } from '../contract';
 import { resolvePaths } from '../studio/paths';
@@ -26,7 +27,7 @@ const HELP = `Usage: glimmer generate --model DIR --prompt TEXT --out FILE.png [
   --mask FILE          edit only: white = change, black = keep
   --provider P         auto (default) | cuda | dml | coreml | webgpu | cpu
   --profile P          resident | sequential (default sequential: one stage in memory at a time)
-  --precision P        for a checkpoint: fp32 | fp16 | int8 | int4 (default fp32)`;
+  --precision P        for a checkpoint: ${Precision.options.join(' | ')} (default fp32)`;
 
 function parseSize(v: string | undefined): { width: number; height: number } {
   if (v === undefined) return { width: 1024, height: 1024 };
@@ -181,9 +182,7 @@ export async function runGenerate(args: string[]): Promise<number> {
       onImage: async (img, i) => {
         const file = path.resolve(outFile(v.out!, i, request.count));
         const png = await generatedPng({ raw: img.pixels.rgb, width: img.pixels.width, height: img.pixels.height, channels: 3 }, img.recipe);
-        const tmp = `${file}.tmp-${process.pid}`;
-        writeFileSync(tmp, png.bytes);
-        renameSync(tmp, file);
+        await writeFileAtomic(file, png.bytes);
         console.log(`${file}  (seed ${img.recipe.seed}, ${img.recipe.width}x${img.recipe.height}, ${img.recipe.steps} steps, model ${img.recipe.model})`);
       },
     });

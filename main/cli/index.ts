@@ -7,7 +7,7 @@
  *   glimmer models list|find|validate|import|download|remove [...]
  *   glimmer library rebuild
  */
-import { errorCode, GlimmerError } from '../contract';
+import { errorCode } from '../contract';
 import { runCompile } from './compile';
 import { runGenerate } from './generate';
 import { runInfo } from './info';

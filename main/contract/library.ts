@@ -3,7 +3,7 @@
  * its request schemas, responses and events.
  */
 import { z } from 'zod';
-import { LIMITS } from './limits';
+import { EmptyRequest, LIMITS } from './limits';
 import { localPath, plainText } from './text';
 import { LibraryMode } from './vocabulary';
 
@@ -130,8 +130,6 @@ export const LibraryImportRequest = z.union([
   z.object({ path: localPath, ...libraryImportTarget }).strict(),
 ]);
 
-const empty = z.object({}).strict();
-
 export const libraryMethods = {
   'library.search': { request: LibrarySearchRequest },
   'library.get': { request: z.object({ id: libraryId }).strict() },
@@ -150,9 +148,9 @@ export const libraryMethods = {
   /** To the trash (recoverable until the trash is emptied). */
   'library.delete': { request: z.object({ ids: libraryIds }).strict() },
   'library.restore': { request: z.object({ ids: libraryIds }).strict() },
-  'library.tags': { request: empty },
-  'library.trash': { request: empty },
-  'library.emptyTrash': { request: empty },
+  'library.tags': { request: EmptyRequest },
+  'library.trash': { request: EmptyRequest },
+  'library.emptyTrash': { request: EmptyRequest },
   'library.import': { request: LibraryImportRequest },
   /** A folder of PNGs (each with its recipe) + index.json, created inside `folder`. */
   'library.export': { request: z.object({ projectId: libraryId, folder: localPath }).strict() },
@@ -161,8 +159,8 @@ export const libraryMethods = {
    * damaged file is kept aside, every stored image comes back with the recipe in it. Refused
    * (conflict) for a library that opens.
    */
-  'library.rebuild': { request: empty },
-  'projects.list': { request: empty },
+  'library.rebuild': { request: EmptyRequest },
+  'projects.list': { request: EmptyRequest },
   'projects.create': { request: z.object({ name: libraryProjectName }).strict() },
   'projects.rename': { request: z.object({ id: libraryId, name: libraryProjectName }).strict() },
   /** To the trash with its generations. */

@@ -3,8 +3,9 @@
  * and, per file, the expected size and hash and whether the file in place was verified. It lets a restarted app
  * resume without re-hashing finished files, and drop a partial file that belongs to another commit.
  */
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { writeJsonAtomic } from '../../native-models/atomic-write';
 
 export const DOWNLOAD_RECORD = '.glimmer-download.json';
 
@@ -37,10 +38,7 @@ export async function readDownloadRecord(dir: string): Promise<DownloadRecord | 
 
 /** Written to a temp file and renamed, so a crash never leaves half a record. */
 export async function writeDownloadRecord(dir: string, record: DownloadRecord): Promise<void> {
-  const file = path.join(dir, DOWNLOAD_RECORD);
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(record, null, 2));
-  await rename(tmp, file);
+  await writeJsonAtomic(path.join(dir, DOWNLOAD_RECORD), record);
 }
 
 export function sameContent(a: RecordedFile | undefined, b: { size: number; sha256: string | null; gitOid: string | null }): boolean {

@@ -6,11 +6,12 @@
  * that does not match is deleted and reported. Free space is checked before the first byte is fetched.
  */
 import { createWriteStream } from 'node:fs';
-import { mkdir, open, rename, stat, truncate, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, stat, truncate, unlink, writeFile } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
 import { setTimeout as delay } from 'node:timers/promises';
+import { commitFile } from '../../native-models/atomic-write';
 import { type DownloadPhase, type DownloadProgress, formatBytes, GlimmerError } from '../contract';
 
 export type { DownloadPhase, DownloadProgress };
@@ -328,13 +329,7 @@ async function fetchFile(
     };
   }
   // On disk for good before it counts as verified (a power cut must not leave a short file marked verified).
-  const fh = await open(partPath, 'r+');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  await rename(partPath, finalPath);
+  await commitFile(partPath, finalPath, { keepOnFailure: true });
   return { fetched: have - startHave, mismatch: null };
 }
 

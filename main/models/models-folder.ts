@@ -6,8 +6,9 @@
  * plus GLM-Image snapshots found in the Hugging Face cache (used in place). Listing reports size, precision and a
  * status for each; import validates a folder first, then records it (in place) or copies the files the app needs.
  */
-import { chmod, copyFile, mkdir, readdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readdir, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { writeJsonAtomic } from '../../native-models/atomic-write';
 import { GlimmerError } from '../contract';
 import { ensureFreeSpace, type FreeSpaceFn } from './disk-space';
 import { describeCompiled } from './compiled';
@@ -64,10 +65,7 @@ async function readReferences(modelsDir: string): Promise<Reference[]> {
 
 async function writeReferences(modelsDir: string, refs: Reference[]): Promise<void> {
   await mkdir(modelsDir, { recursive: true });
-  const file = path.join(modelsDir, REFERENCES_FILE);
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(refs, null, 2));
-  await rename(tmp, file);
+  await writeJsonAtomic(path.join(modelsDir, REFERENCES_FILE), refs);
 }
 
 async function folderSize(dir: string): Promise<number> {

@@ -1,9 +1,9 @@
 /**
  * The engine's user settings (contract Settings): model folder, execution provider, memory profile,
- * precision, theme. Kept as JSON in the data folder (settings.json), written atomically (temp file
- * + rename); a missing or damaged file means the defaults (a damaged one is kept aside as .bad).
+ * precision, theme. Kept as JSON in the data folder (settings.json), written atomically; a missing or damaged file means the defaults (a damaged one is kept aside as .bad).
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync } from 'node:fs';
+import { writeJsonAtomic } from '../../native-models/atomic-write';
 import path from 'node:path';
 import { Settings, GlimmerError } from '../contract';
 
@@ -48,14 +48,12 @@ export class SettingsStore {
     return { ...this.value };
   }
 
-  update(patch: Partial<Settings>): Settings {
+  async update(patch: Partial<Settings>): Promise<Settings> {
     if (patch.modelDir !== undefined && patch.modelDir !== null && !existsSync(patch.modelDir)) {
       throw new GlimmerError('bad_request', `The model folder ${patch.modelDir} does not exist. Choose an existing folder.`);
     }
     const next = Settings.parse({ ...this.value, ...patch });
-    const tmp = `${this.file}.tmp-${process.pid}`;
-    writeFileSync(tmp, JSON.stringify(next, null, 1));
-    renameSync(tmp, this.file);
+    await writeJsonAtomic(this.file, next);
     this.value = next;
     for (const l of this.listeners) l(this.get());
     return this.get();

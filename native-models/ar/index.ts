@@ -16,8 +16,7 @@
  * every precision; `precision` applies to the linear layers (fp16: fp16 weights; int4/int8:
  * MatMulNBits) and to the embedding table (fp16; int4/int8: GatherBlockQuantized, same blocks).
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { NativeModelError } from '../errors';
 import { GraphBuilder, quantizeBlockwise, rmsNorm, toFloat16, type WeightPrecision } from '../onnx';
@@ -25,6 +24,7 @@ import { SafetensorsCheckpoint } from '../safetensors';
 import { AR_WEIGHT_PREFIX, checkArWeights, readArConfig, type ArConfig } from './config';
 import { buildLinear, decoderLayer, type LinearSettings } from './layer';
 import { mropeTables } from './rope';
+import { writeJsonAtomic } from '../atomic-write';
 
 export { readArConfig, expectedArWeights, checkArWeights, type ArConfig } from './config';
 export { inverseFrequencies, mropeAxisMap } from './rope';
@@ -148,11 +148,6 @@ async function embedding(
   return g.op('Cast', [rows], { to: 1 }, { name: 'embed_tokens' });
 }
 
-async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
-  const tmp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  await writeFile(tmp, JSON.stringify(value, null, 1));
-  await rename(tmp, file);
-}
 
 /**
  * Reads vision_language_encoder/ (config.json + safetensors) and writes the AR graph to outDir.

@@ -4,7 +4,7 @@
  * tokenizer config (<outDir>/glyph-tokenizer/tokenizer_config.json) so the compiled folder is
  * self-contained. Graph and inputs: graph.ts. Runtime: main/engine/glyph.
  */
-import { copyFile, mkdir, rename, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { GraphBuilder } from '../onnx/builder';
@@ -12,6 +12,7 @@ import type { WeightPrecision } from '../onnx/precision';
 import { SafetensorsCheckpoint } from '../safetensors';
 import { readT5EncoderConfig, type T5EncoderConfig, type T5Activation } from './config';
 import { buildT5EncoderGraph, GLYPH_INPUTS, GLYPH_OUTPUTS, T5Weights } from './graph';
+import { writeJsonAtomic } from '../atomic-write';
 
 export { readT5EncoderConfig, GLYPH_INPUTS, GLYPH_OUTPUTS };
 export type { T5EncoderConfig, T5Activation };
@@ -99,8 +100,6 @@ export async function buildGlyph(componentDir: string, outDir: string, opts: Bui
     tokenizerDir,
   };
   const manifestPath = path.join(outDir, baseName === 'glyph' ? GLYPH_MANIFEST_FILE : `${baseName}.json`);
-  const tmp = `${manifestPath}.tmp-${process.pid}`;
-  await writeFile(tmp, JSON.stringify(manifest, null, 1));
-  await rename(tmp, manifestPath);
+  await writeJsonAtomic(manifestPath, manifest);
   return { ...manifest, modelPath: saved.modelPath, dataPath: saved.dataPath, manifestPath };
 }

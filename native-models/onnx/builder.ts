@@ -3,9 +3,9 @@
  * (weights as external data, 64-byte aligned; small constants inline). Names are made unique here,
  * so callers can use readable prefixes freely. Opsets: ai.onnx 21 and com.microsoft 1.
  */
-import { randomBytes } from 'node:crypto';
-import { copyFile, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import { copyFile, mkdir, open, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { commitFile, tempPathFor } from '../atomic-write';
 import { NativeModelError } from '../errors';
 import { ExternalData } from './data-file';
 import { ATTR_TYPE, DATA_TYPE, IR_VERSION, OPSET_MS, OPSET_ONNX, onnxType } from './schema';
@@ -349,9 +349,8 @@ export class GraphBuilder {
     const modelPath = path.join(dir, `${baseName}.onnx`);
     const dataName = `${baseName}.onnx.data`;
     const dataPath = path.join(dir, dataName);
-    const tag = `.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-    const tmpModel = modelPath + tag;
-    const tmpData = dataPath + tag;
+    const tmpModel = tempPathFor(modelPath);
+    const tmpData = tempPathFor(dataPath);
     try {
       const modelBytes = this.encode(dataName);
       if (this.data.spilled) {
@@ -366,23 +365,17 @@ export class GraphBuilder {
         const fh = await open(tmpData, 'w');
         try {
           for (const c of this.data.memoryChunks()) await fh.write(c);
-          await fh.sync();
         } finally {
           await fh.close();
         }
       }
-      const fm = await open(tmpModel, 'w');
-      try {
-        await fm.write(modelBytes);
-        await fm.sync();
-      } finally {
-        await fm.close();
-      }
+      await writeFile(tmpModel, modelBytes);
       const dataSize = (await stat(tmpData)).size;
       if (dataSize !== this.data.length) throw new Error(`external data file has ${dataSize} bytes, expected ${this.data.length}`);
-      await rename(tmpData, dataPath);
+      // the data first, then the model that names it: a model file never points at missing data
+      await commitFile(tmpData, dataPath);
       try {
-        await rename(tmpModel, modelPath);
+        await commitFile(tmpModel, modelPath);
       } catch (e) {
         await unlink(dataPath).catch(() => undefined); // no data file without its model
         throw e;

@@ -2,9 +2,10 @@
  * Write a .safetensors file (and optionally a sharded set with its index). Used by tests to make
  * checkpoints, and by tools that save tensors; not needed to read a model.
  */
-import { rename, writeFile, unlink } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DTYPE_BYTES, type SafetensorsDType } from './dtype';
+import { writeFileAtomic } from '../atomic-write';
 
 export interface TensorToWrite {
   dtype: SafetensorsDType;
@@ -43,14 +44,7 @@ export async function writeSafetensors(
   tensors: Record<string, TensorToWrite>,
   metadata?: Record<string, string>,
 ): Promise<void> {
-  const tmp = `${file}.tmp-${process.pid}`;
-  try {
-    await writeFile(tmp, encodeSafetensors(tensors, metadata));
-    await rename(tmp, file);
-  } catch (e) {
-    await unlink(tmp).catch(() => undefined);
-    throw e;
-  }
+  await writeFileAtomic(file, encodeSafetensors(tensors, metadata));
 }
 
 /**

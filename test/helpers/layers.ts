@@ -3,6 +3,7 @@
  * Bottom to top:
  *   native-models, main/contract           the bottom: each imports only itself (contract: zod)
  *   main/engine, library, models, remote   the services: contract + native-models, never each other
+ *                                          (native-models is the app's file-format library too: atomic writes)
  *   main/studio                            the wiring: the services below
  *   main/api                               router, handlers, transports: the wiring and below
  *   main/app, main/cli                     on top (app is the only importer of 'electron')
@@ -33,9 +34,9 @@ export const LAYERS: Layer[] = [
   { name: 'native-models', dir: 'native-models', mayImport: [], forbiddenPackages: ['electron', 'better-sqlite3', 'sharp', 'onnxruntime-node'] },
   { name: 'contract', dir: 'main/contract', mayImport: [], packages: ['zod'], node: false },
   { name: 'engine', dir: 'main/engine', mayImport: SERVICES, forbiddenPackages: ['electron', 'better-sqlite3'] },
-  { name: 'library', dir: 'main/library', mayImport: ['contract'], forbiddenPackages: ['electron', 'onnxruntime-node'] },
+  { name: 'library', dir: 'main/library', mayImport: SERVICES, forbiddenPackages: ['electron', 'onnxruntime-node'] },
   { name: 'models', dir: 'main/models', mayImport: SERVICES, forbiddenPackages: ['electron', 'better-sqlite3'] },
-  { name: 'remote', dir: 'main/remote', mayImport: ['contract'], forbiddenPackages: ['electron', 'better-sqlite3', 'onnxruntime-node'] },
+  { name: 'remote', dir: 'main/remote', mayImport: SERVICES, forbiddenPackages: ['electron', 'better-sqlite3', 'onnxruntime-node'] },
   { name: 'studio', dir: 'main/studio', mayImport: [...SERVICES, 'engine', 'library', 'models', 'remote'], forbiddenPackages: ['electron'] },
   { name: 'api', dir: 'main/api', mayImport: [...SERVICES, 'engine', 'library', 'models', 'remote', 'studio'], forbiddenPackages: ['electron'] },
   { name: 'app', dir: 'main/app', mayImport: [...SERVICES, 'engine', 'library', 'models', 'remote', 'studio', 'api'] },

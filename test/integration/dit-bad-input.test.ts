@@ -5,7 +5,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GlimmerError, isCodedError } from '../../main/contract';
+import { isCodedError } from '../../main/contract';
 import { denoise, latentSizeFor, ReferenceKvCache, type DitPass } from '../../main/engine/dit';
 import { buildSchedule, parseFlowMatchConfig } from '../../main/engine/scheduler';
 import { buildFixtureDit, type BuiltDit } from '../helpers/dit-build';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { GlimmerError, isCodedError } from '../../main/contract';
+import { isCodedError } from '../../main/contract';
 import { buildDit, ditInputSpecs, ditOutputSpecs, loadDitConfig } from '../../native-models/dit';
 import { createSession } from '../../main/engine/session';
 import { checkpointDir } from '../helpers/fixtures';

@@ -9,7 +9,7 @@ import { cpSync, truncateSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import sharp from 'sharp';
-import { type GenerateRequest, GlimmerError, isCodedError } from '../../main/contract';
+import { type GenerateRequest, isCodedError } from '../../main/contract';
 import { CompiledModel, decodeTokens, type PipelineEvent } from '../../main/engine/pipeline';
 import { compiledTinyModel, tempRoot, testEngine } from '../helpers/engine';
 

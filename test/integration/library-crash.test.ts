@@ -4,7 +4,8 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSy
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { Library, TEMP_SUFFIX, sha256 } from '../../main/library';
+import { TEMP_SUFFIX } from '../../native-models';
+import { Library, sha256 } from '../../main/library';
 import { tempDir } from '../helpers/library-data';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -10,7 +10,7 @@ import { chmod, mkdir, mkdtemp, rm, symlink, truncate, unlink, writeFile } from 
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { GlimmerError, isCodedError } from '../../main/contract';
+import { isCodedError } from '../../main/contract';
 import {
   findInHfCache,
   hubCacheDir,

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { GraphBuilder, DATA_ALIGN, IR_VERSION, OPSET_ONNX } from '../../native-models/onnx';
 import { onnxType } from '../../native-models/onnx/schema';
 import { createSession, ort } from '../../main/engine/session';
-import { GlimmerError, isCodedError } from '../../main/contract';
+import { isCodedError } from '../../main/contract';
 import { assertClose } from '../helpers/golden';
 
 let dir: string;

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { GlimmerError, isCodedError } from '../../main/contract';
+import { isCodedError } from '../../main/contract';
 import { AR_SAMPLING_DEFAULTS, readGenerationDefaults } from '../../main/engine/ar';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'glimmer-gencfg-'));

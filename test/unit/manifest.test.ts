@@ -15,7 +15,7 @@ import {
   sha256File,
   type ModelManifest,
 } from '../../native-models/manifest';
-import { GlimmerError, isCodedError } from '../../main/contract';
+import { isCodedError } from '../../main/contract';
 
 let root: string;
 before(() => {

@@ -11,7 +11,7 @@ import {
   encodeSafetensors,
   type TensorToWrite,
 } from '../../native-models/safetensors';
-import { GlimmerError, isCodedError } from '../../main/contract';
+import { isCodedError } from '../../main/contract';
 import { toFloat16, fromFloat16 } from '../../native-models/onnx';
 import { toBFloat16, fromBFloat16 } from '../../native-models/float16';
 

@@ -9,7 +9,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, promises as fs, rmSync } from 'node:fs';
 import path from 'node:path';
 import { GlimmerError } from '../../contract';
-import { cleanStaleTemp, writeFileAtomic } from './atomic-write';
+import { writeFileAtomic } from '../../../native-models/atomic-write';
+import { cleanStaleTemp } from './temp-files';
 import { FORMAT_EXT, type ImageFormat } from './inspect';
 import { THUMB_SIZES, type ThumbSize, makeThumbnails } from './thumbnails';
 
@@ -109,8 +110,8 @@ export class ImageStore {
     const target = this.imagePath(hash, format);
     if (existsSync(target)) return { hash, created: false };
     const made = thumbs ?? (await makeThumbnails(bytes));
-    for (const size of THUMB_SIZES) await writeFileAtomic(this.tmpDir, this.thumbPath(hash, size), made[size]);
-    await writeFileAtomic(this.tmpDir, target, bytes);
+    for (const size of THUMB_SIZES) await writeFileAtomic(this.thumbPath(hash, size), made[size], { tmpDir: this.tmpDir });
+    await writeFileAtomic(target, bytes, { tmpDir: this.tmpDir });
     return { hash, created: true };
   }
 
@@ -130,7 +131,7 @@ export class ImageStore {
     const file = this.thumbPath(hash, size);
     if (existsSync(file)) return file;
     const made = await makeThumbnails(await this.read(hash, format));
-    for (const s of THUMB_SIZES) await writeFileAtomic(this.tmpDir, this.thumbPath(hash, s), made[s]);
+    for (const s of THUMB_SIZES) await writeFileAtomic(this.thumbPath(hash, s), made[s], { tmpDir: this.tmpDir });
     return file;
   }
 
