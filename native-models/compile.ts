@@ -286,7 +286,7 @@ export async function compileModel(checkpointDir: string, outDir: string, opts: 
     throw new NativeModelError('model_missing', `The checkpoint folder ${checkpointDir} does not exist.`, { file: checkpointDir });
   }
   for (const c of ['processor', 'scheduler', 'vision_language_encoder', 'text_encoder', 'transformer', 'vae']) component(checkpointDir, c);
-  claimOutputFolder(outDir);
+  await claimOutputFolder(outDir);
   const fingerprint = checkpointFingerprint(checkpointDir);
   const modules: Record<string, ManifestModule> = {};
   let index = 0;

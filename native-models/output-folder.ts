@@ -4,8 +4,9 @@
  * empty, or a compiled model of ours (our marker, or a manifest of our format from before the
  * marker); and a module folder is replaced only when it carries our module record.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { writeJsonAtomic } from './atomic-write';
 import { NativeModelError } from './errors';
 import { MANIFEST_FILE, MANIFEST_FORMAT } from './manifest';
 
@@ -29,7 +30,7 @@ function isOurs(dir: string): boolean {
 }
 
 /** Makes outDir ours to write: creates it (not its parents), or checks an existing one; then marks it. */
-export function claimOutputFolder(outDir: string): void {
+export async function claimOutputFolder(outDir: string): Promise<void> {
   const dir = path.resolve(outDir);
   if (!existsSync(dir)) {
     if (!existsSync(path.dirname(dir)) || !statSync(path.dirname(dir)).isDirectory()) {
@@ -49,7 +50,7 @@ export function claimOutputFolder(outDir: string): void {
     }
   }
   if (!existsSync(path.join(dir, OUTPUT_MARKER))) {
-    writeFileSync(path.join(dir, OUTPUT_MARKER), `${JSON.stringify({ format: MANIFEST_FORMAT })}\n`);
+    await writeJsonAtomic(path.join(dir, OUTPUT_MARKER), { format: MANIFEST_FORMAT });
   }
 }
 
