@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import * as ort from 'onnxruntime-node';
 import type { Browser } from 'playwright';
+import { contentSecurityPolicyMeta } from '../../main/api/csp';
 import { chromiumMissingReason, launchChromium, screenshotPath } from '../helpers/browser';
 import { type ServeProcess, startServe } from '../helpers/serve';
 
@@ -39,6 +40,8 @@ test('serve opens the studio in Chromium and the System page shows real onnxrunt
   // ...and the page's script never held it: nothing in web storage, the cookie is HttpOnly
   const stored = await page.evaluate(() => JSON.stringify([{ ...sessionStorage }, { ...localStorage }, document.cookie]));
   assert.ok(!stored.includes(serve.token), `the token is readable by the page: ${stored}`);
+  // the built page carries its CSP as a <meta> too
+  assert.equal(await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content'), contentSecurityPolicyMeta());
   await page.screenshot({ path: screenshotPath('system'), fullPage: true });
   assert.deepEqual(errors.filter((e) => !/favicon/.test(e)), []);
   await page.close();
