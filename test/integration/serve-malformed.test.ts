@@ -2,11 +2,12 @@
  * `glimmer serve` (the real process) against a corpus of malformed requests: bad request targets,
  * broken percent-encodings, odd methods, contradictory or oversized headers, broken bodies, WebSocket
  * upgrades gone wrong, a media path naming a folder. Each one gets a 4xx answer (or a closed
- * connection) within a few seconds, never a 5xx, and after each one the process is alive and answers
- * a call with the token.
+ * connection) within a few seconds, never a 5xx (a page path may get the single-page app's page, never
+ * another file), and after each one the process is alive and answers a call with the token.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { rawRequest } from '../helpers/raw-http';
@@ -14,9 +15,13 @@ import { type ServeProcess, startServe } from '../helpers/serve';
 
 let serve: ServeProcess;
 let port: number;
+/** A renderer of our own, so the answers do not depend on whether the real one is built. */
+const renderer = mkdtempSync(path.join(os.tmpdir(), 'glimmer-corpus-renderer-'));
+const PAGE = '<!doctype html><title>corpus page</title>';
+writeFileSync(path.join(renderer, 'index.html'), PAGE);
 
 before(async () => {
-  serve = await startServe();
+  serve = await startServe({ GLIMMER_RENDERER_DIR: renderer });
   port = Number(new URL(serve.openUrl).port);
   // folders inside the media roots, as the image store makes them
   mkdirSync(path.join(serve.dataDir, 'images', 'ab'), { recursive: true });
@@ -24,6 +29,7 @@ before(async () => {
 });
 after(async () => {
   await serve?.stop();
+  rmSync(renderer, { recursive: true, force: true });
 });
 
 const host = () => `127.0.0.1:${port}`;
@@ -36,6 +42,8 @@ interface Case {
   mustAnswer?: boolean;
   /** The server rightly waits for more (a slow client); the client gives up after 5 s. */
   mayWait?: boolean;
+  /** A page path: the single-page app may answer 200 with its page (never with another file). */
+  page?: boolean;
 }
 
 function req(method: string, target: string, headers: Record<string, string> = {}, body = ''): string {
@@ -69,12 +77,12 @@ const cases: Case[] = [
   { name: 'GET //evil.example/', bytes: () => req('GET', '//evil.example/'), mustAnswer: true },
   { name: 'GET absolute-form http://evil.example/', bytes: () => req('GET', 'http://evil.example/'), mustAnswer: true },
   { name: 'OPTIONS *', bytes: () => req('OPTIONS', '*', { Authorization: bearer() }), mustAnswer: true },
-  { name: 'GET with a 8 KB target', bytes: () => req('GET', `/${'a'.repeat(8000)}`, { Authorization: bearer() }), mustAnswer: true },
+  { name: 'GET with a 8 KB target', bytes: () => req('GET', `/${'a'.repeat(8000)}`, { Authorization: bearer() }), mustAnswer: true, page: true },
   { name: 'GET /%', bytes: () => req('GET', '/%', { Authorization: bearer() }), mustAnswer: true },
   { name: 'GET /%E0%A4%A', bytes: () => req('GET', '/%E0%A4%A', { Authorization: bearer() }), mustAnswer: true },
   { name: 'GET /?token=%', bytes: () => req('GET', '/?token=%'), mustAnswer: true },
-  { name: 'GET /..%2f..%2fetc%2fpasswd', bytes: () => req('GET', '/..%2f..%2fetc%2fpasswd', { Authorization: bearer() }), mustAnswer: true },
-  { name: 'GET /%00', bytes: () => req('GET', '/%00', { Authorization: bearer() }), mustAnswer: true },
+  { name: 'GET /..%2f..%2fetc%2fpasswd', bytes: () => req('GET', '/..%2f..%2fetc%2fpasswd', { Authorization: bearer() }), mustAnswer: true, page: true },
+  { name: 'GET /%00', bytes: () => req('GET', '/%00', { Authorization: bearer() }), mustAnswer: true, page: true },
   // API targets
   { name: 'POST /api/call/%E0%A4%A (bad percent-encoding)', bytes: () => call('%E0%A4%A', '{}'), mustAnswer: true },
   { name: 'POST /api/call/%', bytes: () => call('%', '{}'), mustAnswer: true },
@@ -101,7 +109,7 @@ const cases: Case[] = [
   { name: 'TRACE /', bytes: () => req('TRACE', '/', { Authorization: bearer() }), mustAnswer: true },
   // headers
   { name: 'no Host header', bytes: () => `GET / HTTP/1.1\r\nAuthorization: ${bearer()}\r\nConnection: close\r\n\r\n`, mustAnswer: true },
-  { name: 'two Host headers', bytes: () => req('GET', '/', { Host: 'evil.example', Authorization: bearer() }), mustAnswer: true },
+  { name: 'two Host headers', bytes: () => req('GET', '/', { Host: 'evil.example', Authorization: bearer() }), mustAnswer: true, page: true },
   { name: 'Content-Length: -1', bytes: () => call('system.ping', '{}', { 'Content-Length': '-1' }) },
   { name: 'Content-Length: abc', bytes: () => call('system.ping', '{}', { 'Content-Length': 'abc' }) },
   { name: 'two different Content-Lengths', bytes: () => call('system.ping', '{}', { 'Content-Length': '2', 'content-length': '3' }) },
@@ -147,7 +155,9 @@ test('every malformed request gets a 4xx or a closed connection, and the server 
     assert.ok(serve.alive() && ping.status === 200, `after "${c.name}" a ping got ${ping.status ?? 'no answer'}:\n${serve.output().slice(-2000)}`);
     if (c.mustAnswer) assert.notEqual(reply.status, null, `no answer to "${c.name}" (${reply.closed ? 'closed' : 'still open after 5 s'})`);
     else if (!c.mayWait) assert.ok(reply.status !== null || reply.closed, `"${c.name}" got no answer and its connection stayed open`);
-    if (reply.status !== null) {
+    if (reply.status === 200 && c.page) {
+      assert.ok(reply.text.endsWith(PAGE), `"${c.name}" answered 200 with something else than the page:\n${reply.text.slice(0, 600)}`);
+    } else if (reply.status !== null) {
       assert.ok(reply.status >= 300 && reply.status < 500, `"${c.name}" answered ${reply.status}:\n${reply.text.slice(0, 600)}`);
     }
 
