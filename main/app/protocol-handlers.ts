@@ -7,30 +7,17 @@
  * Each runs inside one error boundary: whatever the request, a Response comes back (4xx/5xx), never
  * a rejection in the main process.
  */
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { GlimmerError, toErrorShape } from '../contract';
 import { contentSecurityPolicy } from '../api/csp';
+import { openRegularFile, rendererContentType } from '../api/files';
 import { type MediaRoots, mediaContentType, resolveMediaPath } from '../api/media';
 import { httpStatus } from '../api/transport/status';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'studio';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.webp': 'image/webp',
-};
 
 /** Security headers of every page and asset the app protocol serves. */
 export function appSecurityHeaders(): Record<string, string> {
@@ -42,23 +29,11 @@ export function appSecurityHeaders(): Record<string, string> {
   };
 }
 
-/** A regular file as a streamed Response (opened first, checked to be a file by its handle). */
+/** A regular file as a streamed Response (files.ts opens it and checks it is one). */
 async function fileResponse(file: string, headers: Record<string, string>): Promise<Response> {
-  let handle: fs.FileHandle;
-  try {
-    handle = await fs.open(file, 'r');
-  } catch {
-    throw new GlimmerError('not_found', 'That file does not exist.');
-  }
-  try {
-    const stat = await handle.stat();
-    if (!stat.isFile()) throw new GlimmerError('not_found', 'That is not a file.');
-    const stream = Readable.toWeb(handle.createReadStream({ autoClose: true })) as ReadableStream<Uint8Array>;
-    return new Response(stream, { status: 200, headers: { ...headers, 'content-length': String(stat.size) } });
-  } catch (err) {
-    await handle.close().catch(() => undefined);
-    throw err;
-  }
+  const { handle, size } = await openRegularFile(file);
+  const stream = Readable.toWeb(handle.createReadStream({ autoClose: true })) as ReadableStream<Uint8Array>;
+  return new Response(stream, { status: 200, headers: { ...headers, 'content-length': String(size) } });
 }
 
 function errorResponse(err: unknown, log: (line: string) => void, headers: Record<string, string> = {}): Response {
@@ -83,12 +58,13 @@ export async function appProtocolResponse(request: { url: string; method?: strin
     const candidate = path.resolve(root, `.${rel}`);
     if (candidate.startsWith(root + path.sep) && !rel.includes('\0')) {
       try {
-        return await fileResponse(candidate, { ...headers, 'content-type': TYPES[path.extname(candidate)] ?? 'application/octet-stream' });
+        return await fileResponse(candidate, { ...headers, 'content-type': rendererContentType(candidate) });
       } catch (err) {
         if (!(err instanceof GlimmerError && err.code === 'not_found')) throw err;
       }
     }
-    return await fileResponse(path.join(root, 'index.html'), { ...headers, 'content-type': TYPES['.html']!, 'cache-control': 'no-store' });
+    const index = path.join(root, 'index.html');
+    return await fileResponse(index, { ...headers, 'content-type': rendererContentType(index), 'cache-control': 'no-store' });
   } catch (err) {
     return errorResponse(err, log, headers);
   }

@@ -14,6 +14,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { type CallResult, LIMITS, type ErrorShape, GlimmerError, toErrorShape, type EventBus } from '../../contract';
 import { contentSecurityPolicy } from '../csp';
+import { rendererContentType } from '../files';
 import { type MediaRoots, mediaContentType, parseMediaUrl, resolveMediaPath } from '../media';
 import type { Router } from '../router';
 import { createAccess, formatHost } from './access';
@@ -48,19 +49,6 @@ export interface RunningServer {
   token: string;
   close(): Promise<void>;
 }
-
-const STATIC_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.webp': 'image/webp',
-};
 
 const API_PREFIX = '/api/call/';
 
@@ -138,7 +126,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     const candidate = path.resolve(staticDir, `.${rel}`);
     const inside = candidate.startsWith(staticDir + path.sep) && !rel.includes('\0');
     const headers = (file: string): Record<string, string> => ({
-      'content-type': STATIC_TYPES[path.extname(file)] ?? 'application/octet-stream',
+      'content-type': rendererContentType(file),
       'content-security-policy': contentSecurityPolicy(),
       'referrer-policy': 'no-referrer',
       'x-frame-options': 'DENY',
