@@ -279,3 +279,50 @@ test('large requests are read a few at a time: one past the slots and the wait l
     await small.close();
   }
 });
+
+test('a large request whose client leaves while it waits for a slot gives the slot back', async () => {
+  const small = await startHttpServer({
+    router,
+    events,
+    staticDir: null,
+    mediaRoots: {},
+    maxRequestBytes: 64 * 1024,
+    largeRequestBytes: 1024,
+    largeRequestSlots: 1,
+    largeRequestWaiting: 1,
+  });
+  const net = await import('node:net');
+  const body = JSON.stringify({ pad: 'x'.repeat(8000) });
+  const head = [
+    'POST /api/call/system.ping HTTP/1.1',
+    `Host: 127.0.0.1:${small.port}`,
+    `Authorization: Bearer ${small.token}`,
+    'Content-Type: application/json',
+    `Content-Length: ${body.length}`,
+    '',
+    '',
+  ].join('\r\n');
+  const holder = net.connect(small.port, '127.0.0.1');
+  const leaver = net.connect(small.port, '127.0.0.1');
+  try {
+    holder.on('error', () => undefined);
+    leaver.on('error', () => undefined);
+    holder.write(head + body.slice(0, 4000));
+    await new Promise((r) => setTimeout(r, 200));
+    leaver.write(head + body.slice(0, 100)); // waits for the slot...
+    await new Promise((r) => setTimeout(r, 200));
+    leaver.destroy(); // ...and leaves
+    await new Promise((r) => setTimeout(r, 200));
+    holder.end(body.slice(4000));
+    const headers = { authorization: `Bearer ${small.token}`, 'content-type': 'application/json' };
+    const next = await Promise.race([
+      fetch(`http://127.0.0.1:${small.port}/api/call/system.ping`, { method: 'POST', headers, body }).then((r) => r.status),
+      new Promise<string>((r) => setTimeout(() => r('no answer in 5 s: the slot leaked'), 5000).unref()),
+    ]);
+    assert.equal(next, 400);
+  } finally {
+    holder.destroy();
+    leaver.destroy();
+    await small.close();
+  }
+});

@@ -80,6 +80,8 @@ export async function readBody(req: http.IncomingMessage, limits: BodyLimits): P
   if (declared === 0) return Buffer.alloc(0);
   const release = declared === null || declared > limits.largeBytes ? await limits.slots.acquire() : () => undefined;
   try {
+    // the client may have gone away while this request waited for a slot: its events are over
+    if (req.destroyed) throw new BodyError('bad_request', 'The client went away before sending the whole request.');
     return await new Promise<Buffer>((resolve, reject) => {
       const chunks: Buffer[] = [];
       let size = 0;
