@@ -13,7 +13,9 @@
  * Progress: per module (start, skipped, done) and, while one builds, per checkpoint tensor read.
  * Each module is built into <name>.partial/ and renamed when complete, with a .module.json record
  * (precision, checkpoint fingerprint, files + sha256). A second run skips modules whose record
- * matches (resume after a crash or Ctrl-C), so only what is missing is built again.
+ * matches (resume after a crash or Ctrl-C), so only what is missing is built again. The output
+ * folder must be new, empty or one of ours, and only module folders we wrote are replaced
+ * (output-folder.ts).
  */
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -27,6 +29,7 @@ import { MANIFEST_FORMAT, MANIFEST_VERSION, manifestId, sha256File, writeManifes
 import { parseComputePrecision, type ComputePrecision } from './onnx';
 import { checkPresetCompute, choiceKey, moduleChoice, MODULES, PRECISION_PRESETS, type CompilePrecision, type ModuleChoice, type ModuleName } from './presets';
 import { readModelShapes, readModuleParams } from './model-shapes';
+import { checkReplaceable, claimOutputFolder, MODULE_RECORD } from './output-folder';
 import { SafetensorsCheckpoint } from './safetensors';
 import { buildVae } from './vae';
 import { buildVision } from './vision';
@@ -66,8 +69,6 @@ export interface CompileOptions {
   onProgress?: (p: CompileProgress) => void;
   signal?: AbortSignal;
 }
-
-const MODULE_RECORD = '.module.json';
 
 interface ModuleRecord {
   module: ModuleName;
@@ -272,7 +273,7 @@ export async function compileModel(checkpointDir: string, outDir: string, opts: 
     throw new NativeModelError('model_missing', `The checkpoint folder ${checkpointDir} does not exist.`, { file: checkpointDir });
   }
   for (const c of ['processor', 'scheduler', 'vision_language_encoder', 'text_encoder', 'transformer', 'vae']) component(checkpointDir, c);
-  await mkdir(outDir, { recursive: true });
+  await claimOutputFolder(outDir);
   const fingerprint = checkpointFingerprint(checkpointDir);
   const modules: Record<string, ManifestModule> = {};
   let index = 0;
@@ -280,6 +281,7 @@ export async function compileModel(checkpointDir: string, outDir: string, opts: 
     index++;
     if (opts.signal?.aborted) throw new NativeModelError('cancelled', 'Compiling was cancelled; run it again to resume.');
     const dir = path.join(outDir, module);
+    checkReplaceable(dir, module);
     const choice = moduleChoice(module, preset, compute);
     const key = choiceKey(choice);
     const entry = (files: ManifestFile[]): ManifestModule => ({

@@ -59,6 +59,7 @@ export {
   type PhaseEstimate,
 } from './memory';
 export { readModelShapes, readModuleParams } from './model-shapes';
+export { OUTPUT_MARKER, MODULE_RECORD } from './output-folder';
 export { buildAr, type BuildArOptions, type BuildArResult } from './ar';
 export { buildVision, type BuildVisionOptions, type VisionModelDescription } from './vision';
 export { buildGlyph, type BuildGlyphOptions, type GlyphModelDescription } from './glyph';

@@ -1,7 +1,8 @@
 /**
  * Validates a request against the contract and dispatches it to its handler. Whatever happens, the
  * caller gets a CallResult: a bad request is a typed 'bad_request' error, a handler's error becomes
- * its error shape, and nothing crashes the process.
+ * its error shape (an unexpected one: a generic message with a log id, the full text in the log), and
+ * nothing crashes the process.
  */
 import type { z } from 'zod';
 import { type CallResult, type Method, type ParsedRequestOf, type ResponseOf, GlimmerError, isMethod, methods, toErrorShape } from '../contract';
@@ -47,9 +48,8 @@ export function createRouter(handlers: HandlerMap, log: (message: string) => voi
         const value = await handler(parsed.data as never, ctx);
         return { ok: true, value };
       } catch (err) {
-        const shape = toErrorShape(err);
-        if (shape.code === 'internal') log(`[api] ${String(method)} failed: ${err instanceof Error ? err.stack : String(err)}`);
-        return { ok: false, error: shape };
+        // an unexpected failure: its full text to the log under a log id, a generic message to the caller
+        return { ok: false, error: toErrorShape(err, (line) => log(`[api] ${String(method).slice(0, 80)}: ${line}`)) };
       }
     },
   };

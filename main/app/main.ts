@@ -8,7 +8,9 @@ import path from 'node:path';
 import { MEDIA_SCHEME } from '../api/media';
 import { APP_ID, resolvePaths } from '../studio/paths';
 import { createApp } from '../api/app';
+import { electronPathDialogs } from './dialogs';
 import { registerIpc } from './ipc';
+import { IpcPolicy } from './ipc-policy';
 import { APP_SCHEME, registerProtocols } from './protocols';
 import { hardenSessions, hardenWebContents } from './security';
 
@@ -36,8 +38,9 @@ if (!app.requestSingleInstanceLock()) {
     const paths = resolvePaths();
     const glimmer = createApp({ mode: 'electron', paths });
     hardenSessions();
-    registerProtocols({ rendererDir: path.join(__dirname, '..', 'renderer'), mediaRoots: glimmer.ctx.mediaRoots });
-    registerIpc(glimmer.router, glimmer.ctx.events, () => mainWindow);
+    registerProtocols({ rendererDir: path.join(__dirname, '..', 'renderer'), mediaRoots: glimmer.ctx.mediaRoots, log: glimmer.ctx.log });
+    const policy = new IpcPolicy(electronPathDialogs(() => mainWindow));
+    registerIpc(glimmer.router, glimmer.ctx.events, () => mainWindow, policy, glimmer.ctx.log);
 
     mainWindow = new BrowserWindow({
       width: 1400,

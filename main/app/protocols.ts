@@ -1,39 +1,15 @@
 /**
  * app://studio/ serves the built renderer; glimmer-media://<root>/<path> serves files under the app's
- * own data folders only (resolveMediaPath refuses traversal, absolute paths and escaping links).
+ * own data folders only. The answers are made by protocol-handlers.ts (plain functions, tested in
+ * Node); this file only registers them with Electron.
  */
-import { net, protocol } from 'electron';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { toErrorShape } from '../contract';
-import { MEDIA_SCHEME, type MediaRoots, resolveMediaPath } from '../api/media';
+import { protocol } from 'electron';
+import { MEDIA_SCHEME, type MediaRoots } from '../api/media';
+import { APP_SCHEME, appProtocolResponse, mediaProtocolResponse } from './protocol-handlers';
 
-export const APP_SCHEME = 'app';
+export { APP_SCHEME };
 
-export function registerProtocols(options: { rendererDir: string; mediaRoots: MediaRoots }): void {
-  const rendererDir = path.resolve(options.rendererDir);
-  protocol.handle(APP_SCHEME, (request) => {
-    const url = new URL(request.url);
-    if (url.host !== 'studio') return new Response('not found', { status: 404 });
-    const rel = decodeURIComponent(url.pathname);
-    const candidate = path.resolve(rendererDir, `.${rel}`);
-    const file = candidate.startsWith(rendererDir + path.sep) && existsSync(candidate) ? candidate : path.join(rendererDir, 'index.html');
-    return net.fetch(pathToFileURL(file).toString());
-  });
-  protocol.handle(MEDIA_SCHEME, async (request) => {
-    try {
-      const url = new URL(request.url);
-      const file = resolveMediaPath(options.mediaRoots, url.host, url.pathname.replace(/^\//, ''));
-      const response = await net.fetch(pathToFileURL(file).toString());
-      // The studio page (app://studio) reads media pixels (canvas crop, copy image): allow exactly that origin.
-      const headers = new Headers(response.headers);
-      headers.set('Access-Control-Allow-Origin', `${APP_SCHEME}://studio`);
-      headers.set('Cache-Control', 'private, max-age=31536000, immutable');
-      return new Response(response.body, { status: response.status, headers });
-    } catch (err) {
-      const shape = toErrorShape(err);
-      return new Response(shape.message, { status: shape.code === 'forbidden' ? 403 : 404 });
-    }
-  });
+export function registerProtocols(options: { rendererDir: string; mediaRoots: MediaRoots; log: (line: string) => void }): void {
+  protocol.handle(APP_SCHEME, (request) => appProtocolResponse(request, options.rendererDir, options.log));
+  protocol.handle(MEDIA_SCHEME, (request) => mediaProtocolResponse(request, options.mediaRoots, options.log));
 }

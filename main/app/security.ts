@@ -1,26 +1,17 @@
-/** Electron security settings: CSP on every response, no navigation or windows to other origins, no permissions. */
+/**
+ * Electron security settings: no navigation, redirect, frame navigation or window to anything but
+ * app://studio; links to the web open in the browser only for an allow-list (navigation.ts); no
+ * webviews; no permissions but writing to the clipboard. The CSP comes with every response of the
+ * app:// protocol itself (protocol-handlers.ts) and as a <meta> in index.html: session header hooks
+ * do not fire for custom protocols.
+ */
 import { session, shell, type WebContents } from 'electron';
-import { contentSecurityPolicy } from '../api/csp';
-import { APP_SCHEME } from './protocols';
+import { isAllowedExternal, isAppUrl } from './navigation';
 
-const APP_ORIGIN = `${APP_SCHEME}://studio`;
-
-export function isAppUrl(url: string): boolean {
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.host}` === APP_ORIGIN;
-  } catch {
-    return false;
-  }
-}
+export { isAppUrl };
 
 export function hardenSessions(): void {
   const ses = session.defaultSession;
-  ses.webRequest.onHeadersReceived((details, callback) => {
-    callback({
-      responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy()] },
-    });
-  });
   ses.setPermissionRequestHandler((_wc, permission, callback) => callback(permission === 'clipboard-sanitized-write'));
   ses.setPermissionCheckHandler(() => false);
 }
@@ -29,13 +20,16 @@ export function hardenWebContents(contents: WebContents): void {
   contents.on('will-navigate', (event, url) => {
     if (!isAppUrl(url)) event.preventDefault();
   });
+  contents.on('will-frame-navigate', (event) => {
+    if (!isAppUrl(event.url)) event.preventDefault();
+  });
   contents.on('will-redirect', (event, url) => {
     if (!isAppUrl(url)) event.preventDefault();
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
-    // links to the web open in the user's browser, never in the app
-    if (/^https:\/\//.test(url)) void shell.openExternal(url);
+    // never a new window of the app; only allow-listed pages, in the user's browser
+    if (isAllowedExternal(url)) void shell.openExternal(url).catch(() => undefined);
     return { action: 'deny' };
   });
 }

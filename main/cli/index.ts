@@ -5,11 +5,13 @@
  *   glimmer generate --model DIR --prompt TEXT --out FILE.png [...]
  *   glimmer compile --checkpoint DIR --out DIR [--precision P]
  *   glimmer models list|find|validate|import|download|remove [...]
+ *   glimmer library rebuild
  */
 import { errorCode } from '../contract';
 import { runCompile } from './compile';
 import { runGenerate } from './generate';
 import { runInfo } from './info';
+import { runLibrary } from './library';
 import { runModels } from './models';
 import { runServe } from './serve';
 
@@ -21,6 +23,7 @@ export const commands: Record<string, { run: Command; summary: string }> = {
   generate: { run: runGenerate, summary: 'make an image from a prompt (and reference images) with a model' },
   compile: { run: runCompile, summary: 'compile a GLM-Image checkpoint into ONNX graphs the engine runs' },
   models: { run: runModels, summary: 'list, find, validate, import, download and remove GLM-Image models' },
+  library: { run: runLibrary, summary: 'rebuild a damaged library from its images' },
   // @commands
 };
 

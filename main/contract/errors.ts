@@ -59,17 +59,42 @@ export function isCodedError(err: unknown): err is Error & { code: ErrorCode; de
   return err instanceof Error && isErrorCode((err as { code?: unknown }).code);
 }
 
-/** Anything thrown → the error shape users see (never a stack trace). */
-export function toErrorShape(err: unknown): ErrorShape {
-  if (err instanceof GlimmerError) return err.toShape();
+/** A short id that ties a generic message a user sees to the full text in the log. */
+export function newLogId(): string {
+  const bytes = new Uint8Array(4);
+  globalThis.crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Where the full text of an internal error goes when the caller names no log: the process's stderr. */
+const stderrLog = (line: string): void => console.error(line);
+
+/**
+ * Anything thrown → the error shape users see. A coded error keeps its code and message. Anything
+ * else (a bug, an errno from a lower layer, an internal GlimmerError) becomes `internal` with a
+ * generic message and a log id: its raw text (paths, errno, stack) goes to `log` under that id and
+ * never to the client.
+ */
+export function toErrorShape(err: unknown, log: (line: string) => void = stderrLog): ErrorShape {
   const code = errorCode(err);
-  if (code !== undefined) {
+  if (code !== undefined && code !== 'internal') {
+    if (err instanceof GlimmerError) return err.toShape();
     const details = (err as { details?: unknown }).details;
     return details === undefined ? { code, message: (err as Error).message } : { code, message: (err as Error).message, details };
   }
-  if (err && typeof err === 'object' && 'code' in err && (err as { code: unknown }).code === 'ENOSPC') {
+  if (code === undefined && err && typeof err === 'object' && (err as { code?: unknown }).code === 'ENOSPC') {
     return { code: 'disk_full', message: 'The disk is full. Free some space and try again.' };
   }
-  const message = err instanceof Error ? err.message : String(err);
-  return { code: 'internal', message: `Something went wrong: ${message}` };
+  const logId = newLogId();
+  log(`[error ${logId}] ${err instanceof Error ? (err.stack ?? `${err.name}: ${err.message}`) : String(err)}`);
+  return internalShape(logId);
+}
+
+/** The shape of an internal error as clients see it. */
+export function internalShape(logId: string): ErrorShape {
+  return {
+    code: 'internal',
+    message: `Something went wrong inside Glimmer Studio (log id ${logId}). The details are in the log; please report them.`,
+    details: { logId },
+  };
 }

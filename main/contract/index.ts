@@ -14,6 +14,7 @@
 export * from './vocabulary';
 export * from './tiers';
 export * from './limits';
+export * from './text';
 export * from './errors';
 export * from './system';
 export * from './jobs';

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { ErrorShape } from './errors';
 import { EmptyRequest, LIMITS } from './limits';
+import { localPath, plainText } from './text';
 import { MemoryProfile, Phase, Precision, ProviderChoice, type ProviderName, Theme, Tier } from './vocabulary';
 
 /** An image handed to the engine: a generation already in the library, or the bytes themselves. */
@@ -14,7 +15,7 @@ export const ImageRef = z.union([
     .object({
       /** base64 of a PNG, JPEG or WebP file (no data: prefix). */
       dataBase64: z.string().min(1).max(LIMITS.maxRequestBytes),
-      name: z.string().max(260).optional(),
+      name: plainText(0, 260).optional(),
     })
     .strict(),
 ]);
@@ -87,7 +88,7 @@ export interface JobProgress {
 export const Settings = z
   .object({
     /** Compiled model folder (or a checkpoint to compile); null: none chosen yet. */
-    modelDir: z.string().max(4096).nullable(),
+    modelDir: localPath.nullable(),
     provider: ProviderChoice,
     memoryProfile: MemoryProfile,
     precision: Precision,

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { EmptyRequest, LIMITS } from './limits';
+import { localPath, plainText } from './text';
 import { LibraryMode } from './vocabulary';
 
 /** Image file formats the library stores. */
@@ -95,8 +96,8 @@ export interface LibraryPage {
 
 const libraryId = z.string().regex(/^[1-9]\d{0,14}$/, 'must be a library id');
 const libraryIds = z.array(libraryId).min(1).max(10_000);
-const libraryTag = z.string().min(1).max(64);
-const libraryProjectName = z.string().min(1).max(200);
+const libraryTag = plainText(1, 64);
+const libraryProjectName = plainText(1, 200);
 
 export const LibrarySearchRequest = z
   .object({
@@ -125,8 +126,8 @@ export const LibrarySearchRequest = z
 
 const libraryImportTarget = { projectId: libraryId.nullable().optional(), tags: z.array(libraryTag).max(100).optional() };
 export const LibraryImportRequest = z.union([
-  z.object({ dataBase64: z.string().min(1).max(LIMITS.maxRequestBytes), name: z.string().min(1).max(260), ...libraryImportTarget }).strict(),
-  z.object({ path: z.string().min(1).max(4096), ...libraryImportTarget }).strict(),
+  z.object({ dataBase64: z.string().min(1).max(LIMITS.maxRequestBytes), name: plainText(1, 260), ...libraryImportTarget }).strict(),
+  z.object({ path: localPath, ...libraryImportTarget }).strict(),
 ]);
 
 export const libraryMethods = {
@@ -152,7 +153,13 @@ export const libraryMethods = {
   'library.emptyTrash': { request: EmptyRequest },
   'library.import': { request: LibraryImportRequest },
   /** A folder of PNGs (each with its recipe) + index.json, created inside `folder`. */
-  'library.export': { request: z.object({ projectId: libraryId, folder: z.string().min(1).max(4096) }).strict() },
+  'library.export': { request: z.object({ projectId: libraryId, folder: localPath }).strict() },
+  /**
+   * Rebuild a damaged library (its database missing, empty or unreadable) from the image store: the
+   * damaged file is kept aside, every stored image comes back with the recipe in it. Refused
+   * (conflict) for a library that opens.
+   */
+  'library.rebuild': { request: EmptyRequest },
   'projects.list': { request: EmptyRequest },
   'projects.create': { request: z.object({ name: libraryProjectName }).strict() },
   'projects.rename': { request: z.object({ id: libraryId, name: libraryProjectName }).strict() },
@@ -173,6 +180,7 @@ export interface LibraryResponses {
   'library.emptyTrash': { generations: number; projects: number; filesRemoved: number };
   'library.import': { generation: LibraryGeneration };
   'library.export': { folder: string; files: number };
+  'library.rebuild': { images: number; withRecipe: number; failed: string[]; keptAs: string | null };
   'projects.list': { projects: LibraryProject[] };
   'projects.create': { project: LibraryProject };
   'projects.rename': { project: LibraryProject };

@@ -5,11 +5,12 @@
 import { z } from 'zod';
 import { EmptyRequest } from './limits';
 import type { ErrorShape } from './errors';
+import { localPath, plainText } from './text';
 import type { TierEstimate } from './tiers';
 import { ComputePrecision, Precision } from './vocabulary';
 
 /** A local folder (checkpoint to validate or import). */
-const modelPath = z.string().min(1).max(4096);
+const modelPath = localPath;
 
 export interface ModelProblem {
   kind: 'missing' | 'corrupt' | 'incomplete';
@@ -129,7 +130,7 @@ export const modelsMethods = {
         path: modelPath,
         /** reference: use the folder where it is; copy: copy the files the app needs into the models folder. */
         mode: z.enum(['reference', 'copy']).default('reference'),
-        name: z.string().min(1).max(100).optional(),
+        name: plainText(1, 100).optional(),
       })
       .strict(),
   },

@@ -26,6 +26,33 @@ function safeFolderName(name: string): string {
   return clean.length > 0 ? clean : 'project';
 }
 
+/**
+ * The export target as the real path of an existing folder. Nothing is created here: a recursive
+ * mkdir toward a path under /proc (or through a dangling link) never returns, and a folder the user
+ * did not make should not appear because of a typo.
+ */
+async function existingFolder(destDir: string): Promise<string> {
+  let real: string;
+  try {
+    real = await fs.realpath(path.resolve(destDir));
+  } catch {
+    throw new GlimmerError('not_found', `The folder ${destDir} does not exist. Choose an existing folder to export into.`);
+  }
+  const st = await fs.stat(real).catch(() => null);
+  if (!st) throw new GlimmerError('not_found', `The folder ${destDir} does not exist. Choose an existing folder to export into.`);
+  if (!st.isDirectory()) throw new GlimmerError('bad_request', `${destDir} is a file, not a folder. Choose a folder to export into.`);
+  return real;
+}
+
+/** An errno in words a user can act on (never the raw message with its paths). */
+function errnoWords(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EROFS') return 'the disk is read-only';
+  if (code === 'ENOSPC') return 'the disk is full';
+  return code ?? 'it cannot be written';
+}
+
 function freeFolder(destDir: string, name: string): string {
   let candidate = path.join(destDir, name);
   for (let i = 2; existsSync(candidate); i++) candidate = path.join(destDir, `${name} (${i})`);
@@ -40,12 +67,7 @@ interface ExportRow {
 
 export async function exportProject(lib: Library, projectId: number, destDir: string): Promise<ExportResult> {
   const project = lib.getProject(projectId);
-  const dest = path.resolve(destDir);
-  try {
-    await fs.mkdir(dest, { recursive: true });
-  } catch (err) {
-    throw new GlimmerError('forbidden', `Cannot write to ${dest} (${(err as Error).message}). Choose another folder.`);
-  }
+  const dest = await existingFolder(destDir);
   const rows = lib.db
     .prepare(
       `SELECT g.id, g.image_hash, i.format FROM generations g JOIN images i ON i.hash = g.image_hash
@@ -54,7 +76,11 @@ export async function exportProject(lib: Library, projectId: number, destDir: st
     .all(projectId) as ExportRow[];
   const folder = freeFolder(dest, safeFolderName(project.name));
   const work = `${folder}.partial-${process.pid}-${Date.now()}`;
-  await fs.mkdir(work);
+  try {
+    await fs.mkdir(work);
+  } catch (err) {
+    throw new GlimmerError('forbidden', `Cannot write to ${dest} (${errnoWords(err)}). Choose another folder.`);
+  }
   try {
     const items: unknown[] = [];
     const width = Math.max(4, String(rows.length).length);

@@ -20,6 +20,8 @@ export type ImportInput = { path: string } | { bytes: Uint8Array; name: string }
 export interface ImportOptions {
   projectId?: number | null;
   tags?: string[];
+  /** Rebuilding the library: the image is from our own store, made at this time. */
+  restore?: { createdAt: number };
 }
 
 export interface PreparedImport {

@@ -3,7 +3,7 @@
  * (SQLite), the content-addressed image store with thumbnails, and recipes in PNG metadata.
  * Plain Node (no Electron).
  */
-export { Library, openLibrary, type NewGeneration, type OpenLibraryOptions, type OpenReport, type ReferenceInput } from './library';
+export { Library, openLibrary, rebuildLibrary, type NewGeneration, type OpenLibraryOptions, type OpenReport, type ReferenceInput } from './library';
 export { openDatabase, databasePath, schemaVersion, DB_FILE, SCHEMA_VERSION, type OpenDatabaseOptions } from './db/open';
 export { migrations, APPLICATION_ID, type Migration } from './db/migrations';
 export { toFtsQuery } from './fts-query';
@@ -12,6 +12,7 @@ export { JobStore, type JobUpdate } from './jobs';
 export { mediaPaths } from './rows';
 export { MAX_IMPORT_BYTES, type ImportInput, type ImportOptions } from './import';
 export type { ExportResult } from './export';
+export type { RebuildReport } from './rebuild';
 export type { GenerationPatch } from './generations';
 export { generatedPng, type ImageInput } from './image-input';
 export type * from './types';

@@ -24,6 +24,7 @@ import {
 } from './generations';
 import { type ImageInput, generatedPng } from './image-input';
 import { type ImportInput, type ImportOptions, prepareImport } from './import';
+import { damagedLibraryProblem, rebuildLibrary as rebuildFrom, type RebuildReport } from './rebuild';
 import { JobStore } from './jobs';
 import { createProject, getProject, listProjects, renameProject, requireLiveProject, restoreProject, trashProject } from './projects';
 import { StoredRecipe } from '../contract';
@@ -39,6 +40,8 @@ export interface OpenLibraryOptions {
   markInterrupted?: boolean;
   /** Tests: called after an image's files are written and before its row is committed. */
   beforeCommit?: () => Promise<void>;
+  /** rebuildLibrary: open a new database although the image store holds images. */
+  rebuilding?: boolean;
 }
 
 export interface OpenReport {
@@ -88,6 +91,8 @@ export class Library {
   static async open(dataDir: string, options: OpenLibraryOptions = {}): Promise<Library> {
     const dir = path.resolve(dataDir);
     mkdirSync(dir, { recursive: true });
+    const damaged = options.rebuilding ? null : damagedLibraryProblem(dir);
+    if (damaged) throw damaged;
     const db = openDatabase(databasePath(dir), { upTo: options.upTo });
     const store = new ImageStore(dir);
     try {
@@ -307,10 +312,12 @@ export class Library {
   async importImage(input: ImportInput, options: ImportOptions = {}): Promise<Generation> {
     const prepared = await prepareImport(input, options);
     this.checkTargets(options.projectId, null);
+    // an image restored from the store with its recipe was made by the studio
+    const source = options.restore && prepared.recipe ? 'generated' : prepared.row.source;
     const id = await this.exclusive(async () => {
       const { hash } = await this.store.put(prepared.bytes, prepared.format, prepared.thumbs);
       await this.beforeCommit();
-      const now = Date.now();
+      const now = options.restore?.createdAt ?? Date.now();
       return this.db
         .transaction(() => {
           const projectId = options.projectId ?? null;
@@ -319,7 +326,7 @@ export class Library {
             .get(hash, projectId) as { id: number } | undefined;
           if (existing) return existing.id;
           insertImageRow(this.db, { hash, format: prepared.format, width: prepared.width, height: prepared.height, bytes: prepared.bytes.length }, now);
-          return insertGenerationRow(this.db, { ...prepared.row, createdAt: now, projectId, imageHash: hash, tags: options.tags });
+          return insertGenerationRow(this.db, { ...prepared.row, source, createdAt: now, projectId, imageHash: hash, tags: options.tags });
         })
         .immediate();
     });
@@ -375,4 +382,13 @@ export class Library {
 
 export function openLibrary(dataDir: string, options?: OpenLibraryOptions): Promise<Library> {
   return Library.open(dataDir, options);
+}
+
+/** Rebuild a damaged library from its image store (rebuild.ts); refused for a library that opens. */
+export function rebuildLibrary(dataDir: string): Promise<RebuildReport> {
+  return rebuildFrom(
+    dataDir,
+    (dir, options) => Library.open(dir, options),
+    async (dir) => (await Library.open(dir, { markInterrupted: false })).close(),
+  );
 }

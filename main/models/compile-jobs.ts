@@ -3,6 +3,7 @@
  * through native-models' compileModel (which builds each module into <module>.partial/, keeps finished modules
  * across interruptions and writes manifest.json last). Start again after a cancel or a crash resumes.
  */
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { GlimmerError, toErrorShape, type ErrorShape } from '../contract';
 import {
@@ -82,6 +83,7 @@ export class CompileJobs {
       throw new GlimmerError(code, report.summary, { report });
     }
     const dir = compiledFolderFor(this.options.modelsDir, source, request.precision, compute);
+    mkdirSync(path.dirname(dir), { recursive: true }); // <models>/compiled: our own folder
     const id = path.basename(dir);
     const existing = this.jobs.get(id);
     if (existing?.state === 'running') return { ...existing };

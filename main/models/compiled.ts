@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { errorCode } from '../contract';
-import { MANIFEST_FILE, readManifest, verifyManifest, type ModelManifest } from '../../native-models';
+import { MANIFEST_FILE, MODULE_RECORD, OUTPUT_MARKER, readManifest, verifyManifest, type ModelManifest } from '../../native-models';
 
 export type CompiledStatus = 'ready' | 'stale' | 'incomplete' | 'unknown';
 
@@ -21,7 +21,7 @@ export interface CompiledDescription {
 export async function describeCompiled(dir: string): Promise<CompiledDescription> {
   if (!existsSync(path.join(dir, MANIFEST_FILE))) {
     const names = await readdir(dir).catch(() => [] as string[]);
-    const started = names.some((n) => n.endsWith('.partial') || existsSync(path.join(dir, n, '.module.json')));
+    const started = names.some((n) => n === OUTPUT_MARKER || n.endsWith('.partial') || existsSync(path.join(dir, n, MODULE_RECORD)));
     return started
       ? { status: 'incomplete', detail: 'Compiling did not finish. Compile again to resume; finished modules are kept.', manifest: null }
       : { status: 'unknown', detail: `No ${MANIFEST_FILE} in ${dir}: not a compiled model. Compile a checkpoint into it.`, manifest: null };

@@ -27,6 +27,11 @@ export interface AppContext {
   engine: EngineServices;
   /** Model downloads and compiles, with their progress events. */
   models: { downloads: DownloadJobs; compiles: CompileJobs };
+  /**
+   * Start-up work of the studio (not the CLI): the job queue resumed, files a crash left between
+   * write and commit collected. Resolves when done, never rejects (problems go to the log).
+   */
+  started: Promise<void>;
   /** Stops the running job, closes the library, runs every cleanup (last registered first). */
   dispose(): Promise<void>;
 }
@@ -107,7 +112,9 @@ export function createContext(options: CreateContextOptions): AppContext {
     library,
     engine,
     models: { downloads, compiles },
+    started: Promise.resolve(),
     async dispose() {
+      await ctx.started;
       for (const fn of disposers.reverse()) {
         try {
           await fn();
@@ -117,9 +124,21 @@ export function createContext(options: CreateContextOptions): AppContext {
       }
     },
   };
-  if (options.mode !== 'cli') {
-    // The studio resumes its queue at launch: jobs left running are marked interrupted, waiting ones run.
-    void engine.queue().catch((err: unknown) => log(`[app] the job queue could not start: ${String(err)}`));
-  }
+  if (options.mode !== 'cli') ctx.started = startUp(ctx);
   return ctx;
+}
+
+/**
+ * The studio at launch: the queue resumes (jobs left running are marked interrupted, waiting ones
+ * run) and image files no row refers to (a crash between file write and commit) are collected.
+ * A library that cannot be opened is logged and left for the user to see on their first request.
+ */
+async function startUp(ctx: AppContext): Promise<void> {
+  try {
+    await ctx.engine.queue();
+    const removed = await (await ctx.library()).gcOrphanFiles();
+    if (removed > 0) ctx.log(`[library] removed ${removed} image file(s) a crash had left without a row`);
+  } catch (err) {
+    ctx.log(`[app] start-up: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }

@@ -10,7 +10,7 @@ import { readManifest } from '../../native-models/manifest';
 import { TIERS, type EngineStatus, type EventBus } from '../contract';
 import { EngineHost } from '../engine/host';
 import type { Library } from '../library';
-import { JobQueue, MemoryQueueStore } from './queue';
+import { JobQueue } from './queue';
 import { SettingsStore } from './settings';
 
 export interface EngineServicesOptions {
@@ -20,8 +20,8 @@ export interface EngineServicesOptions {
   modelsDir: string;
   events: EventBus;
   log: (message: string) => void;
-  /** The shared library (null when it cannot be opened: jobs are then kept in memory). */
-  library: () => Promise<Library | null>;
+  /** The shared library (rejects while it cannot be opened: the queue then refuses new jobs). */
+  library: () => Promise<Library>;
 }
 
 export class EngineServices {
@@ -43,30 +43,34 @@ export class EngineServices {
     });
   }
 
+  /**
+   * The job queue, kept in the library. While the library cannot be opened this rejects with the
+   * library's error, so no job is accepted whose images would have nowhere to go (and the next call
+   * tries the library again: fixing or rebuilding it needs no restart). Refusing was chosen over a
+   * recovery folder imported at the next start: the user learns at once, nothing piles up unseen,
+   * and there is no second path by which images enter the library.
+   */
   queue(): Promise<JobQueue> {
     if (!this.queuePromise) {
-      this.queuePromise = (async () => {
-        let library: Library | null = null;
-        try {
-          library = await this.opts.library();
-        } catch (err) {
-          this.opts.log(`[engine] the library could not be opened (${(err as Error).message}); the job queue is kept in memory`);
-        }
-        return new JobQueue({
-          engine: this.host,
-          store: library ? library.jobs : new MemoryQueueStore(),
-          library,
-          events: this.opts.events,
-          log: this.opts.log,
-        });
-      })();
+      const made = this.opts.library().then(
+        (library) =>
+          new JobQueue({ engine: this.host, store: library.jobs, library, events: this.opts.events, log: this.opts.log }),
+        (err: unknown) => {
+          this.opts.log(`[engine] the library could not be opened; new jobs are refused until it can: ${(err as Error).message}`);
+          throw err;
+        },
+      );
+      this.queuePromise = made;
+      made.catch(() => {
+        if (this.queuePromise === made) this.queuePromise = null;
+      });
     }
     return this.queuePromise;
   }
 
   async status(): Promise<EngineStatus> {
     const s = this.settings.get();
-    const [provider, engine, q] = await Promise.all([this.host.provider(), this.host.status(), this.queue()]);
+    const [provider, engine, q] = await Promise.all([this.host.provider(), this.host.status(), this.queue().catch(() => null)]);
     let model: EngineStatus['model'] = null;
     if (s.modelDir) {
       const loaded = engine.loaded;
@@ -89,13 +93,13 @@ export class EngineServices {
       provider: { chosen: provider.chosen, reason: provider.reason },
       memoryProfile: s.tier ? TIERS[s.tier].memoryProfile : s.memoryProfile,
       tier: s.tier,
-      running: q.runningId,
-      waiting: q.waitingCount,
+      running: q?.runningId ?? null,
+      waiting: q?.waitingCount ?? 0,
     };
   }
 
   async dispose(): Promise<void> {
-    if (this.queuePromise) await (await this.queuePromise).dispose();
+    if (this.queuePromise) await (await this.queuePromise.catch(() => null))?.dispose();
     await this.host.dispose();
   }
 }

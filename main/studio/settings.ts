@@ -54,7 +54,11 @@ export class SettingsStore {
     if (patch.modelDir !== undefined && patch.modelDir !== null && !existsSync(patch.modelDir)) {
       throw new GlimmerError('bad_request', `The model folder ${patch.modelDir} does not exist. Choose an existing folder.`);
     }
-    const next = Settings.parse({ ...this.value, ...patch });
+    // a key given as undefined (possible over IPC) means "not given"
+    const given = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+    const parsed = Settings.safeParse({ ...this.value, ...given });
+    if (!parsed.success) throw new GlimmerError('bad_request', `Invalid settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    const next = parsed.data;
     await writeJsonAtomic(this.file, next);
     this.value = next;
     for (const l of this.listeners) l(this.get());

@@ -263,6 +263,22 @@ function chooseInFolder(dir: string): { index?: string; files: string[] } {
   return { files: (plainFiles.length > 0 ? plainFiles : st).map((f) => path.join(dir, f)) };
 }
 
+/**
+ * Whether a shard name from an index is a plain file name in the index's own folder: a
+ * `.safetensors` name with no separator, no NUL and no leading dot (so never `..`, an absolute path
+ * or a hidden file). The one rule for every reader of an index (compile, validation).
+ */
+export function isShardFileName(name: unknown): name is string {
+  return (
+    typeof name === 'string' &&
+    name.length > '.safetensors'.length &&
+    name.length <= 255 &&
+    name.endsWith('.safetensors') &&
+    !/[/\\\u0000]/.test(name) &&
+    !name.startsWith('.')
+  );
+}
+
 function readIndex(indexFile: string): Map<string, string> {
   let json: unknown;
   try {
@@ -282,10 +298,12 @@ function readIndex(indexFile: string): Map<string, string> {
   }
   const map = new Map<string, string>();
   for (const [name, file] of Object.entries(wm as Record<string, unknown>)) {
-    if (typeof file !== 'string' || file.includes('/') || file.includes('\\') || file.startsWith('.')) {
-      throw new NativeModelError('model_corrupt', `The shard index ${indexFile} names an invalid file for "${name}".`, {
-        file: indexFile,
-      });
+    if (!isShardFileName(file)) {
+      throw new NativeModelError(
+        'model_corrupt',
+        `The shard index ${indexFile} names an invalid file for "${name}" (a shard is a .safetensors file in the index's own folder). Download the model again.`,
+        { file: indexFile },
+      );
     }
     map.set(name, file);
   }

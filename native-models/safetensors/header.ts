@@ -2,6 +2,11 @@
  * Parse the header of one .safetensors file: 8 bytes little-endian u64 header length, then that many
  * bytes of JSON `{ name: { dtype, shape, data_offsets: [begin, end] }, __metadata__?: {...} }`, then
  * the data. Offsets are relative to the start of the data. Only the header is read here.
+ *
+ * The layout rules, in this one place for every reader (compile, validation, downloads): each
+ * tensor's byte range matches its shape and dtype; the ranges tile the data exactly, from its first
+ * byte, with no overlap and no gap (as the reference implementation requires); and nothing follows
+ * the last tensor. Only a file cut short may be reported instead of refused (allowTruncated).
  */
 import { type FileHandle, open } from 'node:fs/promises';
 import { NativeModelError } from '../errors';
@@ -107,7 +112,24 @@ export async function readHeader(fh: FileHandle, file: string, options: ReadHead
     }
     entries.push({ name, dtype: info.dtype, shape: [...(shape as number[])], file, begin, end });
   }
+  checkLayout(entries, dataStart, file);
+  if (fileSize > expectedSize) {
+    throw corrupt(file, `it has ${fileSize - expectedSize} bytes after its last tensor (the header accounts for ${expectedSize} of its ${fileSize} bytes)`);
+  }
   return { entries, metadata, dataStart, expectedSize, fileSize };
+}
+
+/** The tensors' byte ranges tile the data from its start: no overlap, no gap. */
+function checkLayout(entries: TensorEntry[], dataStart: number, file: string): void {
+  const sorted = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let at = dataStart;
+  let previous = '(the start of the data)';
+  for (const e of sorted) {
+    if (e.begin < at) throw corrupt(file, `tensor "${e.name}" overlaps ${previous} (it starts at data byte ${e.begin - dataStart}, before ${at - dataStart})`);
+    if (e.begin > at) throw corrupt(file, `there is a gap of ${e.begin - at} bytes before tensor "${e.name}" (after ${previous})`);
+    at = e.end;
+    previous = `tensor "${e.name}"`;
+  }
 }
 
 /** readHeader for a path: opens, reads only the header, closes. */

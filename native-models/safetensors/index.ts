@@ -3,6 +3,6 @@ export type { SafetensorsDType } from './dtype';
 export { DTYPE_BYTES } from './dtype';
 export type { TensorEntry, ParsedHeader, ReadHeaderOptions } from './header';
 export { readHeaderOfFile } from './header';
-export { SafetensorsCheckpoint } from './checkpoint';
+export { SafetensorsCheckpoint, isShardFileName } from './checkpoint';
 export { readConfig } from './config';
 export { encodeSafetensors, writeSafetensors, writeShardedSafetensors, type TensorToWrite } from './write';

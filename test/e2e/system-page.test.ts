@@ -5,6 +5,7 @@ import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { ProviderReport } from '../../main/contract';
 import type { Browser } from 'playwright';
+import { contentSecurityPolicyMeta } from '../../main/api/csp';
 import { chromiumMissingReason, launchChromium, screenshotPath } from '../helpers/browser';
 import { repoRoot } from '../helpers/fixtures';
 import { type ServeProcess, startServe } from '../helpers/serve';
@@ -51,6 +52,11 @@ test('serve opens the studio in Chromium and the System page shows real onnxrunt
   }
   // the token left the address bar, and the page kept working through the cookie
   assert.doesNotMatch(page.url(), /token=/);
+  // ...and the page's script never held it: nothing in web storage, the cookie is HttpOnly
+  const stored = await page.evaluate(() => JSON.stringify([{ ...sessionStorage }, { ...localStorage }, document.cookie]));
+  assert.ok(!stored.includes(serve.token), `the token is readable by the page: ${stored}`);
+  // the built page carries its CSP as a <meta> too
+  assert.equal(await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content'), contentSecurityPolicyMeta());
   await page.screenshot({ path: screenshotPath('system'), fullPage: true });
   assert.deepEqual(errors.filter((e) => !/favicon/.test(e)), []);
   await page.close();

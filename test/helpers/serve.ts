@@ -12,13 +12,17 @@ export interface ServeProcess {
   openUrl: string;
   origin: string;
   dataDir: string;
+  /** The access token from the printed URL. */
+  token: string;
+  /** The process has not exited (a crash ends it). */
+  alive(): boolean;
   output(): string;
   stop(): Promise<void>;
 }
 
-export async function startServe(env: Record<string, string> = {}): Promise<ServeProcess> {
+export async function startServe(env: Record<string, string> = {}, args: string[] = []): Promise<ServeProcess> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'glimmer-e2e-data-'));
-  const child: ChildProcess = spawn(process.execPath, [path.join(repoRoot, 'bin', 'glimmer.mjs'), 'serve', '--port', '0'], {
+  const child: ChildProcess = spawn(process.execPath, [path.join(repoRoot, 'bin', 'glimmer.mjs'), 'serve', '--port', '0', ...args], {
     cwd: repoRoot,
     env: { ...process.env, GLIMMER_DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -45,6 +49,8 @@ export async function startServe(env: Record<string, string> = {}): Promise<Serv
     openUrl,
     origin: new URL(openUrl).origin,
     dataDir,
+    token: new URL(openUrl).searchParams.get('token') ?? '',
+    alive: () => child.exitCode === null && child.signalCode === null,
     output: () => out,
     async stop() {
       if (child.exitCode === null) {

@@ -123,8 +123,9 @@ describe('the engine in its own thread', () => {
       await queue.idle();
       const failed = queue.get(first.id);
       assert.equal(failed.state, 'failed');
-      assert.equal(failed.error?.code, 'internal');
-      assert.match(failed.error?.message ?? '', /engine stopped unexpectedly \(stopped by the test\)/);
+      assert.equal(failed.error?.code, 'unavailable');
+      assert.match(failed.error?.message ?? '', /engine stopped unexpectedly/);
+      assert.doesNotMatch(failed.error?.message ?? '', /stopped by the test/, 'the reason goes to the log, not to the client');
       assert.equal(queue.get(second.id).state, 'done');
       assert.equal(engine.starts, 2, 'a new engine thread ran the next job');
     } finally {

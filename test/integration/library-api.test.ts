@@ -3,7 +3,7 @@
  * take): string ids, typed errors, events, and media paths that the media protocol resolves.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -91,6 +91,7 @@ describe('library API', () => {
     assert.equal((await call<{ projects: LibraryProject[] }>('projects.list', {})).projects[0].generationCount, 2);
 
     const out = path.join(tmp, 'export');
+    mkdirSync(out);
     const exported = await call<{ folder: string; files: number }>('library.export', { projectId: project.id, folder: out });
     assert.equal(exported.files, 2);
     assert.ok(existsSync(path.join(exported.folder, 'index.json')));

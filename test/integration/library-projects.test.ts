@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import sharp from 'sharp';
@@ -147,6 +147,7 @@ describe('projects', () => {
     lib.updateGeneration(g3.id, { favourite: true, rating: 4, tags: ['best'] });
     await gen(4, null);
     const out = path.join(t.dir, 'exports');
+    mkdirSync(out);
     const first = await lib.exportProject(p.id, out);
     const second = await lib.exportProject(p.id, out);
     assert.notEqual(first.folder, second.folder, 'an existing folder is never overwritten');
@@ -175,6 +176,49 @@ describe('projects', () => {
     const back = await lib.importImage({ path: path.join(first.folder, index.items[2].file) });
     assert.equal(back.prompt, '第三张海报');
     assert.deepEqual(back.recipe, g3.recipe);
+  });
+});
+
+describe('export targets', () => {
+  /** Settles within a generous bound (a recursive mkdir under /proc never did). */
+  const bounded = <T>(p: Promise<T>): Promise<T> =>
+    Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('export did not return within 10 s')), 10_000).unref())]);
+
+  test('the folder must exist: nothing is created outside the data folder', async () => {
+    const p = lib.createProject('P');
+    await gen(1, p.id);
+    const missing = path.join(t.dir, 'no', 'such', 'folder');
+    await assert.rejects(bounded(lib.exportProject(p.id, missing)), code('not_found'));
+    assert.equal(existsSync(path.join(t.dir, 'no')), false);
+  });
+
+  test('a folder under /proc, a dangling link and a file are refused promptly', async () => {
+    const p = lib.createProject('P');
+    await gen(1, p.id);
+    const dangling = path.join(t.dir, 'dangling');
+    symlinkSync(path.join(t.dir, 'gone'), dangling);
+    const file = path.join(t.dir, 'a-file');
+    writeFileSync(file, 'x');
+    if (existsSync('/proc/self')) {
+      await assert.rejects(bounded(lib.exportProject(p.id, '/proc/self/a/b')), code('not_found'));
+      await assert.rejects(bounded(lib.exportProject(p.id, '/proc/self')), (e: unknown) => e instanceof GlimmerError && ['forbidden', 'bad_request'].includes(e.code));
+    }
+    await assert.rejects(bounded(lib.exportProject(p.id, dangling)), code('not_found'));
+    await assert.rejects(bounded(lib.exportProject(p.id, path.join(dangling, 'sub'))), code('not_found'));
+    await assert.rejects(bounded(lib.exportProject(p.id, file)), code('bad_request'));
+    assert.equal(existsSync(path.join(t.dir, 'gone')), false);
+  });
+
+  test('a link to a folder exports into the folder it points at', async () => {
+    const p = lib.createProject('Linked');
+    await gen(1, p.id);
+    const real = path.join(t.dir, 'real-out');
+    mkdirSync(real);
+    const link = path.join(t.dir, 'link-out');
+    symlinkSync(real, link);
+    const result = await lib.exportProject(p.id, link);
+    assert.equal(path.dirname(result.folder), real);
+    assert.ok(existsSync(path.join(real, 'Linked', 'index.json')));
   });
 });
 

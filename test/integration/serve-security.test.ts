@@ -9,6 +9,7 @@ import { EventBus } from '../../main/contract';
 import { createRouter } from '../../main/api/router';
 import { type RunningServer, startHttpServer } from '../../main/api/transport/http';
 import { testHandlers } from '../helpers/handlers';
+import { rawRequest } from '../helpers/raw-http';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'glimmer-serve-'));
 const staticDir = path.join(dir, 'renderer');
@@ -114,17 +115,91 @@ test('a body far beyond the limit gets its connection closed, and the server kee
   assert.equal(after.status, 200);
 });
 
-test('opening the page with ?token= sets an HttpOnly cookie that authorises later calls, with a strict CSP', async () => {
-  const page = await request(`/?token=${encodeURIComponent(server.token)}`);
-  assert.equal(page.status, 200);
-  assert.match(String(page.headers['content-security-policy']), /default-src 'self'/);
-  assert.doesNotMatch(String(page.headers['content-security-policy']), /script-src[^;]*unsafe/);
-  const cookie = String(page.headers['set-cookie']).split(';')[0];
-  assert.match(String(page.headers['set-cookie']), /HttpOnly/);
+test('GET /?token= sets a port-named HttpOnly cookie and redirects to the page without the token', async () => {
+  const page = await request(`/?token=${encodeURIComponent(server.token)}&x=1`);
+  assert.equal(page.status, 302);
+  assert.equal(page.headers.location, '/?x=1');
+  const setCookie = String(page.headers['set-cookie']);
+  assert.match(setCookie, new RegExp(`^glimmer_token_${server.port}=`));
+  assert.match(setCookie, /HttpOnly/);
+  assert.match(setCookie, /SameSite=Strict/);
+  const cookie = setCookie.split(';')[0];
   const viaCookie = await ping({ cookie, 'content-type': 'application/json' });
   assert.equal(viaCookie.status, 200);
+  const shown = await request('/?x=1', { headers: { cookie } });
+  assert.equal(shown.status, 200);
+  assert.match(String(shown.headers['content-security-policy']), /default-src 'self'/);
+  assert.doesNotMatch(String(shown.headers['content-security-policy']), /script-src[^;]*unsafe/);
+  const wrong = await request(`/?token=${encodeURIComponent(server.token.slice(0, -1))}x`);
+  assert.equal(wrong.status, 401);
+  assert.equal(wrong.headers['set-cookie'], undefined);
 });
 
+test('?token= is accepted on GET / only: not on the API, media, other pages or the event socket', async () => {
+  const q = `token=${encodeURIComponent(server.token)}`;
+  const json = { 'content-type': 'application/json' };
+  assert.equal((await request(`/api/call/system.ping?${q}`, { method: 'POST', headers: json, body: '{}' })).status, 401);
+  assert.equal((await request(`/media/images/a.png?${q}`)).status, 401);
+  assert.equal((await request(`/index.html?${q}`)).status, 401);
+  assert.equal((await request(`/?${q}`, { method: 'POST', headers: json, body: '{}' })).status, 401);
+  const ws = await new Promise<number>((resolve) => {
+    const socket = new WebSocket(`ws://127.0.0.1:${server.port}/api/events?${q}`);
+    socket.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    socket.on('open', () => resolve(101));
+    socket.on('error', () => resolve(-1));
+  });
+  assert.equal(ws, 401);
+});
+
+test('a token cookie of another name (another port, or unscoped) does not authorise', async () => {
+  const json = { 'content-type': 'application/json' };
+  assert.equal((await ping({ ...json, cookie: `glimmer_token=${server.token}` })).status, 401);
+  assert.equal((await ping({ ...json, cookie: `glimmer_token_${server.port + 1}=${server.token}` })).status, 401);
+});
+
+test('API calls must say Content-Type: application/json', async () => {
+  const plain = await ping({ authorization: `Bearer ${server.token}`, 'content-type': 'text/plain' });
+  assert.equal(plain.status, 415);
+  assert.equal(JSON.parse(plain.body).error.code, 'bad_request');
+  const none = await ping({ authorization: `Bearer ${server.token}` });
+  assert.equal(none.status, 415);
+  const form = await ping({ authorization: `Bearer ${server.token}`, 'content-type': 'application/x-www-form-urlencoded' });
+  assert.equal(form.status, 415);
+  const charset = await ping({ ...auth(), 'content-type': 'application/json; charset=utf-8' });
+  assert.equal(charset.status, 200);
+});
+
+test('a body declared over the limit is refused at once, before it is sent', async () => {
+  const head = [
+    'POST /api/call/system.ping HTTP/1.1',
+    `Host: 127.0.0.1:${server.port}`,
+    `Authorization: Bearer ${server.token}`,
+    'Content-Type: application/json',
+    'Content-Length: 1000000000',
+    '',
+    '',
+  ].join('\r\n');
+  const reply = await rawRequest(server.port, head, 5000);
+  assert.equal(reply.status, 413);
+  assert.match(reply.text, /connection: close/i);
+});
+
+test('a chunked body is cut at the limit: 413 and the connection closed, the rest never read', async () => {
+  const head = [
+    'POST /api/call/system.ping HTTP/1.1',
+    `Host: 127.0.0.1:${server.port}`,
+    `Authorization: Bearer ${server.token}`,
+    'Content-Type: application/json',
+    'Transfer-Encoding: chunked',
+    '',
+    '',
+  ].join('\r\n');
+  // 5 KB of chunks (over the 4 KB limit) and no terminating chunk: the server must not wait for more
+  const chunk = `400\r\n${'x'.repeat(1024)}\r\n`;
+  const reply = await rawRequest(server.port, head + chunk.repeat(5), 5000);
+  assert.equal(reply.status, 413);
+  assert.ok(reply.closed, 'the connection stays open after a body over the limit');
+});
 test('media is served from its root only; traversal is refused', async () => {
   const ok = await request('/media/images/a.png', { headers: auth() });
   assert.equal(ok.status, 200);
@@ -143,7 +218,7 @@ test('events reach an authorised WebSocket; one without the token is refused', a
     ws.on('error', () => resolve(-1));
   });
   assert.equal(refused, 401);
-  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api/events?token=${encodeURIComponent(server.token)}`);
+  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api/events`, { headers: { cookie: `glimmer_token_${server.port}=${server.token}` } });
   await new Promise((resolve, reject) => {
     ws.on('open', resolve);
     ws.on('error', reject);
@@ -152,4 +227,102 @@ test('events reach an authorised WebSocket; one without the token is refused', a
   events.emit('system.log', { level: 'info', message: 'hello', time: 1 });
   assert.deepEqual(await received, { event: 'system.log', payload: { level: 'info', message: 'hello', time: 1 } });
   ws.close();
+});
+
+test('large requests are read a few at a time: one past the slots and the wait list is refused, small ones still pass', async () => {
+  const small = await startHttpServer({
+    router,
+    events,
+    staticDir: null,
+    mediaRoots: {},
+    maxRequestBytes: 64 * 1024,
+    largeRequestBytes: 1024,
+    largeRequestSlots: 1,
+    largeRequestWaiting: 0,
+  });
+  const net = await import('node:net');
+  const holder = net.connect(small.port, '127.0.0.1');
+  try {
+    const body = JSON.stringify({ pad: 'x'.repeat(8000) });
+    // the first large request takes the slot and sends half its body
+    holder.write(
+      [
+        'POST /api/call/system.ping HTTP/1.1',
+        `Host: 127.0.0.1:${small.port}`,
+        `Authorization: Bearer ${small.token}`,
+        'Content-Type: application/json',
+        `Content-Length: ${body.length}`,
+        '',
+        body.slice(0, 4000),
+      ].join('\r\n'),
+    );
+    const holderReply = new Promise<string>((resolve) => {
+      let text = '';
+      holder.on('data', (d: Buffer) => (text += d.toString()));
+      holder.on('close', () => resolve(text));
+      holder.on('end', () => resolve(text));
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    const headers = { authorization: `Bearer ${small.token}`, 'content-type': 'application/json' };
+    const second = await fetch(`http://127.0.0.1:${small.port}/api/call/system.ping`, { method: 'POST', headers, body });
+    assert.equal(second.status, 503);
+    assert.equal(((await second.json()) as { error: { code: string } }).error.code, 'unavailable');
+    const tiny = await fetch(`http://127.0.0.1:${small.port}/api/call/system.ping`, { method: 'POST', headers, body: '{}' });
+    assert.equal(tiny.status, 200);
+    // the holder finishes; its request is read and answered, and the slot is free again
+    holder.end(body.slice(4000));
+    assert.match(await holderReply, /^HTTP\/1\.1 400/);
+    const third = await fetch(`http://127.0.0.1:${small.port}/api/call/system.ping`, { method: 'POST', headers, body });
+    assert.equal(third.status, 400);
+  } finally {
+    holder.destroy();
+    await small.close();
+  }
+});
+
+test('a large request whose client leaves while it waits for a slot gives the slot back', async () => {
+  const small = await startHttpServer({
+    router,
+    events,
+    staticDir: null,
+    mediaRoots: {},
+    maxRequestBytes: 64 * 1024,
+    largeRequestBytes: 1024,
+    largeRequestSlots: 1,
+    largeRequestWaiting: 1,
+  });
+  const net = await import('node:net');
+  const body = JSON.stringify({ pad: 'x'.repeat(8000) });
+  const head = [
+    'POST /api/call/system.ping HTTP/1.1',
+    `Host: 127.0.0.1:${small.port}`,
+    `Authorization: Bearer ${small.token}`,
+    'Content-Type: application/json',
+    `Content-Length: ${body.length}`,
+    '',
+    '',
+  ].join('\r\n');
+  const holder = net.connect(small.port, '127.0.0.1');
+  const leaver = net.connect(small.port, '127.0.0.1');
+  try {
+    holder.on('error', () => undefined);
+    leaver.on('error', () => undefined);
+    holder.write(head + body.slice(0, 4000));
+    await new Promise((r) => setTimeout(r, 200));
+    leaver.write(head + body.slice(0, 100)); // waits for the slot...
+    await new Promise((r) => setTimeout(r, 200));
+    leaver.destroy(); // ...and leaves
+    await new Promise((r) => setTimeout(r, 200));
+    holder.end(body.slice(4000));
+    const headers = { authorization: `Bearer ${small.token}`, 'content-type': 'application/json' };
+    const next = await Promise.race([
+      fetch(`http://127.0.0.1:${small.port}/api/call/system.ping`, { method: 'POST', headers, body }).then((r) => r.status),
+      new Promise<string>((r) => setTimeout(() => r('no answer in 5 s: the slot leaked'), 5000).unref()),
+    ]);
+    assert.equal(next, 400);
+  } finally {
+    holder.destroy();
+    leaver.destroy();
+    await small.close();
+  }
 });

@@ -82,11 +82,11 @@ describe('recipe metadata', () => {
     const withOther = png.writeChunks([...png.readChunks(file).slice(0, 1), png.textChunk('Author', 'someone'), ...png.readChunks(file).slice(1)]);
     const once = png.writePngMetadata(withOther, recipe({ seed: 1 }));
     const twice = png.writePngMetadata(once, recipe({ seed: 2 }));
-    const texts = png.readChunks(twice).map(png.readText).filter((t) => t !== undefined);
+    const texts = png.readChunks(twice).map((c) => png.readText(c)).filter((t) => t !== undefined);
     assert.equal(texts.filter((t) => t.keyword === RECIPE_KEYWORD).length, 1);
     assert.equal(texts.filter((t) => t.keyword === 'parameters').length, 1);
     assert.equal(png.readPngMetadata(twice).recipe?.seed, 2);
-    assert.equal(png.readPngMetadata(twice).texts.Author, 'someone');
+    assert.ok(texts.some((t) => t.keyword === 'Author' && t.text === 'someone'));
   });
 
   test('non-Latin-1 prompts go into iTXt parameters (UTF-8) and come back exactly', async () => {
@@ -122,6 +122,40 @@ describe('recipe metadata', () => {
     assert.equal(p.params.Sampler, 'DPM++ 2M');
     assert.equal(p.params.Size, '512x768');
     assert.deepEqual(png.parseParametersSummary('just a prompt'), { prompt: 'just a prompt', negativePrompt: undefined, params: {} });
+  });
+
+  test('parameters: quoted values keep their commas and escapes; pieces that are not pairs are skipped', () => {
+    const text = 'p\nSteps: 20, junk without colon, Lora hashes: "a: 1, b: 2", Note: "say \\"hi\\"", Seed: 5,Size:64x64';
+    const p = png.parseParametersSummary(text);
+    assert.deepEqual(p.params, { Steps: '20', 'Lora hashes': 'a: 1, b: 2', Note: 'say "hi"', Seed: '5', Size: '64x64' });
+    assert.equal(p.prompt, 'p');
+  });
+
+  test('parameters: a last line over the cap is not read as parameters (it stays text)', () => {
+    const long = `Steps: 1, Seed: 2, Size: 3x3, Pad: ${'x'.repeat(png.MAX_PARAMETERS_LINE)}`;
+    const p = png.parseParametersSummary(`prompt\n${long}`);
+    assert.deepEqual(p.params, {});
+    assert.ok(p.prompt.endsWith('x'));
+  });
+
+  test('text chunks are read with an output limit: a deflate bomb is skipped, not inflated', () => {
+    const bomb = deflateSync(Buffer.alloc(8 * 1024 * 1024));
+    const ztxt = { type: 'zTXt', data: Buffer.concat([Buffer.from('parameters\0\0', 'latin1'), bomb]) };
+    assert.equal(png.readText(ztxt, 1024 * 1024), undefined);
+    assert.equal(png.readText(ztxt, 8 * 1024 * 1024)?.text.length, 8 * 1024 * 1024);
+    const plain = png.textChunk('parameters', 'x'.repeat(2000));
+    assert.equal(png.readText(plain, 1000), undefined);
+    assert.equal(png.readText(plain, 2000)?.text.length, 2000);
+  });
+
+  test('metadata reads the first recipe and parameters chunks only, and only the first text chunks', async () => {
+    const file = await encodedImage(8, 16, 16, 'png');
+    const chunks = png.readChunks(file);
+    const others = Array.from({ length: png.MAX_TEXT_CHUNKS }, (_, i) => png.textChunk(`k${i}`, 'v'));
+    const late = png.writeChunks([chunks[0], ...others, png.textChunk('parameters', 'late\nSteps: 1, Seed: 2, Size: 3x3'), ...chunks.slice(1)]);
+    assert.equal(png.readPngMetadata(late).parameters, undefined);
+    const twice = png.writeChunks([chunks[0], png.textChunk('parameters', 'first'), png.textChunk('parameters', 'second'), ...chunks.slice(1)]);
+    assert.equal(png.readPngMetadata(twice).parameters, 'first');
   });
 });
 

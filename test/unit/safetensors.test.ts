@@ -10,6 +10,7 @@ import {
   writeShardedSafetensors,
   encodeSafetensors,
   type TensorToWrite,
+  readHeaderOfFile,
 } from '../../native-models/safetensors';
 import { isCodedError } from '../../main/contract';
 import { toFloat16, fromFloat16 } from '../../native-models/onnx';
@@ -215,6 +216,56 @@ describe('safetensors bad input', () => {
     len.writeBigUInt64LE(BigInt(json.length));
     writeFileSync(file, Buffer.concat([len, json, Buffer.alloc(12)]));
     await expectError(SafetensorsCheckpoint.open(file), 'model_corrupt', 'offsets.safetensors');
+  });
+
+  /** A file with this header JSON and `dataBytes` of data. */
+  function craft(name: string, header: Record<string, unknown>, dataBytes: number): string {
+    const file = path.join(dir, name);
+    const json = Buffer.from(JSON.stringify(header));
+    const len = Buffer.alloc(8);
+    len.writeBigUInt64LE(BigInt(json.length));
+    writeFileSync(file, Buffer.concat([len, json, Buffer.alloc(dataBytes)]));
+    return file;
+  }
+
+  test('overlapping tensors are refused (two tensors sharing bytes)', async () => {
+    const file = craft('overlap.safetensors', { a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'F32', shape: [2], data_offsets: [4, 12] } }, 12);
+    await expectError(SafetensorsCheckpoint.open(file), 'model_corrupt', 'overlap.safetensors', 'overlap');
+    await expectError(readHeaderOfFile(file, { allowTruncated: true }), 'model_corrupt', 'overlap');
+  });
+
+  test('a gap between tensors, or before the first, is refused', async () => {
+    const between = craft('gap.safetensors', { a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] }, b: { dtype: 'F32', shape: [1], data_offsets: [8, 12] } }, 12);
+    await expectError(SafetensorsCheckpoint.open(between), 'model_corrupt', 'gap.safetensors', 'gap');
+    const first = craft('gap-first.safetensors', { a: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }, 8);
+    await expectError(SafetensorsCheckpoint.open(first), 'model_corrupt', 'gap');
+  });
+
+  test('bytes after the last tensor are refused; zero-sized tensors and any order are fine', async () => {
+    const trailing = craft('trailing.safetensors', { a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } }, 5);
+    await expectError(SafetensorsCheckpoint.open(trailing), 'model_corrupt', 'trailing.safetensors', 'after');
+    await expectError(readHeaderOfFile(trailing, { allowTruncated: true }), 'model_corrupt', 'after');
+    const ok = craft(
+      'ordered.safetensors',
+      { z: { dtype: 'F32', shape: [0], data_offsets: [8, 8] }, b: { dtype: 'F32', shape: [1], data_offsets: [4, 8] }, a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } },
+      8,
+    );
+    const ck = await SafetensorsCheckpoint.open(ok);
+    assert.deepEqual(ck.names().sort(), ['a', 'b', 'z']);
+    await ck.close();
+    // a file cut short is still only reported as such when the caller asks (downloads, validation)
+    const short = craft('short.safetensors', { a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] } }, 4);
+    const parsed = await readHeaderOfFile(short, { allowTruncated: true });
+    assert.equal(parsed.expectedSize - parsed.fileSize, 4);
+  });
+
+  test('an index naming a shard outside its folder is refused before anything is opened', async () => {
+    const sub = path.join(dir, 'escape');
+    mkdirSync(sub);
+    for (const shard of ['../outside.safetensors', '/etc/passwd', 'a/../../b.safetensors', '..', '.hidden.safetensors', 'x\\..\\y.safetensors', '']) {
+      writeFileSync(path.join(sub, 'model.safetensors.index.json'), JSON.stringify({ weight_map: { w: shard } }));
+      await expectError(SafetensorsCheckpoint.open(sub), 'model_corrupt', 'model.safetensors.index.json');
+    }
   });
 
   test('tensor missing, wrong read type, missing path, empty folder', async () => {

@@ -4,7 +4,7 @@
  * the library keeps them as integers.
  */
 import type { AppContext } from '../../studio/context';
-import type { Generation, GenerationSummary, Library, MediaPaths, Project } from '../../library';
+import { type Generation, type GenerationSummary, type Library, type MediaPaths, type Project, rebuildLibrary } from '../../library';
 import type { LibraryGeneration, LibraryGenerationSummary, LibraryMedia, LibraryProject, libraryMethods } from '../../contract';
 import type { Handlers, MethodsOf } from '../router';
 
@@ -93,6 +93,11 @@ export function libraryHandlers(ctx: AppContext): Handlers<MethodsOf<typeof libr
       return { generation: apiGeneration(g) };
     },
     'library.export': async (r) => (await lib()).exportProject(num(r.projectId), r.folder),
+    'library.rebuild': async () => {
+      const report = await rebuildLibrary(ctx.paths.dataDir);
+      changed('generations', []);
+      return report;
+    },
     'projects.list': async () => ({ projects: (await lib()).listProjects().map(apiProject) }),
     'projects.create': async (r) => {
       const p = (await lib()).createProject(r.name);

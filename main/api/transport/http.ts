@@ -1,19 +1,26 @@
 /**
  * `serve` transport: the built renderer plus the API over HTTP (POST /api/call/<method>) and a
- * WebSocket (/api/events) for events, bound to loopback by default. Every request needs the access
- * token (Bearer header, the cookie set when the page is opened with ?token=, or ?token= itself);
- * Host and Origin must be ours (no DNS rebinding, no cross-site calls).
+ * WebSocket (/api/events) for events, bound to loopback by default. Host, Origin and the access
+ * token are checked first (access.ts); bodies are JSON, limited and cut at the limit (body.ts).
+ * Every request and every upgrade runs inside one error boundary: whatever a request does, it gets
+ * a 4xx/5xx answer (or its connection closed) and the process keeps serving.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { type CallResult, LIMITS, type ErrorCode, type ErrorShape, GlimmerError, toErrorShape, type EventBus } from '../../contract';
+import { type CallResult, LIMITS, type ErrorShape, GlimmerError, toErrorShape, type EventBus } from '../../contract';
 import { contentSecurityPolicy } from '../csp';
+import { rendererContentType } from '../files';
 import { type MediaRoots, mediaContentType, parseMediaUrl, resolveMediaPath } from '../media';
 import type { Router } from '../router';
+import { createAccess, formatHost } from './access';
+import { BodyError, readJsonBody, Slots } from './body';
+import { sendFile } from './send-file';
+import { httpStatus } from './status';
 
 export interface HttpServerOptions {
   router: Router;
@@ -25,12 +32,17 @@ export interface HttpServerOptions {
   port?: number;
   token?: string;
   maxRequestBytes?: number;
+  /** Bodies above this many bytes (or of unknown length) are read at most `largeRequestSlots` at a time. */
+  largeRequestBytes?: number;
+  largeRequestSlots?: number;
+  /** Large requests that may wait for a slot; more are refused with unavailable. */
+  largeRequestWaiting?: number;
   log?: (message: string) => void;
 }
 
 export interface RunningServer {
   url: string;
-  /** The URL to open, with the token. */
+  /** The URL to open, with the token (it sets the cookie and redirects to `url`). */
   openUrl: string;
   port: number;
   host: string;
@@ -38,150 +50,65 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const COOKIE = 'glimmer_token';
+const API_PREFIX = '/api/call/';
 
-const STATUS: Partial<Record<ErrorCode, number>> = {
-  bad_request: 400,
-  unauthorized: 401,
-  forbidden: 403,
-  not_found: 404,
-  too_large: 413,
-  unavailable: 503,
-};
-
-const STATIC_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.webp': 'image/webp',
-};
-
-function sameToken(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
+function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    ...headers,
+  });
+  res.end(text);
 }
 
-function cookieToken(header: string | undefined): string | null {
-  if (!header) return null;
-  for (const part of header.split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === COOKIE) return v.join('=');
+function sendError(res: http.ServerResponse, error: ErrorShape, status = httpStatus(error.code), headers: Record<string, string> = {}): void {
+  const result: CallResult<never> = { ok: false, error };
+  sendJson(res, status, result, headers);
+}
+
+/** A request target as a URL; bad_request for one that is not a path ('//', 'http://[', ...). */
+function parseTarget(target: string | undefined): URL {
+  if (!target || !target.startsWith('/') || target.startsWith('//')) {
+    throw new GlimmerError('bad_request', 'Bad request target.');
   }
-  return null;
+  try {
+    return new URL(target, 'http://localhost');
+  } catch {
+    throw new GlimmerError('bad_request', 'Bad request target.');
+  }
 }
 
-function formatHost(host: string): string {
-  return host.includes(':') ? `[${host}]` : host;
+function decodePath(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw new GlimmerError('bad_request', 'Bad percent-encoding in the path.');
+  }
 }
 
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   const token = options.token ?? randomBytes(24).toString('base64url');
   const maxBytes = options.maxRequestBytes ?? LIMITS.maxRequestBytes;
-  const log = options.log ?? (() => {});
+  const limits = {
+    maxBytes,
+    largeBytes: options.largeRequestBytes ?? 1024 * 1024,
+    slots: new Slots(options.largeRequestSlots ?? 4, options.largeRequestWaiting ?? 64),
+  };
+  const log = options.log ?? ((line: string) => console.error(line));
   const staticDir = options.staticDir ? path.resolve(options.staticDir) : null;
   let port = 0;
-
-  const allowedHosts = (): Set<string> => {
-    const names = new Set(['127.0.0.1', 'localhost', '[::1]', formatHost(host)]);
-    return new Set([...names].map((n) => `${n}:${port}`));
-  };
-
-  function authorised(req: http.IncomingMessage, url: URL): boolean {
-    const bearer = req.headers.authorization?.startsWith('Bearer ') ? req.headers.authorization.slice(7) : null;
-    const candidate = bearer ?? cookieToken(req.headers.cookie) ?? url.searchParams.get('token');
-    return candidate !== null && sameToken(candidate, token);
-  }
-
-  /** Host header must be ours; Origin, when a browser sends one, must be ours too. */
-  function checkOrigin(req: http.IncomingMessage): ErrorShape | null {
-    const hostHeader = (req.headers.host ?? '').toLowerCase();
-    if (!allowedHosts().has(hostHeader)) return { code: 'forbidden', message: 'Unknown Host header.' };
-    const origin = req.headers.origin;
-    if (origin !== undefined && origin !== 'null') {
-      let originHost: string;
-      try {
-        const o = new URL(origin);
-        originHost = o.protocol === 'http:' ? o.host.toLowerCase() : '';
-      } catch {
-        originHost = '';
-      }
-      if (!allowedHosts().has(originHost)) return { code: 'forbidden', message: 'Requests from other sites are refused.' };
-    } else if (origin === 'null') {
-      return { code: 'forbidden', message: 'Requests from other sites are refused.' };
-    }
-    return null;
-  }
-
-  function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
-    const text = JSON.stringify(body);
-    res.writeHead(status, {
-      'content-type': 'application/json; charset=utf-8',
-      'content-length': Buffer.byteLength(text),
-      'cache-control': 'no-store',
-      'x-content-type-options': 'nosniff',
-    });
-    res.end(text);
-  }
-
-  function sendError(res: http.ServerResponse, error: ErrorShape): void {
-    const result: CallResult<never> = { ok: false, error };
-    sendJson(res, STATUS[error.code] ?? 500, result);
-  }
-
-  /**
-   * Reads a JSON body up to maxBytes. An oversized body is refused with 'too_large' only once the
-   * client has finished sending it (drained, not kept), so the client reads our answer instead of a
-   * reset connection; a body far beyond the limit gets its connection closed.
-   */
-  function readBody(req: http.IncomingMessage): Promise<Buffer> {
-    return new Promise((resolve, reject) => {
-      const tooLarge = () => new GlimmerError('too_large', `The request is larger than ${maxBytes} bytes.`);
-      const chunks: Buffer[] = [];
-      let size = 0;
-      let over = Number(req.headers['content-length'] ?? '0') > maxBytes;
-      req.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > maxBytes) over = true;
-        if (over) {
-          chunks.length = 0;
-          if (size > maxBytes * 16) {
-            req.destroy();
-            reject(tooLarge());
-          }
-          return;
-        }
-        chunks.push(chunk);
-      });
-      req.on('end', () => (over ? reject(tooLarge()) : resolve(Buffer.concat(chunks))));
-      req.on('error', (err) => reject(err));
-    });
-  }
+  const access = createAccess(token, host, () => port);
 
   async function handleCall(req: http.IncomingMessage, res: http.ServerResponse, method: string): Promise<void> {
     if (req.method !== 'POST') {
-      sendError(res, { code: 'bad_request', message: 'API calls are POST requests.' });
+      sendError(res, { code: 'bad_request', message: 'API calls are POST requests.' }, 405, { allow: 'POST' });
       return;
     }
-    let request: unknown;
-    try {
-      const body = await readBody(req);
-      request = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
-    } catch (err) {
-      if (err instanceof GlimmerError) {
-        sendError(res, err.toShape());
-        return;
-      }
-      sendError(res, { code: 'bad_request', message: 'The request body is not valid JSON.' });
-      return;
-    }
+    const request = await readJsonBody(req, limits);
     const controller = new AbortController();
     res.on('close', () => {
       if (!res.writableFinished) controller.abort();
@@ -191,103 +118,123 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     else sendError(res, result.error);
   }
 
-  function serveFile(res: http.ServerResponse, file: string, contentType: string, extraHeaders: Record<string, string> = {}): void {
-    const stat = statSync(file);
-    res.writeHead(200, {
-      'content-type': contentType,
-      'content-length': stat.size,
-      'x-content-type-options': 'nosniff',
-      ...extraHeaders,
-    });
-    createReadStream(file).pipe(res);
-  }
-
-  function handleStatic(req: http.IncomingMessage, res: http.ServerResponse, url: URL): void {
+  async function handleStatic(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
     if (!staticDir || !existsSync(path.join(staticDir, 'index.html'))) {
-      sendError(res, {
-        code: 'not_found',
-        message: 'The renderer is not built. Run `npm run build` (npm start and npm test build it for you).',
-      });
-      return;
+      throw new GlimmerError('not_found', 'The renderer is not built. Run `npm run build` (npm start and npm test build it for you).');
     }
-    let rel: string;
-    try {
-      rel = decodeURIComponent(url.pathname);
-    } catch {
-      sendError(res, { code: 'bad_request', message: 'Bad path.' });
-      return;
-    }
+    const rel = decodePath(url.pathname);
     const candidate = path.resolve(staticDir, `.${rel}`);
-    const inside = candidate.startsWith(staticDir + path.sep);
-    const file = inside && existsSync(candidate) && statSync(candidate).isFile() ? candidate : path.join(staticDir, 'index.html');
-    const headers: Record<string, string> = {
+    const inside = candidate.startsWith(staticDir + path.sep) && !rel.includes('\0');
+    const headers = (file: string): Record<string, string> => ({
+      'content-type': rendererContentType(file),
       'content-security-policy': contentSecurityPolicy(),
       'referrer-policy': 'no-referrer',
       'x-frame-options': 'DENY',
       'cache-control': file.endsWith('index.html') ? 'no-store' : 'public, max-age=3600',
-    };
-    if (url.searchParams.get('token') !== null) {
-      headers['set-cookie'] = `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+    });
+    if (inside) {
+      try {
+        await sendFile(req, res, candidate, headers(candidate));
+        return;
+      } catch (err) {
+        if (!(err instanceof GlimmerError && err.code === 'not_found') || res.headersSent) throw err;
+      }
     }
-    serveFile(res, file, STATIC_TYPES[path.extname(file)] ?? 'application/octet-stream', headers);
+    // the single-page app: any other path is the page itself
+    const index = path.join(staticDir, 'index.html');
+    await sendFile(req, res, index, headers(index));
   }
 
-  function handleMedia(res: http.ServerResponse, url: URL): void {
-    try {
-      const { root, path: rel } = parseMediaUrl(url.pathname);
-      const file = resolveMediaPath(options.mediaRoots, root, rel);
-      serveFile(res, file, mediaContentType(file), { 'cache-control': 'private, max-age=31536000, immutable' });
-    } catch (err) {
-      sendError(res, toErrorShape(err));
-    }
-  }
-
-  const server = http.createServer((req, res) => {
-    let url: URL;
-    try {
-      url = new URL(req.url ?? '/', 'http://localhost');
-    } catch {
-      sendError(res, { code: 'bad_request', message: 'Bad URL.' });
+  async function handleMedia(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      sendError(res, { code: 'bad_request', message: 'Media is read with GET.' }, 405, { allow: 'GET, HEAD' });
       return;
     }
-    const originProblem = checkOrigin(req);
+    const { root, path: rel } = parseMediaUrl(url.pathname);
+    const file = resolveMediaPath(options.mediaRoots, root, rel);
+    await sendFile(req, res, file, { 'content-type': mediaContentType(file), 'cache-control': 'private, max-age=31536000, immutable' });
+  }
+
+  async function route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = parseTarget(req.url);
+    const originProblem = access.checkOrigin(req);
     if (originProblem) {
       sendError(res, originProblem);
       return;
     }
-    if (!authorised(req, url)) {
-      sendError(res, { code: 'unauthorized', message: 'Open the URL that `glimmer serve` printed: it carries the access token.' });
+    if (url.pathname === '/' && url.searchParams.has('token') && (req.method === 'GET' || req.method === 'HEAD')) {
+      const login = access.tokenLogin(url);
+      if (!login) throw new GlimmerError('unauthorized', 'That access token is not this server\'s. Open the URL that `glimmer serve` printed.');
+      res.writeHead(302, { location: login.location, 'set-cookie': login.setCookie, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
+      res.end();
       return;
     }
-    const apiPrefix = '/api/call/';
-    if (url.pathname.startsWith(apiPrefix)) {
-      handleCall(req, res, decodeURIComponent(url.pathname.slice(apiPrefix.length))).catch((err) => {
-        log(`[serve] call failed: ${String(err)}`);
-        if (!res.headersSent) sendError(res, toErrorShape(err));
-      });
+    if (!access.authorised(req)) {
+      throw new GlimmerError('unauthorized', 'Open the URL that `glimmer serve` printed: it carries the access token.');
+    }
+    if (url.pathname.startsWith(API_PREFIX)) {
+      await handleCall(req, res, decodePath(url.pathname.slice(API_PREFIX.length)));
       return;
     }
     if (url.pathname.startsWith('/media/')) {
-      handleMedia(res, url);
+      await handleMedia(req, res, url);
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      sendError(res, { code: 'bad_request', message: 'Only GET is served here.' });
+      sendError(res, { code: 'bad_request', message: 'Only GET is served here.' }, 405, { allow: 'GET, HEAD' });
       return;
     }
-    handleStatic(req, res, url);
+    await handleStatic(req, res, url);
+  }
+
+  /** The error boundary of every request: an answer, or a closed connection; never a crash. */
+  function answerFailure(req: http.IncomingMessage, res: http.ServerResponse, err: unknown): void {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    const shape = toErrorShape(err, (line) => log(`[serve] ${req.method} ${String(req.url).slice(0, 200)}: ${line}`));
+    const status = err instanceof BodyError && err.status !== undefined ? err.status : httpStatus(shape.code);
+    // a body we did not read (cut at the limit, or refused unread) ends with the connection
+    const unread = !req.complete;
+    sendError(res, shape, status, unread ? { connection: 'close' } : {});
+  }
+
+  const server = http.createServer((req, res) => {
+    route(req, res).catch((err: unknown) => {
+      try {
+        answerFailure(req, res, err);
+      } catch {
+        res.destroy();
+      }
+    });
   });
-  server.on('clientError', (_err, socket) => {
-    socket.end('HTTP/1.1 400 Bad Request\r\n\r\n');
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const sockets = new Set<WebSocket>();
-  server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const problem = checkOrigin(req) ?? (authorised(req, url) ? null : { code: 'unauthorized', message: 'Missing token.' });
-    if (url.pathname !== '/api/events' || problem) {
-      socket.end(`HTTP/1.1 ${problem?.code === 'unauthorized' ? '401 Unauthorized' : '403 Forbidden'}\r\n\r\n`);
+
+  function upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+    let url: URL | null = null;
+    try {
+      url = parseTarget(req.url);
+    } catch {
+      url = null;
+    }
+    const problem: ErrorShape | null =
+      url === null
+        ? { code: 'bad_request', message: 'Bad request target.' }
+        : (access.checkOrigin(req) ?? (access.authorised(req) ? null : { code: 'unauthorized', message: 'Missing token.' }));
+    if (problem || url?.pathname !== '/api/events') {
+      const line = { unauthorized: '401 Unauthorized', bad_request: '400 Bad Request' }[problem?.code as string] ?? (problem ? '403 Forbidden' : '404 Not Found');
+      socket.end(`HTTP/1.1 ${line}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
@@ -295,6 +242,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       const unsubscribe = options.events.subscribe((message) => {
         if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
       });
+      ws.on('error', () => ws.terminate());
       ws.on('close', () => {
         unsubscribe();
         sockets.delete(ws);
@@ -303,6 +251,18 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         // the event socket is one-way; calls go over HTTP
       });
     });
+  }
+
+  server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    // the HTTP server's own error listener is gone once a request upgrades: without ours, a reset
+    // connection would be an uncaught error
+    socket.on('error', () => socket.destroy());
+    try {
+      upgrade(req, socket, head);
+    } catch (err) {
+      toErrorShape(err, (line) => log(`[serve] upgrade ${String(req.url).slice(0, 200)}: ${line}`));
+      socket.destroy();
+    }
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -312,6 +272,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       resolve();
     });
   });
+  server.on('error', (err) => log(`[serve] server error: ${String(err)}`));
   port = (server.address() as AddressInfo).port;
   const url = `http://${formatHost(host)}:${port}/`;
   return {

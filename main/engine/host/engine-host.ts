@@ -90,7 +90,8 @@ export class EngineHost {
     const why = err ? err.message.split('\n')[0]!.slice(0, 300) : 'it was stopped';
     const error = oom
       ? new GlimmerError('out_of_memory', 'The engine ran out of memory and was restarted. Choose a smaller image size or a lower memory tier in Settings.')
-      : new GlimmerError('internal', `The engine stopped unexpectedly (${why}). It starts again with the next job.`);
+      : // the reason (an exit code, a native error's text) goes to the log only
+        new GlimmerError('unavailable', 'The engine stopped unexpectedly and this job did not finish. The engine starts again with the next job; the reason is in the log.');
     this.opts.log?.(`[engine] the engine worker stopped: ${why}`);
     for (const [id, job] of this.jobs) {
       this.jobs.delete(id);

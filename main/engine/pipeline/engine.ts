@@ -5,7 +5,7 @@
  * and turns a GenerateRequest (one per mode) into images with their recipes.
  */
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { compiledFolderName, compileModel, parseCompilePrecision, type CompileProgress } from '../../../native-models/compile';
 import { MANIFEST_FILE } from '../../../native-models/manifest';
@@ -178,6 +178,7 @@ export class Engine {
     const choices = runChoices(this.opts.settings());
     const precision = parseCompilePrecision(choices.precision);
     const out = path.join(this.opts.compileCacheDir, compiledFolderName(dir, precision, choices.compute));
+    mkdirSync(this.opts.compileCacheDir, { recursive: true }); // our own cache folder
     await compileModel(dir, out, { precision, compute: choices.compute, onProgress, signal, app: this.opts.app });
     return out;
   }

@@ -23,6 +23,10 @@ function refuse(file: string, what: string, todo: string, details?: Record<strin
   return new GlimmerError('conflict', `${file} ${what}. It was left untouched. ${todo}`, { path: file, ...details });
 }
 
+/** What to do about a damaged library (rebuildLibrary, `glimmer library rebuild`). */
+export const REBUILD_ADVICE =
+  'Rebuild the library from its images with `glimmer library rebuild` (or the library.rebuild call): every image comes back with the recipe stored in it; projects, tags and ratings do not.';
+
 /** Only a file that starts with the SQLite header (or an empty/new one) is opened at all. */
 function checkHeader(file: string): void {
   if (!existsSync(file)) return;
@@ -37,7 +41,12 @@ function checkHeader(file: string): void {
     closeSync(fd);
   }
   if (!head.equals(SQLITE_HEADER)) {
-    throw refuse(file, 'is not a Glimmer Studio library database (it is not an SQLite file)', 'Move it somewhere else or choose another data folder; a new library is then created.');
+    throw refuse(
+      file,
+      'is not a Glimmer Studio library database (it is not an SQLite file): it may be damaged',
+      `Move it somewhere else or choose another data folder; a new library is then created. ${REBUILD_ADVICE}`,
+      { rebuildable: true },
+    );
   }
 }
 
@@ -61,7 +70,9 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): D
       appId = db.pragma('application_id', { simple: true }) as number;
       tables = (db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }).n;
     } catch (err) {
-      throw refuse(file, `cannot be read as a database (${(err as Error).message})`, 'Move it somewhere else or choose another data folder.');
+      throw refuse(file, `cannot be read as a database (${(err as Error).message}): it is damaged`, `Move it somewhere else or choose another data folder. ${REBUILD_ADVICE}`, {
+        rebuildable: true,
+      });
     }
     if (appId !== 0 && appId !== APPLICATION_ID) {
       throw refuse(file, 'belongs to another application', 'Choose another data folder for Glimmer Studio.');

@@ -5,6 +5,13 @@
 import { GlimmerError } from '../../contract';
 import { crc32 } from './crc32';
 
+/**
+ * Most chunks a PNG may have. Encoders split pixel data into IDAT chunks of 8 KB or more, so the
+ * largest importable file has well under this many; a file of millions of tiny chunks is refused
+ * before it costs an object each.
+ */
+export const MAX_CHUNKS = 100_000;
+
 export const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 export interface PngChunk {
@@ -29,6 +36,9 @@ export function readChunks(file: Uint8Array, name = 'The image'): PngChunk[] {
   for (;;) {
     if (offset + 12 > buf.length) {
       throw bad(`${name} is truncated (the PNG ends before its last chunk). Export it again from the original.`);
+    }
+    if (chunks.length >= MAX_CHUNKS) {
+      throw bad(`${name} has more than ${MAX_CHUNKS} PNG chunks; real images have far fewer. Export it again from the original.`);
     }
     const length = buf.readUInt32BE(offset);
     const type = buf.toString('latin1', offset + 4, offset + 8);

@@ -223,7 +223,7 @@ export class JobQueue {
       });
       this.store.update(id, { state: 'done', error: null });
     } catch (err) {
-      const shape = toErrorShape(err);
+      const shape = toErrorShape(err, (line) => this.log(`[queue] job ${id}: ${line}`));
       const cancelled = shape.code === 'cancelled' || controller.signal.aborted;
       this.store.update(id, {
         state: cancelled ? 'cancelled' : 'failed',

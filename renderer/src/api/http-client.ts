@@ -1,25 +1,18 @@
 /**
  * The API over `serve`: calls are POST /api/call/<method>, events arrive on a WebSocket. The access
- * token travels as an HttpOnly cookie set when the page was opened with ?token=; the token is also
- * kept for the WebSocket and stripped from the address bar.
+ * token never reaches this page's script: `serve` takes it from the address it printed (GET /?token=),
+ * sets it as an HttpOnly cookie and redirects here without it; the browser sends that cookie with
+ * every call and with the WebSocket handshake. Nothing is kept in sessionStorage or localStorage.
  */
 import type { CallResult, EventMessage, GlimmerApi, Method, RequestOf, ResponseOf } from '../../../main/contract';
 
 export function createHttpApi(base: string = window.location.origin): GlimmerApi {
-  const url = new URL(window.location.href);
-  const fromUrl = url.searchParams.get('token');
-  if (fromUrl) {
-    sessionStorage.setItem('glimmer-token', fromUrl);
-    url.searchParams.delete('token');
-    window.history.replaceState(null, '', url.toString());
-  }
-  const token = fromUrl ?? sessionStorage.getItem('glimmer-token') ?? '';
   const listeners = new Set<(message: EventMessage) => void>();
   let socket: WebSocket | null = null;
   let retry = 500;
 
   const connect = () => {
-    const wsUrl = `${base.replace(/^http/, 'ws')}/api/events?token=${encodeURIComponent(token)}`;
+    const wsUrl = `${base.replace(/^http/, 'ws')}/api/events`;
     socket = new WebSocket(wsUrl);
     socket.onopen = () => {
       retry = 500;
@@ -43,7 +36,7 @@ export function createHttpApi(base: string = window.location.origin): GlimmerApi
       try {
         const res = await fetch(`${base}/api/call/${encodeURIComponent(method)}`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          headers: { 'content-type': 'application/json' },
           body: JSON.stringify(request ?? {}),
           credentials: 'same-origin',
         });
