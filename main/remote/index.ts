@@ -17,4 +17,5 @@ export type { HttpLimits } from './http-request';
 export { DEFAULT_RETRY, type RetryPolicy } from './retry';
 export { checkRemoteImage, MAX_REMOTE_PIXELS } from './image-check';
 export { encodeMultipart, decodeMultipart, multipartBoundary, sniffImageType, type FormPart, type FormFile } from './multipart';
+export { requestImageBytes } from './request-images';
 export { decodeBase64, GENERATIONS_PATH, EDITS_PATH, roundTo32 } from './openai-wire';

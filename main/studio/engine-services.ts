@@ -1,8 +1,9 @@
 /**
  * The engine's services for one app process: settings, the engine host (the engine in its worker
- * thread: model, provider, sessions) and the job queue, persisted through the library's jobs table
- * when the library opens (in memory otherwise). Made by context.ts; dispose() stops the running job,
- * frees every session and stops the engine thread.
+ * thread: model, provider, sessions), the servers jobs may run on instead (servers.json, RemoteTargets)
+ * and the job queue, persisted through the library's jobs table when the library opens (in memory
+ * otherwise). Made by context.ts; dispose() stops the running jobs, frees every session and stops
+ * the engine thread.
  */
 import path from 'node:path';
 import { existsSync } from 'node:fs';
@@ -11,6 +12,8 @@ import type { EngineStatus, EventBus } from '../contract';
 import { EngineHost } from '../engine/host';
 import type { Library } from '../library';
 import { JobQueue, MemoryQueueStore } from './queue';
+import { RemoteTargets, type RemoteTargetsOptions } from './remote-targets';
+import { ServerStore } from './servers';
 import { SettingsStore } from './settings';
 
 export interface EngineServicesOptions {
@@ -22,15 +25,27 @@ export interface EngineServicesOptions {
   log: (message: string) => void;
   /** The shared library (null when it cannot be opened: jobs are then kept in memory). */
   library: () => Promise<Library | null>;
+  /** Limits and timing of the remote engines (tests make them short). */
+  remote?: Pick<RemoteTargetsOptions, 'engineOptions' | 'cooldownMs'>;
 }
 
 export class EngineServices {
   readonly settings: SettingsStore;
   readonly host: EngineHost;
+  readonly servers: ServerStore;
+  readonly targets: RemoteTargets;
   private queuePromise: Promise<JobQueue> | null = null;
 
   constructor(private readonly opts: EngineServicesOptions) {
     this.settings = new SettingsStore(opts.dataDir, opts.log);
+    this.servers = new ServerStore(opts.dataDir, opts.log);
+    this.targets = new RemoteTargets({
+      store: this.servers,
+      app: `${opts.appName} ${opts.appVersion}`,
+      events: opts.events,
+      log: opts.log,
+      ...(opts.remote ?? {}),
+    });
     this.host = new EngineHost({
       app: `${opts.appName} ${opts.appVersion}`,
       settings: () => this.settings.get(),
@@ -58,6 +73,7 @@ export class EngineServices {
           library,
           events: this.opts.events,
           log: this.opts.log,
+          targets: this.targets,
         });
       })();
     }

@@ -29,6 +29,7 @@ const PHASE_WORDS: Record<Phase, string> = {
   glyph: 'Encoding the quoted text',
   dit: 'Rendering: diffusion steps',
   vae: 'Decoding the image',
+  remote: 'On the server',
   save: 'Saving',
 };
 
