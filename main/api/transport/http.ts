@@ -14,6 +14,7 @@ import { type CallResult, LIMITS, type ErrorCode, type ErrorShape, GlimmerError,
 import { contentSecurityPolicy } from '../csp';
 import { type MediaRoots, mediaContentType, parseMediaUrl, resolveMediaPath } from '../media';
 import type { Router } from '../router';
+import { clientOf } from './client-id';
 
 export interface HttpServerOptions {
   router: Router;
@@ -186,7 +187,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     res.on('close', () => {
       if (!res.writableFinished) controller.abort();
     });
-    const result = await options.router.call(method, request, { transport: 'http', signal: controller.signal });
+    const result = await options.router.call(method, request, { transport: 'http', signal: controller.signal, client: clientOf(req) });
     if (result.ok) sendJson(res, 200, result);
     else sendError(res, result.error);
   }
