@@ -7,6 +7,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -15,6 +16,7 @@ import { contentSecurityPolicy } from '../csp';
 import { type MediaRoots, mediaContentType, parseMediaUrl, resolveMediaPath } from '../media';
 import type { Router } from '../router';
 import { clientOf } from './client-id';
+import type { RouteHook } from './openai-images';
 
 export interface HttpServerOptions {
   router: Router;
@@ -27,6 +29,12 @@ export interface HttpServerOptions {
   token?: string;
   maxRequestBytes?: number;
   log?: (message: string) => void;
+  /** Routes tried (after the token check) before the API: `serve`'s OpenAI-compatible images API. */
+  routes?: RouteHook[];
+  /** HTTPS with this certificate and key (PEM). */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /** More Host names (with no port) this server answers to: its addresses when it listens beyond loopback. */
+  hostNames?: string[];
 }
 
 export interface RunningServer {
@@ -91,9 +99,16 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   let port = 0;
 
   const allowedHosts = (): Set<string> => {
-    const names = new Set(['127.0.0.1', 'localhost', '[::1]', formatHost(host)]);
+    const names = new Set(['127.0.0.1', 'localhost', '[::1]', formatHost(host), ...(options.hostNames ?? []).map((n) => formatHost(n.toLowerCase()))]);
     return new Set([...names].map((n) => `${n}:${port}`));
   };
+  const scheme = options.tls ? 'https:' : 'http:';
+
+  /** An API client with the token in its Authorization header (no browser can be made to send that). */
+  function bearerAuthorised(req: http.IncomingMessage): boolean {
+    const bearer = req.headers.authorization?.startsWith('Bearer ') ? req.headers.authorization.slice(7) : null;
+    return bearer !== null && sameToken(bearer, token);
+  }
 
   function authorised(req: http.IncomingMessage, url: URL): boolean {
     const bearer = req.headers.authorization?.startsWith('Bearer ') ? req.headers.authorization.slice(7) : null;
@@ -104,13 +119,15 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   /** Host header must be ours; Origin, when a browser sends one, must be ours too. */
   function checkOrigin(req: http.IncomingMessage): ErrorShape | null {
     const hostHeader = (req.headers.host ?? '').toLowerCase();
-    if (!allowedHosts().has(hostHeader)) return { code: 'forbidden', message: 'Unknown Host header.' };
+    // the Host check keeps DNS-rebound pages out; a Bearer token cannot come from one (a studio on
+    // another machine names this one however its network does)
+    if (!allowedHosts().has(hostHeader) && !bearerAuthorised(req)) return { code: 'forbidden', message: 'Unknown Host header.' };
     const origin = req.headers.origin;
     if (origin !== undefined && origin !== 'null') {
       let originHost: string;
       try {
         const o = new URL(origin);
-        originHost = o.protocol === 'http:' ? o.host.toLowerCase() : '';
+        originHost = o.protocol === scheme ? o.host.toLowerCase() : '';
       } catch {
         originHost = '';
       }
@@ -243,7 +260,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     }
   }
 
-  const server = http.createServer((req, res) => {
+  async function tryRoutes(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<boolean> {
+    for (const route of options.routes ?? []) {
+      if (await route(req, res, url, { readBody, sendJson, sendError })) return true;
+    }
+    return false;
+  }
+
+  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     let url: URL;
     try {
       url = new URL(req.url ?? '/', 'http://localhost');
@@ -260,6 +284,21 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       sendError(res, { code: 'unauthorized', message: 'Open the URL that `glimmer serve` printed: it carries the access token.' });
       return;
     }
+    if (options.routes?.length) {
+      tryRoutes(req, res, url)
+        .then((handled) => {
+          if (!handled) route(req, res, url);
+        })
+        .catch((err) => {
+          log(`[serve] ${url.pathname} failed: ${String(err)}`);
+          if (!res.headersSent) sendError(res, toErrorShape(err));
+        });
+      return;
+    }
+    route(req, res, url);
+  };
+
+  function route(req: http.IncomingMessage, res: http.ServerResponse, url: URL): void {
     const apiPrefix = '/api/call/';
     if (url.pathname.startsWith(apiPrefix)) {
       handleCall(req, res, decodeURIComponent(url.pathname.slice(apiPrefix.length))).catch((err) => {
@@ -277,7 +316,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       return;
     }
     handleStatic(req, res, url);
-  });
+  }
+  const server = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, onRequest) : http.createServer(onRequest);
   server.on('clientError', (_err, socket) => {
     socket.end('HTTP/1.1 400 Bad Request\r\n\r\n');
   });
@@ -314,7 +354,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     });
   });
   port = (server.address() as AddressInfo).port;
-  const url = `http://${formatHost(host)}:${port}/`;
+  const url = `${scheme}//${formatHost(host)}:${port}/`;
   return {
     url,
     openUrl: `${url}?token=${encodeURIComponent(token)}`,
