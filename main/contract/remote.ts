@@ -52,6 +52,12 @@ export const ServerKey = z
   .max(4096)
   .refine((s) => /^[\x21-\x7e]+$/.test(s), 'must be printable characters without spaces');
 
+/** A CA certificate (PEM) to trust for a server with its own certificate (self-signed HTTPS). */
+export const ServerCa = z
+  .string()
+  .max(64 * 1024)
+  .refine((s) => s.includes('-----BEGIN CERTIFICATE-----'), 'must be a PEM certificate (-----BEGIN CERTIFICATE-----)');
+
 export const ServerId = z.string().regex(/^srv-[a-z0-9]{6,40}$/, 'is not a server id');
 
 /** Where a job runs. Absent on a request: this computer. */
@@ -120,6 +126,8 @@ export interface ServerInfo {
   pool: string | null;
   /** A key is stored (the key itself never leaves the main process). */
   keySet: boolean;
+  /** A CA certificate of its own is trusted for it. */
+  caSet: boolean;
   lastTest: ServerTest | null;
   /** Skipped by its pool until then after a failure (ms since epoch), or null. */
   failingUntil: number | null;
@@ -143,7 +151,7 @@ const serverFields = {
 
 export const remoteMethods = {
   'servers.list': { request: EmptyRequest },
-  'servers.add': { request: z.object({ ...serverFields, key: ServerKey.optional() }).strict() },
+  'servers.add': { request: z.object({ ...serverFields, key: ServerKey.optional(), ca: ServerCa.optional() }).strict() },
   'servers.update': {
     request: z
       .object({
@@ -154,6 +162,8 @@ export const remoteMethods = {
         pool: serverFields.pool,
         /** A new key, or null to remove the stored one; absent keeps it. */
         key: ServerKey.nullable().optional(),
+        /** A CA certificate, or null to trust only the system's; absent keeps it. */
+        ca: ServerCa.nullable().optional(),
       })
       .strict(),
   },
@@ -162,7 +172,7 @@ export const remoteMethods = {
   'servers.test': {
     request: z.union([
       z.object({ id: ServerId }).strict(),
-      z.object({ url: ServerUrl, kind: ServerKind.optional(), key: ServerKey.optional() }).strict(),
+      z.object({ url: ServerUrl, kind: ServerKind.optional(), key: ServerKey.optional(), ca: ServerCa.optional() }).strict(),
     ]),
   },
 } as const;

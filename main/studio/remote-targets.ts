@@ -164,7 +164,7 @@ export class RemoteTargets {
   }
 
   /** Tests a saved server (its result is kept for Settings), or one being typed in. */
-  async test(spec: { id: string } | { url: string; kind?: ServerKind | undefined; key?: string | undefined }, signal?: AbortSignal): Promise<ServerTest> {
+  async test(spec: { id: string } | { url: string; kind?: ServerKind | undefined; key?: string | undefined; ca?: string | undefined }, signal?: AbortSignal): Promise<ServerTest> {
     if ('id' in spec) {
       const config = this.opts.store.get(spec.id);
       const result = await this.engine(config).test(signal);
@@ -176,18 +176,28 @@ export class RemoteTargets {
     let kind = spec.kind;
     if (!kind) {
       try {
-        kind = await detectKind(spec.url, spec.key, signal);
+        kind = await detectKind(spec.url, spec.key, signal, undefined, spec.ca);
       } catch (err) {
         return { ok: false, kind: 'openai', product: null, model: null, latencyMs: null, message: (err as Error).message, testedAt: Date.now() };
       }
     }
-    return this.engine({ id: 'srv-unsaved', name: new URL(spec.url).host, url: spec.url, kind, ...(spec.key ? { key: spec.key } : {}) }).test(signal);
+    return this.engine({ id: 'srv-unsaved', name: new URL(spec.url).host, url: spec.url, kind, ...(spec.key ? { key: spec.key } : {}), ...(spec.ca ? { ca: spec.ca } : {}) }).test(signal);
   }
 
+  /** A server removed: nothing of it is kept. */
   forget(id: string): void {
     this.tests.delete(id);
     this.health.forget(id);
     this.history.forget(id);
+  }
+
+  /** A server changed: its last test no longer holds; another address or kind starts a new history. */
+  changed(before: ServerConfig, after: ServerConfig): void {
+    if (before.url !== after.url || before.kind !== after.kind) this.forget(after.id);
+    else {
+      this.tests.delete(after.id);
+      this.health.forget(after.id);
+    }
   }
 
   info(config: ServerConfig): ServerInfo {
@@ -198,6 +208,7 @@ export class RemoteTargets {
       kind: config.kind,
       pool: config.pool ?? null,
       keySet: Boolean(config.key),
+      caSet: Boolean(config.ca),
       lastTest: this.tests.get(config.id) ?? null,
       failingUntil: this.health.failingUntil(config.id),
       lastError: this.health.failingUntil(config.id) !== null ? this.health.lastError(config.id) : null,

@@ -7,10 +7,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, renameSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { writeJsonAtomic } from '../../native-models/atomic-write';
-import { GlimmerError, type PoolInfo, ServerId, ServerKey, ServerKind, ServerName, ServerUrl } from '../contract';
+import { GlimmerError, type PoolInfo, ServerCa, ServerId, ServerKey, ServerKind, ServerName, ServerUrl } from '../contract';
 import type { ServerConfig } from '../remote';
 
 export const SERVERS_FILE = 'servers.json';
@@ -22,6 +23,7 @@ const StoredServer = z.object({
   kind: ServerKind,
   key: ServerKey.optional(),
   pool: ServerName.nullable().optional(),
+  ca: ServerCa.optional(),
 });
 
 const StoredFile = z.object({
@@ -39,6 +41,7 @@ export interface NewServer {
   kind: ServerConfig['kind'];
   key?: string | undefined;
   pool?: string | null | undefined;
+  ca?: string | undefined;
 }
 
 export interface ServerPatch {
@@ -47,6 +50,7 @@ export interface ServerPatch {
   kind?: ServerConfig['kind'] | undefined;
   pool?: string | null | undefined;
   key?: string | null | undefined;
+  ca?: string | null | undefined;
 }
 
 function freshFile(): StoredFile {
@@ -83,7 +87,12 @@ export class ServerStore {
   /** Writes are queued, so two quick changes land in order. */
   private save(): Promise<void> {
     const snapshot = JSON.parse(JSON.stringify(this.data)) as StoredFile;
-    this.writing = this.writing.catch(() => undefined).then(() => writeJsonAtomic(this.file, snapshot, { mode: 0o600 }));
+    this.writing = this.writing
+      .catch(() => undefined)
+      .then(async () => {
+        await mkdir(path.dirname(this.file), { recursive: true });
+        await writeJsonAtomic(this.file, snapshot, { mode: 0o600 });
+      });
     return this.writing;
   }
 
@@ -147,6 +156,7 @@ export class ServerStore {
       url: s.url.trim(),
       kind: s.kind,
       ...(s.key ? { key: s.key } : {}),
+      ...(s.ca ? { ca: s.ca } : {}),
       pool: s.pool ? s.pool.trim() : null,
     };
     StoredServer.parse(next);
@@ -168,6 +178,8 @@ export class ServerStore {
     };
     if (patch.key === null) delete next.key;
     else if (patch.key !== undefined) next.key = patch.key;
+    if (patch.ca === null) delete next.ca;
+    else if (patch.ca !== undefined) next.ca = patch.ca;
     StoredServer.parse(next);
     this.check(next, this.data.servers.filter((s) => s.id !== id));
     this.data.servers = this.data.servers.map((s) => (s.id === id ? (next as z.infer<typeof StoredServer>) : s));

@@ -14,8 +14,9 @@ export function remoteHandlers(ctx: AppContext): Handlers<MethodsOf<typeof remot
     },
     'servers.update': async (request) => {
       const { id, ...patch } = request;
+      const before = servers.get(id);
       const config = await servers.update(id, patch);
-      targets.forget(id);
+      targets.changed(before, config);
       targets.emitChanged();
       return { server: targets.info(config) };
     },
