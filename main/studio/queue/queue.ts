@@ -341,7 +341,7 @@ export class JobQueue {
       onImageStart: (i) => (image = i),
       onImage: async (img, index) => {
         this.setProgress(id, { phase: 'save', step: 0, total: 1, image: index, etaMs: null }, true);
-        this.kept(id, await this.save(id, request, img));
+        this.kept(id, await this.save(id, request, img, img.references));
       },
     });
   }
@@ -366,7 +366,7 @@ export class JobQueue {
         onProgress: (p) => this.setProgress(id, { ...p, image }, p.preview !== undefined),
         onImage: async (img, index) => {
           this.setProgress(id, { phase: 'save', step: 0, total: 1, image: index, etaMs: null }, true);
-          this.kept(id, await this.saveRemote(id, request, inputs, img));
+          this.kept(id, await this.save(id, request, img, requestImageBytes(request, inputs)));
         },
       },
     );
@@ -409,31 +409,18 @@ export class JobQueue {
     }
   }
 
-  /** Into the library (generation row + image file); null without a library. */
-  private async save(jobId: string, request: GenerateRequest, img: HostImage): Promise<number | null> {
+  /**
+   * Into the library (generation row + image file, whole or not at all); null without a library.
+   * A local image brings its references from the engine; a remote one has the request's images.
+   */
+  private async save(jobId: string, request: GenerateRequest, img: Pick<HostImage, 'pixels' | 'recipe' | 'timings'> | RemoteImage, references: Array<{ bytes: Uint8Array; role: string }>): Promise<number | null> {
     if (!this.library) return null;
     const g = await this.library.addGeneration({
       recipe: img.recipe,
       image: { raw: img.pixels.rgb, width: img.pixels.width, height: img.pixels.height, channels: 3 },
       projectId: numericId(request.projectId),
       parentId: numericId(request.parentId),
-      references: img.references.map((r) => ({ bytes: r.bytes, role: r.role })),
-      provider: img.recipe.provider,
-      timings: img.timings,
-      jobId,
-    });
-    return g.id;
-  }
-
-  /** A remote image into the library, with the request's images as its references. */
-  private async saveRemote(jobId: string, request: GenerateRequest, inputs: JobInputs, img: RemoteImage): Promise<number | null> {
-    if (!this.library) return null;
-    const g = await this.library.addGeneration({
-      recipe: img.recipe,
-      image: { raw: img.pixels.rgb, width: img.pixels.width, height: img.pixels.height, channels: 3 },
-      projectId: numericId(request.projectId),
-      parentId: numericId(request.parentId),
-      references: requestImageBytes(request, inputs),
+      references,
       provider: img.recipe.provider ?? 'remote',
       timings: img.timings,
       jobId,
