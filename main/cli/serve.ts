@@ -81,6 +81,7 @@ export async function runServe(args: string[]): Promise<number> {
       log: app.ctx.log,
       routes: [openAiImagesRoute(app.ctx)],
       hostNames: hostNamesFor(host),
+      anyHostWithBearer: !isLoopback(host),
       ...(tls ? { tls } : {}),
     });
   } catch (err) {

@@ -217,10 +217,12 @@ class JobFollower {
         return;
       }
       this.opts.signal?.addEventListener('abort', onAbort, { once: true });
+      // the time limit is per image, as for an OpenAI-style server
+      const limitMs = this.o.limits.timeoutMs * Math.max(1, this.job.request.count);
       timers.push(
         setTimeout(
-          () => this.reject(new RemoteError('timeout', `${this.engine.labelText} did not finish the job within ${Math.round(this.o.limits.timeoutMs / 1000)} s.`)),
-          this.o.limits.timeoutMs,
+          () => this.reject(new RemoteError('timeout', `${this.engine.labelText} did not finish the job within ${Math.round(limitMs / 1000)} s.`)),
+          limitMs,
         ),
       );
       timers.push(

@@ -140,6 +140,31 @@ describe('a studio running jobs on another Glimmer server', () => {
     }
   });
 
+  test('cancelling here cancels the job on B too', async () => {
+    const events = await listen(a);
+    try {
+      const { job } = await apiA.call<{ job: JobInfo }>('jobs.submit', { mode: 'text', prompt: 'a long one', width: 64, height: 64, steps: 200, seed: 1, target: { type: 'server', id: serverId } });
+      const t0 = Date.now();
+      while (!events.events.some((m) => m.event === 'job.progress' && (m.payload as { jobId: string; progress: JobProgress }).jobId === job.id && (m.payload as { progress: JobProgress }).progress.phase === 'dit')) {
+        if (Date.now() - t0 > 120_000) throw new Error('the job never reached the diffusion steps on B');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await apiA.call('jobs.cancel', { id: job.id });
+      const done = await waitFor(apiA, job.id, 60_000);
+      assert.equal(done.state, 'cancelled');
+      const t1 = Date.now();
+      for (;;) {
+        const { jobs } = await apiB.call<{ jobs: JobInfo[] }>('jobs.list', { includeFinished: true });
+        const onB = jobs.find((j) => j.request.prompt === 'a long one');
+        if (onB?.state === 'cancelled') break;
+        if (Date.now() - t1 > 30_000) throw new Error(`B's job is ${onB?.state}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    } finally {
+      events.close();
+    }
+  });
+
   test('a wrong token is refused: the test says so, and a job fails with it', async () => {
     const { server } = await apiA.call<{ server: ServerInfo }>('servers.add', { name: 'studio B, wrong key', url: b.origin, kind: 'glimmer', key: 'not-the-token-at-all' });
     const t = await apiA.call<ServerTest>('servers.test', { id: server.id });

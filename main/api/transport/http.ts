@@ -35,6 +35,11 @@ export interface HttpServerOptions {
   tls?: { cert: string | Buffer; key: string | Buffer };
   /** More Host names (with no port) this server answers to: its addresses when it listens beyond loopback. */
   hostNames?: string[];
+  /**
+   * Listening beyond loopback: API clients with the token as a Bearer header may name this server
+   * however their network does (the Host check stays for everyone else).
+   */
+  anyHostWithBearer?: boolean;
 }
 
 export interface RunningServer {
@@ -121,7 +126,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     const hostHeader = (req.headers.host ?? '').toLowerCase();
     // the Host check keeps DNS-rebound pages out; a Bearer token cannot come from one (a studio on
     // another machine names this one however its network does)
-    if (!allowedHosts().has(hostHeader) && !bearerAuthorised(req)) return { code: 'forbidden', message: 'Unknown Host header.' };
+    if (!allowedHosts().has(hostHeader) && !(options.anyHostWithBearer === true && bearerAuthorised(req))) return { code: 'forbidden', message: 'Unknown Host header.' };
     const origin = req.headers.origin;
     if (origin !== undefined && origin !== 'null') {
       let originHost: string;
