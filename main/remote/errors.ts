@@ -162,3 +162,27 @@ export function statusFailure(status: number, headers: IncomingHttpHeaders, body
       return new RemoteError('status', `${label} answered with HTTP ${status}${said}`, o);
   }
 }
+
+/**
+ * The error with the key cut out of its words: a server may echo what it was sent (a 401 that quotes
+ * the Authorization header), and these words reach logs and the screen.
+ */
+export function withoutKey<E>(err: E, key: string | undefined): E {
+  if (!key || !(err instanceof Error) || !err.message.includes(key)) return err;
+  const message = scrubKey(err.message, key);
+  if (err instanceof RemoteError) {
+    return new RemoteError(err.reason, message, {
+      retryable: err.retryable,
+      ...(err.retryAfterMs !== undefined ? { retryAfterMs: err.retryAfterMs } : {}),
+      ...(err.status !== undefined ? { status: err.status } : {}),
+      code: err.code,
+    }) as E;
+  }
+  if (err instanceof GlimmerError) return new GlimmerError(err.code, message, err.details) as E;
+  return new Error(message) as E;
+}
+
+/** Text with the key cut out. */
+export function scrubKey(text: string, key: string | undefined): string {
+  return key ? text.split(key).join('[key]') : text;
+}

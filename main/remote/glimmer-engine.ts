@@ -9,7 +9,7 @@
  */
 import { type ErrorShape, GlimmerError, isErrorCode, type JobInfo, type JobProgress, type ServerTest } from '../contract';
 import { resolveOptions, type ResolvedOptions } from './engine-options';
-import { RemoteError, serverDetail, statusFailure } from './errors';
+import { RemoteError, scrubKey, withoutKey, serverDetail, statusFailure } from './errors';
 import { EventStream, type EventMessageLike } from './event-stream';
 import { glimmerWireRequest } from './glimmer-wire';
 import { type HttpAnswer, httpRequest, type HttpLimits } from './http-request';
@@ -108,6 +108,11 @@ export class GlimmerEngine implements RemoteEngine {
   }
 
   async test(signal?: AbortSignal): Promise<ServerTest> {
+    const t = await this.probe(signal);
+    return { ...t, message: scrubKey(t.message, this.config.key) };
+  }
+
+  private async probe(signal?: AbortSignal): Promise<ServerTest> {
     const t0 = Date.now();
     try {
       const a = await this.about(signal);
@@ -119,6 +124,14 @@ export class GlimmerEngine implements RemoteEngine {
   }
 
   async run(job: RemoteJob, opts: RemoteRunOptions = {}): Promise<number> {
+    try {
+      return await this.runJob(job, opts);
+    } catch (err) {
+      throw withoutKey(err, this.config.key);
+    }
+  }
+
+  private async runJob(job: RemoteJob, opts: RemoteRunOptions): Promise<number> {
     const req = job.request;
     const wire = glimmerWireRequest(req, job.inputs);
     const about = await this.about(opts.signal).catch((err: unknown) => {
@@ -140,13 +153,13 @@ export class GlimmerEngine implements RemoteEngine {
       } catch (err) {
         if (opts.signal?.aborted) throw err;
         // no socket: the job is followed by polling alone (no previews)
-        this.o.log(`[remote] ${this.config.name}: no event socket (${(err as Error).message}); following the job by polling`);
+        this.o.log(`[remote] ${this.config.name}: no event socket (${scrubKey((err as Error).message, this.config.key)}); following the job by polling`);
       }
       const submitted = await withRetries(
         () => this.call<{ job: JobInfo }>('jobs.submit', wire, opts.signal, { ...this.o.callLimits, timeoutMs: Math.max(this.o.callLimits.timeoutMs, 120_000) }, opts.client),
         this.o.retry,
         opts.signal,
-        (err, delay, attempt) => this.o.log(`[remote] ${this.config.name}: submit try ${attempt} failed (${err.message}); again in ${Math.round(delay / 100) / 10} s`),
+        (err, delay, attempt) => this.o.log(`[remote] ${this.config.name}: submit try ${attempt} failed (${scrubKey(err.message, this.config.key)}); again in ${Math.round(delay / 100) / 10} s`),
       );
       return await follower.follow(submitted.job);
     } finally {

@@ -9,7 +9,7 @@
  */
 import { BLOCKING_LIMITS, GlimmerError, type ServerTest, targetLimits, type TargetLimit } from '../contract';
 import { resolveOptions, type ResolvedOptions } from './engine-options';
-import { RemoteError, statusFailure } from './errors';
+import { RemoteError, scrubKey, withoutKey, statusFailure } from './errors';
 import { jobUnits } from './eta';
 import { type HttpAnswer, httpRequest, type HttpLimits } from './http-request';
 import { checkRemoteImage } from './image-check';
@@ -75,6 +75,11 @@ export class OpenAiEngine implements RemoteEngine {
   }
 
   async test(signal?: AbortSignal): Promise<ServerTest> {
+    const t = await this.probe(signal);
+    return { ...t, message: scrubKey(t.message, this.config.key) };
+  }
+
+  private async probe(signal?: AbortSignal): Promise<ServerTest> {
     const t0 = Date.now();
     const fail = (message: string): ServerTest => ({ ok: false, kind: 'openai', product: null, model: null, latencyMs: null, message, testedAt: Date.now() });
     let answer: HttpAnswer;
@@ -111,6 +116,14 @@ export class OpenAiEngine implements RemoteEngine {
   }
 
   async run(job: RemoteJob, opts: RemoteRunOptions = {}): Promise<number> {
+    try {
+      return await this.runJob(job, opts);
+    } catch (err) {
+      throw withoutKey(err, this.config.key);
+    }
+  }
+
+  private async runJob(job: RemoteJob, opts: RemoteRunOptions): Promise<number> {
     const req = job.request;
     const limits = targetLimits('openai', req);
     const refused = blockingProblem(this.config, limits);
@@ -142,7 +155,7 @@ export class OpenAiEngine implements RemoteEngine {
           },
           this.o.retry,
           opts.signal,
-          (err, delay, attempt) => this.o.log(`[remote] ${this.config.name}: try ${attempt} failed (${err.message}); again in ${Math.round(delay / 100) / 10} s`),
+          (err, delay, attempt) => this.o.log(`[remote] ${this.config.name}: try ${attempt} failed (${scrubKey(err.message, this.config.key)}); again in ${Math.round(delay / 100) / 10} s`),
         );
       } finally {
         stopTicks();

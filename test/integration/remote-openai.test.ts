@@ -203,6 +203,17 @@ describe('OpenAI-style remote engine', () => {
     assert.match(err.message, /larger than 1 MB; it was cut off and nothing was kept/);
   });
 
+  test('a key the server echoes back never reaches the message (nor the log)', async () => {
+    const logs: string[] = [];
+    fake.next({ kind: 'status', status: 503, body: { detail: 'overloaded; your header was Bearer sk-test-key' } }, { kind: 'status', status: 403, body: { detail: 'key sk-test-key is not allowed here' } });
+    const e = engine(fake, { key: 'sk-test-key' }, { app: 'test', ...FAST, log: (m) => logs.push(m) });
+    const err = await rejects(run(e, request()));
+    assert.match(err.message, /key \[key\] is not allowed here/);
+    assert.ok(!err.message.includes('sk-test-key'));
+    assert.ok(logs.length > 0 && logs.every((l) => !l.includes('sk-test-key')), logs.join('\n'));
+    assert.equal(err.code, 'forbidden', 'the code survives');
+  });
+
   test('401, 404 and 500 each say what happened', async () => {
     let err = await rejects(run(engine(fake, { key: 'wrong' }), request()));
     assert.equal(err.code, 'unauthorized');
