@@ -153,6 +153,7 @@ export const jobsMethods = {
   'engine.status': { request: EmptyRequest },
   'jobs.submit': { request: GenerateRequest },
   'jobs.list': { request: z.object({ includeFinished: z.boolean().optional() }).strict() },
+  'jobs.get': { request: z.object({ id: jobId }).strict() },
   'jobs.cancel': { request: z.object({ id: jobId }).strict() },
   'jobs.reorder': { request: z.object({ id: jobId, position: z.number().int().min(0) }).strict() },
   'jobs.retry': { request: z.object({ id: jobId }).strict() },
@@ -164,6 +165,7 @@ export interface JobsResponses {
   'engine.status': EngineStatus;
   'jobs.submit': { job: JobInfo };
   'jobs.list': { jobs: JobInfo[] };
+  'jobs.get': { job: JobInfo };
   'jobs.cancel': { job: JobInfo };
   'jobs.reorder': { jobs: JobInfo[] };
   'jobs.retry': { job: JobInfo };

@@ -8,8 +8,9 @@
  * time fails the job; cancelling cancels the job on the server too.
  */
 import { type ErrorShape, GlimmerError, isErrorCode, type JobInfo, type JobProgress, type ServerTest } from '../contract';
+import { KeyedEngine } from './engine-base';
 import { resolveOptions, type ResolvedOptions } from './engine-options';
-import { RemoteError, scrubKey, withoutKey, serverDetail, statusFailure } from './errors';
+import { RemoteError, scrubKey, serverDetail, statusFailure } from './errors';
 import { EventStream, type EventMessageLike } from './event-stream';
 import { glimmerWireRequest } from './glimmer-wire';
 import { type HttpAnswer, httpRequest, type HttpLimits } from './http-request';
@@ -38,15 +39,16 @@ interface LibraryGenerationLike {
   media: { image: string } | null;
 }
 
-export class GlimmerEngine implements RemoteEngine {
+export class GlimmerEngine extends KeyedEngine {
   private readonly o: ResolvedOptions;
   private readonly pollMs: number;
   private readonly base: URL;
 
   constructor(
-    readonly config: ServerConfig,
+    config: ServerConfig,
     options: GlimmerEngineOptions,
   ) {
+    super(config);
     this.o = resolveOptions(options);
     this.pollMs = options.pollMs ?? 5000;
     this.base = serverBase(config.url);
@@ -107,12 +109,7 @@ export class GlimmerEngine implements RemoteEngine {
     };
   }
 
-  async test(signal?: AbortSignal): Promise<ServerTest> {
-    const t = await this.probe(signal);
-    return { ...t, message: scrubKey(t.message, this.config.key) };
-  }
-
-  private async probe(signal?: AbortSignal): Promise<ServerTest> {
+  protected async probe(signal?: AbortSignal): Promise<ServerTest> {
     const t0 = Date.now();
     try {
       const a = await this.about(signal);
@@ -123,15 +120,7 @@ export class GlimmerEngine implements RemoteEngine {
     }
   }
 
-  async run(job: RemoteJob, opts: RemoteRunOptions = {}): Promise<number> {
-    try {
-      return await this.runJob(job, opts);
-    } catch (err) {
-      throw withoutKey(err, this.config.key);
-    }
-  }
-
-  private async runJob(job: RemoteJob, opts: RemoteRunOptions): Promise<number> {
+  protected async runJob(job: RemoteJob, opts: RemoteRunOptions): Promise<number> {
     const req = job.request;
     const wire = glimmerWireRequest(req, job.inputs);
     const about = await this.about(opts.signal).catch((err: unknown) => {
@@ -252,18 +241,18 @@ class JobFollower {
 
   private async poll(): Promise<void> {
     if (this.done) return;
+    let mine: JobInfo;
     try {
-      const { jobs } = await this.engine.call<{ jobs: JobInfo[] }>('jobs.list', { includeFinished: true }, this.opts.signal);
-      const mine = jobs.find((j) => j.id === this.id);
-      if (!mine) {
+      mine = (await this.engine.call<{ job: JobInfo }>('jobs.get', { id: this.id }, this.opts.signal)).job;
+    } catch (err) {
+      if ((err as GlimmerError).code === 'not_found') {
         this.reject(new RemoteError('bad_answer', `${this.engine.labelText} no longer knows the job (it may have restarted without its queue).`, { code: 'unavailable' }));
-        return;
       }
-      this.lastNews = Date.now();
-      this.onJob(mine);
-    } catch {
-      // a failed poll is only news that nothing came: the stall timer decides
+      // any other failed poll is only news that nothing came: the stall timer decides
+      return;
     }
+    this.lastNews = Date.now();
+    this.onJob(mine);
   }
 
   onEvent(m: EventMessageLike): void {

@@ -8,8 +8,9 @@
  * an ETA estimated from the server's past jobs.
  */
 import { BLOCKING_LIMITS, GlimmerError, type ServerTest, targetLimits, type TargetLimit } from '../contract';
+import { KeyedEngine } from './engine-base';
 import { resolveOptions, type ResolvedOptions } from './engine-options';
-import { RemoteError, scrubKey, withoutKey, statusFailure } from './errors';
+import { RemoteError, scrubKey, statusFailure } from './errors';
 import { jobUnits } from './eta';
 import { type HttpAnswer, httpRequest, type HttpLimits } from './http-request';
 import { checkRemoteImage } from './image-check';
@@ -44,15 +45,16 @@ export function blockingProblem(config: Pick<ServerConfig, 'name' | 'kind'>, lim
   );
 }
 
-export class OpenAiEngine implements RemoteEngine {
+export class OpenAiEngine extends KeyedEngine {
   private readonly o: ResolvedOptions;
   private readonly base: URL;
   private described: { model: string | null; product: string | null } | null = null;
 
   constructor(
-    readonly config: ServerConfig,
+    config: ServerConfig,
     options: EngineOptions,
   ) {
+    super(config);
     this.o = resolveOptions(options);
     this.base = serverBase(config.url);
   }
@@ -74,12 +76,7 @@ export class OpenAiEngine implements RemoteEngine {
     });
   }
 
-  async test(signal?: AbortSignal): Promise<ServerTest> {
-    const t = await this.probe(signal);
-    return { ...t, message: scrubKey(t.message, this.config.key) };
-  }
-
-  private async probe(signal?: AbortSignal): Promise<ServerTest> {
+  protected async probe(signal?: AbortSignal): Promise<ServerTest> {
     const t0 = Date.now();
     const fail = (message: string): ServerTest => ({ ok: false, kind: 'openai', product: null, model: null, latencyMs: null, message, testedAt: Date.now() });
     let answer: HttpAnswer;
@@ -115,15 +112,7 @@ export class OpenAiEngine implements RemoteEngine {
     return this.described ?? { model: null, product: null };
   }
 
-  async run(job: RemoteJob, opts: RemoteRunOptions = {}): Promise<number> {
-    try {
-      return await this.runJob(job, opts);
-    } catch (err) {
-      throw withoutKey(err, this.config.key);
-    }
-  }
-
-  private async runJob(job: RemoteJob, opts: RemoteRunOptions): Promise<number> {
+  protected async runJob(job: RemoteJob, opts: RemoteRunOptions): Promise<number> {
     const req = job.request;
     const limits = targetLimits('openai', req);
     const refused = blockingProblem(this.config, limits);
