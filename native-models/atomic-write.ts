@@ -51,11 +51,11 @@ export async function commitFile(tmp: string, finalPath: string, opts: { keepOnF
   await fsyncDir(path.dirname(finalPath));
 }
 
-/** Writes all of `data` to `finalPath` atomically. */
-export async function writeFileAtomic(finalPath: string, data: Uint8Array | string, opts: { tmpDir?: string } = {}): Promise<void> {
+/** Writes all of `data` to `finalPath` atomically (mode: 0o600 for a file only its owner may read, e.g. one holding keys). */
+export async function writeFileAtomic(finalPath: string, data: Uint8Array | string, opts: { tmpDir?: string; mode?: number } = {}): Promise<void> {
   const tmp = tempPathFor(finalPath, opts.tmpDir);
   try {
-    await fs.writeFile(tmp, data, { flag: 'wx', mode: 0o644 });
+    await fs.writeFile(tmp, data, { flag: 'wx', mode: opts.mode ?? 0o644 });
   } catch (err) {
     await fs.rm(tmp, { force: true }).catch(() => {});
     throw err;
@@ -64,6 +64,6 @@ export async function writeFileAtomic(finalPath: string, data: Uint8Array | stri
 }
 
 /** Writes `value` as JSON (one space indent) to `finalPath` atomically. */
-export function writeJsonAtomic(finalPath: string, value: unknown): Promise<void> {
-  return writeFileAtomic(finalPath, JSON.stringify(value, null, 1));
+export function writeJsonAtomic(finalPath: string, value: unknown, opts: { mode?: number } = {}): Promise<void> {
+  return writeFileAtomic(finalPath, JSON.stringify(value, null, 1), opts);
 }

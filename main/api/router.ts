@@ -11,6 +11,8 @@ export interface CallContext {
   /** Which transport the call came through (for logs and policy). */
   transport: 'ipc' | 'http' | 'cli' | 'test';
   signal?: AbortSignal;
+  /** Who is calling, for fairness among serve's clients (a studio's id, or the peer address). */
+  client?: string;
 }
 
 export type Handler<M extends Method> = (request: ParsedRequestOf<M>, ctx: CallContext) => Promise<ResponseOf<M>> | ResponseOf<M>;

@@ -12,10 +12,17 @@ import type { EngineSettings } from '../engine/pipeline';
 import { generatedPng } from '../library';
 import { parseCommandArgs, parseIntArg } from './args';
 import { ProgressBar } from './progress-bar';
+import { runRemoteGenerate } from './generate-remote';
+import { checkedOut, outFile } from './out-file';
 
 const HELP = `Usage: glimmer generate --model DIR --prompt TEXT --out FILE.png [options]
+       glimmer generate --engine URL --prompt TEXT --out FILE.png [options]
 
   --model DIR          a compiled model folder, or a GLM-Image checkpoint (compiled on the fly into a cache)
+  --engine URL         run the job on a server instead: vLLM-Omni or SGLang-Diffusion serving GLM-Image, or
+                       another Glimmer Studio's \`glimmer serve\`; its key comes from GLIMMER_ENGINE_KEY
+  --engine-kind K      openai | glimmer (default: asked of the server)
+  --engine-ca FILE     a CA certificate (PEM) to trust for an HTTPS server with its own certificate
   --prompt TEXT        what to make ('quoted text' is drawn as glyphs)
   --size WxH           output size, multiples of 32 (default 1024x1024)
   --steps N            denoising steps (default 50)
@@ -143,12 +150,6 @@ export function formatStats(timings: Record<string, number>): string {
   return lines.join('\n');
 }
 
-function outFile(out: string, i: number, count: number): string {
-  if (count === 1) return out;
-  const ext = path.extname(out);
-  return `${out.slice(0, out.length - ext.length)}-${i + 1}${ext}`;
-}
-
 export async function runGenerate(args: string[]): Promise<number> {
   const v = parseCommandArgs('generate', args, {
     model: { type: 'string' },
@@ -167,17 +168,21 @@ export async function runGenerate(args: string[]): Promise<number> {
     tier: { type: 'string' },
     out: { type: 'string' },
     stats: { type: 'boolean' },
+    engine: { type: 'string' },
+    'engine-kind': { type: 'string' },
+    'engine-ca': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (v.help) {
     console.log(HELP);
     return 0;
   }
+  if (v.engine !== undefined) {
+    if (v.model !== undefined) throw new GlimmerError('bad_request', '--model and --engine do not go together: the model is the server\'s.');
+    return runRemoteGenerate({ ...v, engine: v.engine, out: checkedOut(v.out) }, buildRequest(v));
+  }
   if (!v.model) throw new GlimmerError('bad_request', '--model DIR is required (a compiled model folder or a GLM-Image checkpoint).');
-  if (!v.out) throw new GlimmerError('bad_request', '--out FILE.png is required.');
-  if (!v.out.toLowerCase().endsWith('.png')) throw new GlimmerError('bad_request', `--out must name a .png file, not "${v.out}".`);
-  const outDir = path.dirname(path.resolve(v.out));
-  if (!existsSync(outDir)) throw new GlimmerError('bad_request', `The folder of --out (${outDir}) does not exist.`);
+  v.out = checkedOut(v.out);
   const provider = v.provider ?? 'auto';
   if (provider !== 'auto' && !ProviderName.safeParse(provider).success) {
     throw new GlimmerError('bad_request', `--provider must be auto, ${ProviderName.options.join(', ')}; not "${provider}".`);

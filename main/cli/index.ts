@@ -2,10 +2,11 @@
  * The `glimmer` command line. Each command is one small module; this file only dispatches.
  *   glimmer serve [--port N] [--host 127.0.0.1] [--no-open]
  *   glimmer info
- *   glimmer generate --model DIR --prompt TEXT --out FILE.png [...]
+ *   glimmer generate --model DIR --prompt TEXT --out FILE.png [...]   (or --engine URL: on a server)
  *   glimmer compile --checkpoint DIR --out DIR [--precision P]
  *   glimmer models list|find|validate|import|download|remove [...]
  *   glimmer library rebuild
+ *   glimmer servers add|list|test|remove [...]
  */
 import { errorCode } from '../contract';
 import { runCompile } from './compile';
@@ -14,16 +15,18 @@ import { runInfo } from './info';
 import { runLibrary } from './library';
 import { runModels } from './models';
 import { runServe } from './serve';
+import { runServers } from './servers';
 
 export type Command = (args: string[]) => Promise<number>;
 
 export const commands: Record<string, { run: Command; summary: string }> = {
-  serve: { run: runServe, summary: 'serve the studio and its API on loopback for a browser' },
+  serve: { run: runServe, summary: 'serve the studio and its API (and an OpenAI-style images API) for a browser or other studios' },
   info: { run: runInfo, summary: 'print what onnxruntime-node offers on this machine' },
-  generate: { run: runGenerate, summary: 'make an image from a prompt (and reference images) with a model' },
+  generate: { run: runGenerate, summary: 'make an image from a prompt (and reference images) with a model, or on a server' },
   compile: { run: runCompile, summary: 'compile a GLM-Image checkpoint into ONNX graphs the engine runs' },
   models: { run: runModels, summary: 'list, find, validate, import, download and remove GLM-Image models' },
   library: { run: runLibrary, summary: 'rebuild a damaged library from its images' },
+  servers: { run: runServers, summary: 'the servers jobs may run on: add, list, test, remove' },
   // @commands
 };
 

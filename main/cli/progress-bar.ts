@@ -8,6 +8,7 @@ const LABELS: Record<string, string> = {
   glyph: 'glyph text',
   dit: 'denoising',
   vae: 'VAE',
+  remote: 'on server',
   save: 'saving',
 };
 

@@ -2,9 +2,10 @@
 import type { JobsEvents } from './jobs';
 import type { LibraryEvents } from './library';
 import type { ModelsEvents } from './models';
+import type { RemoteEvents } from './remote';
 import type { SystemEvents } from './system';
 
-export interface Events extends SystemEvents, LibraryEvents, ModelsEvents, JobsEvents {}
+export interface Events extends SystemEvents, LibraryEvents, ModelsEvents, JobsEvents, RemoteEvents {}
 export type EventName = keyof Events;
 export interface EventMessage<E extends EventName = EventName> {
   event: E;

@@ -6,7 +6,7 @@
  *   vocabulary  providers, modes, precisions, compute precisions, tiers, memory profiles, phases, themes
  *   tiers       what each memory tier is (preset, compute, profile, VAE tiling) and its estimate's shape
  *   errors      the error codes, shape and GlimmerError
- *   system, jobs, library, models   each concern's shapes, request schemas, responses and events
+ *   system, jobs, library, models, remote   each concern's shapes, request schemas, responses and events
  *   methods, events, api            the merged method map, event map and bus, the call envelope
  *   recipe      the one Recipe schema;  quotes  the quote rule;  format  bytes and durations
  *   ipc         Electron channel names (the only value preload imports);  limits
@@ -20,6 +20,7 @@ export * from './system';
 export * from './jobs';
 export * from './library';
 export * from './models';
+export * from './remote';
 export * from './methods';
 export * from './events';
 export * from './api';

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { ErrorShape } from './errors';
 import { EmptyRequest, LIMITS } from './limits';
+import { JobTarget, type ServerKind, type TargetLimit } from './remote';
 import { localPath, plainText } from './text';
 import { MemoryProfile, Phase, Precision, ProviderChoice, type ProviderName, Theme, Tier } from './vocabulary';
 
@@ -38,6 +39,16 @@ const generationCommon = {
   reuseTokensOf: z.string().max(100).optional(),
   /** Parent generation (edits, variations). */
   parentId: z.string().max(100).optional(),
+  /**
+   * The AR tokens to reuse, given as they are (rows×cols, base64 of int32 LE, as in the recipe):
+   * "vary details" of an image this server's library does not hold (a studio sending its job here).
+   */
+  priorTokens: z
+    .object({ rows: z.number().int().min(1).max(1024), cols: z.number().int().min(1).max(1024), data: z.string().min(1).max(8_000_000) })
+    .strict()
+    .optional(),
+  /** Where the job runs; absent: this computer. */
+  target: JobTarget.optional(),
 };
 
 /** One request shape per GenerationMode. */
@@ -58,6 +69,27 @@ export const GenerateRequest = z.discriminatedUnion('mode', [
 export type GenerateRequest = z.infer<typeof GenerateRequest>;
 export type GenerateRequestInput = z.input<typeof GenerateRequest>;
 
+/**
+ * The images of a request, in the order the model sees them, with their roles (edit: the source
+ * then references; style: content then style; identity: the subject). Every engine, local or remote,
+ * sends them in this order.
+ */
+export function requestImages(req: GenerateRequest): Array<{ ref: ImageRef; role: string }> {
+  switch (req.mode) {
+    case 'text':
+      return [];
+    case 'edit':
+      return req.images.map((ref, i) => ({ ref, role: i === 0 ? 'source' : 'reference' }));
+    case 'style':
+      return [
+        { ref: req.content, role: 'content' },
+        { ref: req.style, role: 'style' },
+      ];
+    case 'identity':
+      return [{ ref: req.subject, role: 'subject' }];
+  }
+}
+
 export type JobState = 'waiting' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
 
 export interface JobInfo {
@@ -72,6 +104,12 @@ export interface JobInfo {
   /** Generations written by this job so far. */
   generationIds: string[];
   error: ErrorShape | null;
+  /** Where it runs (the request's target; this computer when it names none). */
+  target: JobTarget;
+  /** The server running it, or that ran it (a pool names one of its servers), while known. */
+  server: { id: string; name: string; kind: ServerKind } | null;
+  /** What its target cannot take from the request (recorded in the recipe when it runs). */
+  limits: TargetLimit[];
 }
 
 export interface JobProgress {
@@ -81,6 +119,11 @@ export interface JobProgress {
   /** Which image of `count` (0-based). */
   image: number;
   etaMs: number | null;
+  /**
+   * step/total and etaMs are estimated from the server's past jobs, not measured (an OpenAI-style
+   * server says nothing until the image is done).
+   */
+  estimated?: boolean;
   /** Small PNG preview (data: URL) of the AR grid or of the latents, when one is ready. */
   preview?: string;
 }
@@ -119,6 +162,7 @@ export const jobsMethods = {
   'engine.status': { request: EmptyRequest },
   'jobs.submit': { request: GenerateRequest },
   'jobs.list': { request: z.object({ includeFinished: z.boolean().optional() }).strict() },
+  'jobs.get': { request: z.object({ id: jobId }).strict() },
   'jobs.cancel': { request: z.object({ id: jobId }).strict() },
   'jobs.reorder': { request: z.object({ id: jobId, position: z.number().int().min(0) }).strict() },
   'jobs.retry': { request: z.object({ id: jobId }).strict() },
@@ -130,6 +174,7 @@ export interface JobsResponses {
   'engine.status': EngineStatus;
   'jobs.submit': { job: JobInfo };
   'jobs.list': { jobs: JobInfo[] };
+  'jobs.get': { job: JobInfo };
   'jobs.cancel': { job: JobInfo };
   'jobs.reorder': { jobs: JobInfo[] };
   'jobs.retry': { job: JobInfo };

@@ -8,6 +8,7 @@
  *                 library files it by is required; untrusted input, so bounded everywhere.
  */
 import { z } from 'zod';
+import { ServerKind, TargetLimit } from './remote';
 import { GenerationMode } from './vocabulary';
 
 export const RECIPE_VERSION = 1;
@@ -57,6 +58,20 @@ export const Recipe = z.looseObject({
   timings: z.record(z.string().max(64), z.number().finite()).optional(),
   /** Recipes of other tools or earlier versions may carry one; GLM-Image's unconditional pass does not use it. */
   negativePrompt: z.string().max(100_000).optional(),
+  /**
+   * Made on another server: which (name, URL, kind, what it is, its model) and what of the request
+   * it could not take (an OpenAI-style server: no AR seed, so the image cannot be made again exactly).
+   */
+  remote: z
+    .object({
+      server: shortText,
+      url: z.string().max(2000),
+      kind: ServerKind,
+      product: shortText.nullable(),
+      model: shortText.nullable(),
+      notTaken: z.array(TargetLimit).max(16),
+    })
+    .optional(),
 });
 export type Recipe = z.infer<typeof Recipe>;
 

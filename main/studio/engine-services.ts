@@ -1,8 +1,9 @@
 /**
  * The engine's services for one app process: settings, the engine host (the engine in its worker
- * thread: model, provider, sessions) and the job queue, persisted through the library's jobs table
- * when the library opens (in memory otherwise). Made by context.ts; dispose() stops the running job,
- * frees every session and stops the engine thread.
+ * thread: model, provider, sessions), the servers jobs may run on instead (servers.json, RemoteTargets)
+ * and the job queue, persisted through the library's jobs table when the library opens (in memory
+ * otherwise). Made by context.ts; dispose() stops the running jobs, frees every session and stops
+ * the engine thread.
  */
 import path from 'node:path';
 import { existsSync } from 'node:fs';
@@ -11,6 +12,8 @@ import { TIERS, type EngineStatus, type EventBus } from '../contract';
 import { EngineHost } from '../engine/host';
 import type { Library } from '../library';
 import { JobQueue } from './queue';
+import { RemoteTargets, type RemoteTargetsOptions } from './remote-targets';
+import { ServerStore } from './servers';
 import { SettingsStore } from './settings';
 
 export interface EngineServicesOptions {
@@ -22,15 +25,27 @@ export interface EngineServicesOptions {
   log: (message: string) => void;
   /** The shared library (rejects while it cannot be opened: the queue then refuses new jobs). */
   library: () => Promise<Library>;
+  /** Limits and timing of the remote engines (tests make them short). */
+  remote?: Pick<RemoteTargetsOptions, 'engineOptions' | 'cooldownMs'>;
 }
 
 export class EngineServices {
   readonly settings: SettingsStore;
   readonly host: EngineHost;
+  readonly servers: ServerStore;
+  readonly targets: RemoteTargets;
   private queuePromise: Promise<JobQueue> | null = null;
 
   constructor(private readonly opts: EngineServicesOptions) {
     this.settings = new SettingsStore(opts.dataDir, opts.log);
+    this.servers = new ServerStore(opts.dataDir, opts.log);
+    this.targets = new RemoteTargets({
+      store: this.servers,
+      app: `${opts.appName} ${opts.appVersion}`,
+      events: opts.events,
+      log: opts.log,
+      ...(opts.remote ?? {}),
+    });
     this.host = new EngineHost({
       app: `${opts.appName} ${opts.appVersion}`,
       settings: () => this.settings.get(),
@@ -54,7 +69,7 @@ export class EngineServices {
     if (!this.queuePromise) {
       const made = this.opts.library().then(
         (library) =>
-          new JobQueue({ engine: this.host, store: library.jobs, library, events: this.opts.events, log: this.opts.log }),
+          new JobQueue({ engine: this.host, store: library.jobs, library, events: this.opts.events, log: this.opts.log, targets: this.targets }),
         (err: unknown) => {
           this.opts.log(`[engine] the library could not be opened; new jobs are refused until it can: ${(err as Error).message}`);
           throw err;

@@ -20,6 +20,7 @@ export interface ServeProcess {
   stop(): Promise<void>;
 }
 
+/** `args` go after `serve --port 0` (--host, --tls-cert, ...). */
 export async function startServe(env: Record<string, string> = {}, args: string[] = []): Promise<ServeProcess> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'glimmer-e2e-data-'));
   const child: ChildProcess = spawn(process.execPath, [path.join(repoRoot, 'bin', 'glimmer.mjs'), 'serve', '--port', '0', ...args], {
@@ -33,7 +34,7 @@ export async function startServe(env: Record<string, string> = {}, args: string[
   const openUrl = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`serve did not print its URL in 60 s:\n${out}`)), 60_000);
     const check = () => {
-      const line = out.split('\n').find((l) => /^http:\/\/\S+\?token=\S+$/.test(l.trim()));
+      const line = out.split('\n').find((l) => /^https?:\/\/\S+\?token=\S+$/.test(l.trim()));
       if (line) {
         clearTimeout(timer);
         resolve(line.trim());

@@ -14,6 +14,9 @@ function job(id: string, state: JobInfo['state'], extra: Partial<JobInfo> = {}):
     progress: null,
     generationIds: [],
     error: null,
+    target: { type: 'local' },
+    server: null,
+    limits: [],
     ...extra,
   };
 }

@@ -4,6 +4,7 @@ import type { HandlerMap } from '../router';
 import { jobsHandlers } from './jobs';
 import { libraryHandlers } from './library';
 import { modelsHandlers } from './models';
+import { remoteHandlers } from './remote';
 import { systemHandlers } from './system';
 
 export function allHandlers(ctx: AppContext): HandlerMap {
@@ -12,5 +13,6 @@ export function allHandlers(ctx: AppContext): HandlerMap {
     ...libraryHandlers(ctx),
     ...modelsHandlers(ctx),
     ...jobsHandlers(ctx),
+    ...remoteHandlers(ctx),
   } satisfies HandlerMap;
 }

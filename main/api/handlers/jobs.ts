@@ -7,8 +7,9 @@ export function jobsHandlers(ctx: AppContext): Handlers<MethodsOf<typeof jobsMet
   const services = ctx.engine;
   return {
     'engine.status': () => services.status(),
-    'jobs.submit': async (request) => ({ job: await (await services.queue()).submitChecked(request) }),
+    'jobs.submit': async (request, call) => ({ job: await (await services.queue()).submitChecked(request, call.client) }),
     'jobs.list': async (request) => ({ jobs: (await services.queue()).list(request.includeFinished === true) }),
+    'jobs.get': async (request) => ({ job: (await services.queue()).get(request.id) }),
     'jobs.cancel': async (request) => ({ job: (await services.queue()).cancel(request.id) }),
     'jobs.reorder': async (request) => ({ jobs: (await services.queue()).reorder(request.id, request.position) }),
     'jobs.retry': async (request) => ({ job: (await services.queue()).retry(request.id) }),

@@ -47,10 +47,32 @@ export interface Access {
   tokenLogin(url: URL): { setCookie: string; location: string } | null;
 }
 
-export function createAccess(token: string, host: string, port: () => number): Access {
+export interface AccessOptions {
+  /** More Host names (no port) this server answers to: its addresses when it listens beyond loopback. */
+  hostNames: string[];
+  /**
+   * Listening beyond loopback: a client with the token as a Bearer header may name this server
+   * however its network does. The Host check keeps DNS-rebound pages out, and no page can be made
+   * to send a Bearer header; a loopback server keeps refusing other Hosts even with the token.
+   */
+  anyHostWithBearer: boolean;
+  /** 'https:' when serving TLS: browser Origins must then be https too, and the cookie is Secure. */
+  scheme: 'http:' | 'https:';
+}
+
+export function createAccess(
+  token: string,
+  host: string,
+  port: () => number,
+  options: AccessOptions = { hostNames: [], anyHostWithBearer: false, scheme: 'http:' },
+): Access {
   const allowedHosts = (): Set<string> => {
-    const names = ['127.0.0.1', 'localhost', '[::1]', formatHost(host)];
+    const names = ['127.0.0.1', 'localhost', '[::1]', formatHost(host), ...options.hostNames.map((n) => formatHost(n.toLowerCase()))];
     return new Set(names.map((n) => `${n}:${port()}`));
+  };
+  const bearerAuthorised = (req: http.IncomingMessage): boolean => {
+    const given = bearer(req);
+    return given !== null && sameToken(given, token);
   };
   return {
     authorised(req) {
@@ -59,13 +81,13 @@ export function createAccess(token: string, host: string, port: () => number): A
     },
     checkOrigin(req) {
       const hostHeader = (req.headers.host ?? '').toLowerCase();
-      if (!allowedHosts().has(hostHeader)) return { code: 'forbidden', message: 'Unknown Host header.' };
+      if (!allowedHosts().has(hostHeader) && !(options.anyHostWithBearer && bearerAuthorised(req))) return { code: 'forbidden', message: 'Unknown Host header.' };
       const origin = req.headers.origin;
       if (origin === undefined) return null;
       let originHost = '';
       try {
         const o = new URL(origin);
-        originHost = o.protocol === 'http:' ? o.host.toLowerCase() : '';
+        originHost = o.protocol === options.scheme ? o.host.toLowerCase() : '';
       } catch {
         originHost = '';
       }
@@ -77,7 +99,7 @@ export function createAccess(token: string, host: string, port: () => number): A
       const clean = new URL(url.toString());
       clean.searchParams.delete('token');
       return {
-        setCookie: `${cookieName(port())}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+        setCookie: `${cookieName(port())}=${token}; HttpOnly; SameSite=Strict; Path=/${options.scheme === 'https:' ? '; Secure' : ''}`,
         location: `${clean.pathname}${clean.search}`,
       };
     },

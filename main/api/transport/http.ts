@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
@@ -18,7 +19,9 @@ import { rendererContentType } from '../files';
 import { type MediaRoots, mediaContentType, parseMediaUrl, resolveMediaPath } from '../media';
 import type { Router } from '../router';
 import { createAccess, formatHost } from './access';
-import { BodyError, readJsonBody, Slots } from './body';
+import { BodyError, readBody, readJsonBody, Slots } from './body';
+import { clientOf } from './client-id';
+import type { RouteHook } from './openai-images';
 import { sendFile } from './send-file';
 import { httpStatus } from './status';
 
@@ -38,6 +41,17 @@ export interface HttpServerOptions {
   /** Large requests that may wait for a slot; more are refused with unavailable. */
   largeRequestWaiting?: number;
   log?: (message: string) => void;
+  /** Routes tried (after the token check) before the API: `serve`'s OpenAI-compatible images API. */
+  routes?: RouteHook[];
+  /** HTTPS with this certificate and key (PEM). */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /** More Host names (with no port) this server answers to: its addresses when it listens beyond loopback. */
+  hostNames?: string[];
+  /**
+   * Listening beyond loopback: API clients with the token as a Bearer header may name this server
+   * however their network does (the Host check stays for everyone else).
+   */
+  anyHostWithBearer?: boolean;
 }
 
 export interface RunningServer {
@@ -101,7 +115,17 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const log = options.log ?? ((line: string) => console.error(line));
   const staticDir = options.staticDir ? path.resolve(options.staticDir) : null;
   let port = 0;
-  const access = createAccess(token, host, () => port);
+  const scheme = options.tls ? 'https:' : 'http:';
+  const access = createAccess(token, host, () => port, {
+    hostNames: options.hostNames ?? [],
+    anyHostWithBearer: options.anyHostWithBearer === true,
+    scheme,
+  });
+  const routeIo = {
+    readBody: (req: http.IncomingMessage) => readBody(req, limits),
+    sendJson: (res: http.ServerResponse, status: number, body: unknown) => sendJson(res, status, body),
+    sendError: (res: http.ServerResponse, error: ErrorShape) => sendError(res, error),
+  };
 
   async function handleCall(req: http.IncomingMessage, res: http.ServerResponse, method: string): Promise<void> {
     if (req.method !== 'POST') {
@@ -113,7 +137,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     res.on('close', () => {
       if (!res.writableFinished) controller.abort();
     });
-    const result = await options.router.call(method, request, { transport: 'http', signal: controller.signal });
+    const result = await options.router.call(method, request, { transport: 'http', signal: controller.signal, client: clientOf(req) });
     if (result.ok) sendJson(res, 200, result);
     else sendError(res, result.error);
   }
@@ -172,6 +196,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     if (!access.authorised(req)) {
       throw new GlimmerError('unauthorized', 'Open the URL that `glimmer serve` printed: it carries the access token.');
     }
+    for (const hook of options.routes ?? []) {
+      if (await hook(req, res, url, routeIo)) return;
+    }
     if (url.pathname.startsWith(API_PREFIX)) {
       await handleCall(req, res, decodePath(url.pathname.slice(API_PREFIX.length)));
       return;
@@ -200,7 +227,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     sendError(res, shape, status, unread ? { connection: 'close' } : {});
   }
 
-  const server = http.createServer((req, res) => {
+  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     route(req, res).catch((err: unknown) => {
       try {
         answerFailure(req, res, err);
@@ -208,7 +235,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         res.destroy();
       }
     });
-  });
+  };
+  const server = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, onRequest) : http.createServer(onRequest);
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
     if (!socket.writable) {
       socket.destroy();
@@ -274,7 +302,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   });
   server.on('error', (err) => log(`[serve] server error: ${String(err)}`));
   port = (server.address() as AddressInfo).port;
-  const url = `http://${formatHost(host)}:${port}/`;
+  const url = `${scheme}//${formatHost(host)}:${port}/`;
   return {
     url,
     openUrl: `${url}?token=${encodeURIComponent(token)}`,

@@ -20,12 +20,16 @@ import {
   type Tier,
   errorCode,
   GlimmerError,
+  requestImages,
   TIERS,
   tierBudget,
 } from '../../contract';
+
+export { requestImages };
 import { decodeImage, probeImage, type RgbImage } from '../image';
 import { choose, detectProviders } from '../providers';
 import { CompiledModel } from './model';
+import { decodeTokens } from './recipe';
 import { runPipeline, type PipelineOutput } from './pipeline';
 import type { PipelineStreamer } from './progress';
 import { ModuleSessions, profilePlan, type MemoryPlan } from './sessions';
@@ -121,23 +125,6 @@ async function decodeRef(ref: ImageRef, what: string, inputs: JobInputs | undefi
   }
   if (bytes.length === 0) throw new GlimmerError('bad_image', `${what} is empty. Choose another file.`);
   return { bytes, image: await decodeImage(bytes, what) };
-}
-
-/** The reference images of a request, in prompt order, with their roles. */
-export function requestImages(req: GenerateRequest): Array<{ ref: ImageRef; role: string }> {
-  switch (req.mode) {
-    case 'text':
-      return [];
-    case 'edit':
-      return req.images.map((ref, i) => ({ ref, role: i === 0 ? 'source' : 'reference' }));
-    case 'style':
-      return [
-        { ref: req.content, role: 'content' },
-        { ref: req.style, role: 'style' },
-      ];
-    case 'identity':
-      return [{ ref: req.subject, role: 'subject' }];
-  }
 }
 
 export class Engine {
@@ -238,7 +225,12 @@ export class Engine {
     if (req.mode === 'edit' && req.mask) mask = await decodeRef(req.mask, 'The mask', opts.inputs);
     let priorTokens: { ids: ArrayLike<number>; from: 'reused' | 'injected' } | undefined;
     if (opts.inject?.priorTokens) priorTokens = { ids: opts.inject.priorTokens, from: 'injected' };
-    else if (req.reuseTokensOf) {
+    else if (req.priorTokens) {
+      // given with the request (a studio sending "vary details" of an image in its own library)
+      const t = decodeTokens({ arTokens: req.priorTokens });
+      if (!t) throw new GlimmerError('bad_request', 'The AR tokens given with the request are malformed (rows x cols int32 values, base64).');
+      priorTokens = { ids: t.ids, from: 'injected' };
+    } else if (req.reuseTokensOf) {
       const t = opts.inputs?.reuseTokens;
       if (!t) throw new GlimmerError('not_found', `Generation ${req.reuseTokensOf} has no AR tokens to reuse; use "vary composition" instead.`);
       priorTokens = { ids: t.ids, from: 'reused' };

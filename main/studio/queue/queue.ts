@@ -1,17 +1,35 @@
 /**
- * The job queue: requests wait in order, one runs at a time, each can be cancelled (waiting or
- * running: the engine stops within one token or one DiT step and frees its sessions), moved among
- * the waiting ones, or retried. State lives in a QueueStore (the library's jobs table), so it
- * survives a restart: the library marks jobs left 'running' as 'interrupted' when it opens; waiting
- * jobs wait on. Finished images go into the library (generation row + image file) when it is open.
- * Events: job.updated on every state change, job.progress while a job runs.
+ * The job queue: requests wait in order, each can be cancelled (waiting or running: the engine stops
+ * within one token or one DiT step and frees its sessions; a remote job's request is aborted), moved
+ * among the waiting ones, or retried. Each job carries its target: this computer (the engine host),
+ * a server or a pool (RemoteTargets). Jobs wait in one lane per target and lanes run side by side:
+ * this computer and each server run one job at a time, a pool as many as it has servers. When
+ * several clients of `serve` queue jobs, the next job to start is taken from each client in turn.
+ * State lives in a QueueStore (the library's jobs table), so it survives a restart: the library
+ * marks jobs left 'running' as 'interrupted' when it opens; waiting jobs wait on. Finished images,
+ * local or remote, go into the library (generation row + image file) when it is open, each whole
+ * or not at all. Events: job.updated on every state change, job.progress while a job runs.
  */
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { GenerateRequest, type JobInfo, type JobProgress, type JobState, GlimmerError, toErrorShape, type ErrorShape, type EventBus } from '../../contract';
+import {
+  GenerateRequest,
+  type JobInfo,
+  type JobProgress,
+  type JobState,
+  type JobTarget,
+  GlimmerError,
+  LOCAL_TARGET,
+  toErrorShape,
+  type ErrorShape,
+  type EventBus,
+  type ServerKind,
+} from '../../contract';
 import { type Library, png } from '../../library';
 import { type EngineHost, type HostImage } from '../../engine/host';
 import { checkRequestImages, decodeTokens, type JobInputs, type PipelineEvent, requestImages } from '../../engine/pipeline';
+import { type RemoteImage, requestImageBytes } from '../../remote';
+import type { RemoteTargets } from '../remote-targets';
 import type { JobRecord, QueueStore, StoredState } from './store';
 
 export interface JobQueueOptions {
@@ -24,12 +42,28 @@ export interface JobQueueOptions {
   progressIntervalMs?: number;
   /** Start running waiting jobs at once (default true). */
   autoStart?: boolean;
+  /** Servers and pools a job may name as its target (absent: every job runs on this computer). */
+  targets?: RemoteTargets | null;
 }
+
+interface Running {
+  id: string;
+  lane: string;
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+/** Whose job it is (serve's clients are taken in turn); jobs of the app itself are 'local'. */
+export const LOCAL_CLIENT = 'local';
 
 const FINISHED: StoredState[] = ['done', 'failed', 'cancelled', 'interrupted'];
 
 function toContractState(s: StoredState): JobState {
   return s === 'queued' ? 'waiting' : s;
+}
+
+function targetOf(request: unknown): JobTarget {
+  return (request as { target?: JobTarget } | null)?.target ?? LOCAL_TARGET;
 }
 
 function numericId(v: string | undefined): number | null {
@@ -46,7 +80,14 @@ export class JobQueue {
   private readonly log: (m: string) => void;
   private readonly progress = new Map<string, JobProgress>();
   private readonly generations = new Map<string, string[]>();
-  private running: { id: string; controller: AbortController; done: Promise<void> } | null = null;
+  private readonly running = new Map<string, Running>();
+  /** The server each remote job went to (a pool's: the last one tried). */
+  private readonly servers = new Map<string, { id: string; name: string; kind: ServerKind }>();
+  private readonly clients = new Map<string, string>();
+  /** Clients in the order they first queued a job: the round the next job is taken in. */
+  private readonly ring: string[] = [];
+  private lastClient: string | null = null;
+  private readonly targets: RemoteTargets | null;
   private started: boolean;
   private disposed = false;
   private lastEmit = new Map<string, { at: number; phase: string }>();
@@ -57,6 +98,7 @@ export class JobQueue {
     this.library = opts.library ?? null;
     this.events = opts.events;
     this.log = opts.log ?? (() => undefined);
+    this.targets = opts.targets ?? null;
     this.started = opts.autoStart !== false;
     if (this.started) queueMicrotask(() => this.pump());
   }
@@ -67,8 +109,15 @@ export class JobQueue {
     this.pump();
   }
 
+  /** The job running on this computer, if any. */
   get runningId(): string | null {
-    return this.running?.id ?? null;
+    for (const r of this.running.values()) if (r.lane === 'local') return r.id;
+    return null;
+  }
+
+  /** Every running job (this computer's and the remote ones). */
+  get runningIds(): string[] {
+    return [...this.running.keys()];
   }
 
   get waitingCount(): number {
@@ -88,6 +137,9 @@ export class JobQueue {
       progress: record.state === 'running' ? (this.progress.get(record.id) ?? null) : null,
       generationIds: this.generations.get(record.id) ?? (record.generationId !== null ? [String(record.generationId)] : []),
       error: (record.error as ErrorShape | null) ?? null,
+      target: targetOf(parsed.success ? parsed.data : record.request),
+      server: this.servers.get(record.id) ?? null,
+      limits: parsed.success && this.targets ? this.targets.limits(targetOf(parsed.data), parsed.data) : [],
     };
   }
 
@@ -107,27 +159,40 @@ export class JobQueue {
     return job;
   }
 
-  submit(request: GenerateRequest): JobInfo {
+  /**
+   * Queues a request. Its target must exist and be able to take it: a masked edit or "vary details"
+   * is refused here for an OpenAI-style server (it would make a different image), before any job is made.
+   */
+  submit(request: GenerateRequest, client: string = LOCAL_CLIENT): JobInfo {
     if (this.disposed) throw new GlimmerError('unavailable', 'The engine is shutting down.');
     const parsed = GenerateRequest.parse(request);
+    const target = targetOf(parsed);
+    if (target.type !== 'local') {
+      if (!this.targets) throw new GlimmerError('bad_request', 'Jobs can run on this computer only here (no server list).');
+      this.targets.check(target, parsed);
+    }
     const id = `job-${randomUUID()}`;
     this.store.add(id, parsed);
+    const who = client.slice(0, 200);
+    this.clients.set(id, who);
+    if (!this.ring.includes(who)) this.ring.push(who);
     const job = this.emitUpdated(id);
     this.pump();
     return job;
   }
 
   /** submit() after the engine's input checks: a bad image is refused here and no job is made. */
-  async submitChecked(request: GenerateRequest): Promise<JobInfo> {
+  async submitChecked(request: GenerateRequest, client: string = LOCAL_CLIENT): Promise<JobInfo> {
     const parsed = GenerateRequest.parse(request);
     await checkRequestImages(parsed);
-    return this.submit(parsed);
+    return this.submit(parsed, client);
   }
 
   cancel(id: string): JobInfo {
     const job = this.store.get(id);
-    if (this.running?.id === id) {
-      this.running.controller.abort();
+    const running = this.running.get(id);
+    if (running) {
+      running.controller.abort();
       return this.info(job);
     }
     if (job.state !== 'queued') {
@@ -151,27 +216,71 @@ export class JobQueue {
     if (!['failed', 'cancelled', 'interrupted'].includes(job.state)) {
       throw new GlimmerError('conflict', `Job ${id} is ${toContractState(job.state)}; only a failed, cancelled or interrupted job can be retried.`);
     }
-    return this.submit(job.request as GenerateRequest);
+    return this.submit(job.request as GenerateRequest, this.clients.get(id) ?? LOCAL_CLIENT);
   }
 
+  /** The lane a job waits in and how many of its jobs may run at once. */
+  private laneOf(record: JobRecord): { key: string; capacity: number } {
+    const target = targetOf(record.request);
+    if (target.type === 'local') return { key: 'local', capacity: 1 };
+    if (this.targets) return this.targets.lane(target);
+    return { key: target.type === 'server' ? `server:${target.id}` : `pool:${target.name}`, capacity: 1 };
+  }
+
+  /** Among jobs that could start, the first of the next client in the round after the one served last. */
+  private fairPick(candidates: JobRecord[]): JobRecord {
+    const clientOf = (j: JobRecord) => this.clients.get(j.id) ?? LOCAL_CLIENT;
+    const waiting = new Set(candidates.map(clientOf));
+    for (const c of waiting) if (!this.ring.includes(c)) this.ring.push(c);
+    if (this.ring.length > 256) {
+      // many clients came and went: keep those with jobs waiting (and the one served last)
+      const keep = this.ring.filter((c) => waiting.has(c) || c === this.lastClient);
+      this.ring.splice(0, this.ring.length, ...keep);
+    }
+    const after = this.lastClient === null ? -1 : this.ring.indexOf(this.lastClient);
+    let client = this.ring[0]!;
+    for (let i = 1; i <= this.ring.length; i++) {
+      const c = this.ring[(after + i) % this.ring.length]!;
+      if (waiting.has(c)) {
+        client = c;
+        break;
+      }
+    }
+    this.lastClient = client;
+    return candidates.find((j) => clientOf(j) === client)!;
+  }
+
+  /** Starts every waiting job whose lane has room, clients in turn. */
   private pump(): void {
-    if (!this.started || this.disposed || this.running) return;
-    let next: JobRecord | undefined;
+    if (!this.started || this.disposed) return;
+    let waiting: JobRecord[];
     try {
-      next = this.store.next();
+      waiting = this.store.list(['queued']);
     } catch (err) {
       this.log(`[queue] cannot read the queue: ${(err as Error).message}`);
       return;
     }
-    if (!next) return;
-    const controller = new AbortController();
-    const done = this.runJob(next, controller).finally(() => {
-      this.running = null;
-      this.progress.delete(next.id);
-      this.lastEmit.delete(next.id);
-      this.pump();
-    });
-    this.running = { id: next.id, controller, done };
+    const busy = new Map<string, number>();
+    for (const r of this.running.values()) busy.set(r.lane, (busy.get(r.lane) ?? 0) + 1);
+    for (;;) {
+      const candidates = waiting.filter((j) => {
+        if (this.running.has(j.id)) return false;
+        const lane = this.laneOf(j);
+        return (busy.get(lane.key) ?? 0) < lane.capacity;
+      });
+      if (candidates.length === 0) return;
+      const next = this.fairPick(candidates);
+      const lane = this.laneOf(next).key;
+      busy.set(lane, (busy.get(lane) ?? 0) + 1);
+      const controller = new AbortController();
+      const done = this.runJob(next, controller).finally(() => {
+        this.running.delete(next.id);
+        this.progress.delete(next.id);
+        this.lastEmit.delete(next.id);
+        this.pump();
+      });
+      this.running.set(next.id, { id: next.id, lane, controller, done });
+    }
   }
 
   private setProgress(id: string, p: JobProgress, force: boolean): void {
@@ -193,34 +302,13 @@ export class JobQueue {
       return;
     }
     const request = parsed.data;
+    const target = targetOf(request);
     this.store.update(id, { state: 'running', error: null });
-    this.progress.set(id, { phase: 'load', step: 0, total: 1, image: 0, etaMs: null });
+    this.progress.set(id, { phase: target.type === 'local' ? 'load' : 'remote', step: 0, total: target.type === 'local' ? 1 : 0, image: 0, etaMs: null });
     this.emitUpdated(id);
-    let image = 0;
-    const streamer = {
-      put: (e: PipelineEvent) => {
-        const p: JobProgress = { phase: e.phase, step: e.step, total: e.total, image, etaMs: e.etaMs };
-        // an event with a preview is always sent; plain steps are throttled
-        if (e.preview) this.setProgress(id, { ...p, preview: png.previewDataUrl(e.preview) }, true);
-        else this.setProgress(id, p, false);
-      },
-      end: () => undefined,
-    };
     try {
-      await this.engine.generate(request, {
-        inputs: await this.resolveInputs(request),
-        signal: controller.signal,
-        streamer,
-        onImageStart: (i) => (image = i),
-        onImage: async (img, index) => {
-          this.setProgress(id, { phase: 'save', step: 0, total: 1, image: index, etaMs: null }, true);
-          const genId = await this.save(id, request, img);
-          if (genId !== null) {
-            this.generations.set(id, [...(this.generations.get(id) ?? []), String(genId)]);
-            this.store.update(id, { generationId: genId });
-          }
-        },
-      });
+      if (target.type === 'local') await this.runLocal(id, request, controller);
+      else await this.runRemote(id, request, target, controller);
       this.store.update(id, { state: 'done', error: null });
     } catch (err) {
       const shape = toErrorShape(err, (line) => this.log(`[queue] job ${id}: ${line}`));
@@ -232,6 +320,62 @@ export class JobQueue {
       if (!cancelled) this.log(`[queue] job ${id} failed: ${shape.message}`);
     }
     this.emitUpdated(id);
+  }
+
+  /** On this computer: the engine host. */
+  private async runLocal(id: string, request: GenerateRequest, controller: AbortController): Promise<void> {
+    let image = 0;
+    const streamer = {
+      put: (e: PipelineEvent) => {
+        const p: JobProgress = { phase: e.phase, step: e.step, total: e.total, image, etaMs: e.etaMs };
+        // an event with a preview is always sent; plain steps are throttled
+        if (e.preview) this.setProgress(id, { ...p, preview: png.previewDataUrl(e.preview) }, true);
+        else this.setProgress(id, p, false);
+      },
+      end: () => undefined,
+    };
+    await this.engine.generate(request, {
+      inputs: await this.resolveInputs(request),
+      signal: controller.signal,
+      streamer,
+      onImageStart: (i) => (image = i),
+      onImage: async (img, index) => {
+        this.setProgress(id, { phase: 'save', step: 0, total: 1, image: index, etaMs: null }, true);
+        this.kept(id, await this.save(id, request, img, img.references));
+      },
+    });
+  }
+
+  /** On a server or a pool: each image is checked there and kept here like a local one. */
+  private async runRemote(id: string, request: GenerateRequest, target: JobTarget, controller: AbortController): Promise<void> {
+    if (!this.targets) throw new GlimmerError('unavailable', 'This studio cannot send jobs to other servers here (no server list).');
+    // the target may have changed since the job was queued (a server removed, its kind changed)
+    this.targets.check(target, request);
+    const inputs = await this.resolveInputs(request);
+    let image = 0;
+    await this.targets.run(
+      target,
+      { request, inputs },
+      {
+        signal: controller.signal,
+        onServer: (server) => {
+          this.servers.set(id, server);
+          this.emitUpdated(id);
+        },
+        onImageStart: (i) => (image = i),
+        onProgress: (p) => this.setProgress(id, { ...p, image }, p.preview !== undefined),
+        onImage: async (img, index) => {
+          this.setProgress(id, { phase: 'save', step: 0, total: 1, image: index, etaMs: null }, true);
+          this.kept(id, await this.save(id, request, img, requestImageBytes(request, inputs)));
+        },
+      },
+    );
+  }
+
+  private kept(jobId: string, genId: number | null): void {
+    if (genId === null) return;
+    this.generations.set(jobId, [...(this.generations.get(jobId) ?? []), String(genId)]);
+    this.store.update(jobId, { generationId: genId });
   }
 
   /**
@@ -265,37 +409,38 @@ export class JobQueue {
     }
   }
 
-  /** Into the library (generation row + image file); null without a library. */
-  private async save(jobId: string, request: GenerateRequest, img: HostImage): Promise<number | null> {
+  /**
+   * Into the library (generation row + image file, whole or not at all); null without a library.
+   * A local image brings its references from the engine; a remote one has the request's images.
+   */
+  private async save(jobId: string, request: GenerateRequest, img: Pick<HostImage, 'pixels' | 'recipe' | 'timings'> | RemoteImage, references: Array<{ bytes: Uint8Array; role: string }>): Promise<number | null> {
     if (!this.library) return null;
     const g = await this.library.addGeneration({
       recipe: img.recipe,
       image: { raw: img.pixels.rgb, width: img.pixels.width, height: img.pixels.height, channels: 3 },
       projectId: numericId(request.projectId),
       parentId: numericId(request.parentId),
-      references: img.references.map((r) => ({ bytes: r.bytes, role: r.role })),
-      provider: img.recipe.provider,
+      references,
+      provider: img.recipe.provider ?? 'remote',
       timings: img.timings,
       jobId,
     });
     return g.id;
   }
 
-  /** Stops the running job (it ends as cancelled) and waits for it. */
+  /** Stops the running jobs (they end as cancelled) and waits for them. */
   async dispose(): Promise<void> {
     this.disposed = true;
-    const r = this.running;
-    if (r) {
-      r.controller.abort();
-      await r.done.catch(() => undefined);
-    }
+    const all = [...this.running.values()];
+    for (const r of all) r.controller.abort();
+    await Promise.all(all.map((r) => r.done.catch(() => undefined)));
   }
 
   /** Resolves when no job is running and none is waiting (tests, CLI). */
   async idle(): Promise<void> {
     for (;;) {
-      const r = this.running;
-      if (r) await r.done.catch(() => undefined);
+      const all = [...this.running.values()];
+      if (all.length > 0) await Promise.race(all.map((r) => r.done.catch(() => undefined)));
       else if (!this.started || this.disposed || !this.store.next()) return;
       else await new Promise((res) => setTimeout(res, 10));
     }

@@ -23,6 +23,11 @@ export function JobCard({ job, big = false }: { job: JobView; big?: boolean }) {
       <CardContent>
         <Stack direction="row" sx={{ alignItems: 'center', gap: 1, mb: 1 }}>
           <Chip size="small" label={job.state} color={STATE_COLOUR[job.state]} data-testid="job-state" />
+          {job.server ? (
+            <Chip size="small" variant="outlined" label={`on ${job.server.name}`} data-testid="job-server" />
+          ) : (
+            job.target.type !== 'local' && <Chip size="small" variant="outlined" label={job.target.type === 'pool' ? `pool ${job.target.name}` : 'on a server'} data-testid="job-server" />
+          )}
           <Typography variant="body2" sx={{ flex: 1, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }} title={job.request.prompt}>
             {job.request.mode !== 'text' ? `${job.request.mode}: ` : ''}
             {job.request.prompt || '(no prompt)'}
@@ -44,10 +49,20 @@ export function JobCard({ job, big = false }: { job: JobView; big?: boolean }) {
               {view.label}
               {count > 1 ? ` · image ${(job.progress?.image ?? 0) + 1} of ${count}` : ''}
             </Typography>
-            <Stack sx={{ gap: 0.5, my: 1 }}>
-              <PhaseBar label="Visual tokens" value={view.tokens} testId="phase-tokens" />
-              <PhaseBar label="Diffusion steps" value={view.diffusion} testId="phase-diffusion" />
-            </Stack>
+            {job.progress?.phase === 'remote' ? (
+              <Stack sx={{ gap: 0.5, my: 1 }}>
+                {view.remote === null ? (
+                  <LinearProgress sx={{ height: 8, borderRadius: 4 }} aria-label="On the server" data-testid="phase-remote" />
+                ) : (
+                  <PhaseBar label="On the server" value={view.remote} testId="phase-remote" />
+                )}
+              </Stack>
+            ) : (
+              <Stack sx={{ gap: 0.5, my: 1 }}>
+                <PhaseBar label="Visual tokens" value={view.tokens} testId="phase-tokens" />
+                <PhaseBar label="Diffusion steps" value={view.diffusion} testId="phase-diffusion" />
+              </Stack>
+            )}
             <Typography variant="caption" color="text.secondary" data-testid="job-count">
               {[view.count, view.eta].filter(Boolean).join(' · ') || '\u00a0'}
             </Typography>

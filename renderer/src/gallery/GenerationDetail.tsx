@@ -21,6 +21,8 @@ import { openInCanvas } from '../canvas/session';
 import { draftFromRecipe, generateDraft } from '../generate';
 import { library, type Generation, type Project } from '../library/client';
 import { mediaUrl } from '../media';
+import { LIMIT_TEXT } from '../servers';
+import type { TargetLimit } from '../../../main/contract';
 
 export interface GenerationDetailProps {
   id: string;
@@ -98,6 +100,13 @@ export function GenerationDetail({ id, projects, tagOptions, onClose, onOpen, on
     ['Provider', String(g.provider ?? '—')],
     ['Made', new Date(g.createdAt).toLocaleString()],
   ];
+  const remote = recipe.remote as { server?: unknown; kind?: unknown; product?: unknown; notTaken?: unknown } | undefined;
+  if (remote && typeof remote.server === 'string') {
+    const what = [remote.product, remote.kind === 'openai' ? 'OpenAI-style' : remote.kind === 'glimmer' ? 'Glimmer' : null].filter((x) => typeof x === 'string' && x).join(', ');
+    rows.push(['Server', `${remote.server}${what ? ` (${what})` : ''}`]);
+    const notTaken = Array.isArray(remote.notTaken) ? remote.notTaken.filter((l): l is TargetLimit => typeof l === 'string' && l in LIMIT_TEXT) : [];
+    if (notTaken.length > 0) rows.push(['Not taken', notTaken.map((l) => `it ${LIMIT_TEXT[l]}`).join(' ')]);
+  }
   if (g.timings) rows.push(['Time', Object.entries(g.timings).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ')]);
 
   return (

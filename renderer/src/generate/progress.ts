@@ -29,6 +29,7 @@ const PHASE_WORDS: Record<Phase, string> = {
   glyph: 'Encoding the quoted text',
   dit: 'Rendering: diffusion steps',
   vae: 'Decoding the image',
+  remote: 'On the server',
   save: 'Saving',
 };
 
@@ -40,6 +41,8 @@ export interface ProgressView {
   /** "120 / 256 tokens" or "12 / 50 steps", when counting. */
   count: string | null;
   eta: string | null;
+  /** On a server that reports no phases: the estimated share done (0..100), or null without an estimate. */
+  remote: number | null;
 }
 
 function pct(step: number, total: number): number {
@@ -56,7 +59,8 @@ export function describeProgress(p: JobProgress): ProgressView {
     tokens,
     diffusion,
     count: unit && p.total > 0 ? `${p.step} / ${p.total} ${unit}` : null,
-    eta: p.etaMs !== null ? formatEta(p.etaMs) : null,
+    eta: p.etaMs !== null ? `${formatEta(p.etaMs)}${p.estimated ? ' (an estimate from its past jobs)' : ''}` : p.estimated ? 'no estimate yet: this server has no past jobs' : null,
+    remote: p.phase === 'remote' && p.total > 0 ? pct(p.step, p.total) : null,
   };
 }
 

@@ -50,6 +50,7 @@ import { JobCard } from '../components/JobCard';
 import { PromptEditor } from '../components/PromptEditor';
 import { sizeLike } from '../generate';
 import { useJobs } from '../jobs/useJobs';
+import { TargetPicker, targetStore, useTargetLimits } from '../servers';
 
 type Mode = 'edit' | 'style' | 'identity';
 
@@ -385,8 +386,11 @@ function ModePanel() {
         ? `Write the ${MODE_TEXT[mode].prompt.toLowerCase()} first.`
         : null;
 
+  const masked = mode === 'edit' && doc.mask.strokes.length > 0;
+  const { refusal } = useTargetLimits({ mode, ...(masked ? { mask: true } : {}) });
   const run = async () => {
     if (problem) return setError(problem);
+    if (refusal) return setError(refusal);
     setBusy(true);
     setError(null);
     try {
@@ -409,7 +413,8 @@ function ModePanel() {
       } else {
         request = { mode: 'identity', ...common, subject: image };
       }
-      await submitFromCanvas(request, doc.currentVersionId);
+      const target = targetStore.getState();
+      await submitFromCanvas(target.type !== 'local' ? { ...request, target } : request, doc.currentVersionId);
     } catch (e) {
       setError(e instanceof ApiError || e instanceof Error ? e.message : String(e));
     } finally {
@@ -439,12 +444,15 @@ function ModePanel() {
         {doc.crop ? ' (from the crop)' : ''}
         {mode === 'edit' ? ` · ${doc.mask.strokes.length > 0 ? 'masked' : 'no mask: the whole image may change'}` : ''}
       </Typography>
+      <Box sx={{ mt: 1.5 }}>
+        <TargetPicker request={{ mode, ...(masked ? { mask: true } : {}) }} />
+      </Box>
       {error && (
         <Alert severity="error" sx={{ mt: 1 }} onClose={() => setError(null)} data-testid="canvas-error">
           {error}
         </Alert>
       )}
-      <Button fullWidth variant="contained" sx={{ mt: 1.5 }} onClick={() => void run()} disabled={busy} data-testid="canvas-run">
+      <Button fullWidth variant="contained" sx={{ mt: 1.5 }} onClick={() => void run()} disabled={busy || refusal !== null} data-testid="canvas-run">
         Run {MODE_TEXT[mode].label.toLowerCase()}
       </Button>
       {latest && (

@@ -13,6 +13,7 @@ import { JobCard } from '../components/JobCard';
 import { PromptEditor } from '../components/PromptEditor';
 import { ASPECTS, draftProblem, draftRequest, draftSize, generateDraft, MAX_SIDE, MIN_SIDE, randomSeed, SIDE_STEP, TIERS, type TierId } from '../generate';
 import { useJobs } from '../jobs/useJobs';
+import { TargetPicker, targetStore, useTargetLimits } from '../servers';
 
 /** Jobs submitted from this panel during this window's life (newest last). */
 const mine: string[] = [];
@@ -28,6 +29,7 @@ export function GeneratePage() {
   const [, rerender] = useState(0);
   const problem = draftProblem(draft);
   const size = draftSize(draft);
+  const { refusal } = useTargetLimits({ mode: 'text' });
 
   const generate = useCallback(async () => {
     const d = generateDraft.getState();
@@ -39,7 +41,8 @@ export function GeneratePage() {
     setSubmitting(true);
     setError(null);
     try {
-      const { job } = await call('jobs.submit', draftRequest(d));
+      const target = targetStore.getState();
+      const { job } = await call('jobs.submit', { ...draftRequest(d), ...(target.type !== 'local' ? { target } : {}) });
       mine.push(job.id);
       rerender((n) => n + 1);
     } catch (e) {
@@ -178,12 +181,13 @@ export function GeneratePage() {
           </Typography>
         )}
         <BoardPicker value={draft.projectId} onChange={(projectId) => set({ projectId })} />
+        <TargetPicker request={{ mode: 'text' }} />
         {error && (
           <Alert severity="error" onClose={() => setError(null)} data-testid="generate-error">
             {error}
           </Alert>
         )}
-        <Button variant="contained" size="large" onClick={() => void generate()} disabled={submitting} aria-describedby={problem ? 'generate-problem' : undefined} data-testid="generate-button">
+        <Button variant="contained" size="large" onClick={() => void generate()} disabled={submitting || refusal !== null} aria-describedby={problem ? 'generate-problem' : undefined} data-testid="generate-button">
           Generate {draft.count > 1 ? `${draft.count} images` : ''}
           <Typography component="span" variant="caption" sx={{ ml: 1, opacity: 0.8 }}>
             {isMac ? '⌘↵' : 'Ctrl+Enter'}

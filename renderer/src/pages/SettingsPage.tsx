@@ -1,9 +1,10 @@
-/** Settings: the model (location and status), execution provider (auto or forced), memory profile, precision, data folder, theme. */
+/** Settings: the model (location and status), execution provider (auto or forced), memory profile, precision, data folder, theme, servers. */
 import { Alert, Box, Button, Card, CardContent, Chip, FormControlLabel, MenuItem, Radio, RadioGroup, Stack, TextField, Typography } from '@mui/material';
 import { useEffect, useState } from 'react';
 import { TIERS, Tier, type EngineStatus, type ModelInfo, type Settings } from '../../../main/contract';
 import { ApiError, call } from '../api/client';
 import { useQuery } from '../api/hooks';
+import { ServersCard } from '../servers';
 import { type ThemeChoice, useThemeChoice } from '../theme';
 
 export function SettingsPage() {
@@ -239,6 +240,8 @@ export function SettingsPage() {
               </RadioGroup>
             </CardContent>
           </Card>
+
+          <ServersCard />
         </Stack>
       )}
     </Box>
