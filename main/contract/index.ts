@@ -8,6 +8,7 @@
  *   system, jobs, library, models   each concern's shapes, request schemas, responses and events
  *   methods, events, api            the merged method map, event map and bus, the call envelope
  *   recipe      the one Recipe schema;  quotes  the quote rule;  format  bytes and durations
+ *   language    the UI languages and the rule that picks one
  *   ipc         Electron channel names (the only value preload imports);  limits
  */
 export * from './vocabulary';
@@ -23,4 +24,5 @@ export * from './api';
 export * from './recipe';
 export * from './quotes';
 export * from './format';
+export * from './language';
 export * from './ipc';

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { ErrorShape } from './errors';
+import { Language } from './language';
 import { LIMITS } from './limits';
 import { MemoryProfile, Phase, Precision, ProviderChoice, type ProviderName, Theme } from './vocabulary';
 
@@ -92,6 +93,8 @@ export const Settings = z
     memoryProfile: MemoryProfile,
     precision: Precision,
     theme: Theme,
+    /** The studio's language: 'system' follows the OS / browser. */
+    language: Language,
   })
   .strict();
 export type Settings = z.infer<typeof Settings>;

@@ -1,6 +1,6 @@
 /**
  * The engine's user settings (contract Settings): model folder, execution provider, memory profile,
- * precision, theme. Kept as JSON in the data folder (settings.json), written atomically (temp file
+ * precision, theme, language. Kept as JSON in the data folder (settings.json), written atomically (temp file
  * + rename); a missing or damaged file means the defaults (a damaged one is kept aside as .bad).
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -15,6 +15,7 @@ export const DEFAULT_SETTINGS: Settings = {
   memoryProfile: 'sequential',
   precision: 'int4',
   theme: 'system',
+  language: 'system',
 };
 
 export class SettingsStore {

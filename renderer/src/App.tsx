@@ -13,6 +13,7 @@ import {
   Typography,
 } from '@mui/material';
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useJobs } from './jobs/useJobs';
 import { QueueDrawer } from './queue/QueueDrawer';
 import { routes } from './routes';
@@ -27,6 +28,7 @@ function initialRoute(): string {
 export function App() {
   const [current, setCurrent] = useState(initialRoute);
   const [queueOpen, setQueueOpen] = useState(false);
+  const { t } = useTranslation();
   const { jobs } = useJobs();
   const active = jobs.filter((j) => j.state === 'running' || j.state === 'waiting').length;
   useEffect(() => {
@@ -40,11 +42,11 @@ export function App() {
       <AppBar position="fixed" color="default" elevation={0} sx={{ zIndex: (t) => t.zIndex.drawer + 1, borderBottom: 1, borderColor: 'divider' }}>
         <Toolbar variant="dense">
           <Typography variant="h6" component="h1" sx={{ fontWeight: 700 }}>
-            Glimmer Studio
+            {t('app.name')}
           </Typography>
           <Box sx={{ flex: 1 }} />
-          <Tooltip title="Queue">
-            <IconButton aria-label={`Queue, ${active} active`} onClick={() => setQueueOpen(true)} data-testid="queue-button">
+          <Tooltip title={t('queue.title')}>
+            <IconButton aria-label={t('queue.buttonLabel', { count: active })} onClick={() => setQueueOpen(true)} data-testid="queue-button">
               <Badge badgeContent={active} color="primary">
                 <ListAltIcon />
               </Badge>
@@ -54,7 +56,7 @@ export function App() {
       </AppBar>
       <Drawer variant="permanent" sx={{ width: NAV_WIDTH, flexShrink: 0, '& .MuiDrawer-paper': { width: NAV_WIDTH, boxSizing: 'border-box' } }}>
         <Toolbar variant="dense" />
-        <List component="nav" aria-label="Studio sections">
+        <List component="nav" aria-label={t('nav.sections')}>
           {routes.map((r) => (
             <ListItemButton
               key={r.id}
@@ -65,7 +67,7 @@ export function App() {
                 setCurrent(r.id);
               }}
             >
-              <ListItemText primary={r.label} />
+              <ListItemText primary={t(`nav.${r.label}`)} />
             </ListItemButton>
           ))}
         </List>

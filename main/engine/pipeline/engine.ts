@@ -18,7 +18,7 @@ import type { PipelineStreamer } from './progress';
 import { ModuleSessions } from './sessions';
 
 /** The settings the engine reads at every job (contract Settings, less the theme). */
-export type EngineSettings = Omit<Settings, 'theme'>;
+export type EngineSettings = Pick<Settings, 'modelDir' | 'provider' | 'memoryProfile' | 'precision'>;
 
 /**
  * What a request names by reference, resolved by the caller (the studio's queue reads them from the

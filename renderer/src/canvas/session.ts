@@ -6,6 +6,7 @@ import type { GenerateRequestInput, JobInfo } from '../../../main/contract';
 import { call } from '../api/client';
 import { jobsStore } from '../jobs/session';
 import { library } from '../library/client';
+import { t } from '../i18n';
 import { mediaUrl } from '../media';
 import { CanvasStore } from './store';
 
@@ -27,9 +28,9 @@ jobsStore.onDone((job) => {
       try {
         const g = await library.get(id);
         if (!g.media) continue;
-        canvasStore.addVersion({ src: mediaUrl(g.media.image), width: g.width, height: g.height, generationId: String(g.id), name: `${job.request.mode} #${g.id}` }, parent);
+        canvasStore.addVersion({ src: mediaUrl(g.media.image), width: g.width, height: g.height, generationId: String(g.id), name: t('canvas.resultName', { mode: t(`modes.${job.request.mode}`), id: g.id }) }, parent);
       } catch (err) {
-        resultProblems.set(job.id, `The result (generation ${id}) could not be opened here: ${(err as Error).message}`);
+        resultProblems.set(job.id, t('canvas.resultNotOpened', { id, message: (err as Error).message }));
       }
     }
   })();

@@ -4,6 +4,7 @@
  * the view (zoom/pan) and the tool, which are not edits. React subscribes and draws; tests drive it
  * directly.
  */
+import { t } from '../i18n';
 import { scaleStrokes } from './mask';
 import type { CanvasDoc, CanvasState, Layer, Rect, Tool, Version, View } from './types';
 import { actualSizeView, clampZoom, fitView, zoomAt } from './view';
@@ -140,7 +141,7 @@ export class CanvasStore {
     const versionId = this.nextId('v');
     const base: Layer = {
       id: this.nextId('layer'),
-      name: image.name ?? 'Image',
+      name: image.name ?? t('canvas.defaultImage'),
       role: 'base',
       src: image.src,
       width: image.width,
@@ -151,7 +152,7 @@ export class CanvasStore {
     };
     const version: Version = {
       id: versionId,
-      label: 'Original',
+      label: t('canvas.original'),
       src: image.src,
       width: image.width,
       height: image.height,
@@ -169,7 +170,7 @@ export class CanvasStore {
     const id = this.nextId('layer');
     const layer: Layer = {
       id,
-      name: image.name ?? 'Reference',
+      name: image.name ?? t('canvas.defaultReference'),
       role: 'reference',
       src: image.src,
       width: image.width,
@@ -209,7 +210,7 @@ export class CanvasStore {
   }
 
   renameLayer(id: string, name: string): void {
-    this.updateLayer(id, { name: name.trim() || 'Layer' });
+    this.updateLayer(id, { name: name.trim() || t('canvas.defaultLayer') });
   }
 
   /** Moves a reference layer to `index` in the stack (the base stays at the bottom). */
@@ -330,7 +331,7 @@ export class CanvasStore {
     const id = this.nextId('v');
     const version: Version = {
       id,
-      label: image.name ?? `Version ${this.state.doc.versions.length + 1}`,
+      label: image.name ?? t('canvas.versionN', { n: this.state.doc.versions.length + 1 }),
       src: image.src,
       width: image.width,
       height: image.height,

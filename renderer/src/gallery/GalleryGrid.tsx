@@ -3,6 +3,7 @@ import FavoriteIcon from '@mui/icons-material/Favorite';
 import { Box, Typography } from '@mui/material';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { GenerationSummary } from '../library/client';
 import { mediaUrl } from '../media';
 
@@ -19,6 +20,7 @@ export interface GalleryGridProps {
 
 export function GalleryGrid({ items, selectedId, onOpen, onEndReached }: GalleryGridProps) {
   const scroller = useRef<HTMLDivElement>(null);
+  const { t } = useTranslation();
   const [width, setWidth] = useState(800);
   useEffect(() => {
     const el = scroller.current;
@@ -65,7 +67,7 @@ export function GalleryGrid({ items, selectedId, onOpen, onEndReached }: Gallery
 
   return (
     <Box ref={scroller} sx={{ height: '100%', overflow: 'auto', px: 1 }} data-testid="gallery-grid" onKeyDown={onKeyDown}>
-      <Box sx={{ height: virtualizer.getTotalSize(), position: 'relative' }} role="list" aria-label="Images">
+      <Box sx={{ height: virtualizer.getTotalSize(), position: 'relative' }} role="list" aria-label={t('gallery.images')}>
         {virtualRows.map((row) => (
           <Box key={row.key} sx={{ position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${row.start}px)`, display: 'flex', gap: `${GAP}px`, pt: `${GAP}px` }}>
             {items.slice(row.index * columns, row.index * columns + columns).map((g, k) => (
@@ -74,7 +76,7 @@ export function GalleryGrid({ items, selectedId, onOpen, onEndReached }: Gallery
                 component="button"
                 role="listitem"
                 onClick={() => onOpen(g)}
-                aria-label={`${g.prompt || 'Untitled'}${g.favourite ? ' (favourite)' : ''}`}
+                aria-label={g.favourite ? t('gallery.itemFavourite', { prompt: g.prompt || t('gallery.untitled') }) : g.prompt || t('gallery.untitled')}
                 aria-current={g.id === selectedId ? 'true' : undefined}
                 data-testid="gallery-item"
                 data-id={g.id}
@@ -97,7 +99,7 @@ export function GalleryGrid({ items, selectedId, onOpen, onEndReached }: Gallery
                   <img src={mediaUrl(g.media.thumbs[256])} alt="" loading="lazy" style={{ width: '100%', height: '100%', objectFit: 'cover', display: 'block' }} />
                 ) : (
                   <Typography variant="caption" color="text.secondary">
-                    {g.status}
+                    {t(`gallery.status.${g.status}`)}
                   </Typography>
                 )}
                 {g.favourite && <FavoriteIcon fontSize="small" sx={{ position: 'absolute', top: 6, right: 6, color: '#ff4f7b', filter: 'drop-shadow(0 0 2px #0008)' }} />}

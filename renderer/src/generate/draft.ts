@@ -3,7 +3,8 @@
  * gallery's "reuse settings" can fill it. No React here.
  */
 import type { GenerateRequestInput } from '../../../main/contract';
-import { ASPECTS, isValidSide, sizeFor, TIERS, type TierId } from './sizes';
+import { t } from '../i18n';
+import { ASPECTS, isValidSide, MAX_SIDE, MIN_SIDE, SIDE_STEP, sizeFor, TIERS, type TierId } from './sizes';
 
 export interface GenerateDraft {
   prompt: string;
@@ -46,12 +47,12 @@ export function draftSize(d: GenerateDraft): { width: number; height: number } {
 
 /** Why the draft cannot be generated as it is, or null. */
 export function draftProblem(d: GenerateDraft): string | null {
-  if (d.prompt.trim().length === 0) return 'Write a prompt first.';
+  if (d.prompt.trim().length === 0) return t('generate.problem.prompt');
   const { width, height } = draftSize(d);
-  if (!isValidSide(width) || !isValidSide(height)) return 'Width and height must be multiples of 32 from 512 to 2048.';
-  if (!(d.steps >= 1 && d.steps <= 200)) return 'Steps must be from 1 to 200.';
-  if (!(d.guidance >= 0 && d.guidance <= 20)) return 'Guidance must be from 0 to 20.';
-  if (!(d.count >= 1 && d.count <= 16)) return 'Count must be from 1 to 16.';
+  if (!isValidSide(width) || !isValidSide(height)) return t('generate.problem.size', { min: MIN_SIDE, max: MAX_SIDE, step: SIDE_STEP });
+  if (!(d.steps >= 1 && d.steps <= 200)) return t('generate.problem.steps');
+  if (!(d.guidance >= 0 && d.guidance <= 20)) return t('generate.problem.guidance');
+  if (!(d.count >= 1 && d.count <= 16)) return t('generate.problem.count');
   return null;
 }
 

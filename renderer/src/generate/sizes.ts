@@ -6,27 +6,28 @@ export const MAX_SIDE = 2048;
 
 export interface Aspect {
   id: string;
-  label: string;
+  /** Its name's message key (generate.aspects.*). */
+  key: 'square' | 'landscape' | 'portrait' | 'photo' | 'poster' | 'wide' | 'tall' | 'cinema';
   w: number;
   h: number;
 }
 
 export const ASPECTS: readonly Aspect[] = [
-  { id: '1:1', label: 'Square 1:1', w: 1, h: 1 },
-  { id: '4:3', label: 'Landscape 4:3', w: 4, h: 3 },
-  { id: '3:4', label: 'Portrait 3:4', w: 3, h: 4 },
-  { id: '3:2', label: 'Photo 3:2', w: 3, h: 2 },
-  { id: '2:3', label: 'Poster 2:3', w: 2, h: 3 },
-  { id: '16:9', label: 'Wide 16:9', w: 16, h: 9 },
-  { id: '9:16', label: 'Tall 9:16', w: 9, h: 16 },
-  { id: '21:9', label: 'Cinema 21:9', w: 21, h: 9 },
+  { id: '1:1', key: 'square', w: 1, h: 1 },
+  { id: '4:3', key: 'landscape', w: 4, h: 3 },
+  { id: '3:4', key: 'portrait', w: 3, h: 4 },
+  { id: '3:2', key: 'photo', w: 3, h: 2 },
+  { id: '2:3', key: 'poster', w: 2, h: 3 },
+  { id: '16:9', key: 'wide', w: 16, h: 9 },
+  { id: '9:16', key: 'tall', w: 9, h: 16 },
+  { id: '21:9', key: 'cinema', w: 21, h: 9 },
 ];
 
-/** Resolution tiers, as the side of a square of the same area. */
+/** Resolution tiers, as the side of a square of the same area (names: generate.tiers.<id>). */
 export const TIERS = [
-  { id: 'small', label: 'Small (~0.4 MP)', side: 640 },
-  { id: 'medium', label: 'Medium (~1 MP)', side: 1024 },
-  { id: 'large', label: 'Large (~2.4 MP)', side: 1536 },
+  { id: 'small', side: 640 },
+  { id: 'medium', side: 1024 },
+  { id: 'large', side: 1536 },
 ] as const;
 export type TierId = (typeof TIERS)[number]['id'];
 

@@ -1,16 +1,9 @@
 /** Every model the app knows: checkpoints (downloaded, imported, used in place, in the HF cache) and compiled models. */
 import DeleteIcon from '@mui/icons-material/DeleteOutlined';
 import { Box, Button, Chip, IconButton, Stack, Table, TableBody, TableCell, TableHead, TableRow, Tooltip, Typography } from '@mui/material';
+import { useTranslation } from 'react-i18next';
 import type { ModelInfo } from '../../../main/contract';
 import { formatBytes } from './format';
-
-const SOURCE_LABEL: Record<ModelInfo['source'], string> = {
-  download: 'download',
-  import: 'import (copy)',
-  reference: 'import (in place)',
-  'hf-cache': 'HF cache',
-  compiled: 'compiled',
-};
 
 const STATUS_COLOR: Record<ModelInfo['status'], 'success' | 'info' | 'warning' | 'error' | 'default'> = {
   ready: 'success',
@@ -29,23 +22,24 @@ export interface ModelActions {
 }
 
 export function ModelTable({ models, inUse, busy, actions }: { models: ModelInfo[]; inUse: string | null; busy: boolean; actions: ModelActions }) {
+  const { t } = useTranslation();
   if (models.length === 0) {
     return (
       <Typography color="text.secondary" sx={{ p: 2 }} data-testid="models-empty">
-        No model yet. Download GLM-Image, import a folder that holds it, or look in the Hugging Face cache below.
+        {t('models.empty')}
       </Typography>
     );
   }
   return (
-    <Table size="small" aria-label="Models">
+    <Table size="small" aria-label={t('nav.models')}>
       <TableHead>
         <TableRow>
-          <TableCell>Name</TableCell>
-          <TableCell>Source</TableCell>
-          <TableCell align="right">Size</TableCell>
-          <TableCell>Precision</TableCell>
-          <TableCell>Status</TableCell>
-          <TableCell align="right">Actions</TableCell>
+          <TableCell>{t('models.col.name')}</TableCell>
+          <TableCell>{t('models.col.source')}</TableCell>
+          <TableCell align="right">{t('models.col.size')}</TableCell>
+          <TableCell>{t('models.col.precision')}</TableCell>
+          <TableCell>{t('models.col.status')}</TableCell>
+          <TableCell align="right">{t('models.col.actions')}</TableCell>
         </TableRow>
       </TableHead>
       <TableBody>
@@ -61,15 +55,15 @@ export function ModelTable({ models, inUse, busy, actions }: { models: ModelInfo
                   {m.path}
                 </Typography>
               </TableCell>
-              <TableCell>{SOURCE_LABEL[m.source]}</TableCell>
+              <TableCell>{t(`models.source.${m.source}`)}</TableCell>
               <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
                 {m.sizeBytes > 0 ? formatBytes(m.sizeBytes) : '—'}
               </TableCell>
               <TableCell>{m.precision ?? '—'}</TableCell>
               <TableCell sx={{ maxWidth: 320 }}>
                 <Stack direction="row" sx={{ gap: 0.5, flexWrap: 'wrap', mb: 0.5 }}>
-                  <Chip size="small" color={STATUS_COLOR[m.status]} label={m.status} data-testid="model-status" />
-                  {used && <Chip size="small" variant="outlined" color="primary" label="in use" data-testid="model-in-use" />}
+                  <Chip size="small" color={STATUS_COLOR[m.status]} label={t(`models.status.${m.status}`)} data-testid="model-status" data-status={m.status} />
+                  {used && <Chip size="small" variant="outlined" color="primary" label={t('models.inUseChip')} data-testid="model-in-use" />}
                 </Stack>
                 {m.status !== 'ready' && (
                   <Typography variant="caption" color="text.secondary" component="div">
@@ -85,7 +79,7 @@ export function ModelTable({ models, inUse, busy, actions }: { models: ModelInfo
                     ))}
                     {m.problems.length > 3 && (
                       <Typography component="li" variant="caption" color="text.secondary">
-                        and {m.problems.length - 3} more
+                        {t('models.andMore', { count: m.problems.length - 3 })}
                       </Typography>
                     )}
                   </Box>
@@ -94,24 +88,24 @@ export function ModelTable({ models, inUse, busy, actions }: { models: ModelInfo
               <TableCell align="right">
                 <Stack direction="row" sx={{ gap: 0.5, justifyContent: 'flex-end', alignItems: 'center', flexWrap: 'wrap' }}>
                   {m.status === 'ready' && !used && (
-                    <Button size="small" variant="outlined" disabled={busy} onClick={() => actions.use(m)} aria-label={`Use ${m.name}`}>
-                      Use this model
+                    <Button size="small" variant="outlined" disabled={busy} onClick={() => actions.use(m)} aria-label={t('models.useNamed', { name: m.name })}>
+                      {t('models.use')}
                     </Button>
                   )}
                   {m.kind === 'checkpoint' && m.status === 'ready' && (
-                    <Button size="small" disabled={busy} onClick={() => actions.compile(m)} aria-label={`Compile ${m.name}`}>
-                      Compile…
+                    <Button size="small" disabled={busy} onClick={() => actions.compile(m)} aria-label={t('models.compileNamed', { name: m.name })}>
+                      {t('models.compile')}
                     </Button>
                   )}
                   {m.status === 'partial' && m.repo && (
-                    <Button size="small" disabled={busy} onClick={() => actions.resume(m)} aria-label={`Resume the download of ${m.name}`}>
-                      Resume download
+                    <Button size="small" disabled={busy} onClick={() => actions.resume(m)} aria-label={t('models.resumeNamed', { name: m.name })}>
+                      {t('models.resumeDownload')}
                     </Button>
                   )}
                   {m.source !== 'hf-cache' && (
-                    <Tooltip title={m.source === 'reference' ? 'Forget (the folder stays on disk)' : 'Remove from disk'}>
+                    <Tooltip title={m.source === 'reference' ? t('models.forgetTip') : t('models.removeTip')}>
                       <span>
-                        <IconButton size="small" disabled={busy} onClick={() => actions.remove(m)} aria-label={`Remove ${m.name}`}>
+                        <IconButton size="small" disabled={busy} onClick={() => actions.remove(m)} aria-label={t('models.removeNamed', { name: m.name })}>
                           <DeleteIcon fontSize="small" />
                         </IconButton>
                       </span>

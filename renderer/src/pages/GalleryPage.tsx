@@ -28,6 +28,7 @@ import {
   Typography,
 } from '@mui/material';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { LibraryMode } from '../../../main/contract';
 import { ApiError, call } from '../api/client';
 import { useEvents } from '../api/hooks';
@@ -63,6 +64,7 @@ function toQuery(f: Filters, cursor: string | null): SearchQuery {
 }
 
 export function GalleryPage() {
+  const { t } = useTranslation();
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   const [textInput, setTextInput] = useState('');
   const [items, setItems] = useState<GenerationSummary[]>([]);
@@ -135,12 +137,12 @@ export function GalleryPage() {
     setSelected(null);
     refresh();
     setSnack({
-      message: 'Moved to the trash.',
+      message: t('gallery.movedToTrash'),
       undo: () => {
         library
           .restore([g.id])
           .then(() => {
-            setSnack({ message: 'Restored.' });
+            setSnack({ message: t('gallery.restored') });
             setSelected(g.id);
             refresh();
           })
@@ -167,7 +169,7 @@ export function GalleryPage() {
     try {
       const r = await call('library.export', { projectId: board.id, folder: exportFolder.trim() });
       setExportFolder(null);
-      setSnack({ message: `Exported ${r.files} files to ${r.folder}` });
+      setSnack({ message: t('gallery.exported', { count: r.files, folder: r.folder }) });
     } catch (e) {
       setSnack({ message: e instanceof ApiError ? e.message : String(e) });
     }
@@ -177,33 +179,33 @@ export function GalleryPage() {
 
   return (
     <Box sx={{ display: 'grid', gridTemplateColumns: '220px 1fr', gridTemplateRows: 'minmax(0, 1fr)', height: 'calc(100vh - 48px)' }}>
-      <Box component="nav" aria-label="Boards" sx={{ borderRight: 1, borderColor: 'divider', overflow: 'auto' }}>
-        <List dense subheader={<ListSubheader>Boards</ListSubheader>}>
+      <Box component="nav" aria-label={t('gallery.boards')} sx={{ borderRight: 1, borderColor: 'divider', overflow: 'auto' }}>
+        <List dense subheader={<ListSubheader>{t('gallery.boards')}</ListSubheader>}>
           <ListItemButton selected={!trash && filters.projectId === undefined} onClick={() => showBoard(undefined)}>
-            <ListItemText primary="All images" />
+            <ListItemText primary={t('gallery.allImages')} />
           </ListItemButton>
           {projects.map((p) => (
             <ListItemButton key={p.id} selected={!trash && filters.projectId === p.id} onClick={() => showBoard(p.id)}>
-              <ListItemText primary={p.name} secondary={`${p.generationCount} image${p.generationCount === 1 ? '' : 's'}`} />
+              <ListItemText primary={p.name} secondary={t('gallery.imageCount', { count: p.generationCount })} />
             </ListItemButton>
           ))}
           <ListItemButton selected={!trash && filters.projectId === null} onClick={() => showBoard(null)}>
-            <ListItemText primary="Not on a board" />
+            <ListItemText primary={t('gallery.notOnBoard')} />
           </ListItemButton>
           <ListItemButton selected={trash} onClick={() => setTrash(true)} data-testid="trash-board">
-            <ListItemText primary="Trash" secondary="Deleted images, until the trash is emptied" />
+            <ListItemText primary={t('gallery.trash')} secondary={t('gallery.trashHelp')} />
           </ListItemButton>
         </List>
         <Box sx={{ px: 2 }}>
           {newBoard === null ? (
             <Button size="small" startIcon={<AddIcon />} onClick={() => setNewBoard('')}>
-              New board
+              {t('gallery.newBoard')}
             </Button>
           ) : (
             <TextField
               size="small"
               autoFocus
-              label="Board name"
+              label={t('gallery.boardName')}
               value={newBoard}
               onChange={(e) => setNewBoard(e.target.value)}
               onKeyDown={(e) => {
@@ -220,34 +222,34 @@ export function GalleryPage() {
           <TextField
             size="small"
             type="search"
-            placeholder="Search prompts and tags"
+            placeholder={t('gallery.search')}
             value={textInput}
             onChange={(e) => setTextInput(e.target.value)}
             slotProps={{
               input: { startAdornment: <InputAdornment position="start"><SearchIcon fontSize="small" /></InputAdornment> },
-              htmlInput: { 'aria-label': 'Search prompts and tags', 'data-testid': 'gallery-search' },
+              htmlInput: { 'aria-label': t('gallery.search'), 'data-testid': 'gallery-search' },
             }}
             sx={{ minWidth: 260, flex: 1 }}
           />
-          <FormControlLabel control={<Switch size="small" checked={filters.favourite} onChange={(e) => setFilters((f) => ({ ...f, favourite: e.target.checked }))} />} label="Favourites" />
-          <TextField select size="small" label="Rating" value={filters.minRating} onChange={(e) => setFilters((f) => ({ ...f, minRating: Number(e.target.value) }))} sx={{ width: 110 }}>
-            <MenuItem value={0}>Any</MenuItem>
+          <FormControlLabel control={<Switch size="small" checked={filters.favourite} onChange={(e) => setFilters((f) => ({ ...f, favourite: e.target.checked }))} />} label={t('gallery.favourites')} />
+          <TextField select size="small" label={t('gallery.rating')} value={filters.minRating} onChange={(e) => setFilters((f) => ({ ...f, minRating: Number(e.target.value) }))} sx={{ width: 110 }}>
+            <MenuItem value={0}>{t('gallery.any')}</MenuItem>
             {[1, 2, 3, 4, 5].map((n) => (
               <MenuItem key={n} value={n}>
                 {'★'.repeat(n)}+
               </MenuItem>
             ))}
           </TextField>
-          <TextField select size="small" label="Mode" value={filters.mode} onChange={(e) => setFilters((f) => ({ ...f, mode: e.target.value as Filters['mode'] }))} sx={{ width: 120 }}>
-            <MenuItem value="">Any</MenuItem>
+          <TextField select size="small" label={t('gallery.mode')} value={filters.mode} onChange={(e) => setFilters((f) => ({ ...f, mode: e.target.value as Filters['mode'] }))} sx={{ width: 120 }}>
+            <MenuItem value="">{t('gallery.any')}</MenuItem>
             {LibraryMode.options.map((m) => (
               <MenuItem key={m} value={m}>
-                {m}
+                {t(`modes.${m}`)}
               </MenuItem>
             ))}
           </TextField>
-          <TextField select size="small" label="Tag" value={filters.tag} onChange={(e) => setFilters((f) => ({ ...f, tag: e.target.value }))} sx={{ width: 130 }}>
-            <MenuItem value="">Any</MenuItem>
+          <TextField select size="small" label={t('gallery.tag')} value={filters.tag} onChange={(e) => setFilters((f) => ({ ...f, tag: e.target.value }))} sx={{ width: 130 }}>
+            <MenuItem value="">{t('gallery.any')}</MenuItem>
             {tags.map((t) => (
               <MenuItem key={t} value={t}>
                 {t}
@@ -256,19 +258,18 @@ export function GalleryPage() {
           </TextField>
           {!trash && typeof filters.projectId === 'string' && (
             <Button size="small" variant="outlined" onClick={() => setExportFolder('')} data-testid="export-board">
-              Export board…
+              {t('gallery.exportBoard')}
             </Button>
           )}
           <Typography variant="caption" color="text.secondary" data-testid="gallery-count" aria-live="polite">
-            {items.length}
-            {cursor ? '+' : ''} image{items.length === 1 ? '' : 's'}
+            {cursor ? t('gallery.countMore', { count: items.length }) : t('gallery.count', { count: items.length })}
           </Typography>
         </Stack>
         {error && <Alert severity="error" sx={{ m: 1.5 }}>{error}</Alert>}
         <Box sx={{ flex: 1, minHeight: 0 }}>
           {items.length === 0 && !loading ? (
             <Typography color="text.secondary" sx={{ p: 4, textAlign: 'center' }} data-testid="gallery-empty">
-              {trash ? 'The trash is empty.' : filtered ? 'Nothing matches the search and filters.' : 'No images yet. Generate one, or drop a PNG into the canvas.'}
+              {trash ? t('gallery.trashEmpty') : filtered ? t('gallery.noMatch') : t('gallery.empty')}
             </Typography>
           ) : (
             <GalleryGrid items={items} selectedId={selected} onOpen={(g) => setSelected(g.id)} onEndReached={onEndReached} />
@@ -287,7 +288,7 @@ export function GalleryPage() {
             onRestored={() => {
               // it has left the trash being shown
               if (trash) setSelected(null);
-              setSnack({ message: 'Restored.' });
+              setSnack({ message: t('gallery.restored') });
               refresh();
             }}
             onChanged={refresh}
@@ -296,17 +297,17 @@ export function GalleryPage() {
         )}
       </Drawer>
       <Dialog open={exportFolder !== null} onClose={() => setExportFolder(null)} aria-labelledby="export-title">
-        <DialogTitle id="export-title">Export board</DialogTitle>
+        <DialogTitle id="export-title">{t('gallery.exportTitle')}</DialogTitle>
         <DialogContent>
           <DialogContentText>
-            Every image of the board is written as a PNG with its recipe, with an index.json, into a new folder inside the folder you name.
+            {t('gallery.exportHelp')}
           </DialogContentText>
-          <TextField autoFocus fullWidth margin="dense" label="Folder" value={exportFolder ?? ''} onChange={(e) => setExportFolder(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && void exportBoard()} />
+          <TextField autoFocus fullWidth margin="dense" label={t('gallery.folder')} value={exportFolder ?? ''} onChange={(e) => setExportFolder(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && void exportBoard()} />
         </DialogContent>
         <DialogActions>
-          <Button onClick={() => setExportFolder(null)}>Cancel</Button>
+          <Button onClick={() => setExportFolder(null)}>{t('common.cancel')}</Button>
           <Button variant="contained" disabled={!exportFolder?.trim()} onClick={() => void exportBoard()} data-testid="export-confirm">
-            Export
+            {t('gallery.export')}
           </Button>
         </DialogActions>
       </Dialog>
@@ -319,7 +320,7 @@ export function GalleryPage() {
         action={
           snack?.undo ? (
             <Button color="secondary" size="small" onClick={snack.undo} data-testid="undo-delete">
-              Undo
+              {t('common.undo')}
             </Button>
           ) : undefined
         }

@@ -8,6 +8,7 @@ import LockIcon from '@mui/icons-material/Lock';
 import LockOpenIcon from '@mui/icons-material/LockOpen';
 import { Alert, Box, Button, FormControlLabel, IconButton, MenuItem, Slider, Stack, Switch, TextField, ToggleButton, ToggleButtonGroup, Tooltip, Typography } from '@mui/material';
 import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ApiError, call } from '../api/client';
 import { JobCard } from '../components/JobCard';
 import { PromptEditor } from '../components/PromptEditor';
@@ -26,6 +27,7 @@ export function GeneratePage() {
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [, rerender] = useState(0);
+  const { t } = useTranslation();
   const problem = draftProblem(draft);
   const size = draftSize(draft);
 
@@ -65,19 +67,19 @@ export function GeneratePage() {
 
   return (
     <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', md: 'minmax(320px, 420px) 1fr' }, gap: 3, p: 3, alignItems: 'start' }}>
-      <Stack component="section" aria-label="Generation settings" sx={{ gap: 2.5 }}>
+      <Stack component="section" aria-label={t('generate.settingsRegion')} sx={{ gap: 2.5 }}>
         <Typography variant="h5" component="h2">
-          Generate
+          {t('generate.title')}
         </Typography>
         <ModelNotice />
         <PromptEditor
           value={draft.prompt}
           onChange={(prompt) => set({ prompt })}
-          placeholder={'A vintage travel poster of a lighthouse, the title "NORTH CAPE" in bold letters'}
+          placeholder={t('generate.promptPlaceholder')}
         />
         <Box>
           <Typography variant="subtitle2" id="aspect-label" sx={{ mb: 0.5 }}>
-            Size
+            {t('generate.size')}
           </Typography>
           <ToggleButtonGroup
             value={draft.custom ? null : draft.aspect}
@@ -88,7 +90,7 @@ export function GeneratePage() {
             sx={{ flexWrap: 'wrap' }}
           >
             {ASPECTS.map((a) => (
-              <ToggleButton key={a.id} value={a.id} aria-label={a.label} title={a.label}>
+              <ToggleButton key={a.id} value={a.id} aria-label={t(`generate.aspects.${a.key}`)} title={t(`generate.aspects.${a.key}`)}>
                 {a.id}
               </ToggleButton>
             ))}
@@ -97,21 +99,21 @@ export function GeneratePage() {
             <TextField
               select
               size="small"
-              label="Resolution"
+              label={t('generate.resolution')}
               value={draft.tier}
               disabled={draft.custom}
               onChange={(e) => set({ tier: e.target.value as TierId })}
               sx={{ minWidth: 170 }}
             >
-              {TIERS.map((t) => (
-                <MenuItem key={t.id} value={t.id}>
-                  {t.label}
+              {TIERS.map((tier) => (
+                <MenuItem key={tier.id} value={tier.id}>
+                  {t(`generate.tiers.${tier.id}`)}
                 </MenuItem>
               ))}
             </TextField>
             <FormControlLabel
               control={<Switch checked={draft.custom} onChange={(e) => set({ custom: e.target.checked, ...(e.target.checked ? size : {}) })} />}
-              label="Custom"
+              label={t('generate.custom')}
             />
           </Stack>
           {draft.custom ? (
@@ -121,51 +123,51 @@ export function GeneratePage() {
                   key={k}
                   type="number"
                   size="small"
-                  label={k === 'width' ? 'Width' : 'Height'}
+                  label={k === 'width' ? t('generate.width') : t('generate.height')}
                   value={draft[k]}
                   onChange={(e) => set({ [k]: Number(e.target.value) })}
                   slotProps={{ htmlInput: { min: MIN_SIDE, max: MAX_SIDE, step: SIDE_STEP } }}
-                  helperText={`${MIN_SIDE}–${MAX_SIDE}, ×${SIDE_STEP}`}
+                  helperText={t('generate.sideHelp', { min: MIN_SIDE, max: MAX_SIDE, step: SIDE_STEP })}
                 />
               ))}
             </Stack>
           ) : (
             <Typography variant="body2" color="text.secondary" sx={{ mt: 1 }} data-testid="size-readout">
-              {size.width} × {size.height} px
+              {t('generate.sizeReadout', { width: size.width, height: size.height })}
             </Typography>
           )}
         </Box>
-        <LabelledSlider label="Steps" value={draft.steps} min={1} max={100} step={1} onChange={(steps) => set({ steps })} help="Diffusion steps: more is finer and slower (50 is the reference)." />
-        <LabelledSlider label="Guidance" value={draft.guidance} min={0} max={10} step={0.1} onChange={(guidance) => set({ guidance })} help="How closely to follow the prompt (1.5 is the reference)." />
+        <LabelledSlider id="steps" label={t('generate.steps')} value={draft.steps} min={1} max={100} step={1} onChange={(steps) => set({ steps })} help={t('generate.stepsHelp')} />
+        <LabelledSlider id="guidance" label={t('generate.guidance')} value={draft.guidance} min={0} max={10} step={0.1} onChange={(guidance) => set({ guidance })} help={t('generate.guidanceHelp')} />
         <Stack direction="row" sx={{ gap: 1, alignItems: 'center' }}>
           <TextField
             size="small"
             type="number"
-            label="Seed"
+            label={t('generate.seed')}
             value={draft.seedLocked ? draft.seed : ''}
-            placeholder="random"
+            placeholder={t('generate.seedRandom')}
             disabled={!draft.seedLocked}
             onChange={(e) => set({ seed: Math.max(0, Math.floor(Number(e.target.value) || 0)) })}
             sx={{ flex: 1 }}
           />
-          <Tooltip title={draft.seedLocked ? 'Seed locked: the same seed every time' : 'Random seed for each image'}>
+          <Tooltip title={draft.seedLocked ? t('generate.seedLockedTip') : t('generate.seedRandomTip')}>
             <IconButton
-              aria-label={draft.seedLocked ? 'Unlock seed (random)' : 'Lock seed'}
+              aria-label={draft.seedLocked ? t('generate.unlockSeed') : t('generate.lockSeed')}
               aria-pressed={draft.seedLocked}
               onClick={() => set({ seedLocked: !draft.seedLocked, seed: draft.seedLocked ? draft.seed : draft.seed || randomSeed() })}
             >
               {draft.seedLocked ? <LockIcon /> : <LockOpenIcon />}
             </IconButton>
           </Tooltip>
-          <Tooltip title="New random seed">
-            <IconButton aria-label="New random seed" onClick={() => set({ seed: randomSeed(), seedLocked: true })}>
+          <Tooltip title={t('generate.newSeed')}>
+            <IconButton aria-label={t('generate.newSeed')} onClick={() => set({ seed: randomSeed(), seedLocked: true })}>
               <CasinoIcon />
             </IconButton>
           </Tooltip>
           <TextField
             size="small"
             type="number"
-            label="Count"
+            label={t('generate.count')}
             value={draft.count}
             onChange={(e) => set({ count: Math.min(16, Math.max(1, Math.floor(Number(e.target.value) || 1))) })}
             slotProps={{ htmlInput: { min: 1, max: 16 } }}
@@ -184,18 +186,18 @@ export function GeneratePage() {
           </Alert>
         )}
         <Button variant="contained" size="large" onClick={() => void generate()} disabled={submitting} aria-describedby={problem ? 'generate-problem' : undefined} data-testid="generate-button">
-          Generate {draft.count > 1 ? `${draft.count} images` : ''}
+          {t('generate.button', { count: draft.count })}
           <Typography component="span" variant="caption" sx={{ ml: 1, opacity: 0.8 }}>
-            {isMac ? '⌘↵' : 'Ctrl+Enter'}
+            {isMac ? '⌘↵' : t('generate.shortcut')}
           </Typography>
         </Button>
       </Stack>
-      <Stack component="section" aria-label="Progress and results" sx={{ gap: 2 }}>
+      <Stack component="section" aria-label={t('generate.resultsRegion')} sx={{ gap: 2 }}>
         {current ? (
           <JobCard job={current} big />
         ) : (
           <Box sx={{ border: 1, borderStyle: 'dashed', borderColor: 'divider', borderRadius: 2, p: 6, textAlign: 'center', color: 'text.secondary' }}>
-            <Typography>Your image appears here while it is being made: first a coarse token grid, then the diffusion steps.</Typography>
+            <Typography>{t('generate.emptyResults')}</Typography>
           </Box>
         )}
         {earlier.slice(0, 6).map((j) => (
@@ -206,8 +208,8 @@ export function GeneratePage() {
   );
 }
 
-function LabelledSlider(props: { label: string; value: number; min: number; max: number; step: number; onChange(v: number): void; help: string }) {
-  const id = `slider-${props.label.toLowerCase()}`;
+function LabelledSlider(props: { id: string; label: string; value: number; min: number; max: number; step: number; onChange(v: number): void; help: string }) {
+  const id = `slider-${props.id}`;
   return (
     <Box>
       <Stack direction="row" sx={{ justifyContent: 'space-between', alignItems: 'baseline' }}>
@@ -233,6 +235,7 @@ function LabelledSlider(props: { label: string; value: number; min: number; max:
 
 /** Which board new images go to. */
 function BoardPicker({ value, onChange }: { value: string | null; onChange(id: string | null): void }) {
+  const { t } = useTranslation();
   const [projects, setProjects] = useState<{ id: string; name: string }[]>([]);
   useEffect(() => {
     call('projects.list', {})
@@ -240,8 +243,8 @@ function BoardPicker({ value, onChange }: { value: string | null; onChange(id: s
       .catch(() => setProjects([]));
   }, []);
   return (
-    <TextField select size="small" label="Board" value={value && projects.some((p) => p.id === value) ? value : ''} onChange={(e) => onChange(e.target.value || null)}>
-      <MenuItem value="">No board</MenuItem>
+    <TextField select size="small" label={t('generate.board')} value={value && projects.some((p) => p.id === value) ? value : ''} onChange={(e) => onChange(e.target.value || null)}>
+      <MenuItem value="">{t('generate.noBoard')}</MenuItem>
       {projects.map((p) => (
         <MenuItem key={p.id} value={p.id}>
           {p.name}
@@ -252,13 +255,14 @@ function BoardPicker({ value, onChange }: { value: string | null; onChange(id: s
 }
 
 function ModelNotice() {
+  const { t } = useTranslation();
   const [status, setStatus] = useState<{ ready: boolean; text: string } | null>(null);
   useEffect(() => {
     call('engine.status', {})
       .then((s) =>
         setStatus(
           s.model === null
-            ? { ready: false, text: 'No model is chosen yet. Choose a GLM-Image folder in Settings before generating.' }
+            ? { ready: false, text: t('generate.noModel') }
             : s.model.problem
               ? { ready: false, text: s.model.problem }
               : { ready: true, text: `${s.model.id || s.model.dir.split(/[\\/]/).filter(Boolean).pop()} · ${s.model.precision} · ${s.provider.chosen}` },
@@ -269,10 +273,10 @@ function ModelNotice() {
   if (!status) return null;
   return status.ready ? (
     <Typography variant="caption" color="text.secondary" data-testid="model-line">
-      Model: {status.text}
+      {t('generate.modelLine', { model: status.text })}
     </Typography>
   ) : (
-    <Alert severity="warning" action={<Button href="#/settings">Settings</Button>} data-testid="model-notice">
+    <Alert severity="warning" action={<Button href="#/settings">{t('nav.settings')}</Button>} data-testid="model-notice">
       {status.text}
     </Alert>
   );

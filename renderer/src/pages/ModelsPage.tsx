@@ -5,6 +5,7 @@
  */
 import { Alert, Box, Button, Card, Skeleton, Stack, Typography } from '@mui/material';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { ModelInfo, Settings } from '../../../main/contract';
 import { call } from '../api/client';
 import { useQuery } from '../api/hooks';
@@ -25,6 +26,7 @@ import {
 } from '../models';
 
 export function ModelsPage() {
+  const { t } = useTranslation();
   const models = useModels();
   const settings = useQuery('settings.get', {});
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
@@ -52,7 +54,7 @@ export function ModelsPage() {
       const s = await call('settings.update', { modelDir: dir });
       setModelDir(s.modelDir);
       settings.reload();
-      return `${name} is used from the next generation.`;
+      return t('models.usedNext', { name });
     });
 
   const current = models.models.find((m) => m.path === models.modelDir);
@@ -61,17 +63,17 @@ export function ModelsPage() {
     <Box sx={{ p: 3, maxWidth: 1100 }}>
       <Stack direction="row" sx={{ alignItems: 'center', justifyContent: 'space-between', mb: 1 }}>
         <Typography variant="h5" component="h2">
-          Models
+          {t('nav.models')}
         </Typography>
         <Button variant="outlined" onClick={() => void reloadModels()}>
-          Refresh
+          {t('common.refresh')}
         </Button>
       </Stack>
       <Typography variant="body2" color="text.secondary" sx={{ mb: 2, wordBreak: 'break-all' }} data-testid="model-current">
         {models.modelDir
-          ? `In use: ${current?.name ?? models.modelDir}${current?.precision ? ` (${current.precision})` : ''}`
-          : 'No model in use yet: choose one below.'}
-        {models.modelsDir && ` · Models folder: ${models.modelsDir}`}
+          ? t('models.inUse', { name: current?.name ?? models.modelDir }) + (current?.precision ? ` · ${current.precision}` : '')
+          : t('models.noneInUse')}
+        {models.modelsDir && t('models.folderSuffix', { dir: models.modelsDir })}
       </Typography>
       {message && (
         <Alert severity={message.ok ? 'success' : 'error'} onClose={() => setMessage(null)} sx={{ mb: 2 }} data-testid="models-message">
@@ -79,7 +81,7 @@ export function ModelsPage() {
         </Alert>
       )}
       {models.error && (
-        <Alert severity="error" sx={{ mb: 2 }} action={<Button onClick={() => void reloadModels()}>Try again</Button>}>
+        <Alert severity="error" sx={{ mb: 2 }} action={<Button onClick={() => void reloadModels()}>{t('common.tryAgain')}</Button>}>
           {models.error}
         </Alert>
       )}
@@ -102,7 +104,7 @@ export function ModelsPage() {
           )}
           {models.models.length > 0 && (
             <Typography variant="caption" color="text.secondary" component="div" sx={{ px: 2, py: 1 }}>
-              {models.models.length} models · {formatBytes(models.models.filter((m) => m.source !== 'hf-cache' && m.source !== 'reference').reduce((n, m) => n + m.sizeBytes, 0))} in the models folder
+              {t('models.total', { count: models.models.length, size: formatBytes(models.models.filter((m) => m.source !== 'hf-cache' && m.source !== 'reference').reduce((n, m) => n + m.sizeBytes, 0)) })}
             </Typography>
           )}
         </Card>
@@ -110,7 +112,7 @@ export function ModelsPage() {
         <DownloadCard downloads={models.downloads} onError={fail} />
         <ImportCard
           onImported={(name) => {
-            setMessage({ ok: true, text: `${name} imported.` });
+            setMessage({ ok: true, text: t('models.imported', { name }) });
             void reloadModels();
           }}
         />
@@ -135,7 +137,7 @@ export function ModelsPage() {
           setRemoving(null);
           void run(async () => {
             const r = await call('models.remove', { id: m.id });
-            return r.removed === 'reference' ? `${m.name} forgotten; its folder is untouched.` : `${m.name} removed (${formatBytes(r.freedBytes)} freed).`;
+            return r.removed === 'reference' ? t('models.forgotten', { name: m.name }) : t('models.removed', { name: m.name, size: formatBytes(r.freedBytes) });
           });
         }}
       />

@@ -6,6 +6,8 @@ import CloseIcon from '@mui/icons-material/Close';
 import ReplayIcon from '@mui/icons-material/Replay';
 import { Alert, Box, Drawer, IconButton, LinearProgress, List, ListItem, ListItemText, ListSubheader, Stack, Tooltip, Typography } from '@mui/material';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { fmt, t as translate } from '../i18n';
 import { ApiError, call } from '../api/client';
 import { describeProgress } from '../generate';
 import type { JobView } from '../jobs';
@@ -14,6 +16,7 @@ import { useJobs } from '../jobs/useJobs';
 export function QueueDrawer({ open, onClose }: { open: boolean; onClose(): void }) {
   const { jobs, error } = useJobs();
   const [problem, setProblem] = useState<string | null>(null);
+  const { t } = useTranslation();
   const run = (p: Promise<unknown>) => {
     setProblem(null);
     p.catch((e: unknown) => setProblem(e instanceof ApiError ? e.message : String(e)));
@@ -24,12 +27,12 @@ export function QueueDrawer({ open, onClose }: { open: boolean; onClose(): void 
   const failed = jobs.filter((j) => j.state === 'failed' || j.state === 'cancelled' || j.state === 'interrupted');
   const move = (j: JobView, position: number) => run(call('jobs.reorder', { id: j.id, position: Math.max(0, position) }));
   return (
-    <Drawer anchor="right" open={open} onClose={onClose} sx={{ zIndex: (t) => t.zIndex.modal }} slotProps={{ paper: { sx: { width: 380 }, 'aria-label': 'Queue' } as object }}>
+    <Drawer anchor="right" open={open} onClose={onClose} sx={{ zIndex: (t) => t.zIndex.modal }} slotProps={{ paper: { sx: { width: 380, maxWidth: '100vw' }, 'aria-label': t('queue.title') } as object }}>
       <Stack direction="row" sx={{ alignItems: 'center', p: 1.5, pl: 2 }}>
         <Typography variant="h6" component="h2" sx={{ flex: 1 }}>
-          Queue
+          {t('queue.title')}
         </Typography>
-        <IconButton aria-label="Close the queue" onClick={onClose}>
+        <IconButton aria-label={t('queue.close')} onClick={onClose}>
           <CloseIcon />
         </IconButton>
       </Stack>
@@ -40,7 +43,7 @@ export function QueueDrawer({ open, onClose }: { open: boolean; onClose(): void 
         </Alert>
       )}
       <List dense data-testid="queue-list">
-        <Section title="Running" empty="Nothing running." count={running.length} />
+        <Section title={t('queue.running')} empty={t('queue.noneRunning')} count={running.length} />
         {running.map((j) => {
           const v = j.progress ? describeProgress(j.progress) : null;
           return (
@@ -48,8 +51,8 @@ export function QueueDrawer({ open, onClose }: { open: boolean; onClose(): void 
               key={j.id}
               data-testid="queue-running"
               secondaryAction={
-                <Tooltip title="Cancel">
-                  <IconButton edge="end" aria-label={`Cancel "${short(j.request.prompt)}"`} onClick={() => run(call('jobs.cancel', { id: j.id }))}>
+                <Tooltip title={t('common.cancel')}>
+                  <IconButton edge="end" aria-label={t('queue.cancelNamed', { prompt: short(j.request.prompt) })} onClick={() => run(call('jobs.cancel', { id: j.id }))}>
                     <CancelIcon />
                   </IconButton>
                 </Tooltip>
@@ -60,15 +63,15 @@ export function QueueDrawer({ open, onClose }: { open: boolean; onClose(): void 
                 slotProps={{ secondary: { component: 'div' } }}
                 secondary={
                   <Box>
-                    {v ? `${v.label}${v.count ? ` · ${v.count}` : ''}${v.eta ? ` · ${v.eta}` : ''}` : 'Starting'}
-                    <LinearProgress variant="determinate" value={v ? (v.tokens + v.diffusion) / 2 : 0} sx={{ mt: 0.5 }} aria-label="Progress" />
+                    {v ? [v.label, v.count, v.eta].filter(Boolean).join(' · ') : t('queue.starting')}
+                    <LinearProgress variant="determinate" value={v ? (v.tokens + v.diffusion) / 2 : 0} sx={{ mt: 0.5 }} aria-label={t('queue.progress')} />
                   </Box>
                 }
               />
             </ListItem>
           );
         })}
-        <Section title="Waiting" empty="No jobs waiting." count={waiting.length} />
+        <Section title={t('queue.waiting')} empty={t('queue.noneWaiting')} count={waiting.length} />
         {waiting.map((j, i) => (
           <ListItem
             key={j.id}
@@ -80,41 +83,41 @@ export function QueueDrawer({ open, onClose }: { open: boolean; onClose(): void 
             }}
             secondaryAction={
               <Stack direction="row">
-                <IconButton size="small" aria-label="Move up" disabled={i === 0} onClick={() => move(j, i - 1)}>
+                <IconButton size="small" aria-label={t('queue.moveUp')} disabled={i === 0} onClick={() => move(j, i - 1)}>
                   <ArrowUpwardIcon fontSize="small" />
                 </IconButton>
-                <IconButton size="small" aria-label="Move down" disabled={i === waiting.length - 1} onClick={() => move(j, i + 1)}>
+                <IconButton size="small" aria-label={t('queue.moveDown')} disabled={i === waiting.length - 1} onClick={() => move(j, i + 1)}>
                   <ArrowDownwardIcon fontSize="small" />
                 </IconButton>
-                <IconButton size="small" edge="end" aria-label="Cancel" onClick={() => run(call('jobs.cancel', { id: j.id }))}>
+                <IconButton size="small" edge="end" aria-label={t('common.cancel')} onClick={() => run(call('jobs.cancel', { id: j.id }))}>
                   <CancelIcon fontSize="small" />
                 </IconButton>
               </Stack>
             }
           >
-            <ListItemText primary={short(j.request.prompt)} secondary={`${i + 1}. ${j.request.mode} · ${j.request.width}×${j.request.height}`} sx={{ pr: 12 }} />
+            <ListItemText primary={short(j.request.prompt)} secondary={t('queue.waitingLine', { n: i + 1, mode: t(`modes.${j.request.mode}`), width: j.request.width, height: j.request.height })} sx={{ pr: 12 }} />
           </ListItem>
         ))}
-        <Section title="Done" empty="Nothing finished yet." count={done.length} />
+        <Section title={t('queue.done')} empty={t('queue.noneDone')} count={done.length} />
         {done.slice(0, 50).map((j) => (
           <ListItem key={j.id} data-testid="queue-done">
-            <ListItemText primary={short(j.request.prompt)} secondary={`${j.generationIds.length} image${j.generationIds.length === 1 ? '' : 's'} · ${new Date(j.updatedAt).toLocaleTimeString()}`} />
+            <ListItemText primary={short(j.request.prompt)} secondary={t('queue.doneLine', { count: j.generationIds.length, time: fmt.time(j.updatedAt) })} />
           </ListItem>
         ))}
-        <Section title="Failed or cancelled" empty="None." count={failed.length} />
+        <Section title={t('queue.failed')} empty={t('queue.noneFailed')} count={failed.length} />
         {failed.slice(0, 50).map((j) => (
           <ListItem
             key={j.id}
             data-testid="queue-failed"
             secondaryAction={
-              <Tooltip title="Retry">
-                <IconButton edge="end" aria-label={`Retry "${short(j.request.prompt)}"`} onClick={() => run(call('jobs.retry', { id: j.id }))}>
+              <Tooltip title={t('common.retry')}>
+                <IconButton edge="end" aria-label={t('queue.retryNamed', { prompt: short(j.request.prompt) })} onClick={() => run(call('jobs.retry', { id: j.id }))}>
                   <ReplayIcon />
                 </IconButton>
               </Tooltip>
             }
           >
-            <ListItemText primary={short(j.request.prompt)} secondary={`${j.state}${j.error ? `: ${j.error.message}` : ''}`} />
+            <ListItemText primary={short(j.request.prompt)} secondary={j.error ? t('queue.failedLine', { state: t(`job.state.${j.state}`), message: j.error.message }) : t(`job.state.${j.state}`)} />
           </ListItem>
         ))}
       </List>
@@ -126,7 +129,7 @@ function Section({ title, empty, count }: { title: string; empty: string; count:
   return (
     <>
       <ListSubheader>
-        {title} ({count})
+        {translate('queue.sectionCount', { title, count })}
       </ListSubheader>
       {count === 0 && (
         <ListItem>
@@ -138,5 +141,5 @@ function Section({ title, empty, count }: { title: string; empty: string; count:
 }
 
 function short(s: string): string {
-  return s.length > 60 ? `${s.slice(0, 57)}…` : s || '(no prompt)';
+  return s.length > 60 ? `${s.slice(0, 57)}…` : s || translate('job.noPrompt');
 }
