@@ -3,12 +3,7 @@ import path from 'node:path';
 import { COMPILE_PRECISIONS, compileModel, parseCompilePrecision, PRECISION_PRESETS } from '../../native-models/compile';
 import { GlimmerError } from '../contract';
 import { parseCommandArgs } from './args';
-
-const HELP = `Usage: glimmer compile --checkpoint DIR --out DIR [--precision P] [--force]
-
-Compiles a GLM-Image checkpoint (Hugging Face layout) into ONNX graphs the engine runs.
-  --precision  ${COMPILE_PRECISIONS.map((p) => `${p} (${PRECISION_PRESETS[p].label})`).join(', ')}; default fp32
-  --force      rebuild every module (otherwise finished modules are kept: an interrupted compile resumes)`;
+import { bytes, t } from './i18n';
 
 export async function runCompile(args: string[]): Promise<number> {
   const v = parseCommandArgs('compile', args, {
@@ -19,11 +14,11 @@ export async function runCompile(args: string[]): Promise<number> {
     help: { type: 'boolean', short: 'h' },
   });
   if (v.help) {
-    console.log(HELP);
+    console.log(t('compile.help', { precisions: COMPILE_PRECISIONS.map((p) => `${p} (${PRECISION_PRESETS[p].label})`).join(', ') }));
     return 0;
   }
-  if (!v.checkpoint) throw new GlimmerError('bad_request', '--checkpoint DIR is required (see `glimmer compile --help`).');
-  if (!v.out) throw new GlimmerError('bad_request', '--out DIR is required (see `glimmer compile --help`).');
+  if (!v.checkpoint) throw new GlimmerError('bad_request', t('compile.needCheckpoint'));
+  if (!v.out) throw new GlimmerError('bad_request', t('compile.needOut'));
   const precision = parseCompilePrecision(v.precision);
   const controller = new AbortController();
   const stop = () => controller.abort();
@@ -39,18 +34,30 @@ export async function runCompile(args: string[]): Promise<number> {
           // per tensor: a line redrawn in place on a terminal only
           if (process.stderr.isTTY) {
             const pct = p.tensors.bytesTotal > 0 ? Math.floor((100 * p.tensors.bytesDone) / p.tensors.bytesTotal) : 100;
-            process.stderr.write(`\r[${p.index}/${p.total}] ${p.module.padEnd(7)} ${p.tensors.done}/${p.tensors.total} tensors (${pct}%)\x1b[K`);
+            const line = t('compile.groupLine', {
+              index: p.index,
+              total: p.total,
+              module: p.module.padEnd(7),
+              group: p.tensors.last,
+              done: p.tensors.done,
+              all: p.tensors.total,
+              bytesDone: bytes(p.tensors.bytesDone),
+              bytesTotal: bytes(p.tensors.bytesTotal),
+              percent: pct,
+              eta: '',
+            });
+            process.stderr.write(`\r${line}\x1b[K`);
           }
           return;
         }
         if (process.stderr.isTTY && p.state === 'done') process.stderr.write('\r\x1b[K');
-        const mb = p.bytes !== undefined ? ` ${(p.bytes / 1e6).toFixed(1)} MB` : '';
-        const took = p.ms !== undefined ? ` in ${(p.ms / 1000).toFixed(1)} s` : '';
-        if (p.state !== 'start') console.error(`[${p.index}/${p.total}] ${p.module.padEnd(7)} ${p.state === 'skipped' ? 'already built, kept' : 'built'}${mb}${took}`);
-        else console.error(`[${p.index}/${p.total}] ${p.module.padEnd(7)} building...`);
+        const size = p.bytes !== undefined ? t('compile.size', { size: bytes(p.bytes) }) : '';
+        const took = p.ms !== undefined ? t('compile.took', { seconds: (p.ms / 1000).toFixed(1) }) : '';
+        const what = p.state === 'start' ? t('compile.building') : p.state === 'skipped' ? t('compile.kept') : t('compile.built');
+        console.error(t('compile.moduleLine', { index: p.index, total: p.total, module: p.module.padEnd(7), what, size, took }));
       },
     });
-    console.log(`Compiled ${m.name} (${m.precisionLabel}) as ${m.id} into ${path.resolve(v.out)} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    console.log(t('compile.compiled', { name: m.name, precision: m.precisionLabel, id: m.id, dir: path.resolve(v.out), seconds: ((Date.now() - t0) / 1000).toFixed(1) }));
     return 0;
   } finally {
     process.removeListener('SIGINT', stop);

@@ -10,38 +10,23 @@ import { EngineHost } from '../engine/host';
 import type { EngineSettings } from '../engine/pipeline';
 import { generatedPng } from '../library';
 import { parseCommandArgs, parseIntArg } from './args';
+import { t } from './i18n';
 import { ProgressBar } from './progress-bar';
-
-const HELP = `Usage: glimmer generate --model DIR --prompt TEXT --out FILE.png [options]
-
-  --model DIR          a compiled model folder, or a GLM-Image checkpoint (compiled on the fly into a cache)
-  --prompt TEXT        what to make ('quoted text' is drawn as glyphs)
-  --size WxH           output size, multiples of 32 (default 1024x1024)
-  --steps N            denoising steps (default 50)
-  --guidance G         classifier-free guidance (default 1.5)
-  --seed N             seed of the AR sampling and the initial noise (default: random, printed)
-  --count N            images to make (seed, seed+1, ...; files FILE-1.png, FILE-2.png, ...)
-  --image FILE         reference image (repeat for several); makes it image-to-image
-  --mode M             edit (default with --image) | style (--image CONTENT --image STYLE) | identity
-  --mask FILE          edit only: white = change, black = keep
-  --provider P         auto (default) | cuda | dml | coreml | webgpu | cpu
-  --profile P          resident | sequential (default sequential: one stage in memory at a time)
-  --precision P        for a checkpoint: fp32 | fp16 | int8 | int4 (default fp32)`;
 
 function parseSize(v: string | undefined): { width: number; height: number } {
   if (v === undefined) return { width: 1024, height: 1024 };
   const m = /^(\d+)x(\d+)$/i.exec(v.trim());
-  if (!m) throw new GlimmerError('bad_request', `--size must look like 1024x768 (width x height), not "${v}".`);
+  if (!m) throw new GlimmerError('bad_request', t('generate.badSize', { value: v }));
   return { width: Number(m[1]), height: Number(m[2]) };
 }
 
 function imageArg(file: string, what: string): ImageRef {
-  if (!existsSync(file)) throw new GlimmerError('bad_request', `${what} ${file} does not exist.`);
+  if (!existsSync(file)) throw new GlimmerError('bad_request', t('generate.imageMissing', { what, file }));
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
   } catch (err) {
-    throw new GlimmerError('bad_request', `${what} ${file} cannot be read (${(err as Error).message}).`);
+    throw new GlimmerError('bad_request', t('generate.imageUnreadable', { what, file, message: (err as Error).message }));
   }
   return { dataBase64: bytes.toString('base64'), name: path.basename(file) };
 }
@@ -58,12 +43,12 @@ export function buildRequest(v: {
   mode?: string;
   mask?: string;
 }): GenerateRequest {
-  if (v.prompt === undefined || v.prompt.trim() === '') throw new GlimmerError('bad_request', '--prompt TEXT is required.');
+  if (v.prompt === undefined || v.prompt.trim() === '') throw new GlimmerError('bad_request', t('generate.needPrompt'));
   const { width, height } = parseSize(v.size);
   let guidance: number | undefined;
   if (v.guidance !== undefined) {
     guidance = Number(v.guidance);
-    if (!Number.isFinite(guidance)) throw new GlimmerError('bad_request', `--guidance must be a number, not "${v.guidance}".`);
+    if (!Number.isFinite(guidance)) throw new GlimmerError('bad_request', t('generate.badNumber', { name: 'guidance', value: v.guidance }));
   }
   const common = {
     prompt: v.prompt,
@@ -76,38 +61,38 @@ export function buildRequest(v: {
   };
   const images = v.image ?? [];
   const mode = v.mode ?? (images.length > 0 ? 'edit' : 'text');
-  if (v.mask && mode !== 'edit') throw new GlimmerError('bad_request', '--mask works with --mode edit only.');
+  if (v.mask && mode !== 'edit') throw new GlimmerError('bad_request', t('generate.maskNeedsEdit'));
   let input: GenerateRequestInput;
   switch (mode) {
     case 'text':
-      if (images.length > 0) throw new GlimmerError('bad_request', '--image needs --mode edit, style or identity.');
+      if (images.length > 0) throw new GlimmerError('bad_request', t('generate.imageNeedsMode'));
       input = { mode: 'text', ...common };
       break;
     case 'edit':
-      if (images.length < 1 || images.length > 4) throw new GlimmerError('bad_request', '--mode edit needs one to four --image files (the first is the one edited).');
+      if (images.length < 1 || images.length > 4) throw new GlimmerError('bad_request', t('generate.editImages'));
       input = {
         mode: 'edit',
         ...common,
-        images: images.map((f, i) => imageArg(f, `--image ${i + 1}`)),
-        ...(v.mask ? { mask: imageArg(v.mask, '--mask') } : {}),
+        images: images.map((f, i) => imageArg(f, t('generate.imageN', { n: i + 1 }))),
+        ...(v.mask ? { mask: imageArg(v.mask, t('generate.maskWhat')) } : {}),
       };
       break;
     case 'style':
-      if (images.length !== 2) throw new GlimmerError('bad_request', '--mode style needs two --image files: the content image, then the style image.');
-      input = { mode: 'style', ...common, content: imageArg(images[0]!, '--image (content)'), style: imageArg(images[1]!, '--image (style)') };
+      if (images.length !== 2) throw new GlimmerError('bad_request', t('generate.styleImages'));
+      input = { mode: 'style', ...common, content: imageArg(images[0]!, t('generate.contentWhat')), style: imageArg(images[1]!, t('generate.styleWhat')) };
       break;
     case 'identity':
-      if (images.length !== 1) throw new GlimmerError('bad_request', '--mode identity needs exactly one --image (the subject).');
-      input = { mode: 'identity', ...common, subject: imageArg(images[0]!, '--image (subject)') };
+      if (images.length !== 1) throw new GlimmerError('bad_request', t('generate.identityImages'));
+      input = { mode: 'identity', ...common, subject: imageArg(images[0]!, t('generate.subjectWhat')) };
       break;
     default:
-      throw new GlimmerError('bad_request', `--mode must be edit, style or identity, not "${mode}".`);
+      throw new GlimmerError('bad_request', t('generate.badMode', { mode }));
   }
   const parsed = GenerateRequest.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const where = issue.path.join('.') === 'width' || issue.path.join('.') === 'height' ? '--size' : `--${String(issue.path[0] ?? 'request')}`;
-    throw new GlimmerError('bad_request', `${where}: ${issue.message}.`);
+    throw new GlimmerError('bad_request', t('generate.invalid', { option: where, message: issue.message }));
   }
   return parsed.data;
 }
@@ -137,25 +122,25 @@ export async function runGenerate(args: string[]): Promise<number> {
     help: { type: 'boolean', short: 'h' },
   });
   if (v.help) {
-    console.log(HELP);
+    console.log(t('generate.help', { min: 512, max: 2048, step: 32 }));
     return 0;
   }
-  if (!v.model) throw new GlimmerError('bad_request', '--model DIR is required (a compiled model folder or a GLM-Image checkpoint).');
-  if (!v.out) throw new GlimmerError('bad_request', '--out FILE.png is required.');
-  if (!v.out.toLowerCase().endsWith('.png')) throw new GlimmerError('bad_request', `--out must name a .png file, not "${v.out}".`);
+  if (!v.model) throw new GlimmerError('bad_request', t('generate.needModel'));
+  if (!v.out) throw new GlimmerError('bad_request', t('generate.needOut'));
+  if (!v.out.toLowerCase().endsWith('.png')) throw new GlimmerError('bad_request', t('generate.outNotPng', { value: v.out }));
   const outDir = path.dirname(path.resolve(v.out));
-  if (!existsSync(outDir)) throw new GlimmerError('bad_request', `The folder of --out (${outDir}) does not exist.`);
+  if (!existsSync(outDir)) throw new GlimmerError('bad_request', t('generate.outDirMissing', { dir: outDir }));
   const provider = v.provider ?? 'auto';
   if (provider !== 'auto' && !ProviderName.safeParse(provider).success) {
-    throw new GlimmerError('bad_request', `--provider must be auto, ${ProviderName.options.join(', ')}; not "${provider}".`);
+    throw new GlimmerError('bad_request', t('generate.badProvider', { list: ProviderName.options.join(', '), value: provider }));
   }
   const profile = (v.profile ?? 'sequential') as MemoryProfile;
-  if (profile !== 'resident' && profile !== 'sequential') throw new GlimmerError('bad_request', `--profile must be resident or sequential, not "${v.profile}".`);
+  if (profile !== 'resident' && profile !== 'sequential') throw new GlimmerError('bad_request', t('generate.badProfile', { value: v.profile }));
   const request = buildRequest(v);
-  if (!existsSync(v.model)) throw new GlimmerError('bad_request', `--model ${v.model} does not exist.`);
+  if (!existsSync(v.model)) throw new GlimmerError('bad_request', t('models.notFound', { name: v.model }));
 
   const precision = Precision.safeParse(v.precision ?? 'fp32');
-  if (!precision.success) throw new GlimmerError('bad_request', `--precision must be ${Precision.options.join(', ')}; not "${v.precision}".`);
+  if (!precision.success) throw new GlimmerError('bad_request', t('generate.badPrecision', { list: Precision.options.join(', '), value: v.precision }));
   const settings: EngineSettings = {
     modelDir: path.resolve(v.model),
     provider: provider as EngineSettings['provider'],
@@ -174,7 +159,7 @@ export async function runGenerate(args: string[]): Promise<number> {
   const t0 = Date.now();
   try {
     const status = await engine.provider();
-    console.error(`provider: ${status.chosen} — ${status.reason}`);
+    console.error(t('generate.provider', { provider: status.chosen, reason: status.reason }));
     const images = await engine.generate(request, {
       signal: controller.signal,
       streamer: new ProgressBar(),
@@ -184,10 +169,10 @@ export async function runGenerate(args: string[]): Promise<number> {
         const tmp = `${file}.tmp-${process.pid}`;
         writeFileSync(tmp, png.bytes);
         renameSync(tmp, file);
-        console.log(`${file}  (seed ${img.recipe.seed}, ${img.recipe.width}x${img.recipe.height}, ${img.recipe.steps} steps, model ${img.recipe.model})`);
+        console.log(t('generate.wrote', { file, seed: img.recipe.seed, width: img.recipe.width, height: img.recipe.height, steps: img.recipe.steps, model: img.recipe.model }));
       },
     });
-    console.error(`done: ${images} image(s) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    console.error(t('generate.done', { count: images, seconds: ((Date.now() - t0) / 1000).toFixed(1) }));
     return 0;
   } finally {
     process.removeListener('SIGINT', stop);

@@ -1,20 +1,13 @@
 /** The CLI's progress display: a streamer of the engine. A bar redrawn in place on a terminal; one line per phase otherwise. */
 import type { PipelineEvent, PipelineStreamer } from '../engine/pipeline';
+import { duration, t } from './i18n';
 
-const LABELS: Record<string, string> = {
-  load: 'loading',
-  tokenize: 'tokenizing',
-  ar: 'AR tokens',
-  glyph: 'glyph text',
-  dit: 'denoising',
-  vae: 'VAE',
-  save: 'saving',
-};
+function label(phase: string): string {
+  return t(`progress.phase.${phase as 'load'}`, { defaultValue: phase });
+}
 
 function eta(ms: number | null): string {
-  if (ms === null) return '';
-  const s = Math.round(ms / 1000);
-  return s >= 60 ? ` ETA ${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : ` ETA ${s}s`;
+  return ms === null ? '' : ` ${t('progress.eta', { duration: duration(ms / 1000) })}`;
 }
 
 export class ProgressBar implements PipelineStreamer {
@@ -26,9 +19,9 @@ export class ProgressBar implements PipelineStreamer {
   ) {}
 
   put(e: PipelineEvent): void {
-    const label = (LABELS[e.phase] ?? e.phase).padEnd(10);
+    const name = label(e.phase).padEnd(10);
     if (!this.tty) {
-      if (e.phase !== this.lastPhase) this.out.write(`${label}\n`);
+      if (e.phase !== this.lastPhase) this.out.write(`${name}\n`);
       this.lastPhase = e.phase;
       return;
     }
@@ -40,7 +33,7 @@ export class ProgressBar implements PipelineStreamer {
     const width = 30;
     const frac = e.total > 0 ? Math.min(1, e.step / e.total) : 0;
     const full = Math.round(frac * width);
-    this.out.write(`\r${label} [${'#'.repeat(full)}${'.'.repeat(width - full)}] ${e.step}/${e.total}${eta(e.etaMs)}\x1b[K`);
+    this.out.write(`\r${name} [${'#'.repeat(full)}${'.'.repeat(width - full)}] ${e.step}/${e.total}${eta(e.etaMs)}\x1b[K`);
   }
 
   end(): void {

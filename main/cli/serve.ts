@@ -5,11 +5,7 @@ import { GlimmerError } from '../contract';
 import { startHttpServer } from '../api/transport/http';
 import { createApp } from '../api/app';
 import { parseCommandArgs, parseIntArg } from './args';
-
-const HELP = `Usage: glimmer serve [--port N] [--host 127.0.0.1]
-
-Serves the studio and its API over HTTP + WebSocket. Prints the URL to open (with its access token)
-on a line of its own. Binds to loopback unless --host says otherwise.`;
+import { t } from './i18n';
 
 export function rendererDir(): string {
   const here = path.dirname(fileURLToPath(import.meta.url));
@@ -23,14 +19,14 @@ export async function runServe(args: string[]): Promise<number> {
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
-    console.log(HELP);
+    console.log(t('serve.help'));
     return 0;
   }
   const port = parseIntArg('port', values.port, 0, 65535) ?? 0;
   const host = values.host ?? '127.0.0.1';
-  if (!/^[0-9a-zA-Z.:[\]-]+$/.test(host)) throw new GlimmerError('bad_request', `--host "${host}" is not a host name or address.`);
+  if (!/^[0-9a-zA-Z.:[\]-]+$/.test(host)) throw new GlimmerError('bad_request', t('serve.badHost', { host }));
   if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') {
-    console.error(`glimmer serve: warning: listening on ${host}, not loopback; anyone with the URL and token can use this studio.`);
+    console.error(t('serve.notLoopback', { host }));
   }
   const app = createApp({ mode: 'serve' });
   const server = await startHttpServer({
@@ -42,8 +38,8 @@ export async function runServe(args: string[]): Promise<number> {
     port,
     log: app.ctx.log,
   });
-  console.log(`Glimmer Studio is serving at ${server.url}`);
-  console.log('Open this URL (it carries the access token):');
+  console.log(t('serve.serving', { url: server.url }));
+  console.log(t('serve.openThis'));
   console.log(server.openUrl);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

@@ -90,3 +90,36 @@ export function hardCodedUiStrings(dir: string, root = dir): UiString[] {
   }
   return found;
 }
+
+/**
+ * Every hard-coded message of the CLI in `.ts` files under `dir` (locales/ excepted): string or
+ * template literals with words given to console.*, to a stream's write(), or as the message of a
+ * `new GlimmerError(code, message)`.
+ */
+export function hardCodedCliStrings(dir: string, root = dir): UiString[] {
+  const found: UiString[] = [];
+  const files = readdirSync(dir)
+    .filter((n) => n.endsWith('.ts') && !n.endsWith('.d.ts'))
+    .map((n) => path.join(dir, n));
+  for (const file of files) {
+    const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+    const check = (node: ts.Node) => {
+      const text = literalText(node)?.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '') ?? null;
+      if (text === null || !WORD.test(text)) return;
+      const { line } = source.getLineAndCharacterOfPosition(node.getStart(source));
+      found.push({ file: path.relative(root, file), line: line + 1, text: text.trim().slice(0, 80) });
+    };
+    const visit = (node: ts.Node): void => {
+      if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {
+        const target = node.expression.expression.getText(source);
+        const name = node.expression.name.text;
+        if ((target === 'console' && ['log', 'error', 'warn', 'info'].includes(name)) || name === 'write') node.arguments.forEach(check);
+      } else if (ts.isNewExpression(node) && node.expression.getText(source) === 'GlimmerError' && node.arguments?.[1]) {
+        check(node.arguments[1]);
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+  }
+  return found;
+}
