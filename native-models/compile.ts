@@ -1,7 +1,8 @@
 /**
  * compileModel: a GLM-Image checkpoint folder (HF layout) → a compiled model folder the engine loads:
  *
- *   <out>/assets/   processor/ (tokenizer, chat template, image processor), scheduler/, vae/config.json
+ *   <out>/assets/   processor/ (tokenizer, chat template, image processor), scheduler/, vae/config.json,
+ *                   generation_config.json (the AR's sampling defaults)
  *   <out>/ar/       ar.onnx + data + ar.json             (vision_language_encoder: text decoder)
  *   <out>/vision/   vision.onnx + data                   (vision_language_encoder: ViT + VQ)
  *   <out>/glyph/    glyph.onnx + data + glyph.json       (text_encoder + tokenizer)
@@ -249,6 +250,9 @@ async function buildModule(module: ModuleName, checkpointDir: string, dir: strin
       cpSync(path.join(component(checkpointDir, 'transformer'), 'config.json'), path.join(dir, 'transformer-config.json'));
       const index = path.join(checkpointDir, 'model_index.json');
       if (existsSync(index)) cpSync(index, path.join(dir, 'model_index.json'));
+      // the AR's sampling defaults (temperature, top-p) travel with the model
+      const generation = path.join(component(checkpointDir, 'vision_language_encoder'), 'generation_config.json');
+      if (existsSync(generation)) cpSync(generation, path.join(dir, 'generation_config.json'));
       return;
     }
     case 'ar':

@@ -34,5 +34,5 @@ export const suites: Record<string, Suite> = {
   vae: async (ctx) => (await import('./vae')).runVae(ctx),
   pipeline: async (ctx) => (await import('./pipeline')).runPipelineBench(ctx),
   library: async (ctx) => (await import('./library')).runLibrary({ ...LIBRARY_SCALE[ctx.config] }),
-  // @suites
+  responsiveness: async (ctx) => (await import('./responsiveness')).runResponsiveness(ctx),
 };

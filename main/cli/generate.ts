@@ -122,7 +122,7 @@ export async function runGenerate(args: string[]): Promise<number> {
     help: { type: 'boolean', short: 'h' },
   });
   if (v.help) {
-    console.log(t('generate.help', { min: 512, max: 2048, step: 32 }));
+    console.log(t('generate.help', { min: 512, max: 2048, step: 32, precisions: Precision.options.join(' | ') }));
     return 0;
   }
   if (!v.model) throw new GlimmerError('bad_request', t('generate.needModel'));

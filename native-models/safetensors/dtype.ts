@@ -18,6 +18,3 @@ export function isSafetensorsDType(s: unknown): s is SafetensorsDType {
   return typeof s === 'string' && Object.prototype.hasOwnProperty.call(DTYPE_BYTES, s);
 }
 
-export function isFloatDType(d: SafetensorsDType): boolean {
-  return d === 'F64' || d === 'F32' || d === 'F16' || d === 'BF16';
-}

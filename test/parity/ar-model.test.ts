@@ -11,7 +11,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ArModel, generateImageTokens, type GenerateResult } from '../../main/engine/ar';
+import { ArModel, generateImageTokens, type GenerateResult, upsampleNearest2x } from '../../main/engine/ar';
 import { GlmImageProcessor, type ProcessedPrompt } from '../../main/engine/processor';
 import { buildAr, expectedArWeights, readArConfig } from '../../native-models/ar';
 import { dequantizeBlockwise, fromFloat16, quantizeBlockwise, toFloat16 } from '../../native-models/onnx';
@@ -125,7 +125,7 @@ describe('AR fp32 teacher-forced logits', () => {
       assert.equal(c.steps, cells + 1, 'the reference generates every grid cell plus the end step');
       assert.deepEqual(result.tokens, c.generated.slice(0, c.steps));
       assert.deepEqual(result.target.shape, c.prompt.target);
-      if (c.prompt.mode === 't2i') {
+      if (c.prompt.withPreview) {
         assert.deepEqual(result.preview?.shape, c.prompt.preview);
         const np = c.prompt.preview!.h * c.prompt.preview!.w;
         assert.deepEqual(Array.from(result.preview!.ids), c.generated.slice(0, np));
@@ -134,8 +134,9 @@ describe('AR fp32 teacher-forced logits', () => {
         assert.equal(result.preview, undefined);
         assert.deepEqual(Array.from(result.target.ids), c.generated.slice(0, c.prompt.target.h * c.prompt.target.w));
       }
-      assert.deepEqual(result.ditPrior.shape, { h: 2 * c.prompt.target.h, w: 2 * c.prompt.target.w });
-      assert.deepEqual(Array.from(result.ditPrior.ids), c.ditPrior, 'upsampled target grid = the DiT prior ids');
+      const ditPrior = upsampleNearest2x(result.target.ids, result.target.shape);
+      assert.deepEqual(ditPrior.shape, { h: 2 * c.prompt.target.h, w: 2 * c.prompt.target.w });
+      assert.deepEqual(Array.from(ditPrior.ids), c.ditPrior, 'upsampled target grid = the DiT prior ids');
       assert.equal(result.endToken, c.generated[c.steps - 1]);
     });
   }

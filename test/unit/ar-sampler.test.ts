@@ -269,7 +269,7 @@ describe('generateImageTokens (scripted model)', () => {
     assert.deepEqual(r.target.shape, { h: 2, w: 2 });
     assert.deepEqual(Array.from(r.preview!.ids), r.tokens.slice(0, 6));
     assert.deepEqual(Array.from(r.target.ids), r.tokens.slice(6));
-    assert.deepEqual(r.ditPrior.shape, { h: 4, w: 4 });
+    assert.deepEqual(upsampleNearest2x(r.target.ids, r.target.shape).shape, { h: 4, w: 4 });
     assert.deepEqual(m.calls[0], prompt.inputIds);
     assert.equal(m.calls.length, 10, 'prefill + one decode per token except the last');
     for (let k = 1; k < m.calls.length; k++) {

@@ -50,7 +50,7 @@ on a line of its own. Binds to loopback unless --host says otherwise.`,
   --mask FILE          edit only: white = change, black = keep
   --provider P         auto (default) | cuda | dml | coreml | webgpu | cpu
   --profile P          resident | sequential (default sequential: one stage in memory at a time)
-  --precision P        for a checkpoint: fp32 | fp16 | int8 | int4 (default fp32)
+  --precision P        for a checkpoint: {{precisions}} (default fp32)
 
 There is no negative prompt: GLM-Image's unconditional pass does not read one.`,
     needPrompt: '--prompt TEXT is required.',

@@ -52,7 +52,7 @@ export const cliZhCN: CliMessages = {
   --mask 文件          仅用于 edit：白色 = 修改，黑色 = 保留
   --provider P         auto（默认）| cuda | dml | coreml | webgpu | cpu
   --profile P          resident | sequential（默认 sequential：内存中同时只放一个阶段）
-  --precision P        用于检查点：fp32 | fp16 | int8 | int4（默认 fp32）
+  --precision P        用于检查点：{{precisions}}（默认 fp32）
 
 没有反向提示词：GLM-Image 的无条件分支不会读取它。`,
     needPrompt: '必须提供 --prompt 文本。',

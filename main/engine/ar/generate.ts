@@ -10,7 +10,7 @@
 import { GlimmerError } from '../../contract';
 import type { GridShape, Positions3D } from '../processor';
 import type { ArStepModel } from './ar-model';
-import { type CellRef, GridPlan, upsampleNearest2x } from './grid-plan';
+import { type CellRef, GridPlan } from './grid-plan';
 import {
   CodebookMaskProcessor,
   type ForcedCells,
@@ -79,8 +79,6 @@ export interface GenerateResult {
   tokens: number[];
   target: GridTokens;
   preview?: GridTokens;
-  /** The target grid upsampled 2x (nearest): the DiT's prior token ids, row-major. */
-  ditPrior: GridTokens;
   /** The token chosen at the end step, when sampleEndStep. */
   endToken?: number;
 }
@@ -197,7 +195,6 @@ export async function generateImageTokens(model: ArStepModel, prompt: ArPrompt, 
     tokens,
     target,
     ...(preview ? { preview } : {}),
-    ditPrior: upsampleNearest2x(target.ids, target.shape),
     ...(endToken !== undefined ? { endToken } : {}),
   };
 }

@@ -23,6 +23,5 @@ export {
 } from './logits-processors';
 export { argmax, sampleToken, type RandomSource } from './sampler';
 export { AbortCriterion, EndTokenCriterion, checkStop, type StoppingCriterion, type StoppingState } from './stopping';
-export { ProgressStreamer, StreamerList, type TokenEvent, type TokenStreamer } from './streamer';
+export type { TokenEvent, TokenStreamer } from './streamer';
 export { readGenerationDefaults, type ArSamplingDefaults } from './generation-config';
-export { runAr, type ArRequest, type RunArOptions, type RunArResult } from './run';

@@ -57,6 +57,9 @@ export class EngineHost {
   private disposed = false;
   /** Times the worker was started (the first start included). */
   starts = 0;
+  /** What the engine last said of itself: answers status and provider asks without waiting for a running job. */
+  private lastStatus: HostStatus | null = null;
+  private lastProvider: { setting: string; chosen: ProviderName; reason: string } | null = null;
 
   constructor(private readonly opts: EngineHostOptions) {}
 
@@ -80,6 +83,8 @@ export class EngineHost {
   private onWorkerGone(worker: Worker, err: Error | null): void {
     if (this.worker !== worker) return;
     this.worker = null;
+    this.lastStatus = null;
+    this.lastProvider = null;
     if (this.disposed && err === null) return;
     const oom = (err as { code?: string } | null)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
     const why = err ? err.message.split('\n')[0]!.slice(0, 300) : 'it was stopped';
@@ -100,6 +105,14 @@ export class EngineHost {
   private onMessage(msg: FromWorker): void {
     if (msg.type === 'log') {
       this.opts.log?.(msg.message);
+      return;
+    }
+    if (msg.type === 'status') {
+      this.lastStatus = msg.status;
+      return;
+    }
+    if (msg.type === 'provider') {
+      this.lastProvider = { setting: msg.setting, chosen: msg.chosen, reason: msg.reason };
       return;
     }
     if (msg.type === 'reply') {
@@ -181,17 +194,22 @@ export class EngineHost {
   }
 
   /** What the engine has loaded, and why the last load failed. */
-  status(): Promise<HostStatus> {
-    return this.call('status', {});
+  async status(): Promise<HostStatus> {
+    return this.lastStatus ?? (this.lastStatus = await this.call('status', {}));
   }
 
   /** The provider the current settings give, after probing what works here. */
-  provider(): Promise<{ chosen: ProviderName; reason: string }> {
-    return this.call('provider', { settings: this.opts.settings() });
+  async provider(): Promise<{ chosen: ProviderName; reason: string }> {
+    const setting = this.opts.settings().provider;
+    if (this.lastProvider?.setting === setting) return { chosen: this.lastProvider.chosen, reason: this.lastProvider.reason };
+    const p = await this.call('provider', { settings: this.opts.settings() });
+    this.lastProvider = { setting, ...p };
+    return p;
   }
 
   /** onnxruntime's version and every provider, probed in the engine thread (once per engine start; refresh probes again). */
   runtime(refresh = false): Promise<SystemInfo['onnxruntime']> {
+    if (refresh) this.lastProvider = null;
     return this.call('runtime', { refresh });
   }
 

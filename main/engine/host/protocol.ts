@@ -53,4 +53,8 @@ export type FromWorker =
   | { type: 'failed'; jobId: string; error: ErrorShape }
   | { type: 'reply'; callId: number; ok: true; value: unknown }
   | { type: 'reply'; callId: number; ok: false; error: ErrorShape }
-  | { type: 'log'; message: string };
+  | { type: 'log'; message: string }
+  /** The engine's state changed (a model loaded or released, a load failed): the host keeps the latest. */
+  | { type: 'status'; status: HostStatus }
+  /** A provider was chosen for these settings (the host answers later asks from it). */
+  | { type: 'provider'; setting: string; chosen: ProviderName; reason: string };

@@ -45,7 +45,10 @@ async function generate(msg: Extract<ToWorker, { type: 'generate' }>): Promise<v
       inputs: msg.inputs,
       signal: controller.signal,
       streamer: { put: (event) => post({ type: 'progress', jobId: msg.jobId, event }), end: () => undefined },
-      onImageStart: (index) => post({ type: 'imageStart', jobId: msg.jobId, index }),
+      onImageStart: (index) => {
+        post({ type: 'imageStart', jobId: msg.jobId, index });
+        if (index === 0) void report();
+      },
       onImage: (img, index) => {
         const image: HostImage = {
           pixels: { rgb: img.pixels.rgb, width: img.pixels.width, height: img.pixels.height },
@@ -62,19 +65,31 @@ async function generate(msg: Extract<ToWorker, { type: 'generate' }>): Promise<v
     post({ type: 'failed', jobId: msg.jobId, error: toErrorShape(err) });
   } finally {
     running.delete(msg.jobId);
+    await report();
+  }
+}
+
+function currentStatus(): HostStatus {
+  const c = engine.current;
+  return {
+    loaded: c ? { modelDir: c.model.dir, modelId: c.model.id, precision: c.model.precision, provider: c.provider, profile: c.profile } : null,
+    problem: engine.problem,
+  };
+}
+
+/** Tells the host the engine's state and the provider of these settings, so it can answer without asking. */
+async function report(): Promise<void> {
+  post({ type: 'status', status: currentStatus() });
+  if (settings) {
+    const p = await engine.provider().catch(() => null);
+    if (p) post({ type: 'provider', setting: settings.provider, ...p });
   }
 }
 
 async function answer<C extends keyof HostCalls>(name: C, args: HostCalls[C]['args']): Promise<HostCalls[C]['result']> {
   switch (name) {
-    case 'status': {
-      const c = engine.current;
-      const status: HostStatus = {
-        loaded: c ? { modelDir: c.model.dir, modelId: c.model.id, precision: c.model.precision, provider: c.provider, profile: c.profile } : null,
-        problem: engine.problem,
-      };
-      return status as HostCalls[C]['result'];
-    }
+    case 'status':
+      return currentStatus() as HostCalls[C]['result'];
     case 'provider':
       settings = (args as HostCalls['provider']['args']).settings;
       return (await engine.provider()) as HostCalls[C]['result'];
@@ -82,6 +97,7 @@ async function answer<C extends keyof HostCalls>(name: C, args: HostCalls[C]['ar
       return { version: onnxruntimeVersion, ...(await detectProviders((args as HostCalls['runtime']['args']).refresh)) } as HostCalls[C]['result'];
     case 'release':
       await engine.unload();
+      await report();
       return null as HostCalls[C]['result'];
   }
   throw new Error(`unknown engine call ${String(name)}`);

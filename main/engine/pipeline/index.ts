@@ -7,7 +7,7 @@ export type { EngineOptions, EngineSettings, GenerateOptions, GeneratedImage, Jo
 export { CompiledModel, type ModuleKey } from './model';
 export { ModuleSessions, withProfile } from './sessions';
 export { runPipeline, type PipelineContext, type PipelineInput, type PipelineOutput } from './pipeline';
-export { PhaseClock, StreamerFanout, type PipelineEvent, type PipelineStreamer, type PreviewImage } from './progress';
+export { PhaseClock, type PipelineEvent, type PipelineStreamer, type PreviewImage } from './progress';
 export { latentPreview, tokenGridPreview } from './preview';
 export { blendMasked, forcedCells, maskAt, maskedCells, sourceIdsOnGrid, type PixelMask } from './mask';
 export { fitReference, referenceSize, resizeCover } from './references';

@@ -9,7 +9,7 @@ import { readManifest, verifyManifest, type ModelManifest } from '../../../nativ
 import { loadDitConfig, type DitConfig } from '../../../native-models/dit';
 import { readVaeConfig } from '../../../native-models/vae';
 import { type ProviderName, GlimmerError } from '../../contract';
-import { ArModel } from '../ar';
+import { ArModel, type ArSamplingDefaults, readGenerationDefaults } from '../ar';
 import { DitModel } from '../dit';
 import { GlyphEncoder } from '../glyph';
 import { readImageProcessorConfig, type ImageProcessorConfig } from '../image';
@@ -19,7 +19,16 @@ import { Vae, vaeRuntimeConfig, type VaeRuntimeConfig } from '../vae';
 import { VisionTokenizer } from '../vision';
 import type { WeightPrecision } from '../../../native-models/onnx';
 
-export type ModuleKey = 'ar' | 'vision' | 'glyph' | 'dit' | 'vaeEncoder' | 'vaeDecoder';
+/** The runtime each module loads as. */
+export interface ModuleRuntimes {
+  ar: ArModel;
+  vision: VisionTokenizer;
+  glyph: GlyphEncoder;
+  dit: DitModel;
+  vaeEncoder: Vae;
+  vaeDecoder: Vae;
+}
+export type ModuleKey = keyof ModuleRuntimes;
 
 export interface ArConfigLite {
   codebookSize: number;
@@ -32,6 +41,8 @@ export class CompiledModel {
   readonly scheduler: FlowMatchConfig;
   readonly vae: VaeRuntimeConfig;
   readonly dit: DitConfig;
+  /** The AR's sampling defaults from the checkpoint's generation_config.json (GLM-Image's published 0.9 / 0.75 where absent). */
+  readonly sampling: ArSamplingDefaults;
 
   private constructor(
     readonly dir: string,
@@ -43,6 +54,7 @@ export class CompiledModel {
     this.scheduler = loadFlowMatchConfig(path.join(assets, 'scheduler'));
     this.vae = vaeRuntimeConfig(readVaeConfig(path.join(assets, 'vae')));
     this.dit = loadDitConfig(path.join(assets, 'transformer-config.json'));
+    this.sampling = readGenerationDefaults(assets);
   }
 
   /** Opens and checks a compiled folder. Missing/damaged files → model_missing / model_corrupt naming the file. */
@@ -86,7 +98,11 @@ export class CompiledModel {
     return path.join(this.dir, this.manifest.modules[name]!.dir);
   }
 
-  async loadModule(key: ModuleKey, provider: ProviderName, lowMemory: boolean): Promise<{ release(): Promise<void> }> {
+  async loadModule<K extends ModuleKey>(key: K, provider: ProviderName, lowMemory: boolean): Promise<ModuleRuntimes[K]> {
+    return (await this.loadRuntime(key, provider, lowMemory)) as ModuleRuntimes[K];
+  }
+
+  private async loadRuntime(key: ModuleKey, provider: ProviderName, lowMemory: boolean): Promise<ModuleRuntimes[ModuleKey]> {
     switch (key) {
       case 'ar':
         return ArModel.load(path.join(this.modDir('ar'), 'ar.json'), { provider });

@@ -1,7 +1,8 @@
 /**
  * Progress of one generation, as streamers (after transformers.js streamers.js): the pipeline calls
- * put() with phase/step/total and occasional previews, and end() once; the CLI progress bar, the
- * queue's job.progress events and tests are streamers. ETA comes from the phase's own pace.
+ * put() with phase/step/total and occasional previews, and end() when an image is done or stops; the
+ * CLI progress bar, the queue's job.progress events and tests are streamers. ETA comes from the
+ * phase's own pace.
  */
 import type { Phase } from '../../contract';
 
@@ -25,16 +26,6 @@ export interface PipelineEvent {
 export interface PipelineStreamer {
   put(event: PipelineEvent): void;
   end(): void;
-}
-
-export class StreamerFanout implements PipelineStreamer {
-  constructor(private readonly streamers: PipelineStreamer[]) {}
-  put(event: PipelineEvent): void {
-    for (const s of this.streamers) s.put(event);
-  }
-  end(): void {
-    for (const s of this.streamers) s.end();
-  }
 }
 
 /** Turns (phase, step, total) into events with an ETA from the time per step so far in that phase. */

@@ -7,14 +7,10 @@
  * releaseAll() frees everything (cancel, model switch, exit).
  */
 import { type MemoryProfile, type ProviderName, errorCode, GlimmerError } from '../../contract';
-import type { CompiledModel, ModuleKey } from './model';
-
-interface Releasable {
-  release(): Promise<void>;
-}
+import type { CompiledModel, ModuleKey, ModuleRuntimes } from './model';
 
 export class ModuleSessions {
-  private readonly loaded = new Map<ModuleKey, Promise<Releasable>>();
+  private readonly loaded = new Map<ModuleKey, Promise<ModuleRuntimes[ModuleKey]>>();
 
   constructor(
     readonly model: CompiledModel,
@@ -26,15 +22,15 @@ export class ModuleSessions {
   readonly fallbacks = new Map<ModuleKey, string>();
 
   /** The runtime of a module, loading it if needed. */
-  async get<T extends Releasable>(key: ModuleKey): Promise<T> {
-    let p = this.loaded.get(key);
+  async get<K extends ModuleKey>(key: K): Promise<ModuleRuntimes[K]> {
+    let p = this.loaded.get(key) as Promise<ModuleRuntimes[K]> | undefined;
     if (!p) {
       p = this.load(key);
       this.loaded.set(key, p);
       p.catch(() => this.loaded.delete(key));
     }
     try {
-      return (await p) as T;
+      return await p;
     } catch (err) {
       throw withProfile(err, this.profile);
     }
@@ -45,7 +41,7 @@ export class ModuleSessions {
    * unsupported op, a driver refusing it), the module runs on the CPU and the reason is kept. Missing
    * or damaged files and out-of-memory are not provider problems and are thrown as they are.
    */
-  private async load(key: ModuleKey): Promise<Releasable> {
+  private async load<K extends ModuleKey>(key: K): Promise<ModuleRuntimes[K]> {
     const lowMemory = this.profile === 'sequential';
     try {
       return await this.model.loadModule(key, this.provider, lowMemory);

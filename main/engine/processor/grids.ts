@@ -70,6 +70,3 @@ export function targetShapeSuffix(grids: TargetGrids, withPreview: boolean, toke
   return s + bos;
 }
 
-export function gridSize(g: GridShape): number {
-  return g.h * g.w;
-}

@@ -9,7 +9,6 @@ export {
 export {
   AR_TOKEN_PIXELS,
   checkOutputSize,
-  gridSize,
   targetGrids,
   targetShapeSuffix,
   type GridShape,

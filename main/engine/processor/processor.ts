@@ -30,7 +30,8 @@ export interface ImageToImageRequest extends TextToImageRequest {
 }
 
 export interface ProcessedPrompt {
-  mode: 't2i' | 'i2i';
+  /** Text-to-image prompts ask for a preview grid before the target grid; image-to-image ones do not. */
+  withPreview: boolean;
   /** Prompt ids; reference-image tokens are `imageTokenId` placeholders until filled with VQ ids. */
   inputIds: number[];
   /** [t, h, w] per grid: [sources..., target, (preview for t2i)], as the reference processor. */
@@ -210,7 +211,7 @@ export class GlmImageProcessor {
       imageEndId: this.imageEndId,
     });
     return {
-      mode: t2i ? 't2i' : 'i2i',
+      withPreview: t2i,
       inputIds,
       imageGridThw,
       sourceGrids,

@@ -40,16 +40,6 @@ export function useQuery<M extends Method>(method: M, request: RequestOf<M>, key
   return { data, error, loading, reload };
 }
 
-export function useEvent<E extends EventName>(event: E, listener: (payload: Events[E]) => void): void {
-  useEffect(
-    () =>
-      api.subscribe((message: EventMessage) => {
-        if (message.event === event) listener(message.payload as Events[E]);
-      }),
-    [event, listener],
-  );
-}
-
 /** Runs `fn` when any of these events arrives (e.g. to reload a list). */
 export function useEvents(events: readonly EventName[], fn: () => void): void {
   const key = events.join(',');
