@@ -33,6 +33,8 @@ export {
   type CompilePrecision,
   type CompileOptions,
   type CompileProgress,
+  type TensorProgress,
+  tensorGroup,
   type PrecisionPreset,
   type ModuleName,
 } from './compile';

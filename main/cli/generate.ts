@@ -4,13 +4,14 @@
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { GenerateRequest, type GenerateRequestInput, type MemoryProfile, Precision, ProviderName, type ImageRef, GlimmerError } from '../contract';
+import { SIZE_RULE, StudioGenerateRequest, type GenerateRequest, type GenerateRequestInput, type MemoryProfile, Precision, ProviderName, type ImageRef, GlimmerError } from '../contract';
 import { resolvePaths } from '../studio/paths';
 import { EngineHost } from '../engine/host';
 import type { EngineSettings } from '../engine/pipeline';
 import { generatedPng } from '../library';
 import { parseCommandArgs, parseIntArg } from './args';
 import { t } from './i18n';
+import { modelArg } from './model-arg';
 import { ProgressBar } from './progress-bar';
 
 function parseSize(v: string | undefined): { width: number; height: number } {
@@ -42,14 +43,20 @@ export function buildRequest(v: {
   image?: string[];
   mode?: string;
   mask?: string;
+  temperature?: string;
+  'top-p'?: string;
 }): GenerateRequest {
   if (v.prompt === undefined || v.prompt.trim() === '') throw new GlimmerError('bad_request', t('generate.needPrompt'));
   const { width, height } = parseSize(v.size);
-  let guidance: number | undefined;
-  if (v.guidance !== undefined) {
-    guidance = Number(v.guidance);
-    if (!Number.isFinite(guidance)) throw new GlimmerError('bad_request', t('generate.badNumber', { name: 'guidance', value: v.guidance }));
-  }
+  const number = (name: string, value: string | undefined): number | undefined => {
+    if (value === undefined) return undefined;
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n)) throw new GlimmerError('bad_request', t('generate.badNumber', { name, value }));
+    return n;
+  };
+  const guidance = number('guidance', v.guidance);
+  const temperature = number('temperature', v.temperature);
+  const topP = number('top-p', v['top-p']);
   const common = {
     prompt: v.prompt,
     width,
@@ -58,6 +65,8 @@ export function buildRequest(v: {
     seed: parseIntArg('seed', v.seed, 0, Number.MAX_SAFE_INTEGER),
     count: parseIntArg('count', v.count, 1, 16),
     ...(guidance !== undefined ? { guidance } : {}),
+    ...(temperature !== undefined ? { temperature } : {}),
+    ...(topP !== undefined ? { topP } : {}),
   };
   const images = v.image ?? [];
   const mode = v.mode ?? (images.length > 0 ? 'edit' : 'text');
@@ -88,10 +97,11 @@ export function buildRequest(v: {
     default:
       throw new GlimmerError('bad_request', t('generate.badMode', { mode }));
   }
-  const parsed = GenerateRequest.safeParse(input);
+  const parsed = StudioGenerateRequest.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const where = issue.path.join('.') === 'width' || issue.path.join('.') === 'height' ? '--size' : `--${String(issue.path[0] ?? 'request')}`;
+    const key = String(issue.path[0] ?? 'request');
+    const where = key === 'width' || key === 'height' ? '--size' : key === 'topP' ? '--top-p' : `--${key}`;
     throw new GlimmerError('bad_request', t('generate.invalid', { option: where, message: issue.message }));
   }
   return parsed.data;
@@ -115,6 +125,8 @@ export async function runGenerate(args: string[]): Promise<number> {
     image: { type: 'string', multiple: true },
     mode: { type: 'string' },
     mask: { type: 'string' },
+    temperature: { type: 'string' },
+    'top-p': { type: 'string' },
     provider: { type: 'string' },
     profile: { type: 'string' },
     precision: { type: 'string' },
@@ -122,7 +134,7 @@ export async function runGenerate(args: string[]): Promise<number> {
     help: { type: 'boolean', short: 'h' },
   });
   if (v.help) {
-    console.log(t('generate.help', { min: 512, max: 2048, step: 32, precisions: Precision.options.join(' | ') }));
+    console.log(t('generate.help', { ...SIZE_RULE, precisions: Precision.options.join(' | ') }));
     return 0;
   }
   if (!v.model) throw new GlimmerError('bad_request', t('generate.needModel'));
@@ -137,13 +149,14 @@ export async function runGenerate(args: string[]): Promise<number> {
   const profile = (v.profile ?? 'sequential') as MemoryProfile;
   if (profile !== 'resident' && profile !== 'sequential') throw new GlimmerError('bad_request', t('generate.badProfile', { value: v.profile }));
   const request = buildRequest(v);
-  if (!existsSync(v.model)) throw new GlimmerError('bad_request', t('models.notFound', { name: v.model }));
+  const model = await modelArg(v.model, resolvePaths().modelsDir);
 
   const precision = Precision.safeParse(v.precision ?? 'fp32');
   if (!precision.success) throw new GlimmerError('bad_request', t('generate.badPrecision', { list: Precision.options.join(', '), value: v.precision }));
   const settings: EngineSettings = {
-    modelDir: path.resolve(v.model),
+    modelDir: model.path,
     provider: provider as EngineSettings['provider'],
+    providerSource: 'cli',
     memoryProfile: profile,
     precision: precision.data,
   };

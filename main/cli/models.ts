@@ -14,19 +14,29 @@ import {
   validateCheckpoint,
   type DownloadProgress,
 } from '../models';
+import { SettingsStore } from '../studio/settings';
 import { parseCommandArgs } from './args';
+import { modelArg } from './model-arg';
+import { redrawsInPlace } from './terminal';
 import { bytes, duration, t } from './i18n';
 
 function formatEta(s: number | null): string {
   return s === null || !Number.isFinite(s) ? '' : t('progress.eta', { duration: duration(s) });
 }
 
-function progressPrinter(out: NodeJS.WriteStream = process.stderr): (p: DownloadProgress) => void {
+function progressPrinter(out: NodeJS.WriteStream = process.stderr, tty = redrawsInPlace()): (p: DownloadProgress) => void {
   const started = new Set<string>();
+  let lastTenth = -1;
   return (p) => {
-    if (!out.isTTY) {
+    if (!tty) {
+      // a log: each file as it starts, and the whole download at every tenth
       if (p.file && !started.has(p.file) && p.phase === 'downloading') out.write(`[${p.fileIndex + 1}/${p.fileCount}] ${p.file}\n`);
       if (p.file && p.phase === 'downloading') started.add(p.file);
+      const tenth = p.total > 0 ? Math.floor((10 * p.bytes) / p.total) : 0;
+      if (p.phase === 'downloading' && tenth > lastTenth) {
+        lastTenth = tenth;
+        out.write(`${p.phase} ${Math.round((100 * p.bytes) / Math.max(1, p.total))}% ${bytes(p.bytes)} / ${bytes(p.total)} ${formatEta(p.etaSeconds)}\n`);
+      }
       if (p.phase === 'done') out.write(`${t('models.downloadDone')}\n`);
       return;
     }
@@ -60,7 +70,7 @@ export async function runModels(args: string[]): Promise<number> {
     console.log(t('models.help', { repo: DEFAULT_REPO }));
     return 0;
   }
-  const { modelsDir } = resolvePaths();
+  const { modelsDir, dataDir } = resolvePaths();
   switch (sub) {
     case 'list': {
       const models = await listModels({ modelsDir });
@@ -95,11 +105,18 @@ export async function runModels(args: string[]): Promise<number> {
         ...(v.name ? { name: v.name } : {}),
       });
       console.log(t('models.imported', { name: entry.name, how: entry.source === 'reference' ? t('models.inPlace') : t('models.copied'), path: entry.path }));
+      // with no model chosen yet, the one just imported is the studio's
+      const settings = new SettingsStore(dataDir);
+      if (settings.get().modelDir === null) {
+        settings.update({ modelDir: entry.path });
+        console.log(t('models.selected'));
+      }
       return 0;
     }
     case 'remove': {
       if (!v.id) throw new GlimmerError('bad_request', t('models.needId'));
-      const r = await removeModel(modelsDir, v.id);
+      const target = await modelArg(v.id, modelsDir);
+      const r = await removeModel(modelsDir, target.entry?.id ?? v.id);
       console.log(r.removed === 'reference' ? t('models.forgot', { path: r.path }) : t('models.deleted', { path: r.path, size: bytes(r.freedBytes) }));
       return 0;
     }

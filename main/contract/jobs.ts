@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { ErrorShape } from './errors';
 import { Language } from './language';
-import { LIMITS } from './limits';
+import { LIMITS, SAMPLING_RANGE, sizeProblem } from './limits';
 import { MemoryProfile, Phase, Precision, ProviderChoice, type ProviderName, Theme } from './vocabulary';
 
 /** An image handed to the engine: a generation already in the library, or the bytes themselves. */
@@ -21,7 +21,11 @@ export const ImageRef = z.union([
 ]);
 export type ImageRef = z.infer<typeof ImageRef>;
 
-/** Sizes: multiples of 32; the loaded model narrows the range (GLM-Image: 512..2048). */
+/**
+ * Sizes as the engine takes them: multiples of 32 up to 2048 (the tiny test models run at 64x64).
+ * What users may ask for through the API, the CLI and the studio is narrower: SIZE_RULE
+ * (StudioGenerateRequest below).
+ */
 const side = z.number().int().min(32).max(2048).refine((n) => n % 32 === 0, 'must be a multiple of 32');
 
 const generationCommon = {
@@ -38,6 +42,10 @@ const generationCommon = {
   reuseTokensOf: z.string().max(100).optional(),
   /** Parent generation (edits, variations). */
   parentId: z.string().max(100).optional(),
+  /** AR sampling temperature; absent: the model's (GLM-Image: 0.9). */
+  temperature: z.number().min(SAMPLING_RANGE.temperature.min).max(SAMPLING_RANGE.temperature.max).optional(),
+  /** AR nucleus sampling threshold; absent: the model's (GLM-Image: 0.75). */
+  topP: z.number().min(SAMPLING_RANGE.topP.min).max(SAMPLING_RANGE.topP.max).optional(),
 };
 
 /** One request shape per GenerationMode. */
@@ -57,6 +65,12 @@ export const GenerateRequest = z.discriminatedUnion('mode', [
 ]);
 export type GenerateRequest = z.infer<typeof GenerateRequest>;
 export type GenerateRequestInput = z.input<typeof GenerateRequest>;
+
+/** A GenerateRequest within SIZE_RULE: what jobs.submit and the CLI accept. */
+export const StudioGenerateRequest = GenerateRequest.superRefine((r, ctx) => {
+  const problem = sizeProblem(r.width, r.height);
+  if (problem) ctx.addIssue({ code: 'custom', path: ['width'], message: problem });
+});
 
 export type JobState = 'waiting' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
 
@@ -100,7 +114,8 @@ export const Settings = z
 export type Settings = z.infer<typeof Settings>;
 
 export interface EngineStatus {
-  model: { dir: string; id: string; precision: string; ready: boolean; problem: string | null } | null;
+  /** The model in use: `name` is the one name the Models screen lists it under; `id` the compiled manifest's. */
+  model: { dir: string; name: string; id: string; precision: string; ready: boolean; problem: string | null } | null;
   provider: { chosen: ProviderName; reason: string };
   memoryProfile: MemoryProfile;
   running: string | null;
@@ -112,7 +127,7 @@ const jobId = z.string().min(1).max(100);
 
 export const jobsMethods = {
   'engine.status': { request: empty },
-  'jobs.submit': { request: GenerateRequest },
+  'jobs.submit': { request: StudioGenerateRequest },
   'jobs.list': { request: z.object({ includeFinished: z.boolean().optional() }).strict() },
   'jobs.cancel': { request: z.object({ id: jobId }).strict() },
   'jobs.reorder': { request: z.object({ id: jobId, position: z.number().int().min(0) }).strict() },

@@ -13,7 +13,7 @@ import {
   type CompileProgress,
 } from '../../native-models';
 import { COMPILED_DIR } from './models-folder';
-import { validateCheckpoint } from './validate';
+import { reportMessage, validateCheckpoint } from './validate';
 
 export type CompileState = 'running' | 'done' | 'failed' | 'cancelled';
 
@@ -71,12 +71,13 @@ export class CompileJobs {
   }
 
   /** Validates the checkpoint, then compiles it (or resumes a compile of the same checkpoint and precision). */
-  async start(request: { source: string; precision: CompilePrecision }): Promise<CompileJob> {
+  /** `name`: the model's display name, recorded in the compiled manifest (and so in each recipe). */
+  async start(request: { source: string; precision: CompilePrecision; name?: string }): Promise<CompileJob> {
     const source = path.resolve(request.source);
     const report = await validateCheckpoint(source);
     if (!report.ok) {
-      const code = report.problems.some((p) => p.kind === 'missing') ? 'model_missing' : 'model_corrupt';
-      throw new GlimmerError(code, report.summary, { report });
+      const code = !report.found ? 'not_found' : report.problems.some((p) => p.kind === 'missing') ? 'model_missing' : 'model_corrupt';
+      throw new GlimmerError(code, reportMessage(report), { report });
     }
     const dir = compiledFolderFor(this.options.modelsDir, source, request.precision);
     const id = path.basename(dir);
@@ -102,6 +103,7 @@ export class CompileJobs {
       precision: request.precision,
       signal: ac.signal,
       ...(this.options.app ? { app: this.options.app } : {}),
+      ...(request.name ? { name: request.name } : {}),
       onProgress: (p) => {
         job.progress = p;
         this.notify(job, 'progress');

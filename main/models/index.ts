@@ -5,6 +5,7 @@
 export { COMPONENTS, DEFAULT_REPO, MODEL_INDEX, isNeededRepoFile, type ComponentSpec } from './layout';
 export {
   validateCheckpoint,
+  reportMessage,
   summarizePrecision,
   type ValidationReport,
   type ValidationProblem,
@@ -33,6 +34,7 @@ export {
   CHECKPOINTS_DIR,
   COMPILED_DIR,
   REFERENCES_FILE,
+  NAME_FILE,
   type ModelEntry,
   type ModelKind,
   type ModelSource,
@@ -46,3 +48,4 @@ export { DownloadJobs, type DownloadJob, type DownloadState, type StartDownload,
 export { CompileJobs, compiledFolderFor, type CompileJob, type CompileState, type CompileJobListener } from './compile-jobs';
 export { describeCompiled, type CompiledDescription, type CompiledStatus } from './compiled';
 export { SpeedMeter } from './speed-meter';
+export { resolveModel, displayNameFor, type ModelLookup } from './names';

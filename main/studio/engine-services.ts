@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { readManifest } from '../../native-models/manifest';
 import type { EngineStatus, EventBus } from '../contract';
 import { EngineHost } from '../engine/host';
+import { displayNameFor } from '../models';
 import type { Library } from '../library';
 import { JobQueue, MemoryQueueStore } from './queue';
 import { SettingsStore } from './settings';
@@ -69,18 +70,19 @@ export class EngineServices {
     const [provider, engine, q] = await Promise.all([this.host.provider(), this.host.status(), this.queue()]);
     let model: EngineStatus['model'] = null;
     if (s.modelDir) {
+      const name = await displayNameFor(s.modelDir, { modelsDir: this.opts.modelsDir }).catch(() => path.basename(s.modelDir!));
       const loaded = engine.loaded;
       if (loaded && path.resolve(loaded.modelDir) === path.resolve(s.modelDir)) {
-        model = { dir: s.modelDir, id: loaded.modelId, precision: loaded.precision, ready: true, problem: null };
+        model = { dir: s.modelDir, name, id: loaded.modelId, precision: loaded.precision, ready: true, problem: null };
       } else {
         try {
           const m = readManifest(s.modelDir);
-          model = { dir: s.modelDir, id: m.id, precision: m.precision, ready: false, problem: engine.problem };
+          model = { dir: s.modelDir, name, id: m.id, precision: m.precision, ready: false, problem: engine.problem };
         } catch (err) {
           // a checkpoint folder is compiled at the first job
           const checkpoint = existsSync(path.join(s.modelDir, 'model_index.json'));
           const problem = engine.problem ?? (checkpoint ? null : (err as Error).message);
-          model = { dir: s.modelDir, id: '', precision: s.precision, ready: false, problem };
+          model = { dir: s.modelDir, name, id: '', precision: s.precision, ready: false, problem };
         }
       }
     }

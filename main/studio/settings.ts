@@ -3,7 +3,7 @@
  * precision, theme, language. Kept as JSON in the data folder (settings.json), written atomically (temp file
  * + rename); a missing or damaged file means the defaults (a damaged one is kept aside as .bad).
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Settings, GlimmerError } from '../contract';
 
@@ -55,6 +55,8 @@ export class SettingsStore {
     }
     const next = Settings.parse({ ...this.value, ...patch });
     const tmp = `${this.file}.tmp-${process.pid}`;
+    // the CLI may be the first to write here
+    mkdirSync(path.dirname(this.file), { recursive: true });
     writeFileSync(tmp, JSON.stringify(next, null, 1));
     renameSync(tmp, this.file);
     this.value = next;

@@ -11,14 +11,17 @@ import { compiledFolderName, compileModel, parseCompilePrecision, type CompilePr
 import { MANIFEST_FILE } from '../../../native-models/manifest';
 import { type GenerateRequest, type ImageRef, type MemoryProfile, type ProviderName, type Settings, errorCode, GlimmerError } from '../../contract';
 import { decodeImage, probeImage, type RgbImage } from '../image';
-import { choose, detectProviders } from '../providers';
+import { choose, detectProviders, type ProviderSource } from '../providers';
 import { CompiledModel } from './model';
 import { runPipeline, type PipelineOutput } from './pipeline';
 import type { PipelineStreamer } from './progress';
 import { ModuleSessions } from './sessions';
 
 /** The settings the engine reads at every job (contract Settings, less the theme). */
-export type EngineSettings = Pick<Settings, 'modelDir' | 'provider' | 'memoryProfile' | 'precision'>;
+export type EngineSettings = Pick<Settings, 'modelDir' | 'provider' | 'memoryProfile' | 'precision'> & {
+  /** Where a forced provider was chosen (the reason names it); default: Settings. */
+  providerSource?: ProviderSource;
+};
 
 /**
  * What a request names by reference, resolved by the caller (the studio's queue reads them from the
@@ -130,7 +133,7 @@ export class Engine {
     const s = this.opts.settings();
     const report = await detectProviders();
     if (s.provider === 'auto') return { chosen: report.chosen, reason: report.chosenReason };
-    const c = choose(report.providers, s.provider);
+    const c = choose(report.providers, s.provider, s.providerSource);
     return { chosen: c.chosen, reason: c.chosenReason };
   }
 
@@ -239,6 +242,9 @@ export class Engine {
             ...(opts.inject?.noise ? { noise: opts.inject.noise } : {}),
             ...(req.reuseTokensOf ? { reuseTokensOf: req.reuseTokensOf } : {}),
             ...(req.parentId ? { parentId: req.parentId } : {}),
+            ...(req.temperature !== undefined || req.topP !== undefined
+              ? { sampling: { ...(req.temperature !== undefined ? { temperature: req.temperature } : {}), ...(req.topP !== undefined ? { topP: req.topP } : {}) } }
+              : {}),
           },
           { sessions: loaded.sessions, signal: opts.signal, streamer: opts.streamer, app: this.opts.app },
         );

@@ -12,6 +12,7 @@ const STATUS_COLOR: Record<ModelInfo['status'], 'success' | 'info' | 'warning' |
   stale: 'warning',
   missing: 'error',
   unknown: 'default',
+  compiling: 'info',
 };
 
 export interface ModelActions {

@@ -371,6 +371,7 @@ export const en = {
       missing: 'not found',
       stale: 'stale',
       unknown: 'unknown',
+      compiling: 'compiling',
     },
     inUseChip: 'in use',
     andMore_one: 'and {{count}} more',

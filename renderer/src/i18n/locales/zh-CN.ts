@@ -369,6 +369,7 @@ export const zhCN: Messages = {
       missing: '未找到',
       stale: '已过期',
       unknown: '未知',
+      compiling: '编译中',
     },
     inUseChip: '使用中',
     andMore_one: '以及另外 {{count}} 项',
