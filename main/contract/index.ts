@@ -9,6 +9,7 @@
  *   methods, events, api            the merged method map, event map and bus, the call envelope
  *   recipe      the one Recipe schema;  quotes  the quote rule;  format  bytes and durations
  *   language    the UI languages and the rule that picks one
+ *   png-recipe  the recipe a PNG carries (ours or A1111 parameters), read browser-safe and bounded
  *   ipc         Electron channel names (the only value preload imports);  limits
  */
 export * from './vocabulary';
@@ -25,4 +26,5 @@ export * from './recipe';
 export * from './quotes';
 export * from './format';
 export * from './language';
+export * from './png-recipe';
 export * from './ipc';

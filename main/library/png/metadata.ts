@@ -3,15 +3,14 @@
  * the A1111-style summary under 'parameters' (tEXt when it is Latin-1, else iTXt, as other tools
  * write it). Existing chunks with those keywords are replaced; every other chunk is kept as it was.
  */
-import { parseRecipe, type StoredRecipe } from '../../contract';
+import { PARAMETERS_KEYWORD, RECIPE_KEYWORD, parseRecipe, type StoredRecipe } from '../../contract';
 
-/** The iTXt keyword of the recipe chunk. */
-export const RECIPE_KEYWORD = 'glimmer-recipe';
+/** The keywords are the contract's (the renderer reads them back on a drop: contract/png-recipe.ts). */
+export { PARAMETERS_KEYWORD, RECIPE_KEYWORD };
 import { type PngChunk, readChunks, writeChunks } from './chunks';
 import { parametersSummary } from './summary';
 import { isLatin1, isTextChunk, itxtChunk, readText, textChunk } from './text-chunks';
 
-export const PARAMETERS_KEYWORD = 'parameters';
 /** Recipes longer than this (AR tokens make them kilobytes) are deflated inside their iTXt chunk. */
 export const COMPRESS_RECIPE_OVER = 2048;
 
