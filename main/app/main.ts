@@ -6,9 +6,11 @@
 import { app, BrowserWindow, protocol } from 'electron';
 import path from 'node:path';
 import { MEDIA_SCHEME } from '../api/media';
+import { resolveLanguage } from '../contract';
 import { APP_ID, resolvePaths } from '../studio/paths';
 import { createApp } from '../api/app';
 import { registerIpc } from './ipc';
+import { installAppMenu } from './menu';
 import { APP_SCHEME, registerProtocols } from './protocols';
 import { hardenSessions, hardenWebContents } from './security';
 
@@ -38,6 +40,7 @@ if (!app.requestSingleInstanceLock()) {
     hardenSessions();
     registerProtocols({ rendererDir: path.join(__dirname, '..', 'renderer'), mediaRoots: glimmer.ctx.mediaRoots });
     registerIpc(glimmer.router, glimmer.ctx.events, () => mainWindow);
+    installAppMenu(() => mainWindow, glimmer.ctx.events, resolveLanguage(glimmer.ctx.engine.settings.get().language, [app.getLocale()]));
 
     mainWindow = new BrowserWindow({
       width: 1400,

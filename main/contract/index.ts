@@ -5,7 +5,7 @@
  *
  *   vocabulary  providers, modes, precisions, memory profiles, phases, themes
  *   errors      the error codes, shape and GlimmerError
- *   system, jobs, library, models   each concern's shapes, request schemas, responses and events
+ *   system, jobs, library, models, workspace   each concern's shapes, request schemas, responses and events
  *   methods, events, api            the merged method map, event map and bus, the call envelope
  *   recipe      the one Recipe schema;  quotes  the quote rule;  format  bytes and durations
  *   language    the UI languages and the rule that picks one
@@ -19,6 +19,7 @@ export * from './system';
 export * from './jobs';
 export * from './library';
 export * from './models';
+export * from './workspace';
 export * from './methods';
 export * from './events';
 export * from './api';

@@ -145,6 +145,18 @@ export const libraryMethods = {
       })
       .strict(),
   },
+  /** One change to many (the gallery's bulk actions): favourite, rating, tags added or removed. */
+  'library.updateMany': {
+    request: z
+      .object({
+        ids: libraryIds,
+        favourite: z.boolean().optional(),
+        rating: z.number().int().min(0).max(5).optional(),
+        addTags: z.array(libraryTag).max(100).optional(),
+        removeTags: z.array(libraryTag).max(100).optional(),
+      })
+      .strict(),
+  },
   'library.move': { request: z.object({ ids: libraryIds, projectId: libraryId.nullable() }).strict() },
   /** To the trash (recoverable until the trash is emptied). */
   'library.delete': { request: z.object({ ids: libraryIds }).strict() },
@@ -153,8 +165,13 @@ export const libraryMethods = {
   'library.trash': { request: empty },
   'library.emptyTrash': { request: empty },
   'library.import': { request: LibraryImportRequest },
-  /** A folder of PNGs (each with its recipe) + index.json, created inside `folder`. */
-  'library.export': { request: z.object({ projectId: libraryId, folder: z.string().min(1).max(4096) }).strict() },
+  /** A folder of PNGs (each with its recipe) + index.json, created inside `folder`: a board, or chosen images. */
+  'library.export': {
+    request: z.union([
+      z.object({ projectId: libraryId, folder: z.string().min(1).max(4096) }).strict(),
+      z.object({ ids: libraryIds, name: libraryProjectName.optional(), folder: z.string().min(1).max(4096) }).strict(),
+    ]),
+  },
   'projects.list': { request: empty },
   'projects.create': { request: z.object({ name: libraryProjectName }).strict() },
   'projects.rename': { request: z.object({ id: libraryId, name: libraryProjectName }).strict() },
@@ -167,6 +184,7 @@ export interface LibraryResponses {
   'library.search': LibraryPage;
   'library.get': { generation: LibraryGeneration };
   'library.update': { generation: LibraryGeneration };
+  'library.updateMany': { count: number };
   'library.move': { count: number };
   'library.delete': { count: number };
   'library.restore': { count: number };

@@ -8,11 +8,12 @@ import { jobsMethods, type JobsResponses } from './jobs';
 import { libraryMethods, type LibraryResponses } from './library';
 import { modelsMethods, type ModelsResponses } from './models';
 import { systemMethods, type SystemResponses } from './system';
+import { workspaceMethods, type WorkspaceResponses } from './workspace';
 
-export const methods = { ...systemMethods, ...libraryMethods, ...modelsMethods, ...jobsMethods } as const;
+export const methods = { ...systemMethods, ...libraryMethods, ...modelsMethods, ...jobsMethods, ...workspaceMethods } as const;
 
 /** Response types by method (the handler's return type must match). */
-export interface Responses extends SystemResponses, LibraryResponses, ModelsResponses, JobsResponses {}
+export interface Responses extends SystemResponses, LibraryResponses, ModelsResponses, JobsResponses, WorkspaceResponses {}
 
 export type Method = keyof typeof methods & keyof Responses;
 export type RequestOf<M extends Method> = z.input<(typeof methods)[M]['request']>;

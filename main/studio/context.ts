@@ -10,6 +10,7 @@ import { APP_NAME, type AppPaths, resolvePaths } from './paths';
 import { EngineServices } from './engine-services';
 import { type Library, openLibrary } from '../library';
 import { CompileJobs, DownloadJobs } from '../models';
+import { WorkspaceStore } from './workspace';
 
 export interface AppContext {
   appName: string;
@@ -27,6 +28,8 @@ export interface AppContext {
   engine: EngineServices;
   /** Model downloads and compiles, with their progress events. */
   models: { downloads: DownloadJobs; compiles: CompileJobs };
+  /** The generate and canvas drafts and the prompt presets (workspace.json). */
+  workspace: WorkspaceStore;
   /** Stops the running job, closes the library, runs every cleanup (last registered first). */
   dispose(): Promise<void>;
 }
@@ -107,6 +110,7 @@ export function createContext(options: CreateContextOptions): AppContext {
     library,
     engine,
     models: { downloads, compiles },
+    workspace: new WorkspaceStore(paths.dataDir, log),
     async dispose() {
       for (const fn of disposers.reverse()) {
         try {

@@ -5,6 +5,7 @@ import { jobsHandlers } from './jobs';
 import { libraryHandlers } from './library';
 import { modelsHandlers } from './models';
 import { systemHandlers } from './system';
+import { workspaceHandlers } from './workspace';
 
 export function allHandlers(ctx: AppContext): HandlerMap {
   return {
@@ -12,5 +13,6 @@ export function allHandlers(ctx: AppContext): HandlerMap {
     ...libraryHandlers(ctx),
     ...modelsHandlers(ctx),
     ...jobsHandlers(ctx),
+    ...workspaceHandlers(ctx),
   } satisfies HandlerMap;
 }
