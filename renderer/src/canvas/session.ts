@@ -4,6 +4,7 @@
  */
 import type { GenerateRequestInput, JobInfo } from '../../../main/contract';
 import { call } from '../api/client';
+import { Observable } from '../app/store';
 import { jobsStore } from '../jobs/session';
 import { library } from '../library/client';
 import { t } from '../i18n';
@@ -11,6 +12,23 @@ import { mediaUrl } from '../media';
 import { CanvasStore } from './store';
 
 export const canvasStore = new CanvasStore();
+
+export type CanvasMode = 'edit' | 'style' | 'identity';
+
+/** The canvas's mode panel: which image-to-image mode, its prompt, steps and guidance (kept in the workspace). */
+export interface CanvasForm {
+  mode: CanvasMode;
+  prompt: string;
+  steps: number;
+  guidance: number;
+}
+
+export const DEFAULT_CANVAS_FORM: CanvasForm = { mode: 'edit', prompt: '', steps: 50, guidance: 1.5 };
+export const canvasForm = new Observable<CanvasForm>({ ...DEFAULT_CANVAS_FORM });
+
+export function setCanvasForm(patch: Partial<CanvasForm>): void {
+  canvasForm.set({ ...canvasForm.get(), ...patch });
+}
 
 /** Jobs submitted from the canvas → the version they were made from. */
 const pending = new Map<string, string | null>();

@@ -6,7 +6,7 @@
  */
 import { t } from '../i18n';
 import { scaleStrokes } from './mask';
-import type { CanvasDoc, CanvasState, Layer, Rect, Tool, Version, View } from './types';
+import type { CanvasDoc, CanvasState, Layer, Rect, Stroke, Tool, Version, View } from './types';
 import { actualSizeView, clampZoom, fitView, zoomAt } from './view';
 
 export interface ImageSource {
@@ -163,6 +163,21 @@ export class CanvasStore {
     this.future = [];
     this.lastKey = null;
     this.set({ doc: { ...EMPTY_DOC, layers: [base], versions: [version], currentVersionId: versionId }, draft: null, cropDraft: null });
+  }
+
+  /**
+   * A document as it was kept (the workspace's draft): the base, its references, the mask strokes and
+   * the crop, with a fresh history (restoring is not an edit).
+   */
+  restore(base: ImageSource, references: readonly ImageSource[], strokes: readonly Stroke[], crop: Rect | null): void {
+    this.open(base);
+    const layers = [...this.state.doc.layers];
+    for (const r of references) {
+      layers.push({ id: this.nextId('layer'), name: r.name ?? t('canvas.defaultReference'), role: 'reference', src: r.src, width: r.width, height: r.height, visible: true, opacity: 1, generationId: r.generationId ?? null });
+    }
+    const doc = { ...this.state.doc, layers, mask: { ...this.state.doc.mask, strokes: [...strokes] } };
+    this.state = { ...this.state, doc };
+    this.set({ doc: { ...doc, crop: crop ? this.clampCrop(crop) : null } });
   }
 
   /** Adds a reference image (style, subject, extra) above the base; returns its id. */

@@ -1,4 +1,4 @@
-/** One job: its two-phase progress with ETA, the coarse token preview and step previews, cancel/retry, and its results. */
+/** One job: its two-phase progress with ETA, the coarse token preview and step previews, cancel/retry, and its results (each opens the gallery detail, with the result actions). */
 import CancelIcon from '@mui/icons-material/Cancel';
 import ReplayIcon from '@mui/icons-material/Replay';
 import { Alert, Box, Button, Card, CardContent, Chip, LinearProgress, Stack, Typography } from '@mui/material';
@@ -8,7 +8,7 @@ import { ApiError, call } from '../api/client';
 import { describeProgress } from '../generate';
 import { fmt } from '../i18n';
 import type { JobView } from '../jobs';
-import { ResultImage } from './ResultImage';
+import { ResultGrid } from '../results/ResultGrid';
 
 const STATE_COLOUR = { waiting: 'default', running: 'primary', done: 'success', failed: 'error', cancelled: 'default', interrupted: 'warning' } as const;
 
@@ -26,7 +26,7 @@ export function JobCard({ job, big = false }: { job: JobView; big?: boolean }) {
       <CardContent>
         <Stack direction="row" sx={{ alignItems: 'center', gap: 1, mb: 1 }}>
           <Chip size="small" label={t(`job.state.${job.state}`)} color={STATE_COLOUR[job.state]} data-testid="job-state" />
-          <Typography variant="body2" sx={{ flex: 1, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }} title={job.request.prompt}>
+          <Typography variant="body2" sx={{ flex: 1, minWidth: 0, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }} title={job.request.prompt}>
             {job.request.mode !== 'text' ? t('job.modePrefix', { mode: t(`modes.${job.request.mode}`) }) : ''}
             {job.request.prompt || t('job.noPrompt')}
           </Typography>
@@ -78,13 +78,7 @@ export function JobCard({ job, big = false }: { job: JobView; big?: boolean }) {
           </Alert>
         )}
         {job.state === 'cancelled' && <Typography variant="body2" color="text.secondary">{t('job.cancelled')}</Typography>}
-        {job.generationIds.length > 0 && (
-          <Stack direction="row" sx={{ gap: 1, mt: 1, flexWrap: 'wrap' }}>
-            {job.generationIds.map((id) => (
-              <ResultImage key={id} generationId={id} size={big ? 512 : 96} />
-            ))}
-          </Stack>
-        )}
+        <ResultGrid job={job} big={big} />
         {problem && (
           <Alert severity="error" sx={{ mt: 1 }} onClose={() => setProblem(null)}>
             {problem}

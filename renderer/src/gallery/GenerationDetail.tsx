@@ -1,25 +1,24 @@
 /**
  * One generation: the image, its recipe, its parent and children, and what can be done with it —
- * reuse settings, vary details, vary composition, edit in canvas, favourite, tag, rate, copy, export,
+ * use these settings, the result actions (edit on canvas, vary details and composition, download, copy seed and prompt), favourite, tag, rate, copy,
  * delete (undoable from the gallery's snackbar).
  */
 import CloseIcon from '@mui/icons-material/Close';
 import ContentCopyIcon from '@mui/icons-material/ContentCopy';
 import DeleteIcon from '@mui/icons-material/Delete';
-import DownloadIcon from '@mui/icons-material/Download';
-import EditIcon from '@mui/icons-material/Edit';
 import FavoriteIcon from '@mui/icons-material/Favorite';
 import FavoriteBorderIcon from '@mui/icons-material/FavoriteBorder';
-import ReplayIcon from '@mui/icons-material/Replay';
 import RestoreFromTrashIcon from '@mui/icons-material/RestoreFromTrash';
-import ShuffleIcon from '@mui/icons-material/Shuffle';
 import TuneIcon from '@mui/icons-material/Tune';
 import { Alert, Autocomplete, Box, Button, Chip, IconButton, MenuItem, Rating, Skeleton, Stack, Table, TableBody, TableCell, TableRow, TextField, Tooltip, Typography } from '@mui/material';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, call } from '../api/client';
-import { openInCanvas } from '../canvas/session';
-import { draftFromRecipe, generateDraft } from '../generate';
+import { ApiError } from '../api/client';
+import { parseRecipe } from '../../../main/contract';
+import { generateDraft, recallFromRecipe } from '../generate';
+import { applySettings } from '../recall/state';
+import { copyImage } from '../results/actions';
+import { ResultActions } from '../results/ResultActions';
 import { fmt, t as translate } from '../i18n';
 import { library, type Generation, type Project } from '../library/client';
 import { mediaUrl } from '../media';
@@ -80,17 +79,6 @@ export function GenerationDetail({ id, projects, tagOptions, onClose, onOpen, on
   if (!g) return <Skeleton variant="rounded" height={360} />;
 
   const recipe = (g.recipe ?? {}) as Record<string, unknown>;
-  const isText = g.mode === 'text';
-  const baseRequest = {
-    mode: 'text' as const,
-    prompt: g.prompt,
-    width: g.width,
-    height: g.height,
-    steps: typeof recipe.steps === 'number' ? recipe.steps : (g.steps ?? 50),
-    guidance: typeof recipe.guidance === 'number' ? recipe.guidance : 1.5,
-    parentId: g.id,
-    ...(g.projectId ? { projectId: g.projectId } : {}),
-  };
   const rows: [string, string][] = [
     [t('detail.mode'), t(`modes.${g.mode}`)],
     [t('detail.size'), t('detail.sizeValue', { width: g.width, height: g.height })],
@@ -170,41 +158,27 @@ export function GenerationDetail({ id, projects, tagOptions, onClose, onOpen, on
         </Alert>
       )}
       <Stack direction="row" sx={{ gap: 1, flexWrap: 'wrap' }}>
-        <Button size="small" variant="outlined" startIcon={<TuneIcon />} onClick={() => {
-          generateDraft.replace(draftFromRecipe({ ...recipe, prompt: g.prompt, width: g.width, height: g.height, seed: g.seed }));
-          window.location.hash = '/generate';
-        }}>
+        <Button
+          size="small"
+          variant="contained"
+          startIcon={<TuneIcon />}
+          data-testid="use-settings"
+          onClick={() => {
+            const stored = parseRecipe(g.recipe);
+            const result = recallFromRecipe(
+              { kind: 'stored', recipe: stored ?? { mode: g.mode === 'import' ? 'text' : g.mode, prompt: g.prompt, model: g.model ?? '', seed: g.seed ?? 0, width: g.width, height: g.height, steps: g.steps ?? 50 } },
+              { current: generateDraft.getState(), model: null },
+            );
+            if (result) void applySettings(t('detail.title', { id: g.id }), { ...result, notes: result.notes.filter((n) => n.field !== 'model') });
+          }}
+        >
           {t('detail.reuse')}
         </Button>
-        <Tooltip title={isText ? t('detail.varyDetailsTip') : t('detail.textOnly')}>
-          <span>
-            <Button size="small" variant="outlined" startIcon={<ReplayIcon />} disabled={!isText} onClick={() => void act(() => call('jobs.submit', { ...baseRequest, reuseTokensOf: g.id }), t('detail.queuedDetails'))}>
-              {t('detail.varyDetails')}
-            </Button>
-          </span>
-        </Tooltip>
-        <Tooltip title={isText ? t('detail.varyCompositionTip') : t('detail.textOnly')}>
-          <span>
-            <Button size="small" variant="outlined" startIcon={<ShuffleIcon />} disabled={!isText} onClick={() => void act(() => call('jobs.submit', baseRequest), t('detail.queuedComposition'))}>
-              {t('detail.varyComposition')}
-            </Button>
-          </span>
-        </Tooltip>
-        <Button size="small" variant="outlined" startIcon={<EditIcon />} disabled={!g.media} data-testid="edit-in-canvas" onClick={() => g.media && openInCanvas({ src: mediaUrl(g.media.image), width: g.width, height: g.height, generationId: g.id, name: g.prompt.slice(0, 40) || t('detail.title', { id: g.id }) })}>
-          {t('detail.editInCanvas')}
-        </Button>
-        <Button size="small" variant="outlined" startIcon={<ContentCopyIcon />} disabled={!g.media} onClick={() => void act(() => copyImage(mediaUrl(g.media!.image)), t('detail.imageCopied'))}>
+        <Button size="small" variant="outlined" startIcon={<ContentCopyIcon />} disabled={!g.media} onClick={() => void act(() => copyImage(g), t('detail.imageCopied'))}>
           {t('detail.copyImage')}
         </Button>
-        <Button size="small" variant="outlined" startIcon={<ContentCopyIcon />} onClick={() => void act(() => navigator.clipboard.writeText(g.prompt), t('detail.promptCopied'))}>
-          {t('detail.copyPrompt')}
-        </Button>
-        {g.media && (
-          <Button size="small" variant="outlined" startIcon={<DownloadIcon />} href={mediaUrl(g.media.image)} download={`glimmer-${g.id}.${g.media.format === 'jpeg' ? 'jpg' : g.media.format}`}>
-            {t('detail.download')}
-          </Button>
-        )}
       </Stack>
+      <ResultActions g={g} />
       <Table size="small" aria-label={t('detail.recipe')}>
         <TableBody>
           {rows.map(([k, v]) => (
@@ -249,19 +223,4 @@ function Thumbs({ items, onOpen }: { items: Generation[]; onOpen(id: string): vo
       ))}
     </Stack>
   );
-}
-
-async function copyImage(url: string): Promise<void> {
-  const blob = await (await fetch(url)).blob();
-  const png = blob.type === 'image/png' ? blob : await toPng(blob);
-  await navigator.clipboard.write([new ClipboardItem({ 'image/png': png })]);
-}
-
-async function toPng(blob: Blob): Promise<Blob> {
-  const bmp = await createImageBitmap(blob);
-  const c = document.createElement('canvas');
-  c.width = bmp.width;
-  c.height = bmp.height;
-  c.getContext('2d')!.drawImage(bmp, 0, 0);
-  return new Promise((resolve, reject) => c.toBlob((b) => (b ? resolve(b) : reject(new Error(translate('detail.clipboardFailed')))), 'image/png'));
 }

@@ -1,8 +1,9 @@
-/** Output sizes: multiples of 32 between 512 and 2048 (GLM-Image's range), by aspect ratio. */
+/** Output sizes by aspect ratio, within the studio's one size rule (contract SIZE_RULE: 512..2048, ×32). */
+import { SIZE_RULE, isStudioSide } from '../../../main/contract';
 
-export const SIDE_STEP = 32;
-export const MIN_SIDE = 512;
-export const MAX_SIDE = 2048;
+export const SIDE_STEP = SIZE_RULE.step;
+export const MIN_SIDE = SIZE_RULE.min;
+export const MAX_SIDE = SIZE_RULE.max;
 
 export interface Aspect {
   id: string;
@@ -51,6 +52,4 @@ export function sizeLike(w: number, h: number, maxSide = 1024): { width: number;
   return sizeFor(w, h, Math.max(MIN_SIDE, side));
 }
 
-export function isValidSide(n: number): boolean {
-  return Number.isInteger(n) && n >= MIN_SIDE && n <= MAX_SIDE && n % SIDE_STEP === 0;
-}
+export const isValidSide = isStudioSide;

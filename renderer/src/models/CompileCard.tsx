@@ -1,10 +1,14 @@
-/** Compiles under way or finished: the module being built (with its tensors), the modules done so far, cancel and resume. */
+/**
+ * Compiles under way or finished: the module being built, the layer being read with bytes and an
+ * ETA, the modules done so far, cancel and resume. The models table shows the same line for a folder
+ * being compiled.
+ */
 import { Alert, Box, Button, Card, CardContent, Chip, LinearProgress, Stack, Typography } from '@mui/material';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ModelCompile } from '../../../main/contract';
 import { call } from '../api/client';
-import { errorText, formatBytes } from './format';
+import { errorText, formatBytes, formatDuration } from './format';
 import type { ModuleState } from './store';
 
 const STATE_COLOR: Record<ModelCompile['state'], 'info' | 'success' | 'error' | 'warning'> = {
@@ -14,12 +18,37 @@ const STATE_COLOR: Record<ModelCompile['state'], 'info' | 'success' | 'error' | 
   cancelled: 'warning',
 };
 
-function fraction(c: ModelCompile): number {
+/** How far a compile is, 0..1 (modules done, and the bytes read of the one building). */
+export function compileFraction(c: ModelCompile): number {
   if (c.state === 'done') return 1;
   const p = c.progress;
   if (!p || p.total === 0) return 0;
   const inModule = p.state === 'start' ? (p.tensors && p.tensors.bytesTotal > 0 ? p.tensors.bytesDone / p.tensors.bytesTotal : 0) : 1;
   return (p.index - 1 + inModule) / p.total;
+}
+
+/** Module n of N, the layer being read with its bytes, and the ETA of that module. */
+export function CompileProgressLine({ compile, variant = 'body2' }: { compile: ModelCompile; variant?: 'body2' | 'caption' }) {
+  const { t } = useTranslation();
+  const p = compile.progress;
+  if (!p) return null;
+  const tensors = compile.state !== 'done' && p.state === 'start' ? p.tensors : undefined;
+  return (
+    <Typography variant={variant} component="div" data-testid="compile-progress" sx={{ overflowWrap: 'anywhere' }}>
+      {compile.state === 'done'
+        ? t('models.allModules', { count: p.total })
+        : t('models.moduleLine', { index: p.index, total: p.total, module: p.module, state: t(`models.moduleState.${p.state}`) })}
+      {tensors &&
+        t('models.tensorsLine', {
+          group: tensors.group ?? tensors.last,
+          done: tensors.done,
+          total: tensors.total,
+          bytesDone: formatBytes(tensors.bytesDone),
+          bytesTotal: formatBytes(tensors.bytesTotal),
+        })}
+      {tensors && typeof tensors.etaSeconds === 'number' && tensors.etaSeconds > 0 && t('models.compileEta', { duration: formatDuration(tensors.etaSeconds) })}
+    </Typography>
+  );
 }
 
 function baseName(p: string): string {
@@ -61,18 +90,11 @@ function CompileRow({ compile, modules, onError }: { compile: ModelCompile; modu
       </Stack>
       <LinearProgress
         variant={compile.state === 'running' && !p ? 'indeterminate' : 'determinate'}
-        value={100 * fraction(compile)}
+        value={100 * compileFraction(compile)}
         sx={{ my: 1, height: 8, borderRadius: 1 }}
         aria-label={t('models.compileOf', { name: label })}
       />
-      {p && (
-        <Typography variant="body2" data-testid="compile-progress">
-          {compile.state === 'done'
-            ? t('models.allModules', { count: p.total })
-            : t('models.moduleLine', { index: p.index, total: p.total, module: p.module, state: t(`models.moduleState.${p.state}`) })}
-          {compile.state !== 'done' && p.state === 'start' && p.tensors && t('models.tensorsLine', { done: p.tensors.done, total: p.tensors.total, bytesDone: formatBytes(p.tensors.bytesDone), bytesTotal: formatBytes(p.tensors.bytesTotal) })}
-        </Typography>
-      )}
+      <CompileProgressLine compile={compile} />
       {modules.length > 0 && (
         <Stack direction="row" sx={{ gap: 0.5, mt: 0.5, flexWrap: 'wrap' }} aria-label={t('models.modules')} data-testid="compile-modules">
           {modules.map((m) => (

@@ -7,7 +7,8 @@ import { call } from '../api/client';
 import { errorText } from './format';
 import { ReportView } from './ReportView';
 
-export function ImportCard({ onImported }: { onImported(name: string): void }) {
+/** `onImported`: selected is true when no model was chosen, so the studio now uses this one. */
+export function ImportCard({ onImported }: { onImported(name: string, selected: boolean): void }) {
   const { t } = useTranslation();
   const [folder, setFolder] = useState('');
   const [name, setName] = useState('');
@@ -37,8 +38,8 @@ export function ImportCard({ onImported }: { onImported(name: string): void }) {
     try {
       const r = await check();
       if (what === 'import' && r?.ok) {
-        const { model } = await call('models.import', { path: folder.trim(), mode, ...(name.trim() ? { name: name.trim() } : {}) });
-        onImported(model.name);
+        const { model, selected } = await call('models.import', { path: folder.trim(), mode, ...(name.trim() ? { name: name.trim() } : {}) });
+        onImported(model.name, selected);
         setReport(null);
         setFolder('');
         setName('');

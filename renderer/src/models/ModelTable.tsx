@@ -1,8 +1,13 @@
-/** Every model the app knows: checkpoints (downloaded, imported, used in place, in the HF cache) and compiled models. */
+/**
+ * Every model the app knows: checkpoints (downloaded, imported, used in place, in the HF cache) and
+ * compiled models, each under its one name with its precision as a chip. A folder being compiled
+ * shows the compile's own progress (one truth with the compile card).
+ */
 import DeleteIcon from '@mui/icons-material/DeleteOutlined';
-import { Box, Button, Chip, IconButton, Stack, Table, TableBody, TableCell, TableHead, TableRow, Tooltip, Typography } from '@mui/material';
+import { Box, Button, Chip, IconButton, LinearProgress, Stack, Table, TableBody, TableCell, TableHead, TableRow, Tooltip, Typography } from '@mui/material';
 import { useTranslation } from 'react-i18next';
-import type { ModelInfo } from '../../../main/contract';
+import type { ModelCompile, ModelInfo } from '../../../main/contract';
+import { compileFraction, CompileProgressLine } from './CompileCard';
 import { formatBytes } from './format';
 
 const STATUS_COLOR: Record<ModelInfo['status'], 'success' | 'info' | 'warning' | 'error' | 'default'> = {
@@ -22,7 +27,7 @@ export interface ModelActions {
   remove(model: ModelInfo): void;
 }
 
-export function ModelTable({ models, inUse, busy, actions }: { models: ModelInfo[]; inUse: string | null; busy: boolean; actions: ModelActions }) {
+export function ModelTable({ models, inUse, busy, actions, compiles }: { models: ModelInfo[]; inUse: string | null; busy: boolean; actions: ModelActions; compiles: ModelCompile[] }) {
   const { t } = useTranslation();
   if (models.length === 0) {
     return (
@@ -38,7 +43,6 @@ export function ModelTable({ models, inUse, busy, actions }: { models: ModelInfo
           <TableCell>{t('models.col.name')}</TableCell>
           <TableCell>{t('models.col.source')}</TableCell>
           <TableCell align="right">{t('models.col.size')}</TableCell>
-          <TableCell>{t('models.col.precision')}</TableCell>
           <TableCell>{t('models.col.status')}</TableCell>
           <TableCell align="right">{t('models.col.actions')}</TableCell>
         </TableRow>
@@ -46,12 +50,18 @@ export function ModelTable({ models, inUse, busy, actions }: { models: ModelInfo
       <TableBody>
         {models.map((m) => {
           const used = inUse !== null && inUse === m.path;
+          // while a compile writes into this folder, its job is the truth (the list said 'compiling' when asked)
+          const compile = compiles.find((c) => c.dir === m.path && (c.state === 'running' || m.status === 'compiling'));
+          const status = compile?.state === 'running' ? 'compiling' : m.status === 'compiling' ? (compile?.state === 'done' ? 'ready' : 'incomplete') : m.status;
           return (
-            <TableRow key={m.id} data-testid="model-row" data-model-id={m.id} data-status={m.status} selected={used}>
+            <TableRow key={m.id} data-testid="model-row" data-model-id={m.id} data-status={status} selected={used}>
               <TableCell sx={{ maxWidth: 280 }}>
-                <Typography variant="body2" sx={{ fontWeight: 600, wordBreak: 'break-word' }}>
-                  {m.name}
-                </Typography>
+                <Stack direction="row" sx={{ gap: 0.75, alignItems: 'center', flexWrap: 'wrap' }}>
+                  <Typography variant="body2" sx={{ fontWeight: 600, wordBreak: 'break-word' }} data-testid="model-name">
+                    {m.name}
+                  </Typography>
+                  {m.precision && <Chip size="small" variant="outlined" label={m.precision} data-testid="model-precision" />}
+                </Stack>
                 <Typography variant="caption" color="text.secondary" sx={{ wordBreak: 'break-all' }}>
                   {m.path}
                 </Typography>
@@ -60,16 +70,22 @@ export function ModelTable({ models, inUse, busy, actions }: { models: ModelInfo
               <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
                 {m.sizeBytes > 0 ? formatBytes(m.sizeBytes) : '—'}
               </TableCell>
-              <TableCell>{m.precision ?? '—'}</TableCell>
               <TableCell sx={{ maxWidth: 320 }}>
                 <Stack direction="row" sx={{ gap: 0.5, flexWrap: 'wrap', mb: 0.5 }}>
-                  <Chip size="small" color={STATUS_COLOR[m.status]} label={t(`models.status.${m.status}`)} data-testid="model-status" data-status={m.status} />
+                  <Chip size="small" color={STATUS_COLOR[status]} label={t(`models.status.${status}`)} data-testid="model-status" data-status={status} />
                   {used && <Chip size="small" variant="outlined" color="primary" label={t('models.inUseChip')} data-testid="model-in-use" />}
                 </Stack>
-                {m.status !== 'ready' && (
-                  <Typography variant="caption" color="text.secondary" component="div">
-                    {m.detail}
-                  </Typography>
+                {compile?.state === 'running' ? (
+                  <Box data-testid="model-compile-progress">
+                    <LinearProgress variant={compile.progress ? 'determinate' : 'indeterminate'} value={100 * compileFraction(compile)} sx={{ my: 0.5 }} aria-label={t('models.compileOf', { name: m.name })} />
+                    <CompileProgressLine compile={compile} variant="caption" />
+                  </Box>
+                ) : (
+                  status !== 'ready' && (
+                    <Typography variant="caption" color="text.secondary" component="div">
+                      {m.detail}
+                    </Typography>
+                  )
                 )}
                 {m.problems.length > 0 && (
                   <Box component="ul" sx={{ m: 0, pl: 2 }}>

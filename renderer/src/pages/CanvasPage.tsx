@@ -1,7 +1,8 @@
 /**
- * The canvas editor: open an image (file dialog, drop, paste, or from the gallery), paint a mask,
- * crop, zoom and pan, add reference images, and run one of the three image-to-image modes. Results
- * come back as new versions linked to the version they were made from.
+ * The canvas editor: open an image (file dialog, drop, paste, or from the gallery; a PNG's recipe
+ * fills the mode panel), paint a mask, crop, zoom and pan, add reference images, and run one of the
+ * three image-to-image modes. Results come back as new versions linked to the version they were made
+ * from. The document and the mode panel are kept in the workspace.
  */
 import AddPhotoAlternateIcon from '@mui/icons-material/AddPhotoAlternate';
 import AutoFixOffIcon from '@mui/icons-material/AutoFixOff';
@@ -45,7 +46,9 @@ import type { GenerateRequestInput, ImageRef } from '../../../main/contract';
 import { ApiError } from '../api/client';
 import { CanvasView } from '../canvas/CanvasView';
 import { fileToImageSource, imageBase64, maskBase64 } from '../canvas/images';
-import { canvasJobIds, canvasStore as store, resultProblems, submitFromCanvas } from '../canvas/session';
+import { canvasForm, canvasJobIds, canvasStore as store, resultProblems, setCanvasForm, submitFromCanvas, type CanvasMode } from '../canvas/session';
+import { imageFileOf, readDropped } from '../recall/dropped';
+import { openOnCanvas, recallOf } from '../recall/state';
 import type { Layer, ToolKind } from '../canvas';
 import { JobCard } from '../components/JobCard';
 import { PromptEditor } from '../components/PromptEditor';
@@ -53,7 +56,7 @@ import { sizeLike } from '../generate';
 import { fmt } from '../i18n';
 import { useJobs } from '../jobs/useJobs';
 
-type Mode = 'edit' | 'style' | 'identity';
+type Mode = CanvasMode;
 
 /** The three image-to-image modes (their words: canvas.modes.<mode>.*). */
 const MODES: readonly Mode[] = ['edit', 'style', 'identity'];
@@ -79,9 +82,13 @@ export function CanvasPage() {
     if (!file) return;
     setError(null);
     try {
-      const src = await fileToImageSource(file);
-      if (asReference && store.base()) store.addReference(src);
-      else store.open(src);
+      if (asReference && store.base()) {
+        store.addReference(await fileToImageSource(file));
+        return;
+      }
+      // an image opened here brings its recipe (if it has one) into the mode panel
+      const image = await readDropped(file, file.name || t('canvas.pastedImage'));
+      openOnCanvas(image, await recallOf(image));
     } catch (e) {
       setError((e as Error).message);
     }
@@ -102,20 +109,7 @@ export function CanvasPage() {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
-  // paste an image anywhere on this screen
-  useEffect(() => {
-    const onPaste = (e: ClipboardEvent) => {
-      const target = e.target as HTMLElement | null;
-      if (target && (target.tagName === 'TEXTAREA' || target.tagName === 'INPUT')) return;
-      const file = [...(e.clipboardData?.files ?? [])].find((f) => f.type.startsWith('image/'));
-      if (file) {
-        e.preventDefault();
-        void openFile(file);
-      }
-    };
-    window.addEventListener('paste', onPaste);
-    return () => window.removeEventListener('paste', onPaste);
-  }, []);
+  // a paste anywhere on this screen opens here (recall/RecallHost sends it to the canvas on this screen)
 
   const dropProps = {
     onDragOver: (e: React.DragEvent) => {
@@ -126,14 +120,23 @@ export function CanvasPage() {
     },
     onDragLeave: () => setDragOver(false),
     onDrop: (e: React.DragEvent) => {
+      const file = imageFileOf(e.dataTransfer);
+      if (!file) return;
       e.preventDefault();
       setDragOver(false);
-      void openFile(e.dataTransfer.files[0]);
+      void openFile(file);
     },
   };
 
   return (
-    <Box sx={{ display: 'grid', gridTemplateColumns: '56px 1fr 360px', gridTemplateRows: 'minmax(0, 1fr)', height: 'calc(100vh - 48px)' }}>
+    <Box
+      sx={{
+        display: 'grid',
+        gridTemplateColumns: { xs: '52px minmax(0, 1fr)', md: '56px minmax(0, 1fr) 320px', lg: '56px minmax(0, 1fr) 360px' },
+        gridTemplateRows: { xs: 'minmax(320px, 70vh) auto', md: 'minmax(0, 1fr)' },
+        height: { xs: 'auto', md: 'calc(100vh - 48px)' },
+      }}
+    >
       <input ref={fileInput} type="file" accept="image/png,image/jpeg,image/webp" hidden data-testid="open-file" onChange={(e) => void openFile(e.target.files?.[0]).then(() => (e.target.value = ''))} />
       <input ref={refInput} type="file" accept="image/png,image/jpeg,image/webp" hidden data-testid="add-reference-file" onChange={(e) => void openFile(e.target.files?.[0], true).then(() => (e.target.value = ''))} />
       <Toolbox viewport={viewport.current} disabled={!base} />
@@ -155,7 +158,7 @@ export function CanvasPage() {
           )}
         </Box>
       </Stack>
-      <Box component="aside" aria-label={t('canvas.aside')} sx={{ overflow: 'auto', p: 2 }}>
+      <Box component="aside" aria-label={t('canvas.aside')} sx={{ overflowY: 'auto', overflowX: 'hidden', p: 2, minWidth: 0, gridColumn: { xs: '1 / -1', md: 'auto' } }}>
         {error && (
           <Alert severity="error" onClose={() => setError(null)} sx={{ mb: 2 }}>
             {error}
@@ -229,18 +232,18 @@ function BrushBar() {
   const { t } = useTranslation();
   const { tool, doc } = useSyncExternalStore(store.subscribe, store.getState);
   return (
-    <Stack direction="row" sx={{ alignItems: 'center', gap: 2, px: 2, py: 0.5, borderBottom: 1, borderColor: 'divider', minHeight: 48 }}>
+    <Stack direction="row" sx={{ alignItems: 'center', columnGap: 2, rowGap: 0, px: 2, py: 0.5, borderBottom: 1, borderColor: 'divider', minHeight: 48, flexWrap: 'wrap' }}>
       <Typography variant="caption" sx={{ minWidth: 64 }}>
         {t(`canvas.toolShort.${tool.kind}`)}
       </Typography>
       <Typography variant="caption" id="brush-size">
         {t('canvas.brushSize')}
       </Typography>
-      <Slider size="small" min={1} max={512} value={tool.size} onChange={(_, v) => store.setTool({ size: v as number })} aria-labelledby="brush-size" sx={{ maxWidth: 180 }} valueLabelDisplay="auto" />
+      <Slider size="small" min={1} max={512} value={tool.size} onChange={(_, v) => store.setTool({ size: v as number })} aria-labelledby="brush-size" sx={{ maxWidth: 180, minWidth: 80, flex: 1 }} valueLabelDisplay="auto" />
       <Typography variant="caption" id="brush-hardness">
         {t('canvas.hardness')}
       </Typography>
-      <Slider size="small" min={0} max={1} step={0.05} value={tool.hardness} onChange={(_, v) => store.setTool({ hardness: v as number })} aria-labelledby="brush-hardness" sx={{ maxWidth: 140 }} valueLabelDisplay="auto" />
+      <Slider size="small" min={0} max={1} step={0.05} value={tool.hardness} onChange={(_, v) => store.setTool({ hardness: v as number })} aria-labelledby="brush-hardness" sx={{ maxWidth: 140, minWidth: 70, flex: 1 }} valueLabelDisplay="auto" />
       <Box sx={{ flex: 1 }} />
       {doc.crop && (
         <Button size="small" startIcon={<CropFreeIcon />} onClick={() => store.setCrop(null)}>
@@ -360,10 +363,11 @@ function ModePanel() {
   const { t } = useTranslation();
   const { doc } = useSyncExternalStore(store.subscribe, store.getState);
   const { jobs } = useJobs();
-  const [mode, setMode] = useState<Mode>('edit');
-  const [prompt, setPrompt] = useState('');
-  const [steps, setSteps] = useState(50);
-  const [guidance, setGuidance] = useState(1.5);
+  const { mode, prompt, steps, guidance } = useSyncExternalStore(canvasForm.subscribe, canvasForm.get);
+  const setMode = (m: Mode) => setCanvasForm({ mode: m });
+  const setPrompt = (p: string) => setCanvasForm({ prompt: p });
+  const setSteps = (n: number) => setCanvasForm({ steps: n });
+  const setGuidance = (g: number) => setCanvasForm({ guidance: g });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const base = doc.layers.find((l) => l.role === 'base')!;

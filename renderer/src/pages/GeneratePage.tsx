@@ -1,19 +1,26 @@
 /**
- * Text to image: the prompt (quoted text highlighted), size by aspect ratio or custom, steps,
- * guidance, seed (locked or random), count. Generate (or Ctrl/Cmd+Enter) adds a job to the queue;
- * the newest job from this panel shows its live progress and then its image.
+ * Text to image: the prompt (quoted text highlighted; history and presets beside it), size by aspect
+ * ratio or custom, steps, guidance, seed (locked or random), count, advanced sampling (collapsed).
+ * Generate (or Ctrl/Cmd+Enter) adds a job to the queue; the newest job from this panel shows its live
+ * progress and then its results. On wide windows the form and the results sit side by side. The form
+ * is kept in the workspace (a reload or a restart comes back to it).
  */
 import CasinoIcon from '@mui/icons-material/Casino';
+import InfoOutlinedIcon from '@mui/icons-material/InfoOutlined';
 import LockIcon from '@mui/icons-material/Lock';
 import LockOpenIcon from '@mui/icons-material/LockOpen';
-import { Alert, Box, Button, FormControlLabel, IconButton, MenuItem, Slider, Stack, Switch, TextField, ToggleButton, ToggleButtonGroup, Tooltip, Typography } from '@mui/material';
+import { Alert, Box, Button, FormControlLabel, IconButton, MenuItem, Popover, Slider, Stack, Switch, TextField, ToggleButton, ToggleButtonGroup, Tooltip, Typography } from '@mui/material';
 import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, call } from '../api/client';
 import { JobCard } from '../components/JobCard';
 import { PromptEditor } from '../components/PromptEditor';
 import { ASPECTS, draftProblem, draftRequest, draftSize, generateDraft, MAX_SIDE, MIN_SIDE, randomSeed, SIDE_STEP, TIERS, type TierId } from '../generate';
+import { AdvancedSampling } from '../generate-ui/AdvancedSampling';
+import { PromptHistory } from '../generate-ui/PromptHistory';
+import { PromptPresets } from '../generate-ui/PromptPresets';
 import { useJobs } from '../jobs/useJobs';
+import { RecallReportView } from '../recall/RecallReportView';
 
 /** Jobs submitted from this panel during this window's life (newest last). */
 const mine: string[] = [];
@@ -66,12 +73,26 @@ export function GeneratePage() {
   const [current, ...earlier] = myJobs;
 
   return (
-    <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', md: 'minmax(320px, 420px) 1fr' }, gap: 3, p: 3, alignItems: 'start' }}>
-      <Stack component="section" aria-label={t('generate.settingsRegion')} sx={{ gap: 2.5 }}>
+    <Box
+      sx={{
+        display: 'grid',
+        gridTemplateColumns: { xs: 'minmax(0, 1fr)', md: 'minmax(300px, 400px) minmax(0, 1fr)', xl: 'minmax(360px, 460px) minmax(0, 1fr)' },
+        gap: { xs: 2, md: 3 },
+        p: { xs: 1.5, sm: 3 },
+        alignItems: 'start',
+      }}
+    >
+      <Stack component="section" aria-label={t('generate.settingsRegion')} sx={{ gap: 2.5, minWidth: 0 }}>
         <Typography variant="h5" component="h2">
           {t('generate.title')}
         </Typography>
         <ModelNotice />
+        <RecallReportView />
+        <Stack direction="row" sx={{ gap: 0.5, flexWrap: 'wrap', alignItems: 'center', mb: -1.5 }}>
+          <PromptHistory onPick={(prompt) => set({ prompt })} />
+          <PromptPresets />
+          <NegativePromptInfo />
+        </Stack>
         <PromptEditor
           value={draft.prompt}
           onChange={(prompt) => set({ prompt })}
@@ -180,6 +201,7 @@ export function GeneratePage() {
           </Typography>
         )}
         <BoardPicker value={draft.projectId} onChange={(projectId) => set({ projectId })} />
+        <AdvancedSampling draft={draft} set={set} />
         {error && (
           <Alert severity="error" onClose={() => setError(null)} data-testid="generate-error">
             {error}
@@ -192,7 +214,7 @@ export function GeneratePage() {
           </Typography>
         </Button>
       </Stack>
-      <Stack component="section" aria-label={t('generate.resultsRegion')} sx={{ gap: 2 }}>
+      <Stack component="section" aria-label={t('generate.resultsRegion')} sx={{ gap: 2, minWidth: 0 }}>
         {current ? (
           <JobCard job={current} big />
         ) : (
@@ -265,7 +287,7 @@ function ModelNotice() {
             ? { ready: false, text: t('generate.noModel') }
             : s.model.problem
               ? { ready: false, text: s.model.problem }
-              : { ready: true, text: `${s.model.id || s.model.dir.split(/[\\/]/).filter(Boolean).pop()} · ${s.model.precision} · ${s.provider.chosen}` },
+              : { ready: true, text: `${s.model.name} · ${s.model.precision} · ${s.provider.chosen}` },
         ),
       )
       .catch(() => setStatus(null));
@@ -279,5 +301,23 @@ function ModelNotice() {
     <Alert severity="warning" action={<Button href="#/settings">{t('nav.settings')}</Button>} data-testid="model-notice">
       {status.text}
     </Alert>
+  );
+}
+
+/** Where users look for a negative prompt: why there is none. */
+function NegativePromptInfo() {
+  const { t } = useTranslation();
+  const [anchor, setAnchor] = useState<HTMLElement | null>(null);
+  return (
+    <>
+      <Button size="small" color="inherit" startIcon={<InfoOutlinedIcon fontSize="small" />} onClick={(e) => setAnchor(e.currentTarget)} data-testid="negative-prompt-info">
+        {t('generate.negativeButton')}
+      </Button>
+      <Popover open={anchor !== null} anchorEl={anchor} onClose={() => setAnchor(null)} anchorOrigin={{ vertical: 'bottom', horizontal: 'left' }}>
+        <Typography variant="body2" sx={{ p: 2, maxWidth: 360 }}>
+          {t('generate.noNegative')}
+        </Typography>
+      </Popover>
+    </>
   );
 }

@@ -3,7 +3,7 @@
  * precision, remove; download GLM-Image from the hub, import a folder, find it in the Hugging Face cache.
  * Downloads and compiles run in the app, so their state comes back when this screen is opened again.
  */
-import { Alert, Box, Button, Card, Skeleton, Stack, Typography } from '@mui/material';
+import { Alert, Box, Button, Card, Chip, Skeleton, Stack, Typography } from '@mui/material';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ModelInfo, Settings } from '../../../main/contract';
@@ -60,7 +60,7 @@ export function ModelsPage() {
   const current = models.models.find((m) => m.path === models.modelDir);
   const precision: Settings['precision'] = settings.data?.precision ?? 'int4';
   return (
-    <Box sx={{ p: 3, maxWidth: 1100 }}>
+    <Box sx={{ p: { xs: 1.5, sm: 3 }, maxWidth: 1100, minWidth: 0 }}>
       <Stack direction="row" sx={{ alignItems: 'center', justifyContent: 'space-between', mb: 1 }}>
         <Typography variant="h5" component="h2">
           {t('nav.models')}
@@ -69,12 +69,17 @@ export function ModelsPage() {
           {t('common.refresh')}
         </Button>
       </Stack>
-      <Typography variant="body2" color="text.secondary" sx={{ mb: 2, wordBreak: 'break-all' }} data-testid="model-current">
-        {models.modelDir
-          ? t('models.inUse', { name: current?.name ?? models.modelDir }) + (current?.precision ? ` · ${current.precision}` : '')
-          : t('models.noneInUse')}
-        {models.modelsDir && t('models.folderSuffix', { dir: models.modelsDir })}
-      </Typography>
+      <Stack direction="row" sx={{ mb: 2, gap: 1, alignItems: 'center', flexWrap: 'wrap' }}>
+        <Typography variant="body2" color="text.secondary" sx={{ overflowWrap: 'anywhere' }} data-testid="model-current">
+          {models.modelDir ? t('models.inUse', { name: current?.name ?? models.modelDir }) : t('models.noneInUse')}
+        </Typography>
+        {current?.precision && <Chip size="small" variant="outlined" label={current.precision} />}
+        {models.modelsDir && (
+          <Typography variant="body2" color="text.secondary" sx={{ overflowWrap: 'anywhere' }}>
+            {t('models.folderSuffix', { dir: models.modelsDir })}
+          </Typography>
+        )}
+      </Stack>
       {message && (
         <Alert severity={message.ok ? 'success' : 'error'} onClose={() => setMessage(null)} sx={{ mb: 2 }} data-testid="models-message">
           {message.text}
@@ -93,6 +98,7 @@ export function ModelsPage() {
             <ModelTable
               models={models.models}
               inUse={models.modelDir}
+              compiles={models.compiles}
               busy={busy}
               actions={{
                 use: (m) => void use(m.path, m.name),
@@ -111,9 +117,10 @@ export function ModelsPage() {
         <CompileCard compiles={models.compiles} modules={models.modules} onError={fail} />
         <DownloadCard downloads={models.downloads} onError={fail} />
         <ImportCard
-          onImported={(name) => {
-            setMessage({ ok: true, text: t('models.imported', { name }) });
+          onImported={(name, selected) => {
+            setMessage({ ok: true, text: selected ? t('models.importedSelected', { name }) : t('models.imported', { name }) });
             void reloadModels();
+            if (selected) settings.reload();
           }}
         />
         <HfCacheCard hfCacheDir={models.hfCacheDir} inUse={models.modelDir} onUse={(dir, name) => void use(dir, name)} onFound={() => void reloadModels()} />

@@ -52,7 +52,7 @@ export function SettingsPage() {
   const s = settings.data;
   const providers = info.data?.onnxruntime.providers ?? [];
   return (
-    <Box sx={{ p: 3, maxWidth: 860 }}>
+    <Box sx={{ p: { xs: 1.5, sm: 3 }, maxWidth: 860, minWidth: 0 }}>
       <Typography variant="h5" component="h2" sx={{ mb: 2 }}>
         {t('nav.settings')}
       </Typography>
@@ -73,9 +73,15 @@ export function SettingsPage() {
                 {status?.model ? (
                   <Stack direction="row" sx={{ gap: 1, alignItems: 'center', flexWrap: 'wrap' }}>
                     <Chip size="small" color={status.model.problem ? 'warning' : 'success'} label={status.model.problem ? t('settings.needsAttention') : status.model.ready ? t('settings.loaded') : t('settings.readyToLoad')} />
-                    <Typography variant="body2">
-                      {status.model.id || t('settings.compiledAtFirst')} · {status.model.precision}
+                    <Typography variant="body2" data-testid="model-name">
+                      {status.model.name}
                     </Typography>
+                    <Chip size="small" variant="outlined" label={status.model.precision} />
+                    {!status.model.id && (
+                      <Typography variant="body2" color="text.secondary">
+                        {t('settings.compiledAtFirst')}
+                      </Typography>
+                    )}
                     <Typography variant="body2" color="text.secondary" sx={{ width: '100%', wordBreak: 'break-all' }}>
                       {status.model.dir}
                     </Typography>
@@ -107,10 +113,10 @@ export function SettingsPage() {
                   {models.map((m) => (
                     <Stack key={m.id} direction="row" sx={{ alignItems: 'center', gap: 1, py: 0.5 }}>
                       <Chip size="small" label={t(`models.status.${m.status}`)} color={m.status === 'ready' ? 'success' : 'default'} />
-                      <Typography variant="body2" sx={{ flex: 1, wordBreak: 'break-all' }}>
-                        {m.name} · {t(`models.kind.${m.kind}`)}
-                        {m.precision ? ` · ${m.precision}` : ''} · {fmt.bytes(m.sizeBytes)}
+                      <Typography variant="body2" sx={{ flex: 1, minWidth: 0, overflowWrap: 'anywhere' }}>
+                        {m.name} · {t(`models.kind.${m.kind}`)} · {fmt.bytes(m.sizeBytes)}
                       </Typography>
+                      {m.precision && <Chip size="small" variant="outlined" label={m.precision} />}
                       <Button size="small" disabled={m.status !== 'ready' || m.path === s.modelDir} onClick={() => void save({ modelDir: m.path }, t('models.usedNext', { name: m.name }))}>
                         {t('settings.use')}
                       </Button>

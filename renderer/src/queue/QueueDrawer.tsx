@@ -1,14 +1,17 @@
-/** The queue: running, waiting (reorder with buttons or Alt+↑/↓), done, failed; cancel and retry. */
+/** The queue: running, waiting (reorder with buttons or Alt+↑/↓), done (each opens its image in the gallery detail), failed; cancel and retry. */
 import ArrowDownwardIcon from '@mui/icons-material/ArrowDownward';
 import ArrowUpwardIcon from '@mui/icons-material/ArrowUpward';
 import CancelIcon from '@mui/icons-material/Cancel';
 import CloseIcon from '@mui/icons-material/Close';
 import ReplayIcon from '@mui/icons-material/Replay';
-import { Alert, Box, Drawer, IconButton, LinearProgress, List, ListItem, ListItemText, ListSubheader, Stack, Tooltip, Typography } from '@mui/material';
+import { Alert, Box, Drawer, IconButton, LinearProgress, List, ListItem, ListItemButton, ListItemText, ListSubheader, Stack, Tooltip, Typography } from '@mui/material';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { fmt, t as translate } from '../i18n';
 import { ApiError, call } from '../api/client';
+import { openDetail } from '../app/detail';
+import { mediaUrl } from '../media';
+import { useGenerations } from '../library/useGenerations';
 import { describeProgress } from '../generate';
 import type { JobView } from '../jobs';
 import { useJobs } from '../jobs/useJobs';
@@ -100,9 +103,7 @@ export function QueueDrawer({ open, onClose }: { open: boolean; onClose(): void 
         ))}
         <Section title={t('queue.done')} empty={t('queue.noneDone')} count={done.length} />
         {done.slice(0, 50).map((j) => (
-          <ListItem key={j.id} data-testid="queue-done">
-            <ListItemText primary={short(j.request.prompt)} secondary={t('queue.doneLine', { count: j.generationIds.length, time: fmt.time(j.updatedAt) })} />
-          </ListItem>
+          <DoneRow key={j.id} job={j} onOpen={onClose} />
         ))}
         <Section title={t('queue.failed')} empty={t('queue.noneFailed')} count={failed.length} />
         {failed.slice(0, 50).map((j) => (
@@ -122,6 +123,34 @@ export function QueueDrawer({ open, onClose }: { open: boolean; onClose(): void 
         ))}
       </List>
     </Drawer>
+  );
+}
+
+/** A finished job: its first image small; the row opens it in the gallery detail. */
+function DoneRow({ job, onOpen }: { job: JobView; onOpen(): void }) {
+  const { t } = useTranslation();
+  const [first] = useGenerations(job.generationIds.slice(0, 1));
+  const id = job.generationIds[0];
+  return (
+    <ListItemButton
+      data-testid="queue-done"
+      data-id={id}
+      disabled={!id}
+      onClick={() => {
+        if (!id) return;
+        onOpen();
+        openDetail(id);
+      }}
+      aria-label={t('queue.openDone', { prompt: short(job.request.prompt) })}
+    >
+      {first?.media && <Box component="img" src={mediaUrl(first.media.thumbs[256])} alt="" sx={{ width: 40, height: 40, objectFit: 'cover', borderRadius: 1, mr: 1.5, flexShrink: 0 }} />}
+      <ListItemText
+        primary={short(job.request.prompt)}
+        secondary={t('queue.doneLine', { count: job.generationIds.length, time: fmt.time(job.updatedAt) })}
+        slotProps={{ primary: { noWrap: true } }}
+        sx={{ minWidth: 0 }}
+      />
+    </ListItemButton>
   );
 }
 
