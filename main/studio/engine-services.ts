@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { readManifest } from '../../native-models/manifest';
 import type { EngineStatus, EventBus } from '../contract';
 import { EngineHost } from '../engine/host';
-import { displayNameFor } from '../models';
+import { compiledFolderFor, displayNameFor } from '../models';
 import type { Library } from '../library';
 import { JobQueue, MemoryQueueStore } from './queue';
 import { SettingsStore } from './settings';
@@ -71,16 +71,18 @@ export class EngineServices {
     let model: EngineStatus['model'] = null;
     if (s.modelDir) {
       const name = await displayNameFor(s.modelDir, { modelsDir: this.opts.modelsDir }).catch(() => path.basename(s.modelDir!));
+      // a checkpoint runs as its compiled form in the cache (compiled at the first job, at the chosen precision)
+      const checkpoint = existsSync(path.join(s.modelDir, 'model_index.json'));
+      const runs = checkpoint ? compiledFolderFor(this.opts.modelsDir, s.modelDir, s.precision) : s.modelDir;
       const loaded = engine.loaded;
-      if (loaded && path.resolve(loaded.modelDir) === path.resolve(s.modelDir)) {
+      if (loaded && path.resolve(loaded.modelDir) === path.resolve(runs)) {
         model = { dir: s.modelDir, name, id: loaded.modelId, precision: loaded.precision, ready: true, problem: null };
       } else {
         try {
-          const m = readManifest(s.modelDir);
+          const m = readManifest(runs);
           model = { dir: s.modelDir, name, id: m.id, precision: m.precision, ready: false, problem: engine.problem };
         } catch (err) {
-          // a checkpoint folder is compiled at the first job
-          const checkpoint = existsSync(path.join(s.modelDir, 'model_index.json'));
+          // a checkpoint not compiled yet is compiled at the first job
           const problem = engine.problem ?? (checkpoint ? null : (err as Error).message);
           model = { dir: s.modelDir, name, id: '', precision: s.precision, ready: false, problem };
         }

@@ -69,7 +69,8 @@ export function GeneratePage() {
     return () => window.removeEventListener('keydown', onKey);
   }, [generate]);
 
-  const myJobs = mine.map((id) => jobs.find((j) => j.id === id)).filter((j) => j !== undefined).reverse();
+  // this window's jobs; after a reload or a restart, the latest text-to-image jobs of the queue
+  const myJobs = mine.length > 0 ? mine.map((id) => jobs.find((j) => j.id === id)).filter((j) => j !== undefined).reverse() : jobs.filter((j) => j.request.mode === 'text');
   const [current, ...earlier] = myJobs;
 
   return (
