@@ -54,7 +54,33 @@ export interface CompileProgress {
   bytes?: number;
   ms?: number;
   /** While a module builds (state 'start'): its checkpoint tensors read so far, by count and bytes. */
-  tensors?: { done: number; total: number; bytesDone: number; bytesTotal: number; last: string };
+  tensors?: TensorProgress;
+}
+
+/** A module's checkpoint tensors read so far: count, bytes, the layer (tensor group) being read, and the module's ETA. */
+export interface TensorProgress {
+  done: number;
+  total: number;
+  bytesDone: number;
+  bytesTotal: number;
+  /** The last tensor read ('' at the end). */
+  last: string;
+  /** Its layer or tensor group ("layers.12", "transformer_blocks.3", "embed_tokens"). */
+  group: string;
+  /** Seconds left for this module at the bytes-per-second so far; null until there is a rate. */
+  etaSeconds: number | null;
+}
+
+/**
+ * The layer or group a tensor belongs to: up to its first index ("model.layers.12.mlp.up.weight" →
+ * "layers.12"), or without one its owner ("model.embed_tokens.weight" → "embed_tokens").
+ */
+export function tensorGroup(name: string): string {
+  const parts = name.split('.');
+  const at = parts.findIndex((p, i) => i > 0 && /^\d+$/.test(p));
+  if (at > 0) return `${parts[at - 1]}.${parts[at]}`;
+  const owner = parts.length > 1 ? parts.slice(0, -1) : parts;
+  return owner[owner.length - 1] ?? name;
 }
 
 export interface CompileOptions {
@@ -173,12 +199,13 @@ function moduleSource(module: ModuleName, checkpointDir: string): { dir: string;
 
 /**
  * Reports, while `build` runs, the module's checkpoint tensors as the builder reads them (each
- * counted once, by count and bytes), at most every `everyMs`.
+ * counted once, by count and bytes) with the layer being read and an ETA: at each new layer, and
+ * otherwise at most every `everyMs`.
  */
 async function withTensorProgress(
   module: ModuleName,
   checkpointDir: string,
-  report: ((t: NonNullable<CompileProgress['tensors']>) => void) | undefined,
+  report: ((t: TensorProgress) => void) | undefined,
   build: () => Promise<void>,
   everyMs = 200,
 ): Promise<void> {
@@ -196,14 +223,22 @@ async function withTensorProgress(
   const seen = new Set<string>();
   let bytesDone = 0;
   let last = 0;
+  let lastGroup = '';
+  const t0 = Date.now();
+  const eta = (now: number): number | null => {
+    const elapsed = (now - t0) / 1000;
+    return bytesDone > 0 && elapsed > 0.5 ? Math.max(0, (elapsed * (bytesTotal - bytesDone)) / bytesDone) : null;
+  };
   const stop = SafetensorsCheckpoint.onTensorRead((e) => {
     if (!path.resolve(e.file).startsWith(prefix) || !sizes.has(e.name) || seen.has(e.name)) return;
     seen.add(e.name);
     bytesDone += sizes.get(e.name)!;
     const now = Date.now();
-    if (now - last >= everyMs || seen.size === sizes.size) {
+    const group = tensorGroup(e.name);
+    if (group !== lastGroup || now - last >= everyMs || seen.size === sizes.size) {
       last = now;
-      report({ done: seen.size, total: sizes.size, bytesDone, bytesTotal, last: e.name });
+      lastGroup = group;
+      report({ done: seen.size, total: sizes.size, bytesDone, bytesTotal, last: e.name, group, etaSeconds: eta(now) });
     }
   });
   try {
@@ -211,7 +246,7 @@ async function withTensorProgress(
   } finally {
     stop();
   }
-  report({ done: seen.size, total: sizes.size, bytesDone, bytesTotal, last: '' });
+  report({ done: seen.size, total: sizes.size, bytesDone, bytesTotal, last: '', group: lastGroup, etaSeconds: 0 });
 }
 
 async function buildModule(module: ModuleName, checkpointDir: string, dir: string, choice: ModuleChoice): Promise<void> {
@@ -303,7 +338,7 @@ export async function compileModel(checkpointDir: string, outDir: string, opts: 
     await mkdir(partial, { recursive: true });
     try {
       const onTensors = opts.onProgress
-        ? (tensors: NonNullable<CompileProgress['tensors']>) => opts.onProgress?.({ module, index, total: MODULES.length, state: 'start', tensors })
+        ? (tensors: TensorProgress) => opts.onProgress?.({ module, index, total: MODULES.length, state: 'start', tensors })
         : undefined;
       await withTensorProgress(module, checkpointDir, onTensors, () => buildModule(module, checkpointDir, partial, choice));
       const files: ManifestFile[] = [];

@@ -23,7 +23,7 @@ export {
   type ManifestFile,
   type SourceFile,
 } from './manifest';
-export { compileModel, checkpointFingerprint, compiledFolderName, type CompileOptions, type CompileProgress } from './compile';
+export { compileModel, checkpointFingerprint, compiledFolderName, type CompileOptions, type CompileProgress, type TensorProgress, tensorGroup } from './compile';
 export {
   parseCompilePrecision,
   moduleChoice,

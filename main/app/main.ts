@@ -6,11 +6,13 @@
 import { app, BrowserWindow, protocol } from 'electron';
 import path from 'node:path';
 import { MEDIA_SCHEME } from '../api/media';
+import { resolveLanguage } from '../contract';
 import { APP_ID, resolvePaths } from '../studio/paths';
 import { createApp } from '../api/app';
 import { electronPathDialogs } from './dialogs';
 import { registerIpc } from './ipc';
 import { IpcPolicy } from './ipc-policy';
+import { installAppMenu } from './menu';
 import { APP_SCHEME, registerProtocols } from './protocols';
 import { hardenSessions, hardenWebContents } from './security';
 
@@ -41,6 +43,7 @@ if (!app.requestSingleInstanceLock()) {
     registerProtocols({ rendererDir: path.join(__dirname, '..', 'renderer'), mediaRoots: glimmer.ctx.mediaRoots, log: glimmer.ctx.log });
     const policy = new IpcPolicy(electronPathDialogs(() => mainWindow));
     registerIpc(glimmer.router, glimmer.ctx.events, () => mainWindow, policy, glimmer.ctx.log);
+    installAppMenu(() => mainWindow, glimmer.ctx.events, resolveLanguage(glimmer.ctx.engine.settings.get().language, [app.getLocale()]));
 
     mainWindow = new BrowserWindow({
       width: 1400,

@@ -1,6 +1,7 @@
 /** Argument parsing shared by the commands: node's parseArgs, with errors users can read. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { GlimmerError } from '../contract';
+import { t } from './i18n';
 
 export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(
   command: string,
@@ -10,7 +11,7 @@ export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options'
   try {
     return parseArgs({ args, options, allowPositionals: false, strict: true }).values;
   } catch (err) {
-    throw new GlimmerError('bad_request', `${err instanceof Error ? err.message : String(err)} (see \`glimmer ${command} --help\`)`);
+    throw new GlimmerError('bad_request', t('args.seeHelp', { message: err instanceof Error ? err.message : String(err), command }));
   }
 }
 
@@ -18,7 +19,7 @@ export function parseIntArg(name: string, value: string | undefined, min: number
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isInteger(n) || n < min || n > max) {
-    throw new GlimmerError('bad_request', `--${name} must be a whole number from ${min} to ${max} (got "${value}").`);
+    throw new GlimmerError('bad_request', t('args.wholeNumber', { name, min, max, value }));
   }
   return n;
 }

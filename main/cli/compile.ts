@@ -3,12 +3,10 @@ import path from 'node:path';
 import { COMPILE_PRECISIONS, compileModel, parseCompilePrecision, PRECISION_PRESETS } from '../../native-models/compile';
 import { GlimmerError } from '../contract';
 import { parseCommandArgs } from './args';
-
-const HELP = `Usage: glimmer compile --checkpoint DIR --out DIR [--precision P] [--force]
-
-Compiles a GLM-Image checkpoint (Hugging Face layout) into ONNX graphs the engine runs.
-  --precision  ${COMPILE_PRECISIONS.map((p) => `${p} (${PRECISION_PRESETS[p].label})`).join(', ')}; default fp32
-  --force      rebuild every module (otherwise finished modules are kept: an interrupted compile resumes)`;
+import { resolvePaths } from '../studio/paths';
+import { bytes, duration, t } from './i18n';
+import { modelArg } from './model-arg';
+import { redrawsInPlace } from './terminal';
 
 export async function runCompile(args: string[]): Promise<number> {
   const v = parseCommandArgs('compile', args, {
@@ -19,38 +17,55 @@ export async function runCompile(args: string[]): Promise<number> {
     help: { type: 'boolean', short: 'h' },
   });
   if (v.help) {
-    console.log(HELP);
+    console.log(t('compile.help', { precisions: COMPILE_PRECISIONS.map((p) => `${p} (${PRECISION_PRESETS[p].label})`).join(', ') }));
     return 0;
   }
-  if (!v.checkpoint) throw new GlimmerError('bad_request', '--checkpoint DIR is required (see `glimmer compile --help`).');
-  if (!v.out) throw new GlimmerError('bad_request', '--out DIR is required (see `glimmer compile --help`).');
+  if (!v.checkpoint) throw new GlimmerError('bad_request', t('compile.needCheckpoint'));
+  if (!v.out) throw new GlimmerError('bad_request', t('compile.needOut'));
   const precision = parseCompilePrecision(v.precision);
   const controller = new AbortController();
   const stop = () => controller.abort();
   process.once('SIGINT', stop);
   const t0 = Date.now();
+  const tty = redrawsInPlace();
+  let lastGroup = '';
   try {
-    const m = await compileModel(path.resolve(v.checkpoint), path.resolve(v.out), {
+    const checkpoint = await modelArg(v.checkpoint, resolvePaths().modelsDir, 'checkpoint');
+    const m = await compileModel(checkpoint.path, path.resolve(v.out), {
+      ...(checkpoint.entry ? { name: checkpoint.entry.name } : {}),
       precision,
       force: v.force === true,
       signal: controller.signal,
       onProgress: (p) => {
         if (p.tensors) {
-          // per tensor: a line redrawn in place on a terminal only
-          if (process.stderr.isTTY) {
-            const pct = p.tensors.bytesTotal > 0 ? Math.floor((100 * p.tensors.bytesDone) / p.tensors.bytesTotal) : 100;
-            process.stderr.write(`\r[${p.index}/${p.total}] ${p.module.padEnd(7)} ${p.tensors.done}/${p.tensors.total} tensors (${pct}%)\x1b[K`);
-          }
+          // per layer: redrawn in place on a terminal, one line per layer in a log
+          if (!tty && (p.tensors.group === lastGroup || p.tensors.last === '')) return;
+          lastGroup = p.tensors.group;
+          const line = t('compile.groupLine', {
+            index: p.index,
+            total: p.total,
+            module: p.module.padEnd(7),
+            group: p.tensors.group,
+            done: p.tensors.done,
+            all: p.tensors.total,
+            bytesDone: bytes(p.tensors.bytesDone),
+            bytesTotal: bytes(p.tensors.bytesTotal),
+            percent: p.tensors.bytesTotal > 0 ? Math.floor((100 * p.tensors.bytesDone) / p.tensors.bytesTotal) : 100,
+            eta: p.tensors.etaSeconds !== null && p.tensors.etaSeconds > 0 ? t('compile.eta', { duration: duration(p.tensors.etaSeconds) }) : '',
+          });
+          if (tty) process.stderr.write(`\r${line}\x1b[K`);
+          else console.error(line);
           return;
         }
-        if (process.stderr.isTTY && p.state === 'done') process.stderr.write('\r\x1b[K');
-        const mb = p.bytes !== undefined ? ` ${(p.bytes / 1e6).toFixed(1)} MB` : '';
-        const took = p.ms !== undefined ? ` in ${(p.ms / 1000).toFixed(1)} s` : '';
-        if (p.state !== 'start') console.error(`[${p.index}/${p.total}] ${p.module.padEnd(7)} ${p.state === 'skipped' ? 'already built, kept' : 'built'}${mb}${took}`);
-        else console.error(`[${p.index}/${p.total}] ${p.module.padEnd(7)} building...`);
+        lastGroup = '';
+        if (tty && p.state === 'done') process.stderr.write('\r\x1b[K');
+        const size = p.bytes !== undefined ? t('compile.size', { size: bytes(p.bytes) }) : '';
+        const took = p.ms !== undefined ? t('compile.took', { seconds: (p.ms / 1000).toFixed(1) }) : '';
+        const what = p.state === 'start' ? t('compile.building') : p.state === 'skipped' ? t('compile.kept') : t('compile.built');
+        console.error(t('compile.moduleLine', { index: p.index, total: p.total, module: p.module.padEnd(7), what, size, took }));
       },
     });
-    console.log(`Compiled ${m.name} (${m.precisionLabel}) as ${m.id} into ${path.resolve(v.out)} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    console.log(t('compile.compiled', { name: m.name, precision: m.precisionLabel, id: m.id, dir: path.resolve(v.out), seconds: ((Date.now() - t0) / 1000).toFixed(1) }));
     return 0;
   } finally {
     process.removeListener('SIGINT', stop);

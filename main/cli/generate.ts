@@ -3,57 +3,45 @@
  * library; the PNG (recipe in its metadata) goes to --out.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { writeFileAtomic } from '../../native-models/atomic-write';
 import path from 'node:path';
-import { formatBytes, GenerateRequest, type GenerateRequestInput, type MemoryProfile, Precision, ProviderName, Tier, type ImageRef, GlimmerError } from '../contract';
+import { writeFileAtomic } from '../../native-models/atomic-write';
+import { formatBytes, SIZE_RULE, StudioGenerateRequest, type GenerateRequest, type GenerateRequestInput, type MemoryProfile, Precision, ProviderName, Tier, type ImageRef, GlimmerError } from '../contract';
 import { resolvePaths } from '../studio/paths';
 import { EngineHost } from '../engine/host';
 import type { EngineSettings } from '../engine/pipeline';
 import { generatedPng } from '../library';
 import { parseCommandArgs, parseIntArg } from './args';
-import { ProgressBar } from './progress-bar';
 import { runRemoteGenerate } from './generate-remote';
-import { checkedOut, outFile } from './out-file';
-
-const HELP = `Usage: glimmer generate --model DIR --prompt TEXT --out FILE.png [options]
-       glimmer generate --engine URL --prompt TEXT --out FILE.png [options]
-
-  --model DIR          a compiled model folder, or a GLM-Image checkpoint (compiled on the fly into a cache)
-  --engine URL         run the job on a server instead: vLLM-Omni or SGLang-Diffusion serving GLM-Image, or
-                       another Glimmer Studio's \`glimmer serve\`; its key comes from GLIMMER_ENGINE_KEY
-  --engine-kind K      openai | glimmer (default: asked of the server)
-  --engine-ca FILE     a CA certificate (PEM) to trust for an HTTPS server with its own certificate
-  --prompt TEXT        what to make ('quoted text' is drawn as glyphs)
-  --size WxH           output size, multiples of 32 (default 1024x1024)
-  --steps N            denoising steps (default 50)
-  --guidance G         classifier-free guidance (default 1.5)
-  --seed N             seed of the AR sampling and the initial noise (default: random, printed)
-  --count N            images to make (seed, seed+1, ...; files FILE-1.png, FILE-2.png, ...)
-  --image FILE         reference image (repeat for several); makes it image-to-image
-  --mode M             edit (default with --image) | style (--image CONTENT --image STYLE) | identity
-  --mask FILE          edit only: white = change, black = keep
-  --provider P         auto (default) | cuda | dml | coreml | webgpu | cpu
-  --profile P          resident | sequential (default sequential: one stage in memory at a time)
-  --precision P        for a checkpoint: ${Precision.options.join(' | ')} (default fp32)
-  --tier T             a memory tier: ${Tier.options.join(' | ')} (its preset, compute precision, memory
-                       profile and VAE tiling; --profile and --precision are then not used)`;
+import { t } from './i18n';
+import { modelArg } from './model-arg';
+import { outFile } from './out-file';
+import { ProgressBar } from './progress-bar';
 
 function parseSize(v: string | undefined): { width: number; height: number } {
   if (v === undefined) return { width: 1024, height: 1024 };
   const m = /^(\d+)x(\d+)$/i.exec(v.trim());
-  if (!m) throw new GlimmerError('bad_request', `--size must look like 1024x768 (width x height), not "${v}".`);
+  if (!m) throw new GlimmerError('bad_request', t('generate.badSize', { value: v }));
   return { width: Number(m[1]), height: Number(m[2]) };
 }
 
 function imageArg(file: string, what: string): ImageRef {
-  if (!existsSync(file)) throw new GlimmerError('bad_request', `${what} ${file} does not exist.`);
+  if (!existsSync(file)) throw new GlimmerError('bad_request', t('generate.imageMissing', { what, file }));
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
   } catch (err) {
-    throw new GlimmerError('bad_request', `${what} ${file} cannot be read (${(err as Error).message}).`);
+    throw new GlimmerError('bad_request', t('generate.imageUnreadable', { what, file, message: (err as Error).message }));
   }
   return { dataBase64: bytes.toString('base64'), name: path.basename(file) };
+}
+
+/** --out, checked: a .png in a folder that exists. */
+function checkedOut(out: string | undefined): string {
+  if (!out) throw new GlimmerError('bad_request', t('generate.needOut'));
+  if (!out.toLowerCase().endsWith('.png')) throw new GlimmerError('bad_request', t('generate.outNotPng', { value: out }));
+  const outDir = path.dirname(path.resolve(out));
+  if (!existsSync(outDir)) throw new GlimmerError('bad_request', t('generate.outDirMissing', { dir: outDir }));
+  return out;
 }
 
 /** Arguments → a validated GenerateRequest (messages name the option). */
@@ -67,14 +55,20 @@ export function buildRequest(v: {
   image?: string[];
   mode?: string;
   mask?: string;
+  temperature?: string;
+  'top-p'?: string;
 }): GenerateRequest {
-  if (v.prompt === undefined || v.prompt.trim() === '') throw new GlimmerError('bad_request', '--prompt TEXT is required.');
+  if (v.prompt === undefined || v.prompt.trim() === '') throw new GlimmerError('bad_request', t('generate.needPrompt'));
   const { width, height } = parseSize(v.size);
-  let guidance: number | undefined;
-  if (v.guidance !== undefined) {
-    guidance = Number(v.guidance);
-    if (!Number.isFinite(guidance)) throw new GlimmerError('bad_request', `--guidance must be a number, not "${v.guidance}".`);
-  }
+  const number = (name: string, value: string | undefined): number | undefined => {
+    if (value === undefined) return undefined;
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n)) throw new GlimmerError('bad_request', t('generate.badNumber', { name, value }));
+    return n;
+  };
+  const guidance = number('guidance', v.guidance);
+  const temperature = number('temperature', v.temperature);
+  const topP = number('top-p', v['top-p']);
   const common = {
     prompt: v.prompt,
     width,
@@ -83,41 +77,44 @@ export function buildRequest(v: {
     seed: parseIntArg('seed', v.seed, 0, Number.MAX_SAFE_INTEGER),
     count: parseIntArg('count', v.count, 1, 16),
     ...(guidance !== undefined ? { guidance } : {}),
+    ...(temperature !== undefined ? { temperature } : {}),
+    ...(topP !== undefined ? { topP } : {}),
   };
   const images = v.image ?? [];
   const mode = v.mode ?? (images.length > 0 ? 'edit' : 'text');
-  if (v.mask && mode !== 'edit') throw new GlimmerError('bad_request', '--mask works with --mode edit only.');
+  if (v.mask && mode !== 'edit') throw new GlimmerError('bad_request', t('generate.maskNeedsEdit'));
   let input: GenerateRequestInput;
   switch (mode) {
     case 'text':
-      if (images.length > 0) throw new GlimmerError('bad_request', '--image needs --mode edit, style or identity.');
+      if (images.length > 0) throw new GlimmerError('bad_request', t('generate.imageNeedsMode'));
       input = { mode: 'text', ...common };
       break;
     case 'edit':
-      if (images.length < 1 || images.length > 4) throw new GlimmerError('bad_request', '--mode edit needs one to four --image files (the first is the one edited).');
+      if (images.length < 1 || images.length > 4) throw new GlimmerError('bad_request', t('generate.editImages'));
       input = {
         mode: 'edit',
         ...common,
-        images: images.map((f, i) => imageArg(f, `--image ${i + 1}`)),
-        ...(v.mask ? { mask: imageArg(v.mask, '--mask') } : {}),
+        images: images.map((f, i) => imageArg(f, t('generate.imageN', { n: i + 1 }))),
+        ...(v.mask ? { mask: imageArg(v.mask, t('generate.maskWhat')) } : {}),
       };
       break;
     case 'style':
-      if (images.length !== 2) throw new GlimmerError('bad_request', '--mode style needs two --image files: the content image, then the style image.');
-      input = { mode: 'style', ...common, content: imageArg(images[0]!, '--image (content)'), style: imageArg(images[1]!, '--image (style)') };
+      if (images.length !== 2) throw new GlimmerError('bad_request', t('generate.styleImages'));
+      input = { mode: 'style', ...common, content: imageArg(images[0]!, t('generate.contentWhat')), style: imageArg(images[1]!, t('generate.styleWhat')) };
       break;
     case 'identity':
-      if (images.length !== 1) throw new GlimmerError('bad_request', '--mode identity needs exactly one --image (the subject).');
-      input = { mode: 'identity', ...common, subject: imageArg(images[0]!, '--image (subject)') };
+      if (images.length !== 1) throw new GlimmerError('bad_request', t('generate.identityImages'));
+      input = { mode: 'identity', ...common, subject: imageArg(images[0]!, t('generate.subjectWhat')) };
       break;
     default:
-      throw new GlimmerError('bad_request', `--mode must be edit, style or identity, not "${mode}".`);
+      throw new GlimmerError('bad_request', t('generate.badMode', { mode }));
   }
-  const parsed = GenerateRequest.safeParse(input);
+  const parsed = StudioGenerateRequest.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const where = issue.path.join('.') === 'width' || issue.path.join('.') === 'height' ? '--size' : `--${String(issue.path[0] ?? 'request')}`;
-    throw new GlimmerError('bad_request', `${where}: ${issue.message}.`);
+    const key = String(issue.path[0] ?? 'request');
+    const where = key === 'width' || key === 'height' ? '--size' : key === 'topP' ? '--top-p' : `--${key}`;
+    throw new GlimmerError('bad_request', t('generate.invalid', { option: where, message: issue.message }));
   }
   return parsed.data;
 }
@@ -162,6 +159,8 @@ export async function runGenerate(args: string[]): Promise<number> {
     image: { type: 'string', multiple: true },
     mode: { type: 'string' },
     mask: { type: 'string' },
+    temperature: { type: 'string' },
+    'top-p': { type: 'string' },
     provider: { type: 'string' },
     profile: { type: 'string' },
     precision: { type: 'string' },
@@ -174,31 +173,32 @@ export async function runGenerate(args: string[]): Promise<number> {
     help: { type: 'boolean', short: 'h' },
   });
   if (v.help) {
-    console.log(HELP);
+    console.log(t('generate.help', { ...SIZE_RULE, precisions: Precision.options.join(' | '), tiers: Tier.options.join(' | ') }));
     return 0;
   }
+  const out = checkedOut(v.out);
   if (v.engine !== undefined) {
-    if (v.model !== undefined) throw new GlimmerError('bad_request', '--model and --engine do not go together: the model is the server\'s.');
-    return runRemoteGenerate({ ...v, engine: v.engine, out: checkedOut(v.out) }, buildRequest(v));
+    if (v.model !== undefined) throw new GlimmerError('bad_request', t('generate.modelWithEngine'));
+    return runRemoteGenerate({ ...v, engine: v.engine, out }, buildRequest(v));
   }
-  if (!v.model) throw new GlimmerError('bad_request', '--model DIR is required (a compiled model folder or a GLM-Image checkpoint).');
-  v.out = checkedOut(v.out);
+  if (!v.model) throw new GlimmerError('bad_request', t('generate.needModel'));
   const provider = v.provider ?? 'auto';
   if (provider !== 'auto' && !ProviderName.safeParse(provider).success) {
-    throw new GlimmerError('bad_request', `--provider must be auto, ${ProviderName.options.join(', ')}; not "${provider}".`);
+    throw new GlimmerError('bad_request', t('generate.badProvider', { list: ProviderName.options.join(', '), value: provider }));
   }
   const profile = (v.profile ?? 'sequential') as MemoryProfile;
-  if (profile !== 'resident' && profile !== 'sequential') throw new GlimmerError('bad_request', `--profile must be resident or sequential, not "${v.profile}".`);
+  if (profile !== 'resident' && profile !== 'sequential') throw new GlimmerError('bad_request', t('generate.badProfile', { value: v.profile }));
   const request = buildRequest(v);
-  if (!existsSync(v.model)) throw new GlimmerError('bad_request', `--model ${v.model} does not exist.`);
+  const model = await modelArg(v.model, resolvePaths().modelsDir);
 
   const precision = Precision.safeParse(v.precision ?? 'fp32');
-  if (!precision.success) throw new GlimmerError('bad_request', `--precision must be ${Precision.options.join(', ')}; not "${v.precision}".`);
+  if (!precision.success) throw new GlimmerError('bad_request', t('generate.badPrecision', { list: Precision.options.join(', '), value: v.precision }));
   const tier = v.tier === undefined ? null : Tier.safeParse(v.tier);
-  if (tier && !tier.success) throw new GlimmerError('bad_request', `--tier must be ${Tier.options.join(', ')}; not "${v.tier}".`);
+  if (tier && !tier.success) throw new GlimmerError('bad_request', t('generate.badTier', { list: Tier.options.join(', '), value: v.tier }));
   const settings: EngineSettings = {
-    modelDir: path.resolve(v.model),
+    modelDir: model.path,
     provider: provider as EngineSettings['provider'],
+    providerSource: 'cli',
     memoryProfile: profile,
     precision: precision.data,
     tier: tier ? tier.data : null,
@@ -215,19 +215,19 @@ export async function runGenerate(args: string[]): Promise<number> {
   const t0 = Date.now();
   try {
     const status = await engine.provider();
-    console.error(`provider: ${status.chosen} — ${status.reason}`);
+    console.error(t('generate.provider', { provider: status.chosen, reason: status.reason }));
     const images = await engine.generate(request, {
       signal: controller.signal,
       streamer: new ProgressBar(),
       onImage: async (img, i) => {
-        const file = path.resolve(outFile(v.out!, i, request.count));
+        const file = path.resolve(outFile(out, i, request.count));
         const png = await generatedPng({ raw: img.pixels.rgb, width: img.pixels.width, height: img.pixels.height, channels: 3 }, img.recipe);
         await writeFileAtomic(file, png.bytes);
-        console.log(`${file}  (seed ${img.recipe.seed}, ${img.recipe.width}x${img.recipe.height}, ${img.recipe.steps} steps, model ${img.recipe.model})`);
+        console.log(t('generate.wrote', { file, seed: img.recipe.seed, width: img.recipe.width, height: img.recipe.height, steps: img.recipe.steps, model: img.recipe.model }));
         if (v.stats) console.log(formatStats(img.timings));
       },
     });
-    console.error(`done: ${images} image(s) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    console.error(t('generate.done', { count: images, seconds: ((Date.now() - t0) / 1000).toFixed(1) }));
     return 0;
   } finally {
     process.removeListener('SIGINT', stop);

@@ -11,6 +11,7 @@
 import { errorCode } from '../contract';
 import { runCompile } from './compile';
 import { runGenerate } from './generate';
+import { t } from './i18n';
 import { runInfo } from './info';
 import { runLibrary } from './library';
 import { runModels } from './models';
@@ -19,20 +20,25 @@ import { runServers } from './servers';
 
 export type Command = (args: string[]) => Promise<number>;
 
-export const commands: Record<string, { run: Command; summary: string }> = {
-  serve: { run: runServe, summary: 'serve the studio and its API (and an OpenAI-style images API) for a browser or other studios' },
-  info: { run: runInfo, summary: 'print what onnxruntime-node offers on this machine' },
-  generate: { run: runGenerate, summary: 'make an image from a prompt (and reference images) with a model, or on a server' },
-  compile: { run: runCompile, summary: 'compile a GLM-Image checkpoint into ONNX graphs the engine runs' },
-  models: { run: runModels, summary: 'list, find, validate, import, download and remove GLM-Image models' },
-  library: { run: runLibrary, summary: 'rebuild a damaged library from its images' },
-  servers: { run: runServers, summary: 'the servers jobs may run on: add, list, test, remove' },
+/** Each command and its one-line summary (the message usage.commands.<name>). */
+export const commands: Record<'serve' | 'info' | 'generate' | 'compile' | 'models' | 'library' | 'servers', { run: Command }> = {
+  serve: { run: runServe },
+  info: { run: runInfo },
+  generate: { run: runGenerate },
+  compile: { run: runCompile },
+  models: { run: runModels },
+  library: { run: runLibrary },
+  servers: { run: runServers },
   // @commands
 };
 
+function isCommand(name: string): name is keyof typeof commands {
+  return Object.prototype.hasOwnProperty.call(commands, name);
+}
+
 function usage(): string {
-  const lines = Object.entries(commands).map(([name, c]) => `  glimmer ${name.padEnd(10)} ${c.summary}`);
-  return ['Usage:', ...lines, '', 'Run `glimmer <command> --help` for its options.'].join('\n');
+  const lines = Object.keys(commands).map((name) => `  glimmer ${name.padEnd(10)} ${t(`usage.commands.${name as keyof typeof commands}`)}`);
+  return [t('usage.title'), ...lines, '', t('usage.more')].join('\n');
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -41,20 +47,16 @@ export async function main(argv: string[]): Promise<number> {
     console.log(usage());
     return name ? 0 : 2;
   }
-  const command = commands[name];
-  if (!command) {
-    console.error(`glimmer: unknown command "${name}".\n\n${usage()}`);
+  if (!isCommand(name)) {
+    console.error(`${t('usage.unknown', { name })}\n\n${usage()}`);
     return 2;
   }
   try {
-    return await command.run(rest);
+    return await commands[name].run(rest);
   } catch (err) {
     const code = errorCode(err);
-    if (code !== undefined) {
-      console.error(`glimmer ${name}: ${(err as Error).message}`);
-      return code === 'bad_request' ? 2 : 1;
-    }
-    console.error(`glimmer ${name}: ${err instanceof Error ? err.message : String(err)}`);
+    console.error(t('usage.failed', { name, message: err instanceof Error ? err.message : String(err) }));
+    if (code !== undefined) return code === 'bad_request' ? 2 : 1;
     return 1;
   }
 }

@@ -12,6 +12,7 @@ import { hostNamesFor, isLoopback } from '../api/transport/host-names';
 import { openAiImagesRoute } from '../api/transport/openai-images';
 import { createApp } from '../api/app';
 import { parseCommandArgs, parseIntArg } from './args';
+import { t } from './i18n';
 
 const HELP = `Usage: glimmer serve [--port N] [--host 127.0.0.1] [--token-file FILE] [--allow-remote] [--tls-cert FILE --tls-key FILE]
 
@@ -84,7 +85,7 @@ export async function runServe(args: string[]): Promise<number> {
   }
   const port = parseIntArg('port', values.port, 0, 65535) ?? 0;
   const host = values.host ?? '127.0.0.1';
-  if (!/^[0-9a-zA-Z.:[\]-]+$/.test(host)) throw new GlimmerError('bad_request', `--host "${host}" is not a host name or address.`);
+  if (!/^[0-9a-zA-Z.:[\]-]+$/.test(host)) throw new GlimmerError('bad_request', t('serve.badHost', { host }));
   if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) {
     throw new GlimmerError('bad_request', '--tls-cert and --tls-key go together: give both files, or neither.');
   }
@@ -121,8 +122,8 @@ export async function runServe(args: string[]): Promise<number> {
     if (tls && /key|cert|PEM|asn1/i.test(e.message ?? '')) throw new GlimmerError('bad_request', `The TLS certificate or key cannot be used (${e.message}).`);
     throw err;
   }
-  console.log(`Glimmer Studio is serving at ${server.url}`);
-  console.log('Open this URL (it carries the access token):');
+  console.log(t('serve.serving', { url: server.url }));
+  console.log(t('serve.openThis'));
   console.log(server.openUrl);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

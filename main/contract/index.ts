@@ -6,9 +6,11 @@
  *   vocabulary  providers, modes, precisions, compute precisions, tiers, memory profiles, phases, themes
  *   tiers       what each memory tier is (preset, compute, profile, VAE tiling) and its estimate's shape
  *   errors      the error codes, shape and GlimmerError
- *   system, jobs, library, models, remote   each concern's shapes, request schemas, responses and events
+ *   system, jobs, library, models, remote, workspace   each concern's shapes, request schemas, responses and events
  *   methods, events, api            the merged method map, event map and bus, the call envelope
  *   recipe      the one Recipe schema;  quotes  the quote rule;  format  bytes and durations
+ *   language    the UI languages and the rule that picks one
+ *   png-recipe  the recipe a PNG carries (ours or A1111 parameters), read browser-safe and bounded
  *   ipc         Electron channel names (the only value preload imports);  limits
  */
 export * from './vocabulary';
@@ -21,10 +23,13 @@ export * from './jobs';
 export * from './library';
 export * from './models';
 export * from './remote';
+export * from './workspace';
 export * from './methods';
 export * from './events';
 export * from './api';
 export * from './recipe';
 export * from './quotes';
 export * from './format';
+export * from './language';
+export * from './png-recipe';
 export * from './ipc';

@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 import type { ErrorShape } from './errors';
-import { EmptyRequest, LIMITS } from './limits';
+import { Language } from './language';
+import { EmptyRequest, LIMITS, SAMPLING_RANGE, sizeProblem } from './limits';
 import { JobTarget, type ServerKind, type TargetLimit } from './remote';
 import { localPath, plainText } from './text';
 import { MemoryProfile, Phase, Precision, ProviderChoice, type ProviderName, Theme, Tier } from './vocabulary';
@@ -22,7 +23,11 @@ export const ImageRef = z.union([
 ]);
 export type ImageRef = z.infer<typeof ImageRef>;
 
-/** Sizes: multiples of 32; the loaded model narrows the range (GLM-Image: 512..2048). */
+/**
+ * Sizes as the engine takes them: multiples of 32 up to 2048 (the tiny test models run at 64x64).
+ * What users may ask for through the API, the CLI and the studio is narrower: SIZE_RULE
+ * (StudioGenerateRequest below).
+ */
 const side = z.number().int().min(32).max(2048).refine((n) => n % 32 === 0, 'must be a multiple of 32');
 
 const generationCommon = {
@@ -49,6 +54,10 @@ const generationCommon = {
     .optional(),
   /** Where the job runs; absent: this computer. */
   target: JobTarget.optional(),
+  /** AR sampling temperature; absent: the model's (GLM-Image: 0.9). */
+  temperature: z.number().min(SAMPLING_RANGE.temperature.min).max(SAMPLING_RANGE.temperature.max).optional(),
+  /** AR nucleus sampling threshold; absent: the model's (GLM-Image: 0.75). */
+  topP: z.number().min(SAMPLING_RANGE.topP.min).max(SAMPLING_RANGE.topP.max).optional(),
 };
 
 /** One request shape per GenerationMode. */
@@ -89,6 +98,11 @@ export function requestImages(req: GenerateRequest): Array<{ ref: ImageRef; role
       return [{ ref: req.subject, role: 'subject' }];
   }
 }
+/** A GenerateRequest within SIZE_RULE: what jobs.submit and the CLI accept. */
+export const StudioGenerateRequest = GenerateRequest.superRefine((r, ctx) => {
+  const problem = sizeProblem(r.width, r.height);
+  if (problem) ctx.addIssue({ code: 'custom', path: ['width'], message: problem });
+});
 
 export type JobState = 'waiting' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
 
@@ -142,12 +156,15 @@ export const Settings = z
      */
     tier: Tier.nullable(),
     theme: Theme,
+    /** The studio's language: 'system' follows the OS / browser. */
+    language: Language,
   })
   .strict();
 export type Settings = z.infer<typeof Settings>;
 
 export interface EngineStatus {
-  model: { dir: string; id: string; precision: string; ready: boolean; problem: string | null } | null;
+  /** The model in use: `name` is the one name the Models screen lists it under; `id` the compiled manifest's. */
+  model: { dir: string; name: string; id: string; precision: string; ready: boolean; problem: string | null } | null;
   provider: { chosen: ProviderName; reason: string };
   memoryProfile: MemoryProfile;
   /** The memory tier in use (null: the memory profile and precision as set). */
@@ -160,7 +177,7 @@ const jobId = z.string().min(1).max(100);
 
 export const jobsMethods = {
   'engine.status': { request: EmptyRequest },
-  'jobs.submit': { request: GenerateRequest },
+  'jobs.submit': { request: StudioGenerateRequest },
   'jobs.list': { request: z.object({ includeFinished: z.boolean().optional() }).strict() },
   'jobs.get': { request: z.object({ id: jobId }).strict() },
   'jobs.cancel': { request: z.object({ id: jobId }).strict() },

@@ -144,6 +144,18 @@ export const libraryMethods = {
       })
       .strict(),
   },
+  /** One change to many (the gallery's bulk actions): favourite, rating, tags added or removed. */
+  'library.updateMany': {
+    request: z
+      .object({
+        ids: libraryIds,
+        favourite: z.boolean().optional(),
+        rating: z.number().int().min(0).max(5).optional(),
+        addTags: z.array(libraryTag).max(100).optional(),
+        removeTags: z.array(libraryTag).max(100).optional(),
+      })
+      .strict(),
+  },
   'library.move': { request: z.object({ ids: libraryIds, projectId: libraryId.nullable() }).strict() },
   /** To the trash (recoverable until the trash is emptied). */
   'library.delete': { request: z.object({ ids: libraryIds }).strict() },
@@ -152,8 +164,13 @@ export const libraryMethods = {
   'library.trash': { request: EmptyRequest },
   'library.emptyTrash': { request: EmptyRequest },
   'library.import': { request: LibraryImportRequest },
-  /** A folder of PNGs (each with its recipe) + index.json, created inside `folder`. */
-  'library.export': { request: z.object({ projectId: libraryId, folder: localPath }).strict() },
+  /** A folder of PNGs (each with its recipe) + index.json, created inside `folder`: a board, or chosen images. */
+  'library.export': {
+    request: z.union([
+      z.object({ projectId: libraryId, folder: localPath }).strict(),
+      z.object({ ids: libraryIds, name: libraryProjectName.optional(), folder: localPath }).strict(),
+    ]),
+  },
   /**
    * Rebuild a damaged library (its database missing, empty or unreadable) from the image store: the
    * damaged file is kept aside, every stored image comes back with the recipe in it. Refused
@@ -172,6 +189,7 @@ export interface LibraryResponses {
   'library.search': LibraryPage;
   'library.get': { generation: LibraryGeneration };
   'library.update': { generation: LibraryGeneration };
+  'library.updateMany': { count: number };
   'library.move': { count: number };
   'library.delete': { count: number };
   'library.restore': { count: number };

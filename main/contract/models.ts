@@ -22,12 +22,14 @@ export interface ModelProblem {
 /** What validating a folder in the GLM-Image layout found. */
 export interface CheckpointReport {
   ok: boolean;
+  /** false: there is no folder at `dir` at all ("not found"). */
+  found: boolean;
   dir: string;
   problems: ModelProblem[];
   components: { name: string; role: string; ok: boolean; bytes: number; precision: string | null; files: string[] }[];
   totalBytes: number;
   precision: string | null;
-  /** One paragraph a user can act on. */
+  /** One paragraph a user can act on (counts and what to do; each problem is in `problems`, once). */
   summary: string;
 }
 
@@ -39,8 +41,11 @@ export interface ModelInfo {
   source: 'download' | 'import' | 'reference' | 'hf-cache' | 'compiled';
   sizeBytes: number;
   precision: string | null;
-  /** partial: a download that has not finished (start it again to resume); stale: compiled from a checkpoint that changed since (compile again). */
-  status: 'ready' | 'partial' | 'incomplete' | 'missing' | 'stale' | 'unknown';
+  /**
+   * partial: a download that has not finished (start it again to resume); missing: no folder there ("not found");
+   * stale: compiled from a checkpoint that changed since (compile again); compiling: a compile writes into it now.
+   */
+  status: 'ready' | 'partial' | 'incomplete' | 'missing' | 'stale' | 'unknown' | 'compiling';
   detail: string;
   repo: string | null;
   /** Downloads: the revision asked for (start a download with repo + revision to resume it); HF cache: the snapshot's commit. */
@@ -112,8 +117,11 @@ export interface ModelCompile {
     state: 'start' | 'skipped' | 'done';
     bytes?: number;
     ms?: number;
-    /** While a module builds: its checkpoint tensors read so far (native-models CompileProgress). */
-    tensors?: { done: number; total: number; bytesDone: number; bytesTotal: number; last: string };
+    /**
+     * While a module builds: its checkpoint tensors read so far, the layer (tensor group) being read and
+     * the module's ETA in seconds (native-models CompileProgress).
+     */
+    tensors?: { done: number; total: number; bytesDone: number; bytesTotal: number; last: string; group?: string; etaSeconds?: number | null };
   } | null;
   error: ErrorShape | null;
   startedAt: number;
@@ -172,7 +180,8 @@ export interface ModelsResponses {
   'models.list': { models: ModelInfo[]; downloads: ModelDownload[]; modelsDir: string; hfCacheDir: string };
   'models.find': { hfCacheDir: string; checkpoints: CachedCheckpointInfo[] };
   'models.validate': { report: CheckpointReport };
-  'models.import': { model: ModelInfo };
+  /** selected: no model was chosen, so the studio now uses this one. */
+  'models.import': { model: ModelInfo; selected: boolean };
   'models.download.start': { download: ModelDownload };
   'models.download.pause': { download: ModelDownload };
   'models.download.cancel': { download: ModelDownload };

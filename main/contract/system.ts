@@ -69,4 +69,6 @@ export interface SystemResponses {
 
 export interface SystemEvents {
   'system.log': { level: 'info' | 'warn' | 'error'; message: string; time: number };
+  /** The app's File → Open… chose an image (Electron): the window handles it like a dropped file. */
+  'app.openFile': { name: string; dataBase64: string };
 }

@@ -141,15 +141,19 @@ async function attentionChecks(name: ProviderName): Promise<string[]> {
   }
 }
 
-/** The most capable available provider, or the user's forced one when it works. */
-export function choose(providers: ProviderStatus[], forced?: ProviderName): { chosen: ProviderName; chosenReason: string } {
+/** Where a forced provider came from, as the reason says it: "in Settings", "with --provider". */
+export type ProviderSource = 'settings' | 'cli';
+const FROM: Record<ProviderSource, string> = { settings: 'in Settings', cli: 'with --provider' };
+
+/** The most capable available provider, or the user's forced one when it works (the reason says where it was chosen). */
+export function choose(providers: ProviderStatus[], forced?: ProviderName, source: ProviderSource = 'settings'): { chosen: ProviderName; chosenReason: string } {
   if (forced) {
     const status = providers.find((p) => p.name === forced);
-    if (status?.available) return { chosen: forced, chosenReason: `${forced} was chosen in Settings` };
+    if (status?.available) return { chosen: forced, chosenReason: `${forced} was chosen ${FROM[source]}` };
     const fallback = choose(providers);
     return {
       chosen: fallback.chosen,
-      chosenReason: `${forced} was chosen in Settings but cannot run here (${status?.reason ?? 'unknown provider'}); using ${fallback.chosen} instead`,
+      chosenReason: `${forced} was chosen ${FROM[source]} but cannot run here (${status?.reason ?? 'unknown provider'}); using ${fallback.chosen} instead`,
     };
   }
   const skipped: string[] = [];

@@ -1,7 +1,7 @@
 /**
- * Export a project as a folder of PNGs (each carrying its recipe) plus index.json. The folder is
- * built under a temporary name beside the target and renamed when complete, so a cancelled or failed
- * export never leaves a half-filled folder that looks finished.
+ * Export a project, or any chosen generations, as a folder of PNGs (each carrying its recipe) plus
+ * index.json. The folder is built under a temporary name beside the target and renamed when
+ * complete, so a cancelled or failed export never leaves a half-filled folder that looks finished.
  */
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -67,13 +67,27 @@ interface ExportRow {
 
 export async function exportProject(lib: Library, projectId: number, destDir: string): Promise<ExportResult> {
   const project = lib.getProject(projectId);
-  const dest = await existingFolder(destDir);
   const rows = lib.db
     .prepare(
       `SELECT g.id, g.image_hash, i.format FROM generations g JOIN images i ON i.hash = g.image_hash
        WHERE g.project_id = ? AND (g.deleted_at IS NULL OR g.deleted_with_project = 1) ORDER BY g.id`,
     )
     .all(projectId) as ExportRow[];
+  return writeExport(lib, rows, { id: project.id, name: project.name }, destDir);
+}
+
+/** The live generations of `ids` (in id order; ones without an image or gone are left out), into a folder named `name`. */
+export async function exportGenerations(lib: Library, ids: number[], name: string, destDir: string): Promise<ExportResult> {
+  const one = lib.db.prepare(
+    `SELECT g.id, g.image_hash, i.format FROM generations g JOIN images i ON i.hash = g.image_hash WHERE g.id = ? AND g.deleted_at IS NULL`,
+  );
+  const rows = [...new Set(ids)].sort((a, b) => a - b).flatMap((id) => (one.get(id) as ExportRow | undefined) ?? []);
+  if (rows.length === 0) throw new GlimmerError('not_found', 'None of the chosen images is in the library any more.');
+  return writeExport(lib, rows, { id: null, name }, destDir);
+}
+
+async function writeExport(lib: Library, rows: ExportRow[], project: { id: number | null; name: string }, destDir: string): Promise<ExportResult> {
+  const dest = await existingFolder(destDir);
   const folder = freeFolder(dest, safeFolderName(project.name));
   const work = `${folder}.partial-${process.pid}-${Date.now()}`;
   try {

@@ -154,6 +154,42 @@ export function updateGeneration(db: Database, id: number, patch: GenerationPatc
   return getGeneration(db, id);
 }
 
+/** One change made to many generations (the gallery's bulk actions): favourite, rating, tags added or removed. */
+export interface BulkPatch {
+  favourite?: boolean;
+  rating?: number;
+  addTags?: string[];
+  removeTags?: string[];
+}
+
+/** Applies `patch` to every live generation of `ids` in one transaction; returns how many it changed. */
+export function updateGenerations(db: Database, ids: number[], patch: BulkPatch): number {
+  if (patch.rating !== undefined && (!Number.isInteger(patch.rating) || patch.rating < 0 || patch.rating > 5)) {
+    throw new GlimmerError('bad_request', 'A rating is a whole number from 0 (none) to 5.');
+  }
+  const removing = new Set((patch.removeTags ?? []).map((t) => t.trim().toLowerCase()));
+  return db
+    .transaction(() => {
+      const live = db.prepare('SELECT 1 FROM generations WHERE id = ? AND deleted_at IS NULL');
+      const fav = db.prepare('UPDATE generations SET favourite = ? WHERE id = ?');
+      const rate = db.prepare('UPDATE generations SET rating = ? WHERE id = ?');
+      const tagsOf = db.prepare('SELECT t.name FROM generation_tags gt JOIN tags t ON t.id = gt.tag_id WHERE gt.generation_id = ?');
+      let changed = 0;
+      for (const id of ids) {
+        if (!live.get(id)) continue;
+        if (patch.favourite !== undefined) fav.run(patch.favourite ? 1 : 0, id);
+        if (patch.rating !== undefined) rate.run(patch.rating, id);
+        if (patch.addTags?.length || removing.size > 0) {
+          const current = (tagsOf.all(id) as Array<{ name: string }>).map((r) => r.name);
+          setTags(db, id, [...current.filter((t) => !removing.has(t.toLowerCase())), ...(patch.addTags ?? [])]);
+        }
+        changed++;
+      }
+      return changed;
+    })
+    .immediate();
+}
+
 function moveRows(db: Database, ids: number[], projectId: number | null): number {
   if (projectId !== null) requireLiveProject(db, projectId);
   const move = db.prepare('UPDATE generations SET project_id = ?, deleted_with_project = 0 WHERE id = ?');

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { GlimmerError } from '../contract';
 import { databasePath, openDatabase, schemaVersion } from './db/open';
-import { exportProject as exportProjectTo, type ExportResult } from './export';
+import { exportGenerations as exportGenerationsTo, exportProject as exportProjectTo, type ExportResult } from './export';
 import {
   type GenerationPatch,
   getGeneration,
@@ -17,6 +17,8 @@ import {
   insertImageRow,
   listTrashedGenerations,
   moveGenerations,
+  updateGenerations,
+  type BulkPatch,
   purgeTrash,
   restoreGenerations,
   trashGenerations,
@@ -237,6 +239,10 @@ export class Library {
   updateGeneration(id: number, patch: GenerationPatch): Generation {
     return updateGeneration(this.db, id, patch);
   }
+  /** One change to many generations (bulk favourite, rating, tags); returns how many changed. */
+  updateGenerations(ids: number[], patch: BulkPatch): number {
+    return updateGenerations(this.db, ids, patch);
+  }
   moveGenerations(ids: number[], projectId: number | null): number {
     return moveGenerations(this.db, ids, projectId);
   }
@@ -335,6 +341,11 @@ export class Library {
 
   async exportProject(projectId: number, destDir: string): Promise<ExportResult> {
     return exportProjectTo(this, projectId, destDir);
+  }
+
+  /** Chosen generations into a new folder `name` inside `destDir` (PNGs with recipes, index.json). */
+  async exportGenerations(ids: number[], name: string, destDir: string): Promise<ExportResult> {
+    return exportGenerationsTo(this, ids, name, destDir);
   }
 
   // ── media ──

@@ -15,7 +15,7 @@ import {
   type ComputePrecision,
 } from '../../native-models';
 import { COMPILED_DIR } from './models-folder';
-import { validateCheckpoint } from './validate';
+import { reportMessage, validateCheckpoint } from './validate';
 
 export type CompileState = 'running' | 'done' | 'failed' | 'cancelled';
 
@@ -74,13 +74,14 @@ export class CompileJobs {
   }
 
   /** Validates the checkpoint, then compiles it (or resumes a compile of the same checkpoint and precision). */
-  async start(request: { source: string; precision: CompilePrecision; compute?: ComputePrecision }): Promise<CompileJob> {
+  /** `name`: the model's display name, recorded in the compiled manifest (and so in each recipe). */
+  async start(request: { source: string; precision: CompilePrecision; compute?: ComputePrecision; name?: string }): Promise<CompileJob> {
     const compute = request.compute ?? 'fp32';
     const source = path.resolve(request.source);
     const report = await validateCheckpoint(source);
     if (!report.ok) {
-      const code = report.problems.some((p) => p.kind === 'missing') ? 'model_missing' : 'model_corrupt';
-      throw new GlimmerError(code, report.summary, { report });
+      const code = !report.found ? 'not_found' : report.problems.some((p) => p.kind === 'missing') ? 'model_missing' : 'model_corrupt';
+      throw new GlimmerError(code, reportMessage(report), { report });
     }
     const dir = compiledFolderFor(this.options.modelsDir, source, request.precision, compute);
     mkdirSync(path.dirname(dir), { recursive: true }); // <models>/compiled: our own folder
@@ -109,6 +110,7 @@ export class CompileJobs {
       compute,
       signal: ac.signal,
       ...(this.options.app ? { app: this.options.app } : {}),
+      ...(request.name ? { name: request.name } : {}),
       onProgress: (p) => {
         job.progress = p;
         this.notify(job, 'progress');

@@ -5,6 +5,7 @@
 export { COMPONENTS, DEFAULT_REPO, MODEL_INDEX, isNeededRepoFile, type ComponentSpec } from './layout';
 export {
   validateCheckpoint,
+  reportMessage,
   summarizePrecision,
   type ValidationReport,
   type ValidationProblem,
@@ -33,6 +34,7 @@ export {
   CHECKPOINTS_DIR,
   COMPILED_DIR,
   REFERENCES_FILE,
+  NAME_FILE,
   type ModelEntry,
   type ModelKind,
   type ModelSource,
@@ -48,3 +50,4 @@ export { describeCompiled, type CompiledDescription, type CompiledStatus } from 
 export { SpeedMeter } from './speed-meter';
 export { estimateTier, estimateTiers, modelMemoryInfo, type ModelMemoryInfo, type TierEstimateOptions } from './tier-estimate';
 export { detectDeviceMemory, parseNvidiaSmi, readAmdVram, type DeviceMemory } from './device-memory';
+export { resolveModel, displayNameFor, type ModelLookup } from './names';

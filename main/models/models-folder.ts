@@ -16,20 +16,22 @@ import { checkpointFolderName } from './download';
 import { readDownloadRecord } from './download-record';
 import { findInHfCache } from './hf-cache';
 import { isNeededRepoFile } from './layout';
-import { validateCheckpoint, type ValidationProblem, type ValidationReport } from './validate';
+import { reportMessage, validateCheckpoint, type ValidationProblem, type ValidationReport } from './validate';
 
 export type ModelKind = 'checkpoint' | 'compiled';
 export type ModelSource = 'download' | 'import' | 'reference' | 'hf-cache' | 'compiled';
 /**
  * ready: usable. partial: a download that has not finished (resume it). incomplete: files missing or damaged.
- * missing: a referenced folder that is gone. stale: a compiled model whose checkpoint changed or whose manifest
- * is of another format (compile again). unknown: a compiled folder without any sign of a compile.
+ * missing: a folder that is not there at all ("not found"). stale: a compiled model whose checkpoint changed or
+ * whose manifest is of another format (compile again). unknown: a compiled folder without any sign of a compile.
+ * compiling: a compile is writing into this folder right now (its progress is the compile job's).
  */
-export type ModelStatus = 'ready' | 'partial' | 'incomplete' | 'missing' | 'stale' | 'unknown';
+export type ModelStatus = 'ready' | 'partial' | 'incomplete' | 'missing' | 'stale' | 'unknown' | 'compiling';
 
 export interface ModelEntry {
   id: string;
   kind: ModelKind;
+  /** The one name shown everywhere: the name given at import, the folder's, or (compiled) its checkpoint's. */
   name: string;
   path: string;
   source: ModelSource;
@@ -46,6 +48,8 @@ export interface ModelEntry {
 export const CHECKPOINTS_DIR = 'checkpoints';
 export const COMPILED_DIR = 'compiled';
 export const REFERENCES_FILE = 'references.json';
+/** In a checkpoint folder the app copied: the name it was imported under ({ name }). */
+export const NAME_FILE = '.glimmer-model.json';
 
 export interface Reference {
   id: string;
@@ -96,7 +100,7 @@ function checkpointEntry(
   report: ValidationReport,
   partial: boolean,
 ): ModelEntry {
-  let status: ModelStatus = report.ok ? 'ready' : 'incomplete';
+  let status: ModelStatus = report.ok ? 'ready' : report.found ? 'incomplete' : 'missing';
   let detail = report.summary;
   if (partial) {
     status = 'partial';
@@ -113,18 +117,35 @@ function checkpointEntry(
   };
 }
 
-async function compiledEntry(dir: string, name: string): Promise<ModelEntry> {
+async function storedName(dir: string): Promise<string | null> {
+  try {
+    const parsed = JSON.parse(await readFile(path.join(dir, NAME_FILE), 'utf8')) as { name?: unknown };
+    return typeof parsed.name === 'string' && parsed.name.trim() ? parsed.name.trim().slice(0, 100) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A compiled folder: named after the checkpoint it was compiled from when that checkpoint is listed
+ * (so the model keeps the name it was imported under), else the name in its manifest; the precision
+ * is its own field, never part of the name. While `busy`, it is 'compiling'.
+ */
+async function compiledEntry(dir: string, folder: string, checkpoints: (ModelEntry & { realPath?: string })[], busy: boolean): Promise<ModelEntry> {
   const d = await describeCompiled(dir);
+  const source = d.manifest?.source.checkpoint;
+  const real = source ? await realpath(source).catch(() => path.resolve(source)) : null;
+  const from = real ? checkpoints.find((c) => c.realPath === real) : undefined;
   return {
-    id: `compiled:${name}`,
+    id: `compiled:${folder}`,
     kind: 'compiled',
-    name: d.manifest?.name ? `${d.manifest.name} (${d.manifest.precision})` : name,
+    name: from?.name ?? d.manifest?.name ?? folder,
     path: dir,
     source: 'compiled',
     sizeBytes: await folderSize(dir),
     precision: d.manifest?.precision ?? null,
-    status: d.status,
-    detail: d.detail,
+    status: busy ? 'compiling' : d.status,
+    detail: busy ? 'Compiling now; the compile shows how far it is.' : d.detail,
     repo: null,
     revision: null,
     problems: [],
@@ -136,26 +157,33 @@ export interface ListModelsOptions {
   /** Also list GLM-Image snapshots in the Hugging Face cache (default true). */
   includeHfCache?: boolean;
   env?: NodeJS.ProcessEnv;
+  /** Folders a running compile writes into: listed as 'compiling'. */
+  busy?: (dir: string) => boolean;
 }
 
 /** Everything the app can use or resume, checkpoints first (ready before others), then compiled models. */
 export async function listModels(options: ListModelsOptions): Promise<ModelEntry[]> {
   const modelsDir = path.resolve(options.modelsDir);
-  const out: ModelEntry[] = [];
+  const out: (ModelEntry & { realPath?: string })[] = [];
   const seen = new Set<string>();
-  const remember = async (p: string) => seen.add(await realpath(p).catch(() => p));
+  const remember = async (p: string) => {
+    const real = await realpath(p).catch(() => p);
+    seen.add(real);
+    return real;
+  };
 
   const ckDir = path.join(modelsDir, CHECKPOINTS_DIR);
   for (const name of (await subfolders(ckDir)).filter((n) => !n.endsWith('.importing'))) {
     const dir = path.join(ckDir, name);
-    await remember(dir);
+    const realPath = await remember(dir);
     const record = await readDownloadRecord(dir);
     const report = await validateCheckpoint(dir);
-    out.push(
-      checkpointEntry(
+    out.push({
+      realPath,
+      ...checkpointEntry(
         {
           id: `checkpoint:${name}`,
-          name,
+          name: (await storedName(dir)) ?? name,
           path: dir,
           source: record ? 'download' : 'import',
           repo: record?.repo ?? null,
@@ -165,14 +193,15 @@ export async function listModels(options: ListModelsOptions): Promise<ModelEntry
         report,
         !!record && record.completedAt === null,
       ),
-    );
+    });
   }
 
   for (const ref of await readReferences(modelsDir)) {
-    await remember(ref.path);
+    const realPath = await remember(ref.path);
     const exists = await stat(ref.path).catch(() => null);
     if (!exists) {
       out.push({
+        realPath,
         id: ref.id,
         kind: 'checkpoint',
         name: ref.name,
@@ -181,20 +210,21 @@ export async function listModels(options: ListModelsOptions): Promise<ModelEntry
         sizeBytes: 0,
         precision: null,
         status: 'missing',
-        detail: `The folder ${ref.path} is gone (moved, deleted or on a disk that is not connected). Remove it or import it again.`,
+        detail: `Not found: the folder ${ref.path} is gone (moved, deleted or on a disk that is not connected). Remove it or import it again.`,
         repo: null,
         revision: null,
         problems: [],
       });
       continue;
     }
-    out.push(
-      checkpointEntry(
+    out.push({
+      realPath,
+      ...checkpointEntry(
         { id: ref.id, name: ref.name, path: ref.path, source: 'reference', repo: null, revision: null },
         await validateCheckpoint(ref.path),
         false,
       ),
-    );
+    });
   }
 
   if (options.includeHfCache !== false) {
@@ -202,11 +232,13 @@ export async function listModels(options: ListModelsOptions): Promise<ModelEntry
       const real = await realpath(c.dir).catch(() => c.dir);
       if (seen.has(real)) continue;
       seen.add(real);
-      out.push(
-        checkpointEntry(
+      out.push({
+        realPath: real,
+        ...checkpointEntry(
           {
             id: `hf-cache:${c.revision}`,
-            name: `${c.repo} (Hugging Face cache${c.refs.length ? `, ${c.refs.join(', ')}` : ''})`,
+            // the source says "HF cache"; the revision is its own field
+            name: c.repo,
             path: c.dir,
             source: 'hf-cache',
             repo: c.repo,
@@ -215,17 +247,19 @@ export async function listModels(options: ListModelsOptions): Promise<ModelEntry
           c.report,
           false,
         ),
-      );
+      });
     }
   }
 
   const rank = (e: ModelEntry) => (e.kind === 'checkpoint' ? 0 : 2) + (e.status === 'ready' ? 0 : 1);
   const sorted = out.sort((a, b) => rank(a) - rank(b));
 
+  const compiled: ModelEntry[] = [];
   for (const name of await subfolders(path.join(modelsDir, COMPILED_DIR))) {
-    sorted.push(await compiledEntry(path.join(modelsDir, COMPILED_DIR, name), name));
+    const dir = path.join(modelsDir, COMPILED_DIR, name);
+    compiled.push(await compiledEntry(dir, name, sorted, options.busy?.(dir) ?? false));
   }
-  return sorted;
+  return [...sorted, ...compiled].map(({ realPath: _real, ...entry }: ModelEntry & { realPath?: string }) => entry);
 }
 
 export interface ImportProgress {
@@ -268,16 +302,20 @@ export async function importCheckpoint(source: string, options: ImportOptions): 
   const modelsDir = path.resolve(options.modelsDir);
   const report = await validateCheckpoint(src);
   if (!report.ok) {
-    const code = report.problems.some((p) => p.kind === 'missing') ? 'model_missing' : 'model_corrupt';
-    throw new GlimmerError(code, report.summary, { report });
+    const code = !report.found ? 'not_found' : report.problems.some((p) => p.kind === 'missing') ? 'model_missing' : 'model_corrupt';
+    throw new GlimmerError(code, reportMessage(report), { report });
   }
-  const name = slug(options.name ?? path.basename(src));
+  // the name shown everywhere is the one given (or the folder's); only folder names are made safe
+  const displayName = (options.name ?? path.basename(src)).trim().slice(0, 100) || 'GLM-Image';
+  const name = slug(displayName);
   if ((options.mode ?? 'reference') === 'reference') {
     const refs = await readReferences(modelsDir);
     const real = await realpath(src);
     const existing = refs.find((r) => r.path === real);
-    const ref: Reference = existing ?? { id: `ref:${name}-${Date.now().toString(36)}`, name, path: real, addedAt: new Date().toISOString() };
-    if (!existing) await writeReferences(modelsDir, [...refs, ref]);
+    const ref: Reference = existing
+      ? { ...existing, name: options.name ? displayName : existing.name }
+      : { id: `ref:${name}-${Date.now().toString(36)}`, name: displayName, path: real, addedAt: new Date().toISOString() };
+    if (!existing || existing.name !== ref.name) await writeReferences(modelsDir, [...refs.filter((r) => r.id !== ref.id), ref]);
     return checkpointEntry({ id: ref.id, name: ref.name, path: real, source: 'reference', repo: null, revision: null }, report, false);
   }
 
@@ -304,7 +342,8 @@ export async function importCheckpoint(source: string, options: ImportOptions): 
       options.onProgress?.({ file: f, fileIndex: i, fileCount: files.length, bytes, total });
     }
     const copied = await validateCheckpoint(staging);
-    if (!copied.ok) throw new GlimmerError('model_corrupt', `The copy did not validate: ${copied.summary}`, { report: copied });
+    if (!copied.ok) throw new GlimmerError('model_corrupt', `The copy did not validate: ${reportMessage(copied)}`, { report: copied });
+    await writeJsonAtomic(path.join(staging, NAME_FILE), { name: displayName });
     await rename(staging, dest);
   } catch (err) {
     await rm(staging, { recursive: true, force: true });
@@ -312,7 +351,7 @@ export async function importCheckpoint(source: string, options: ImportOptions): 
   }
   const final = await validateCheckpoint(dest);
   return checkpointEntry(
-    { id: `checkpoint:${path.basename(dest)}`, name: path.basename(dest), path: dest, source: 'import', repo: null, revision: null },
+    { id: `checkpoint:${path.basename(dest)}`, name: displayName, path: dest, source: 'import', repo: null, revision: null },
     final,
     false,
   );

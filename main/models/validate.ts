@@ -32,12 +32,14 @@ export interface ComponentReport {
 
 export interface ValidationReport {
   ok: boolean;
+  /** false: nothing is at `dir` (no such folder): "not found", not an incomplete download. */
+  found: boolean;
   dir: string;
   problems: ValidationProblem[];
   components: ComponentReport[];
   totalBytes: number;
   precision: string | null;
-  /** One paragraph a user can act on. */
+  /** One paragraph a user can act on: what is wrong in counts and what to do (each problem is listed once, in `problems`). */
   summary: string;
 }
 
@@ -172,17 +174,51 @@ function summarize(dir: string, problems: ValidationProblem[], totalBytes: numbe
     count('incomplete') ? `${count('incomplete')} cut short` : '',
     count('corrupt') ? `${count('corrupt')} damaged` : '',
   ].filter(Boolean);
-  const shown = problems.slice(0, 5).map((p) => p.message);
-  const more = problems.length > 5 ? ` (and ${problems.length - 5} more)` : '';
   return (
-    `The folder ${dir} is not a complete GLM-Image checkpoint: ${parts.join(', ')}. ` +
-    `${shown.join('; ')}${more}. Download the model again (it resumes) or choose a complete folder.`
+    `The folder ${dir} is not a complete GLM-Image checkpoint: ${parts.join(', ')} ` +
+    `(listed below). Download the model again (it resumes) or choose a complete folder.`
   );
+}
+
+/**
+ * The report as one message (an error's): the summary, then each problem once. Where the problems
+ * are shown as a list of their own (the Models screen, `glimmer models validate`), use `summary`.
+ */
+export function reportMessage(report: ValidationReport): string {
+  if (report.problems.length === 0 || !report.found) return report.summary;
+  const seen = new Set<string>();
+  const lines = report.problems.filter((p) => !seen.has(p.message) && seen.add(p.message)).map((p) => p.message);
+  return `${report.summary.replace(/ \(listed below\)/, '')} ${lines.slice(0, 12).join('; ')}${lines.length > 12 ? ` (and ${lines.length - 12} more)` : ''}.`;
+}
+
+/** Problems with the same path and kind collapse into one (a file is listed once). */
+function dedupe(problems: ValidationProblem[]): ValidationProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.kind}:${p.path}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** Validates a folder in the GLM-Image layout. Never throws for a bad folder; the report says what is wrong. */
 export async function validateCheckpoint(dirIn: string): Promise<ValidationReport> {
   const dir = path.resolve(dirIn);
+  const where = await stat(dir).catch(() => null);
+  if (!where?.isDirectory()) {
+    const message = where ? `${dir} is a file, not a folder` : `${dir} does not exist`;
+    return {
+      ok: false,
+      found: false,
+      dir,
+      problems: [{ kind: 'missing', path: '.', message }],
+      components: [],
+      totalBytes: 0,
+      precision: null,
+      summary: `Not found: ${message} (moved, deleted, on a disk that is not connected, or a typo). Choose the folder that holds model_index.json.`,
+    };
+  }
   const problems: ValidationProblem[] = [];
   const components: ComponentReport[] = [];
   let totalBytes = 0;
@@ -257,13 +293,15 @@ export async function validateCheckpoint(dirIn: string): Promise<ValidationRepor
   }
 
   const precision = summarizePrecision(allDtypes);
+  const unique = dedupe(problems);
   return {
-    ok: problems.length === 0,
+    ok: unique.length === 0,
+    found: true,
     dir,
-    problems,
+    problems: unique,
     components,
     totalBytes,
     precision,
-    summary: summarize(dir, problems, totalBytes, precision),
+    summary: summarize(dir, unique, totalBytes, precision),
   };
 }

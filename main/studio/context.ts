@@ -10,6 +10,7 @@ import { APP_NAME, type AppPaths, resolvePaths } from './paths';
 import { EngineServices } from './engine-services';
 import { type Library, openLibrary } from '../library';
 import { CompileJobs, DownloadJobs } from '../models';
+import { WorkspaceStore } from './workspace';
 
 export interface AppContext {
   appName: string;
@@ -32,6 +33,8 @@ export interface AppContext {
    * write and commit collected. Resolves when done, never rejects (problems go to the log).
    */
   started: Promise<void>;
+  /** The generate and canvas drafts and the prompt presets (workspace.json). */
+  workspace: WorkspaceStore;
   /** Stops the running job, closes the library, runs every cleanup (last registered first). */
   dispose(): Promise<void>;
 }
@@ -113,6 +116,7 @@ export function createContext(options: CreateContextOptions): AppContext {
     engine,
     models: { downloads, compiles },
     started: Promise.resolve(),
+    workspace: new WorkspaceStore(paths.dataDir, log),
     async dispose() {
       await ctx.started;
       for (const fn of disposers.reverse()) {

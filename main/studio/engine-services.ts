@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { readManifest } from '../../native-models/manifest';
 import { TIERS, type EngineStatus, type EventBus } from '../contract';
 import { EngineHost } from '../engine/host';
+import { compiledFolderFor, displayNameFor } from '../models';
 import type { Library } from '../library';
 import { JobQueue } from './queue';
 import { RemoteTargets, type RemoteTargetsOptions } from './remote-targets';
@@ -88,18 +89,21 @@ export class EngineServices {
     const [provider, engine, q] = await Promise.all([this.host.provider(), this.host.status(), this.queue().catch(() => null)]);
     let model: EngineStatus['model'] = null;
     if (s.modelDir) {
+      const name = await displayNameFor(s.modelDir, { modelsDir: this.opts.modelsDir }).catch(() => path.basename(s.modelDir!));
+      // a checkpoint runs as its compiled form in the cache (compiled at the first job, at the chosen precision)
+      const checkpoint = existsSync(path.join(s.modelDir, 'model_index.json'));
+      const runs = checkpoint ? compiledFolderFor(this.opts.modelsDir, s.modelDir, s.precision) : s.modelDir;
       const loaded = engine.loaded;
-      if (loaded && path.resolve(loaded.modelDir) === path.resolve(s.modelDir)) {
-        model = { dir: s.modelDir, id: loaded.modelId, precision: loaded.precision, ready: true, problem: null };
+      if (loaded && path.resolve(loaded.modelDir) === path.resolve(runs)) {
+        model = { dir: s.modelDir, name, id: loaded.modelId, precision: loaded.precision, ready: true, problem: null };
       } else {
         try {
-          const m = readManifest(s.modelDir);
-          model = { dir: s.modelDir, id: m.id, precision: m.precision, ready: false, problem: engine.problem };
+          const m = readManifest(runs);
+          model = { dir: s.modelDir, name, id: m.id, precision: m.precision, ready: false, problem: engine.problem };
         } catch (err) {
-          // a checkpoint folder is compiled at the first job
-          const checkpoint = existsSync(path.join(s.modelDir, 'model_index.json'));
+          // a checkpoint not compiled yet is compiled at the first job
           const problem = engine.problem ?? (checkpoint ? null : (err as Error).message);
-          model = { dir: s.modelDir, id: '', precision: s.precision, ready: false, problem };
+          model = { dir: s.modelDir, name, id: '', precision: s.precision, ready: false, problem };
         }
       }
     }

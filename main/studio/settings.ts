@@ -1,7 +1,7 @@
 /**
  * The engine's user settings (contract Settings): model folder, execution provider, memory profile,
- * precision, memory tier, theme. Kept as JSON in the data folder (settings.json), written atomically; a missing
- * or damaged file means the defaults (a damaged one is kept aside as .bad).
+ * precision, memory tier, theme, language. Kept as JSON in the data folder (settings.json), written atomically; a
+ * missing or damaged file means the defaults (a damaged one is kept aside as .bad).
  */
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { writeJsonAtomic } from '../../native-models/atomic-write';
@@ -17,6 +17,7 @@ export const DEFAULT_SETTINGS: Settings = {
   precision: 'int4',
   tier: null,
   theme: 'system',
+  language: 'system',
 };
 
 export class SettingsStore {

@@ -1,5 +1,6 @@
 /** The studio's screens, in the order of the navigation. */
 import type { ReactNode } from 'react';
+import type { Messages } from './i18n';
 import { CanvasPage } from './pages/CanvasPage';
 import { GalleryPage } from './pages/GalleryPage';
 import { GeneratePage } from './pages/GeneratePage';
@@ -9,15 +10,16 @@ import { SystemPage } from './pages/SystemPage';
 
 export interface Route {
   id: string;
-  label: string;
+  /** The navigation label's message key. */
+  label: keyof Messages['nav'];
   render(): ReactNode;
 }
 
 export const routes: Route[] = [
-  { id: 'generate', label: 'Generate', render: () => <GeneratePage /> },
-  { id: 'canvas', label: 'Canvas', render: () => <CanvasPage /> },
-  { id: 'gallery', label: 'Gallery', render: () => <GalleryPage /> },
-  { id: 'models', label: 'Models', render: () => <ModelsPage /> },
-  { id: 'settings', label: 'Settings', render: () => <SettingsPage /> },
-  { id: 'system', label: 'System', render: () => <SystemPage /> },
+  { id: 'generate', label: 'generate', render: () => <GeneratePage /> },
+  { id: 'canvas', label: 'canvas', render: () => <CanvasPage /> },
+  { id: 'gallery', label: 'gallery', render: () => <GalleryPage /> },
+  { id: 'models', label: 'models', render: () => <ModelsPage /> },
+  { id: 'settings', label: 'settings', render: () => <SettingsPage /> },
+  { id: 'system', label: 'system', render: () => <SystemPage /> },
 ];

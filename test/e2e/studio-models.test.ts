@@ -102,18 +102,19 @@ test('a folder is checked (problems shown), imported, listed ready and put in us
   await page.getByTestId('import-path').fill(source);
   await page.getByTestId('import-name').fill(NAME);
   await page.getByTestId('import-name').press('Enter');
-  await page.getByTestId('models-message').getByText(`${NAME} imported.`).waitFor();
+  // no model was chosen: the one imported is put in use at once, under the name it was given
+  await page.getByTestId('models-message').getByText(`${NAME} imported; the studio uses it (no model was chosen).`).waitFor();
   const imported = row(NAME);
   await imported.waitFor();
   assert.equal(await imported.getAttribute('data-status'), 'ready');
+  assert.equal(await imported.getByTestId('model-name').textContent(), NAME);
   assert.match((await imported.textContent()) ?? '', /import \(in place\)/);
-  assert.match((await imported.textContent()) ?? '', /fp32/);
-
-  await imported.getByRole('button', { name: `Use ${NAME}` }).click();
+  assert.equal(await imported.getByTestId('model-precision').textContent(), 'fp32', 'the precision once, as a chip');
   await imported.getByTestId('model-in-use').waitFor();
   const settings = await api.call<Settings>('settings.get');
   assert.equal(settings.modelDir, source);
-  assert.match((await page.getByTestId('model-current').textContent()) ?? '', new RegExp(`In use: ${NAME}`));
+  assert.equal((await page.getByTestId('model-current').textContent()) ?? '', `In use: ${NAME}`);
+  assert.equal((await api.call<{ model: { name: string } | null }>('engine.status')).model?.name, NAME);
 });
 
 test('memory tiers of the model in use: a peak per tier, "fits" against the GPU memory entered, a tier chosen', async (t) => {
@@ -143,11 +144,19 @@ test('compiling the checkpoint shows progress per module, then the compiled mode
   // every text the progress line shows while the compile runs
   await page.evaluate(() => {
     const seen: string[] = [];
-    (window as unknown as { __compileTexts: string[] }).__compileTexts = seen;
+    const statuses: string[] = [];
+    const w = window as unknown as { __compileTexts: string[]; __rowStatuses: string[] };
+    w.__compileTexts = seen;
+    w.__rowStatuses = statuses;
     new MutationObserver(() => {
-      const text = document.querySelector('[data-testid=compile-progress]')?.textContent;
+      const text = document.querySelector('[data-testid=compile] [data-testid=compile-progress]')?.textContent;
       if (text && seen[seen.length - 1] !== text) seen.push(text);
-    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+      // the table's rows of compiled folders: what their status says meanwhile
+      for (const r of document.querySelectorAll('[data-testid=model-row][data-model-id^="compiled:"]')) {
+        const s = r.getAttribute('data-status') ?? '';
+        if (statuses[statuses.length - 1] !== s) statuses.push(s);
+      }
+    }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
   });
   await row(NAME).getByRole('button', { name: `Compile ${NAME}` }).click();
   const dialog = page.getByRole('dialog');
@@ -159,6 +168,12 @@ test('compiling the checkpoint shows progress per module, then the compiled mode
   await page.locator('[data-testid=compile][data-state=done]').waitFor({ timeout: 540_000 });
   const texts = await page.evaluate(() => (window as unknown as { __compileTexts: string[] }).__compileTexts);
   assert.ok(texts.some((s) => /^Module \d+ of \d+: \w+ building/.test(s)), `progress seen: ${JSON.stringify(texts)}`);
+  // per layer, with bytes
+  assert.ok(texts.some((s) => /building · layers\.\d+: \d+ of \d+ tensors \([\d.]+ (bytes|kB|MB) of [\d.]+ (kB|MB)\)/.test(s)), `layers seen: ${JSON.stringify(texts.slice(0, 20))}`);
+  // the table never called the folder done (or incomplete) while the compile ran: compiling, then ready
+  const statuses = await page.evaluate(() => (window as unknown as { __rowStatuses: string[] }).__rowStatuses);
+  assert.ok(statuses.includes('compiling'), JSON.stringify(statuses));
+  assert.ok(!statuses.slice(0, statuses.lastIndexOf('compiling')).includes('incomplete'), JSON.stringify(statuses));
   const total = Number(/All (\d+) modules compiled/.exec((await compile.getByTestId('compile-progress').textContent()) ?? '')?.[1]);
   assert.ok(total > 1);
   // each module was shown as it finished
@@ -172,8 +187,11 @@ test('compiling the checkpoint shows progress per module, then the compiled mode
   assert.equal(compiled.precision, 'fp16');
   const compiledRow = page.locator(`[data-testid=model-row][data-model-id="${compiled.id}"]`);
   await compiledRow.waitFor();
-  assert.equal(await compiledRow.getAttribute('data-status'), 'ready');
-  assert.match((await compiledRow.textContent()) ?? '', /fp16/);
+  await page.locator(`[data-testid=model-row][data-model-id="${compiled.id}"][data-status=ready]`).waitFor();
+  // one name per model: the compiled one is listed under the checkpoint's name, its precision a chip
+  assert.equal(compiled.name, NAME);
+  assert.equal(await compiledRow.getByTestId('model-name').textContent(), NAME);
+  assert.equal(await compiledRow.getByTestId('model-precision').textContent(), 'fp16');
 });
 
 test('the Hugging Face cache is searched and its snapshot offered in place', async (t) => {
@@ -183,7 +201,7 @@ test('the Hugging Face cache is searched and its snapshot offered in place', asy
   await found.waitFor();
   assert.match((await found.textContent()) ?? '', new RegExp(`${REPO} @ ${CACHE_COMMIT.slice(0, 10)} \\(main\\)`));
   assert.match((await found.textContent()) ?? '', /ready/);
-  const cached = row(/Hugging Face cache/);
+  const cached = row('HF cache');
   await cached.waitFor();
   assert.match((await cached.textContent()) ?? '', /HF cache/);
   assert.equal(await cached.getByRole('button', { name: /^Remove/ }).count(), 0, 'the cache is never deleted by the app');

@@ -14,7 +14,7 @@ import { png } from '../../main/library';
 import { checkpointDir, repoRoot } from '../helpers/fixtures';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'glimmer-cli-'));
-const env = { ...process.env, GLIMMER_DATA_DIR: path.join(tmp, 'data') };
+const env = { ...process.env, GLIMMER_DATA_DIR: path.join(tmp, 'data'), GLIMMER_LANG: 'en' };
 
 function glimmer(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'glimmer.mjs'), ...args], { cwd: repoRoot, env, encoding: 'utf8', timeout: 300_000 });
@@ -26,27 +26,29 @@ describe('glimmer CLI', () => {
 
   test('generate from the checkpoint: a PNG with the recipe in its metadata', async () => {
     const out = path.join(tmp, 'poster.png');
-    const r = glimmer('generate', '--model', checkpointDir(), '--prompt', "A poster that says 'HI'", '--size', '96x64', '--steps', '2', '--seed', '42', '--stats', '--out', out);
+    const r = glimmer('generate', '--model', checkpointDir(), '--prompt', "A poster that says 'HI'", '--size', '512x576', '--steps', '2', '--seed', '42', '--temperature', '0.8', '--top-p', '0.7', '--stats', '--out', out);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /seed 42/);
     // --stats: time per step, then bytes per module (the AR ran once per token) and per step
     assert.match(r.stdout, /^dit\s+\d+$/m);
     assert.match(r.stdout, /^ar\s+[\d.]+ (?:[kMG]B|bytes)\s+[\d.]+ (?:[kMG]B|bytes)\s+\d+$/m);
     assert.match(r.stdout, /^dit\.dit\s+[\d.]+ (?:[kMG]B|bytes)/m);
-    // progress (no terminal: one line per phase), compiling the checkpoint first
-    assert.match(r.stderr, /^loading\s*$[\s\S]*^AR tokens\s*$[\s\S]*^denoising\s*$[\s\S]*^VAE\s*$/m);
+    // progress without a terminal: plain lines a log keeps, each phase with its count and percent as it goes
+    assert.match(r.stderr, /^loading\b[\s\S]*^AR tokens 0\/\d+ \(0%\)$[\s\S]*^AR tokens \d+\/\d+ \([1-9]\d%\) ETA [\s\S]*^AR tokens (\d+)\/\1 \(100%\)[\s\S]*^denoising 2\/2 \(100%\)[\s\S]*^VAE\b/m);
+    assert.ok(!r.stderr.includes('\r'), 'nothing redrawn in place');
     const bytes = readFileSync(out);
     const meta = await sharp(bytes).metadata();
     assert.equal(meta.format, 'png');
-    assert.equal(meta.width, 96);
-    assert.equal(meta.height, 64);
+    assert.equal(meta.width, 512);
+    assert.equal(meta.height, 576);
     const { recipe } = png.readPngMetadata(bytes);
     assert.ok(recipe, 'recipe in the PNG');
     const rec = recipe as Record<string, unknown>;
     assert.equal(rec.seed, 42);
     assert.equal(rec.prompt, "A poster that says 'HI'");
-    assert.equal(rec.width, 96);
+    assert.equal(rec.width, 512);
     assert.equal(rec.steps, 2);
+    assert.deepEqual(rec.sampling, { temperature: 0.8, topP: 0.7 });
     assert.equal(rec.guidance, 1.5);
     assert.equal(rec.mode, 'text');
     assert.match(String(rec.model), /^glm-image-[0-9a-f]{12}$/);
@@ -64,13 +66,16 @@ describe('glimmer CLI', () => {
     const first = glimmer('compile', '--checkpoint', checkpointDir(), '--out', modelDir, '--precision', 'fp32');
     assert.equal(first.status, 0, first.stderr);
     assert.match(first.stderr, /dit\s+built/);
+    // per layer, with bytes, one line each in a log
+    assert.match(first.stderr, /^\[2\/6\] ar\s+layers\.0: \d+ of \d+ tensors, [\d.]+ (kB|MB|bytes) of [\d.]+ (kB|MB) \(\d+%\)/m);
+    assert.match(first.stderr, /^\[5\/6\] dit\s+\S+: /m);
     const again = glimmer('compile', '--checkpoint', checkpointDir(), '--out', modelDir);
     assert.equal(again.status, 0, again.stderr);
     assert.match(again.stderr, /dit\s+already built, kept/);
     const a = path.join(tmp, 'a.png');
     const b = path.join(tmp, 'b.png');
     for (const out of [a, b]) {
-      const r = glimmer('generate', '--model', modelDir, '--prompt', 'a red kite', '--size', '64x64', '--steps', '2', '--seed', '5', '--profile', 'resident', '--out', out);
+      const r = glimmer('generate', '--model', modelDir, '--prompt', 'a red kite', '--size', '512x512', '--steps', '2', '--seed', '5', '--profile', 'resident', '--out', out);
       assert.equal(r.status, 0, r.stderr);
     }
     const [pa, pb] = await Promise.all([a, b].map((f) => sharp(readFileSync(f)).raw().toBuffer()));
@@ -82,6 +87,11 @@ describe('glimmer CLI', () => {
       [['generate', '--prompt', 'x', '--out', path.join(tmp, 'x.png')], /--model/],
       [['generate', '--model', checkpointDir(), '--prompt', 'x', '--size', '100x64', '--out', path.join(tmp, 'x.png')], /--size.*multiple of 32/],
       [['generate', '--model', checkpointDir(), '--prompt', 'x', '--size', 'big', '--out', path.join(tmp, 'x.png')], /--size must look like/],
+      // the studio's size rule, the same as the API's and the generate form's
+      [['generate', '--model', checkpointDir(), '--prompt', 'x', '--size', '256x256', '--out', path.join(tmp, 'x.png')], /--size: width and height must be multiples of 32 from 512 to 2048 \(got 256x256\)/],
+      [['generate', '--model', checkpointDir(), '--prompt', 'x', '--size', '2080x512', '--out', path.join(tmp, 'x.png')], /--size: .*2048/],
+      [['generate', '--model', checkpointDir(), '--prompt', 'x', '--temperature', '0', '--out', path.join(tmp, 'x.png')], /--temperature/],
+      [['generate', '--model', checkpointDir(), '--prompt', 'x', '--top-p', 'lots', '--out', path.join(tmp, 'x.png')], /--top-p must be a number/],
       [['generate', '--model', checkpointDir(), '--prompt', 'x', '--steps', 'ten', '--out', path.join(tmp, 'x.png')], /--steps/],
       [['generate', '--model', checkpointDir(), '--prompt', 'x', '--mode', 'style', '--image', 'a.png', '--out', path.join(tmp, 'x.png')], /two --image/],
       [['generate', '--model', checkpointDir(), '--prompt', 'x', '--out', path.join(tmp, 'x.jpg')], /\.png/],
@@ -101,10 +111,38 @@ describe('glimmer CLI', () => {
     const junk = path.join(tmp, 'junk.png');
     requireWrite(junk, 'this is not a png');
     const out = path.join(tmp, 'never.png');
-    const r = glimmer('generate', '--model', checkpointDir(), '--prompt', 'x', '--size', '64x64', '--steps', '1', '--image', junk, '--out', out);
+    const r = glimmer('generate', '--model', checkpointDir(), '--prompt', 'x', '--size', '512x512', '--steps', '1', '--image', junk, '--out', out);
     assert.equal(r.status, 1, r.stderr);
     assert.match(r.stderr, /junk\.png.*not a readable image/);
     assert.ok(!existsSync(out));
+  });
+
+  test('--model takes the names and ids `models list` prints; the provider reason says it came from --provider', () => {
+    const imported = glimmer('models', 'import', '--path', checkpointDir(), '--name', 'Tiny test');
+    assert.equal(imported.status, 0, imported.stderr);
+    assert.match(imported.stdout, /Imported Tiny test \(used in place\)/);
+    assert.match(imported.stdout, /The studio uses it from now on/);
+    const list = glimmer('models', 'list');
+    assert.match(list.stdout, /^ready\s+checkpoint\s+\S+ \S+\s+\S+\s+Tiny test$/m, list.stdout);
+    const id = /id: (ref:\S+)/.exec(list.stdout)?.[1];
+    assert.ok(id, list.stdout);
+    for (const model of ['Tiny test', 'tiny TEST', id]) {
+      const out = path.join(tmp, `named-${model.length}.png`);
+      const r = glimmer('generate', '--model', model, '--prompt', 'a kite', '--size', '512x512', '--steps', '1', '--seed', '3', '--provider', 'cpu', '--out', out);
+      assert.equal(r.status, 0, `${model}: ${r.stderr}`);
+      assert.match(r.stderr, /provider: cpu — cpu was chosen with --provider/);
+      assert.ok(existsSync(out));
+    }
+    const missing = glimmer('generate', '--model', 'No Such Model', '--prompt', 'x', '--out', path.join(tmp, 'z.png'));
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /No model named "No Such Model"/);
+    // the same names for compile and remove
+    const compiled = glimmer('compile', '--checkpoint', 'Tiny test', '--out', path.join(tmp, 'named-compiled'));
+    assert.equal(compiled.status, 0, compiled.stderr);
+    assert.match(compiled.stdout, /Compiled Tiny test \(/);
+    const removed = glimmer('models', 'remove', '--id', 'Tiny test');
+    assert.equal(removed.status, 0, removed.stderr);
+    assert.match(removed.stdout, /untouched/);
   });
 });
 

@@ -171,8 +171,11 @@ describe('job queue', () => {
       assert.ok(done.ok);
       assert.equal(done.value.jobs.find((j) => j.id === retried.value.job.id)?.state, 'done');
       assert.ok(updates.some((j) => j.id === retried.value.job.id && j.state === 'done'));
-      const refused = await call(app2, 'jobs.submit', { mode: 'edit', prompt: 'x', width: 64, height: 64, images: [{ dataBase64: 'bm90IGFuIGltYWdl', name: 'scan.tif' }] });
+      const refused = await call(app2, 'jobs.submit', { mode: 'edit', prompt: 'x', width: 512, height: 512, images: [{ dataBase64: 'bm90IGFuIGltYWdl', name: 'scan.tif' }] });
       assert.ok(!refused.ok && refused.error.code === 'bad_image' && /scan\.tif/.test(refused.error.message), JSON.stringify(refused));
+      // the API takes the studio's sizes only (the engine itself still runs 64x64 for the tiny tests)
+      const small = await call(app2, 'jobs.submit', { mode: 'text', prompt: 'x', width: 256, height: 256 });
+      assert.ok(!small.ok && small.error.code === 'bad_request' && /multiples of 32 from 512 to 2048/.test(small.error.message), JSON.stringify(small));
       const bad = await call(app2, 'jobs.cancel', { id: 'no-such-job' });
       assert.ok(!bad.ok && bad.error.code === 'not_found');
     } finally {

@@ -81,9 +81,29 @@ describe('models API', () => {
     assert.equal(!bad.ok && bad.error.code, 'bad_request');
     const badRepo = await app.router.call('models.download.start', { repo: '../etc' }, { transport: 'test' });
     assert.equal(!badRepo.ok && badRepo.error.code, 'bad_request');
-    const { model } = await call<{ model: { status: string; source: string } }>('models.import', { path: checkpointDir(), name: 'tiny' });
+    // a folder that is not there is "not found", not an incomplete download
+    const nowhere = await app.router.call('models.import', { path: path.join(tmp, 'nowhere') }, { transport: 'test' });
+    assert.equal(!nowhere.ok && nowhere.error.code, 'not_found');
+    assert.match(!nowhere.ok ? nowhere.error.message : '', /^Not found: .*nowhere does not exist/);
+    const { report: gone } = await call<{ report: { ok: boolean; found: boolean; problems: unknown[] } }>('models.validate', { path: path.join(tmp, 'nowhere') });
+    assert.deepEqual([gone.ok, gone.found, gone.problems.length], [false, false, 1]);
+
+    // with no model chosen, the one imported is selected; the name given is the one name everywhere
+    assert.equal((await call<{ modelDir: string | null }>('settings.get', {})).modelDir, null);
+    const { model, selected } = await call<{ model: { status: string; source: string; name: string; path: string }; selected: boolean }>('models.import', {
+      path: checkpointDir(),
+      name: 'Tiny test',
+    });
     assert.equal(model.status, 'ready');
     assert.equal(model.source, 'reference');
+    assert.equal(model.name, 'Tiny test');
+    assert.equal(selected, true);
+    assert.equal((await call<{ modelDir: string | null }>('settings.get', {})).modelDir, model.path);
+    const status = await call<{ model: { name: string } | null }>('engine.status', {});
+    assert.equal(status.model?.name, 'Tiny test');
+    // a second import leaves the choice alone
+    const again = await call<{ selected: boolean }>('models.import', { path: checkpointDir() });
+    assert.equal(again.selected, false);
   });
 
   test('download: pause mid-file, restart the app, resume from the list entry, finish; list shows it ready', async () => {
@@ -160,10 +180,21 @@ describe('models API', () => {
 
   test('compile through the API: progress and state events, then listed ready', async () => {
     const progress: string[] = [];
+    const groups: string[] = [];
+    const listedWhileRunning: string[] = [];
+    let asked: Promise<void> | null = null;
     const off = app.ctx.events.subscribe((m) => {
       if (m.event === 'models.compile.progress') {
         const c = (m.payload as { compile: ModelCompile }).compile;
         progress.push(`${c.progress?.module}:${c.progress?.state}`);
+        const tensors = c.progress?.tensors;
+        if (tensors?.group) groups.push(`${c.progress!.module}/${tensors.group}:${tensors.bytesDone}/${tensors.bytesTotal}:${tensors.etaSeconds === null ? 'no-eta' : 'eta'}`);
+        // while it runs, the list shows its folder as compiling (one truth with the compile card)
+        if (c.progress?.module === 'dit' && !asked) {
+          asked = call<{ models: { path: string; status: string }[] }>('models.list', {}).then((r) => {
+            listedWhileRunning.push(...r.models.filter((x) => x.path === c.dir).map((x) => x.status));
+          });
+        }
       }
     });
     const ended = new Promise<ModelCompile>((resolve) => {
@@ -183,11 +214,18 @@ describe('models API', () => {
     assert.equal(compile.state, 'running');
     const done = await ended;
     off();
+    await asked;
+    assert.deepEqual(listedWhileRunning, ['compiling']);
+    // per layer, with bytes (and an ETA once there is a rate)
+    assert.ok(groups.some((g) => g.startsWith('ar/layers.0:')), groups.slice(0, 5).join(' '));
+    assert.ok(groups.some((g) => g.startsWith('dit/')));
     assert.equal(done.state, 'done', JSON.stringify(done.error));
     assert.ok(progress.includes('ar:done') && progress.includes('vae:done'));
-    const { models } = await call<{ models: { kind: string; status: string; precision: string; path: string }[] }>('models.list', {});
+    const { models } = await call<{ models: { kind: string; status: string; precision: string; path: string; name: string }[] }>('models.list', {});
     const compiled = models.find((m) => m.kind === 'compiled' && m.path === compile.dir)!;
     assert.equal(compiled.status, 'ready');
     assert.equal(compiled.precision, 'fp16');
+    // named after its checkpoint, the precision its own field, never in the name
+    assert.equal(compiled.name, 'checkpoint-copy');
   });
 });

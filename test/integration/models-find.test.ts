@@ -16,7 +16,9 @@ import {
   hubCacheDir,
   importCheckpoint,
   listModels,
+  NAME_FILE,
   removeModel,
+  reportMessage,
   validateCheckpoint,
 } from '../../main/models';
 import { SafetensorsCheckpoint, writeShardedSafetensors, type SafetensorsDType } from '../../native-models/safetensors';
@@ -96,7 +98,8 @@ describe('validateCheckpoint', () => {
     assert.equal(missing.problems[0]!.kind, 'missing');
     assert.equal(missing.problems[0]!.path, `vision_language_encoder/${shards[1]}`);
     assert.match(missing.problems[0]!.message, /shard 2 of 2/);
-    assert.match(missing.summary, /model-00002-of-00002\.safetensors/);
+    assert.ok(missing.problems.some((p) => /model-00002-of-00002\.safetensors/.test(p.message)), JSON.stringify(missing.problems));
+    assert.match(reportMessage(missing), /model-00002-of-00002\.safetensors/);
     assert.equal(missing.components.find((c) => c.name === 'vision_language_encoder')!.ok, false);
     assert.ok(missing.components.filter((c) => c.name !== 'vision_language_encoder').every((c) => c.ok));
 
@@ -116,9 +119,17 @@ describe('validateCheckpoint', () => {
     assert.equal(report.ok, false);
     const paths = report.problems.map((p) => `${p.kind}:${p.path}`).sort();
     assert.deepEqual(paths, ['corrupt:vae/config.json', 'missing:scheduler/', 'missing:transformer/config.json']);
+    // a folder that is not there is "not found", one problem, never a list of every missing file
     const empty = await validateCheckpoint(path.join(tmp, 'does-not-exist'));
     assert.equal(empty.ok, false);
-    assert.ok(empty.problems.some((p) => p.path === 'model_index.json'));
+    assert.equal(empty.found, false);
+    assert.equal(empty.problems.length, 1);
+    assert.match(empty.summary, /^Not found: .*does-not-exist does not exist/);
+    // each problem once, in the list; the summary counts them and says what to do without repeating them
+    assert.doesNotMatch(report.summary, /transformer\/config\.json/);
+    assert.match(report.summary, /2 missing, 1 damaged/);
+    const message = reportMessage(report);
+    for (const p of ['scheduler/', 'transformer/config.json', 'vae/config.json']) assert.equal(message.split(p).length - 1, 1, `${p} once in: ${message}`);
   });
 });
 
@@ -210,9 +221,12 @@ describe('import and the models folder', () => {
     // an import records the folder's real path (a fixture folder reached through a link is the same folder)
     assert.deepEqual(gone, { removed: 'reference', path: realpathSync(checkpointDir()), freedBytes: 0 });
     assert.ok(existsSync(path.join(checkpointDir(), 'model_index.json')));
+    // a copy keeps the name it was imported under beside its files
+    assert.deepEqual(JSON.parse(readFileSync(path.join(copy.path, NAME_FILE), 'utf8')), { name: 'tiny' });
+    const nameBytes = statSync(path.join(copy.path, NAME_FILE)).size;
     const deleted = await removeModel(modelsDir, copy.id);
     assert.equal(deleted.removed, 'files');
-    assert.equal(deleted.freedBytes, checkpointBytes());
+    assert.equal(deleted.freedBytes, checkpointBytes() + nameBytes);
     assert.equal(existsSync(copy.path), false);
     assert.deepEqual(await listModels({ modelsDir, env }), []);
     for (const [id, code] of [

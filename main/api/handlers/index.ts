@@ -6,6 +6,7 @@ import { libraryHandlers } from './library';
 import { modelsHandlers } from './models';
 import { remoteHandlers } from './remote';
 import { systemHandlers } from './system';
+import { workspaceHandlers } from './workspace';
 
 export function allHandlers(ctx: AppContext): HandlerMap {
   return {
@@ -14,5 +15,6 @@ export function allHandlers(ctx: AppContext): HandlerMap {
     ...modelsHandlers(ctx),
     ...jobsHandlers(ctx),
     ...remoteHandlers(ctx),
+    ...workspaceHandlers(ctx),
   } satisfies HandlerMap;
 }

@@ -61,6 +61,12 @@ export function libraryHandlers(ctx: AppContext): Handlers<MethodsOf<typeof libr
       changed('generations', [r.id]);
       return { generation: apiGeneration(g) };
     },
+    'library.updateMany': async (r) => {
+      const { ids, ...patch } = r;
+      const count = (await lib()).updateGenerations(ids.map(num), patch);
+      changed('generations', ids);
+      return { count };
+    },
     'library.move': async (r) => {
       const count = (await lib()).moveGenerations(r.ids.map(num), optNum(r.projectId) ?? null);
       changed('generations', r.ids);
@@ -92,7 +98,8 @@ export function libraryHandlers(ctx: AppContext): Handlers<MethodsOf<typeof libr
       changed('generations', [g.id]);
       return { generation: apiGeneration(g) };
     },
-    'library.export': async (r) => (await lib()).exportProject(num(r.projectId), r.folder),
+    'library.export': async (r) =>
+      'projectId' in r ? (await lib()).exportProject(num(r.projectId), r.folder) : (await lib()).exportGenerations(r.ids.map(num), r.name ?? 'Glimmer images', r.folder),
     'library.rebuild': async () => {
       const report = await rebuildLibrary(ctx.paths.dataDir);
       changed('generations', []);

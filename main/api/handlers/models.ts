@@ -4,6 +4,7 @@ import type { modelsMethods } from '../../contract';
 import {
   detectDeviceMemory,
   estimateTiers,
+  displayNameFor,
   findInHfCache,
   hubCacheDir,
   importCheckpoint,
@@ -19,7 +20,8 @@ export function modelsHandlers(ctx: AppContext): Handlers<MethodsOf<typeof model
 
   return {
     'models.list': async () => ({
-      models: await listModels({ modelsDir }),
+      // a folder a compile writes into is listed as compiling: the compile job is its one truth meanwhile
+      models: await listModels({ modelsDir, busy: (dir) => compiles.isBusy(dir) }),
       downloads: downloads.list(),
       modelsDir,
       hfCacheDir: hubCacheDir(),
@@ -29,14 +31,18 @@ export function modelsHandlers(ctx: AppContext): Handlers<MethodsOf<typeof model
       checkpoints: (await findInHfCache()).map(({ dir, repo, revision, refs, report }) => ({ dir, repo, revision, refs, report })),
     }),
     'models.validate': async (request) => ({ report: await validateCheckpoint(request.path) }),
-    'models.import': async (request, call) => ({
-      model: await importCheckpoint(request.path, {
+    'models.import': async (request, call) => {
+      const model = await importCheckpoint(request.path, {
         modelsDir,
         mode: request.mode,
         ...(request.name ? { name: request.name } : {}),
         ...(call.signal ? { signal: call.signal } : {}),
-      }),
-    }),
+      });
+      // with no model chosen yet, the one just imported is the one to use
+      const selected = ctx.engine.settings.get().modelDir === null;
+      if (selected) ctx.engine.settings.update({ modelDir: model.path });
+      return { model, selected };
+    },
     'models.download.start': (request) => ({
       download: downloads.start({
         ...(request.repo ? { repo: request.repo } : {}),
@@ -48,7 +54,10 @@ export function modelsHandlers(ctx: AppContext): Handlers<MethodsOf<typeof model
     'models.download.pause': async (request) => ({ download: await downloads.pause(request.id) }),
     'models.download.cancel': async (request) => ({ download: await downloads.cancel(request.id) }),
     'models.download.list': () => ({ downloads: downloads.list() }),
-    'models.compile.start': async (request) => ({ compile: await compiles.start({ source: request.path, precision: request.precision, compute: request.compute }) }),
+    'models.compile.start': async (request) => {
+      const name = await displayNameFor(request.path, { modelsDir }).catch(() => undefined);
+      return { compile: await compiles.start({ source: request.path, precision: request.precision, compute: request.compute, ...(name ? { name } : {}) }) };
+    },
     'models.compile.cancel': async (request) => ({ compile: await compiles.cancel(request.id) }),
     'models.compile.list': () => ({ compiles: compiles.list() }),
     'models.tiers': async (request) => ({

@@ -27,7 +27,7 @@ import {
 
 export { requestImages };
 import { decodeImage, probeImage, type RgbImage } from '../image';
-import { choose, detectProviders } from '../providers';
+import { choose, detectProviders, type ProviderSource } from '../providers';
 import { CompiledModel } from './model';
 import { decodeTokens } from './recipe';
 import { runPipeline, type PipelineOutput } from './pipeline';
@@ -35,7 +35,11 @@ import type { PipelineStreamer } from './progress';
 import { ModuleSessions, profilePlan, type MemoryPlan } from './sessions';
 
 /** The settings the engine reads at every job (contract Settings, less the theme; no tier = null). */
-export type EngineSettings = Omit<Settings, 'theme' | 'tier'> & { tier?: Tier | null };
+export type EngineSettings = Pick<Settings, 'modelDir' | 'provider' | 'memoryProfile' | 'precision'> & {
+  tier?: Tier | null;
+  /** Where a forced provider was chosen (the reason names it); default: Settings. */
+  providerSource?: ProviderSource;
+};
 
 /** What a job runs with: the tier's choices, or the memory profile and precision as set (fp32 compute). */
 export function runChoices(s: EngineSettings): { precision: Precision; compute: ComputePrecision; plan: MemoryPlan } {
@@ -139,7 +143,7 @@ export class Engine {
     const s = this.opts.settings();
     const report = await detectProviders();
     if (s.provider === 'auto') return { chosen: report.chosen, reason: report.chosenReason };
-    const c = choose(report.providers, s.provider);
+    const c = choose(report.providers, s.provider, s.providerSource);
     return { chosen: c.chosen, reason: c.chosenReason };
   }
 
@@ -260,6 +264,9 @@ export class Engine {
             ...(opts.inject?.noise ? { noise: opts.inject.noise } : {}),
             ...(req.reuseTokensOf ? { reuseTokensOf: req.reuseTokensOf } : {}),
             ...(req.parentId ? { parentId: req.parentId } : {}),
+            ...(req.temperature !== undefined || req.topP !== undefined
+              ? { sampling: { ...(req.temperature !== undefined ? { temperature: req.temperature } : {}), ...(req.topP !== undefined ? { topP: req.topP } : {}) } }
+              : {}),
           },
           { sessions: loaded.sessions, signal: opts.signal, streamer: opts.streamer, app: this.opts.app },
         );

@@ -33,6 +33,8 @@ export interface PipelineInput {
   noise?: Float32Array;
   reuseTokensOf?: string;
   parentId?: string;
+  /** AR sampling the request set; what it leaves out comes from the model (generation_config.json). */
+  sampling?: { temperature?: number; topP?: number };
 }
 
 export interface PipelineContext {

@@ -7,15 +7,14 @@
  * read (inflated with an output limit: MAX_RECIPE_BYTES, MAX_PARAMETERS_BYTES), other text chunks
  * are never inflated, and only the first MAX_TEXT_CHUNKS text chunks are looked at.
  */
-import { parseRecipe, type StoredRecipe } from '../../contract';
+import { PARAMETERS_KEYWORD, RECIPE_KEYWORD, parseRecipe, type StoredRecipe } from '../../contract';
 
-/** The iTXt keyword of the recipe chunk. */
-export const RECIPE_KEYWORD = 'glimmer-recipe';
+/** The keywords are the contract's (the renderer reads them back on a drop: contract/png-recipe.ts). */
+export { PARAMETERS_KEYWORD, RECIPE_KEYWORD };
 import { type PngChunk, readChunks, writeChunks } from './chunks';
 import { parametersSummary } from './summary';
 import { chunkKeyword, isLatin1, isTextChunk, itxtChunk, readText, textChunk } from './text-chunks';
 
-export const PARAMETERS_KEYWORD = 'parameters';
 /** Recipes longer than this (AR tokens make them kilobytes) are deflated inside their iTXt chunk. */
 export const COMPRESS_RECIPE_OVER = 2048;
 

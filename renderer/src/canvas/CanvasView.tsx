@@ -6,6 +6,7 @@
 import { Box } from '@mui/material';
 import { useTheme } from '@mui/material/styles';
 import { useEffect, useRef, useSyncExternalStore } from 'react';
+import { useTranslation } from 'react-i18next';
 import { applyStroke, MaskRaster } from './mask';
 import type { CanvasStore } from './store';
 import type { CanvasState } from './types';
@@ -34,6 +35,7 @@ function loadedImage(cache: Map<string, HTMLImageElement>, src: string, onLoad: 
 
 export function CanvasView({ store, onViewport }: CanvasViewProps) {
   const theme = useTheme();
+  const { t } = useTranslation();
   const state = useSyncExternalStore(store.subscribe, store.getState);
   const box = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
@@ -343,7 +345,7 @@ export function CanvasView({ store, onViewport }: CanvasViewProps) {
         ref={canvas}
         tabIndex={0}
         role="img"
-        aria-label="Canvas: paint the mask with the brush (B) or eraser (E), pan with H or Space, crop with C, zoom with the wheel, + and -, 0 to fit, 1 for 100 %"
+        aria-label={t('canvas.viewLabel')}
         data-testid="canvas"
         style={{ width: '100%', height: '100%', display: 'block', cursor: state.tool.kind === 'pan' ? 'grab' : state.tool.kind === 'crop' ? 'crosshair' : 'none', outlineOffset: -3 }}
         onPointerDown={onPointerDown}

@@ -2,6 +2,7 @@
  * Browser-side image work for the canvas (DOM only, not part of the store): open files, and turn
  * layers and the mask into the PNG bytes a job request carries.
  */
+import { t } from '../i18n';
 import { cropMask, maskIsEmpty, rasterizeStrokes } from './mask';
 import type { Rect, Stroke } from './types';
 
@@ -9,18 +10,18 @@ export function loadImage(src: string): Promise<HTMLImageElement> {
   return new Promise((resolve, reject) => {
     const img = new Image();
     img.onload = () => resolve(img);
-    img.onerror = () => reject(new Error('That file could not be read as an image. Use a PNG, JPEG or WebP file.'));
+    img.onerror = () => reject(new Error(t('canvas.unreadable')));
     img.src = src;
   });
 }
 
 /** A picked, dropped or pasted file → a source the store can open (a blob: URL and its size). */
 export async function fileToImageSource(file: File): Promise<{ src: string; width: number; height: number; name: string }> {
-  if (!/^image\/(png|jpeg|webp)$/.test(file.type)) throw new Error(`${file.name || 'That file'} is not a PNG, JPEG or WebP image.`);
+  if (!/^image\/(png|jpeg|webp)$/.test(file.type)) throw new Error(t('canvas.notAnImage', { name: file.name || t('canvas.thatFile') }));
   const src = URL.createObjectURL(file);
   try {
     const img = await loadImage(src);
-    return { src, width: img.naturalWidth, height: img.naturalHeight, name: file.name || 'Pasted image' };
+    return { src, width: img.naturalWidth, height: img.naturalHeight, name: file.name || t('canvas.pastedImage') };
   } catch (err) {
     URL.revokeObjectURL(src);
     throw err;

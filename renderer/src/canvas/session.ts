@@ -4,12 +4,31 @@
  */
 import type { GenerateRequestInput, JobInfo } from '../../../main/contract';
 import { call } from '../api/client';
+import { Observable } from '../app/store';
 import { jobsStore } from '../jobs/session';
 import { library } from '../library/client';
+import { t } from '../i18n';
 import { mediaUrl } from '../media';
 import { CanvasStore } from './store';
 
 export const canvasStore = new CanvasStore();
+
+export type CanvasMode = 'edit' | 'style' | 'identity';
+
+/** The canvas's mode panel: which image-to-image mode, its prompt, steps and guidance (kept in the workspace). */
+export interface CanvasForm {
+  mode: CanvasMode;
+  prompt: string;
+  steps: number;
+  guidance: number;
+}
+
+export const DEFAULT_CANVAS_FORM: CanvasForm = { mode: 'edit', prompt: '', steps: 50, guidance: 1.5 };
+export const canvasForm = new Observable<CanvasForm>({ ...DEFAULT_CANVAS_FORM });
+
+export function setCanvasForm(patch: Partial<CanvasForm>): void {
+  canvasForm.set({ ...canvasForm.get(), ...patch });
+}
 
 /** Jobs submitted from the canvas → the version they were made from. */
 const pending = new Map<string, string | null>();
@@ -27,9 +46,9 @@ jobsStore.onDone((job) => {
       try {
         const g = await library.get(id);
         if (!g.media) continue;
-        canvasStore.addVersion({ src: mediaUrl(g.media.image), width: g.width, height: g.height, generationId: String(g.id), name: `${job.request.mode} #${g.id}` }, parent);
+        canvasStore.addVersion({ src: mediaUrl(g.media.image), width: g.width, height: g.height, generationId: String(g.id), name: t('canvas.resultName', { mode: t(`modes.${job.request.mode}`), id: g.id }) }, parent);
       } catch (err) {
-        resultProblems.set(job.id, `The result (generation ${id}) could not be opened here: ${(err as Error).message}`);
+        resultProblems.set(job.id, t('canvas.resultNotOpened', { id, message: (err as Error).message }));
       }
     }
   })();

@@ -4,8 +4,9 @@
  * the view (zoom/pan) and the tool, which are not edits. React subscribes and draws; tests drive it
  * directly.
  */
+import { t } from '../i18n';
 import { scaleStrokes } from './mask';
-import type { CanvasDoc, CanvasState, Layer, Rect, Tool, Version, View } from './types';
+import type { CanvasDoc, CanvasState, Layer, Rect, Stroke, Tool, Version, View } from './types';
 import { actualSizeView, clampZoom, fitView, zoomAt } from './view';
 
 export interface ImageSource {
@@ -140,7 +141,7 @@ export class CanvasStore {
     const versionId = this.nextId('v');
     const base: Layer = {
       id: this.nextId('layer'),
-      name: image.name ?? 'Image',
+      name: image.name ?? t('canvas.defaultImage'),
       role: 'base',
       src: image.src,
       width: image.width,
@@ -151,7 +152,7 @@ export class CanvasStore {
     };
     const version: Version = {
       id: versionId,
-      label: 'Original',
+      label: t('canvas.original'),
       src: image.src,
       width: image.width,
       height: image.height,
@@ -164,12 +165,27 @@ export class CanvasStore {
     this.set({ doc: { ...EMPTY_DOC, layers: [base], versions: [version], currentVersionId: versionId }, draft: null, cropDraft: null });
   }
 
+  /**
+   * A document as it was kept (the workspace's draft): the base, its references, the mask strokes and
+   * the crop, with a fresh history (restoring is not an edit).
+   */
+  restore(base: ImageSource, references: readonly ImageSource[], strokes: readonly Stroke[], crop: Rect | null): void {
+    this.open(base);
+    const layers = [...this.state.doc.layers];
+    for (const r of references) {
+      layers.push({ id: this.nextId('layer'), name: r.name ?? t('canvas.defaultReference'), role: 'reference', src: r.src, width: r.width, height: r.height, visible: true, opacity: 1, generationId: r.generationId ?? null });
+    }
+    const doc = { ...this.state.doc, layers, mask: { ...this.state.doc.mask, strokes: [...strokes] } };
+    this.state = { ...this.state, doc };
+    this.set({ doc: { ...doc, crop: crop ? this.clampCrop(crop) : null } });
+  }
+
   /** Adds a reference image (style, subject, extra) above the base; returns its id. */
   addReference(image: ImageSource): string {
     const id = this.nextId('layer');
     const layer: Layer = {
       id,
-      name: image.name ?? 'Reference',
+      name: image.name ?? t('canvas.defaultReference'),
       role: 'reference',
       src: image.src,
       width: image.width,
@@ -209,7 +225,7 @@ export class CanvasStore {
   }
 
   renameLayer(id: string, name: string): void {
-    this.updateLayer(id, { name: name.trim() || 'Layer' });
+    this.updateLayer(id, { name: name.trim() || t('canvas.defaultLayer') });
   }
 
   /** Moves a reference layer to `index` in the stack (the base stays at the bottom). */
@@ -330,7 +346,7 @@ export class CanvasStore {
     const id = this.nextId('v');
     const version: Version = {
       id,
-      label: image.name ?? `Version ${this.state.doc.versions.length + 1}`,
+      label: image.name ?? t('canvas.versionN', { n: this.state.doc.versions.length + 1 }),
       src: image.src,
       width: image.width,
       height: image.height,

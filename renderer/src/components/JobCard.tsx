@@ -1,17 +1,20 @@
-/** One job: its two-phase progress with ETA, the coarse token preview and step previews, cancel/retry, and its results. */
+/** One job: its two-phase progress with ETA, the coarse token preview and step previews, cancel/retry, and its results (each opens the gallery detail, with the result actions). */
 import CancelIcon from '@mui/icons-material/Cancel';
 import ReplayIcon from '@mui/icons-material/Replay';
 import { Alert, Box, Button, Card, CardContent, Chip, LinearProgress, Stack, Typography } from '@mui/material';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ApiError, call } from '../api/client';
 import { describeProgress } from '../generate';
+import { fmt } from '../i18n';
 import type { JobView } from '../jobs';
-import { ResultImage } from './ResultImage';
+import { ResultGrid } from '../results/ResultGrid';
 
 const STATE_COLOUR = { waiting: 'default', running: 'primary', done: 'success', failed: 'error', cancelled: 'default', interrupted: 'warning' } as const;
 
 export function JobCard({ job, big = false }: { job: JobView; big?: boolean }) {
   const [problem, setProblem] = useState<string | null>(null);
+  const { t } = useTranslation();
   const act = (method: 'jobs.cancel' | 'jobs.retry') => {
     setProblem(null);
     call(method, { id: job.id }).catch((e: unknown) => setProblem(e instanceof ApiError ? e.message : String(e)));
@@ -22,24 +25,26 @@ export function JobCard({ job, big = false }: { job: JobView; big?: boolean }) {
     <Card variant="outlined" data-testid="job-card" data-state={job.state}>
       <CardContent>
         <Stack direction="row" sx={{ alignItems: 'center', gap: 1, mb: 1 }}>
-          <Chip size="small" label={job.state} color={STATE_COLOUR[job.state]} data-testid="job-state" />
+          <Chip size="small" label={t(`job.state.${job.state}`)} color={STATE_COLOUR[job.state]} data-testid="job-state" />
           {job.server ? (
-            <Chip size="small" variant="outlined" label={`on ${job.server.name}`} data-testid="job-server" />
+            <Chip size="small" variant="outlined" label={t('job.onServer', { name: job.server.name })} data-testid="job-server" />
           ) : (
-            job.target.type !== 'local' && <Chip size="small" variant="outlined" label={job.target.type === 'pool' ? `pool ${job.target.name}` : 'on a server'} data-testid="job-server" />
+            job.target.type !== 'local' && (
+              <Chip size="small" variant="outlined" label={job.target.type === 'pool' ? t('job.onPool', { name: job.target.name }) : t('job.onAServer')} data-testid="job-server" />
+            )
           )}
-          <Typography variant="body2" sx={{ flex: 1, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }} title={job.request.prompt}>
-            {job.request.mode !== 'text' ? `${job.request.mode}: ` : ''}
-            {job.request.prompt || '(no prompt)'}
+          <Typography variant="body2" sx={{ flex: 1, minWidth: 0, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }} title={job.request.prompt}>
+            {job.request.mode !== 'text' ? t('job.modePrefix', { mode: t(`modes.${job.request.mode}`) }) : ''}
+            {job.request.prompt || t('job.noPrompt')}
           </Typography>
           {(job.state === 'running' || job.state === 'waiting') && (
-            <Button size="small" color="inherit" startIcon={<CancelIcon />} onClick={() => act('jobs.cancel')} aria-label="Cancel this job">
-              Cancel
+            <Button size="small" color="inherit" startIcon={<CancelIcon />} onClick={() => act('jobs.cancel')} aria-label={t('job.cancelLabel')}>
+              {t('common.cancel')}
             </Button>
           )}
           {(job.state === 'failed' || job.state === 'cancelled' || job.state === 'interrupted') && (
-            <Button size="small" startIcon={<ReplayIcon />} onClick={() => act('jobs.retry')} aria-label="Retry this job">
-              Retry
+            <Button size="small" startIcon={<ReplayIcon />} onClick={() => act('jobs.retry')} aria-label={t('job.retryLabel')}>
+              {t('common.retry')}
             </Button>
           )}
         </Stack>
@@ -47,20 +52,20 @@ export function JobCard({ job, big = false }: { job: JobView; big?: boolean }) {
           <Box data-testid="job-progress" aria-live="polite">
             <Typography variant="subtitle2">
               {view.label}
-              {count > 1 ? ` · image ${(job.progress?.image ?? 0) + 1} of ${count}` : ''}
+              {count > 1 ? t('job.imageOf', { n: (job.progress?.image ?? 0) + 1, count }) : ''}
             </Typography>
             {job.progress?.phase === 'remote' ? (
               <Stack sx={{ gap: 0.5, my: 1 }}>
                 {view.remote === null ? (
-                  <LinearProgress sx={{ height: 8, borderRadius: 4 }} aria-label="On the server" data-testid="phase-remote" />
+                  <LinearProgress sx={{ height: 8, borderRadius: 4 }} aria-label={t('progress.phase.remote')} data-testid="phase-remote" />
                 ) : (
-                  <PhaseBar label="On the server" value={view.remote} testId="phase-remote" />
+                  <PhaseBar label={t('progress.phase.remote')} value={view.remote} testId="phase-remote" />
                 )}
               </Stack>
             ) : (
               <Stack sx={{ gap: 0.5, my: 1 }}>
-                <PhaseBar label="Visual tokens" value={view.tokens} testId="phase-tokens" />
-                <PhaseBar label="Diffusion steps" value={view.diffusion} testId="phase-diffusion" />
+                <PhaseBar label={t('job.phaseTokens')} value={view.tokens} testId="phase-tokens" />
+                <PhaseBar label={t('job.phaseDiffusion')} value={view.diffusion} testId="phase-diffusion" />
               </Stack>
             )}
             <Typography variant="caption" color="text.secondary" data-testid="job-count">
@@ -68,19 +73,19 @@ export function JobCard({ job, big = false }: { job: JobView; big?: boolean }) {
             </Typography>
           </Box>
         )}
-        {job.state === 'waiting' && <Typography variant="body2" color="text.secondary">{job.position === 0 ? 'Runs next.' : `Waiting: ${job.position} ahead.`}</Typography>}
+        {job.state === 'waiting' && <Typography variant="body2" color="text.secondary">{job.position === 0 ? t('job.runsNext') : t('job.waiting', { count: job.position })}</Typography>}
         {(job.tokenPreview || job.stepPreviews.length > 0) && job.state === 'running' && (
           <Stack direction="row" sx={{ gap: 1, mt: 1, alignItems: 'flex-end', flexWrap: 'wrap' }} data-testid="job-previews">
             {job.tokenPreview && (
               <figure style={{ margin: 0 }}>
-                <img src={job.tokenPreview} alt="Coarse preview from the token grid" width={big ? 160 : 96} style={{ imageRendering: 'pixelated', borderRadius: 6, display: 'block' }} />
+                <img src={job.tokenPreview} alt={t('job.tokenPreviewAlt')} width={big ? 160 : 96} style={{ imageRendering: 'pixelated', borderRadius: 6, display: 'block' }} />
                 <Typography component="figcaption" variant="caption" color="text.secondary">
-                  Token grid
+                  {t('job.tokenGrid')}
                 </Typography>
               </figure>
             )}
             {job.stepPreviews.map((src, i) => (
-              <img key={i} src={src} alt={`Diffusion step preview ${i + 1}`} width={big && i === job.stepPreviews.length - 1 ? 160 : 64} style={{ borderRadius: 6, display: 'block' }} />
+              <img key={i} src={src} alt={t('job.stepPreviewAlt', { n: i + 1 })} width={big && i === job.stepPreviews.length - 1 ? 160 : 64} style={{ borderRadius: 6, display: 'block' }} />
             ))}
           </Stack>
         )}
@@ -89,14 +94,8 @@ export function JobCard({ job, big = false }: { job: JobView; big?: boolean }) {
             {job.error.message}
           </Alert>
         )}
-        {job.state === 'cancelled' && <Typography variant="body2" color="text.secondary">Cancelled.</Typography>}
-        {job.generationIds.length > 0 && (
-          <Stack direction="row" sx={{ gap: 1, mt: 1, flexWrap: 'wrap' }}>
-            {job.generationIds.map((id) => (
-              <ResultImage key={id} generationId={id} size={big ? 512 : 96} />
-            ))}
-          </Stack>
-        )}
+        {job.state === 'cancelled' && <Typography variant="body2" color="text.secondary">{t('job.cancelled')}</Typography>}
+        <ResultGrid job={job} big={big} />
         {problem && (
           <Alert severity="error" sx={{ mt: 1 }} onClose={() => setProblem(null)}>
             {problem}
@@ -115,7 +114,7 @@ function PhaseBar({ label, value, testId }: { label: string; value: number; test
       </Typography>
       <LinearProgress variant="determinate" value={value} sx={{ flex: 1, height: 8, borderRadius: 4 }} aria-label={label} data-testid={testId} />
       <Typography variant="caption" sx={{ width: 36, textAlign: 'right' }}>
-        {Math.round(value)}%
+        {fmt.percent(value / 100)}
       </Typography>
     </Stack>
   );

@@ -6,6 +6,7 @@
 import { Box, Chip, Stack, Typography } from '@mui/material';
 import { alpha, useTheme } from '@mui/material/styles';
 import { useMemo, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 import { promptSegments, quotedRanges } from '../generate';
 
 export interface PromptEditorProps {
@@ -18,8 +19,9 @@ export interface PromptEditorProps {
   id?: string;
 }
 
-export function PromptEditor({ value, onChange, label = 'Prompt', placeholder, minRows = 4, onSubmit, id = 'prompt' }: PromptEditorProps) {
+export function PromptEditor({ value, onChange, label, placeholder, minRows = 4, onSubmit, id = 'prompt' }: PromptEditorProps) {
   const theme = useTheme();
+  const { t } = useTranslation();
   const backdrop = useRef<HTMLDivElement>(null);
   const segments = useMemo(() => promptSegments(value), [value]);
   const drawn = useMemo(() => quotedRanges(value).map((r) => r.text), [value]);
@@ -38,7 +40,7 @@ export function PromptEditor({ value, onChange, label = 'Prompt', placeholder, m
   return (
     <Box>
       <Typography component="label" htmlFor={id} variant="subtitle2" sx={{ display: 'block', mb: 0.5 }}>
-        {label}
+        {label ?? t('prompt.label')}
       </Typography>
       <Box
         sx={{
@@ -103,15 +105,15 @@ export function PromptEditor({ value, onChange, label = 'Prompt', placeholder, m
       <Stack id={`${id}-help`} direction="row" sx={{ mt: 0.75, gap: 0.5, flexWrap: 'wrap', alignItems: 'center', minHeight: 28 }}>
         {drawn.length === 0 ? (
           <Typography variant="caption" color="text.secondary">
-            Put text in quotes ("like this") to have it drawn as lettering.
+            {t('prompt.quoteHint')}
           </Typography>
         ) : (
           <>
             <Typography variant="caption" color="text.secondary">
-              Drawn as text:
+              {t('prompt.drawnAs')}
             </Typography>
-            {drawn.map((t, i) => (
-              <Chip key={i} size="small" color="secondary" variant="outlined" label={t === '' ? '(empty)' : t} data-testid="glyph-chip" />
+            {drawn.map((text, i) => (
+              <Chip key={i} size="small" color="secondary" variant="outlined" label={text === '' ? t('prompt.emptyQuote') : text} data-testid="glyph-chip" />
             ))}
           </>
         )}

@@ -1,24 +1,25 @@
 /**
  * One generation: the image, its recipe, its parent and children, and what can be done with it —
- * reuse settings, vary details, vary composition, edit in canvas, favourite, tag, rate, copy, export,
+ * use these settings, the result actions (edit on canvas, vary details and composition, download, copy seed and prompt), favourite, tag, rate, copy,
  * delete (undoable from the gallery's snackbar).
  */
 import CloseIcon from '@mui/icons-material/Close';
 import ContentCopyIcon from '@mui/icons-material/ContentCopy';
 import DeleteIcon from '@mui/icons-material/Delete';
-import DownloadIcon from '@mui/icons-material/Download';
-import EditIcon from '@mui/icons-material/Edit';
 import FavoriteIcon from '@mui/icons-material/Favorite';
 import FavoriteBorderIcon from '@mui/icons-material/FavoriteBorder';
-import ReplayIcon from '@mui/icons-material/Replay';
 import RestoreFromTrashIcon from '@mui/icons-material/RestoreFromTrash';
-import ShuffleIcon from '@mui/icons-material/Shuffle';
 import TuneIcon from '@mui/icons-material/Tune';
 import { Alert, Autocomplete, Box, Button, Chip, IconButton, MenuItem, Rating, Skeleton, Stack, Table, TableBody, TableCell, TableRow, TextField, Tooltip, Typography } from '@mui/material';
 import { useEffect, useState } from 'react';
-import { ApiError, call } from '../api/client';
-import { openInCanvas } from '../canvas/session';
-import { draftFromRecipe, generateDraft } from '../generate';
+import { useTranslation } from 'react-i18next';
+import { ApiError } from '../api/client';
+import { parseRecipe } from '../../../main/contract';
+import { generateDraft, recallFromRecipe } from '../generate';
+import { applySettings } from '../recall/state';
+import { copyImage } from '../results/actions';
+import { ResultActions } from '../results/ResultActions';
+import { fmt, t as translate } from '../i18n';
 import { library, type Generation, type Project } from '../library/client';
 import { mediaUrl } from '../media';
 import { LIMIT_TEXT } from '../servers';
@@ -37,6 +38,7 @@ export interface GenerationDetailProps {
 }
 
 export function GenerationDetail({ id, projects, tagOptions, onClose, onOpen, onDeleted, onRestored, onChanged, notify }: GenerationDetailProps) {
+  const { t } = useTranslation();
   const [g, setG] = useState<Generation | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [parent, setParent] = useState<Generation | null>(null);
@@ -79,43 +81,32 @@ export function GenerationDetail({ id, projects, tagOptions, onClose, onOpen, on
   if (!g) return <Skeleton variant="rounded" height={360} />;
 
   const recipe = (g.recipe ?? {}) as Record<string, unknown>;
-  const isText = g.mode === 'text';
-  const baseRequest = {
-    mode: 'text' as const,
-    prompt: g.prompt,
-    width: g.width,
-    height: g.height,
-    steps: typeof recipe.steps === 'number' ? recipe.steps : (g.steps ?? 50),
-    guidance: typeof recipe.guidance === 'number' ? recipe.guidance : 1.5,
-    parentId: g.id,
-    ...(g.projectId ? { projectId: g.projectId } : {}),
-  };
   const rows: [string, string][] = [
-    ['Mode', g.mode],
-    ['Size', `${g.width} × ${g.height}`],
-    ['Steps', String(recipe.steps ?? g.steps ?? '—')],
-    ['Guidance', String(recipe.guidance ?? '—')],
-    ['Seed', String(g.seed ?? '—')],
-    ['Model', String(recipe.modelName ?? g.model ?? '—')],
-    ['Provider', String(g.provider ?? '—')],
-    ['Made', new Date(g.createdAt).toLocaleString()],
+    [t('detail.mode'), t(`modes.${g.mode}`)],
+    [t('detail.size'), t('detail.sizeValue', { width: g.width, height: g.height })],
+    [t('detail.steps'), String(recipe.steps ?? g.steps ?? '—')],
+    [t('detail.guidance'), String(recipe.guidance ?? '—')],
+    [t('detail.seed'), String(g.seed ?? '—')],
+    [t('detail.model'), String(recipe.modelName ?? g.model ?? '—')],
+    [t('detail.provider'), String(g.provider ?? '—')],
+    [t('detail.made'), fmt.dateTime(g.createdAt)],
   ];
   const remote = recipe.remote as { server?: unknown; kind?: unknown; product?: unknown; notTaken?: unknown } | undefined;
   if (remote && typeof remote.server === 'string') {
-    const what = [remote.product, remote.kind === 'openai' ? 'OpenAI-style' : remote.kind === 'glimmer' ? 'Glimmer' : null].filter((x) => typeof x === 'string' && x).join(', ');
-    rows.push(['Server', `${remote.server}${what ? ` (${what})` : ''}`]);
+    const what = [remote.product, remote.kind === 'openai' ? t('detail.kindOpenai') : remote.kind === 'glimmer' ? t('detail.kindGlimmer') : null].filter((x) => typeof x === 'string' && x).join(', ');
+    rows.push([t('detail.server'), `${remote.server}${what ? ` (${what})` : ''}`]);
     const notTaken = Array.isArray(remote.notTaken) ? remote.notTaken.filter((l): l is TargetLimit => typeof l === 'string' && l in LIMIT_TEXT) : [];
-    if (notTaken.length > 0) rows.push(['Not taken', notTaken.map((l) => `it ${LIMIT_TEXT[l]}`).join(' ')]);
+    if (notTaken.length > 0) rows.push([t('detail.notTaken'), notTaken.map((l) => `it ${LIMIT_TEXT[l]}`).join(' ')]);
   }
-  if (g.timings) rows.push(['Time', Object.entries(g.timings).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ')]);
+  if (g.timings) rows.push([t('detail.time'), Object.entries(g.timings).map(([k, v]) => `${k} ${fmt.number(v / 1000, { maximumFractionDigits: 1 })} s`).join(', ')]);
 
   return (
     <Stack sx={{ gap: 1.5 }} data-testid="generation-detail">
       <Stack direction="row" sx={{ alignItems: 'center' }}>
         <Typography variant="subtitle1" component="h3" sx={{ flex: 1 }}>
-          Generation {g.id}
+          {t('detail.title', { id: g.id })}
         </Typography>
-        <IconButton aria-label="Close details" onClick={onClose}>
+        <IconButton aria-label={t('detail.close')} onClick={onClose}>
           <CloseIcon />
         </IconButton>
       </Stack>
@@ -123,15 +114,15 @@ export function GenerationDetail({ id, projects, tagOptions, onClose, onOpen, on
         <Box component="img" src={mediaUrl(g.media.image)} alt={g.prompt} data-testid="detail-image" sx={{ width: '100%', borderRadius: 2, bgcolor: 'action.hover' }} />
       )}
       <Typography variant="body2" sx={{ whiteSpace: 'pre-wrap' }} data-testid="detail-prompt">
-        {g.prompt || '(no prompt)'}
+        {g.prompt || t('job.noPrompt')}
       </Typography>
       <Stack direction="row" sx={{ alignItems: 'center', gap: 1 }}>
-        <Tooltip title={g.favourite ? 'Remove from favourites' : 'Add to favourites'}>
-          <IconButton aria-label={g.favourite ? 'Remove from favourites' : 'Add to favourites'} aria-pressed={g.favourite} onClick={() => void update({ favourite: !g.favourite })} data-testid="favourite">
+        <Tooltip title={g.favourite ? t('detail.unfavourite') : t('detail.favourite')}>
+          <IconButton aria-label={g.favourite ? t('detail.unfavourite') : t('detail.favourite')} aria-pressed={g.favourite} onClick={() => void update({ favourite: !g.favourite })} data-testid="favourite">
             {g.favourite ? <FavoriteIcon sx={{ color: '#ff4f7b' }} /> : <FavoriteBorderIcon />}
           </IconButton>
         </Tooltip>
-        <Rating value={g.rating} onChange={(_, v) => void update({ rating: v ?? 0 })} aria-label="Rating" />
+        <Rating value={g.rating} onChange={(_, v) => void update({ rating: v ?? 0 })} aria-label={t('detail.rating')} />
         <Box sx={{ flex: 1 }} />
         {g.deletedAt !== null ? (
           <Button size="small" variant="contained" startIcon={<RestoreFromTrashIcon />} data-testid="restore" onClick={() => void act(async () => {
@@ -139,11 +130,11 @@ export function GenerationDetail({ id, projects, tagOptions, onClose, onOpen, on
             setG({ ...g, deletedAt: null });
             onRestored(g);
           })}>
-            Restore
+            {t('detail.restore')}
           </Button>
         ) : (
-        <Tooltip title="Move to the trash (undo in the message that follows)">
-          <IconButton aria-label="Delete" onClick={() => void act(async () => {
+        <Tooltip title={t('detail.deleteTip')}>
+          <IconButton aria-label={t('common.delete')} onClick={() => void act(async () => {
             await library.remove([g.id]);
             onDeleted(g);
           })} data-testid="delete">
@@ -160,10 +151,10 @@ export function GenerationDetail({ id, projects, tagOptions, onClose, onOpen, on
         value={g.tags}
         onChange={(_, tags) => void update({ tags: [...new Set(tags.map((t) => t.trim()).filter(Boolean))].slice(0, 100) })}
         renderValue={(value, getItemProps) => value.map((t, i) => <Chip size="small" label={t} {...getItemProps({ index: i })} key={t} />)}
-        renderInput={(params) => <TextField {...params} label="Tags" placeholder="Add a tag and press Enter" />}
+        renderInput={(params) => <TextField {...params} label={t('detail.tags')} placeholder={t('detail.addTag')} />}
       />
-      <TextField select size="small" label="Board" value={g.projectId ?? ''} onChange={(e) => void update({ projectId: e.target.value === '' ? null : e.target.value })}>
-        <MenuItem value="">No board</MenuItem>
+      <TextField select size="small" label={t('generate.board')} value={g.projectId ?? ''} onChange={(e) => void update({ projectId: e.target.value === '' ? null : e.target.value })}>
+        <MenuItem value="">{t('generate.noBoard')}</MenuItem>
         {projects.map((p) => (
           <MenuItem key={p.id} value={p.id}>
             {p.name}
@@ -176,42 +167,28 @@ export function GenerationDetail({ id, projects, tagOptions, onClose, onOpen, on
         </Alert>
       )}
       <Stack direction="row" sx={{ gap: 1, flexWrap: 'wrap' }}>
-        <Button size="small" variant="outlined" startIcon={<TuneIcon />} onClick={() => {
-          generateDraft.replace(draftFromRecipe({ ...recipe, prompt: g.prompt, width: g.width, height: g.height, seed: g.seed }));
-          window.location.hash = '/generate';
-        }}>
-          Reuse settings
+        <Button
+          size="small"
+          variant="contained"
+          startIcon={<TuneIcon />}
+          data-testid="use-settings"
+          onClick={() => {
+            const stored = parseRecipe(g.recipe);
+            const result = recallFromRecipe(
+              { kind: 'stored', recipe: stored ?? { mode: g.mode === 'import' ? 'text' : g.mode, prompt: g.prompt, model: g.model ?? '', seed: g.seed ?? 0, width: g.width, height: g.height, steps: g.steps ?? 50 } },
+              { current: generateDraft.getState(), model: null },
+            );
+            if (result) void applySettings(t('detail.title', { id: g.id }), { ...result, notes: result.notes.filter((n) => n.field !== 'model') });
+          }}
+        >
+          {t('detail.reuse')}
         </Button>
-        <Tooltip title={isText ? 'Same composition (the same visual tokens), new details' : 'Only for text-to-image results'}>
-          <span>
-            <Button size="small" variant="outlined" startIcon={<ReplayIcon />} disabled={!isText} onClick={() => void act(() => call('jobs.submit', { ...baseRequest, reuseTokensOf: g.id }), 'Queued: vary details')}>
-              Vary details
-            </Button>
-          </span>
-        </Tooltip>
-        <Tooltip title={isText ? 'Same prompt and settings, a new seed' : 'Only for text-to-image results'}>
-          <span>
-            <Button size="small" variant="outlined" startIcon={<ShuffleIcon />} disabled={!isText} onClick={() => void act(() => call('jobs.submit', baseRequest), 'Queued: vary composition')}>
-              Vary composition
-            </Button>
-          </span>
-        </Tooltip>
-        <Button size="small" variant="outlined" startIcon={<EditIcon />} disabled={!g.media} data-testid="edit-in-canvas" onClick={() => g.media && openInCanvas({ src: mediaUrl(g.media.image), width: g.width, height: g.height, generationId: g.id, name: g.prompt.slice(0, 40) || `Generation ${g.id}` })}>
-          Edit in canvas
+        <Button size="small" variant="outlined" startIcon={<ContentCopyIcon />} disabled={!g.media} onClick={() => void act(() => copyImage(g), t('detail.imageCopied'))}>
+          {t('detail.copyImage')}
         </Button>
-        <Button size="small" variant="outlined" startIcon={<ContentCopyIcon />} disabled={!g.media} onClick={() => void act(() => copyImage(mediaUrl(g.media!.image)), 'Image copied')}>
-          Copy image
-        </Button>
-        <Button size="small" variant="outlined" startIcon={<ContentCopyIcon />} onClick={() => void act(() => navigator.clipboard.writeText(g.prompt), 'Prompt copied')}>
-          Copy prompt
-        </Button>
-        {g.media && (
-          <Button size="small" variant="outlined" startIcon={<DownloadIcon />} href={mediaUrl(g.media.image)} download={`glimmer-${g.id}.${g.media.format === 'jpeg' ? 'jpg' : g.media.format}`}>
-            Export
-          </Button>
-        )}
       </Stack>
-      <Table size="small" aria-label="Recipe">
+      <ResultActions g={g} />
+      <Table size="small" aria-label={t('detail.recipe')}>
         <TableBody>
           {rows.map(([k, v]) => (
             <TableRow key={k}>
@@ -227,14 +204,14 @@ export function GenerationDetail({ id, projects, tagOptions, onClose, onOpen, on
         <Box>
           {parent && (
             <>
-              <Typography variant="subtitle2">Made from</Typography>
+              <Typography variant="subtitle2">{t('detail.madeFrom')}</Typography>
               <Thumbs items={[parent]} onOpen={onOpen} />
             </>
           )}
           {children.length > 0 && (
             <>
               <Typography variant="subtitle2" sx={{ mt: 1 }}>
-                Made from this
+                {t('detail.madeFromThis')}
               </Typography>
               <Thumbs items={children} onOpen={onOpen} />
             </>
@@ -249,25 +226,10 @@ function Thumbs({ items, onOpen }: { items: Generation[]; onOpen(id: string): vo
   return (
     <Stack direction="row" sx={{ gap: 1, flexWrap: 'wrap', mt: 0.5 }}>
       {items.map((c) => (
-        <Box key={c.id} component="button" onClick={() => onOpen(c.id)} aria-label={`Open generation ${c.id}: ${c.prompt}`} sx={{ p: 0, border: 0, borderRadius: 1, overflow: 'hidden', cursor: 'pointer', lineHeight: 0 }}>
+        <Box key={c.id} component="button" onClick={() => onOpen(c.id)} aria-label={translate('detail.openNamed', { id: c.id, prompt: c.prompt })} sx={{ p: 0, border: 0, borderRadius: 1, overflow: 'hidden', cursor: 'pointer', lineHeight: 0 }}>
           {c.media && <img src={mediaUrl(c.media.thumbs[256])} alt="" width={64} height={64} style={{ objectFit: 'cover' }} />}
         </Box>
       ))}
     </Stack>
   );
-}
-
-async function copyImage(url: string): Promise<void> {
-  const blob = await (await fetch(url)).blob();
-  const png = blob.type === 'image/png' ? blob : await toPng(blob);
-  await navigator.clipboard.write([new ClipboardItem({ 'image/png': png })]);
-}
-
-async function toPng(blob: Blob): Promise<Blob> {
-  const bmp = await createImageBitmap(blob);
-  const c = document.createElement('canvas');
-  c.width = bmp.width;
-  c.height = bmp.height;
-  c.getContext('2d')!.drawImage(bmp, 0, 0);
-  return new Promise((resolve, reject) => c.toBlob((b) => (b ? resolve(b) : reject(new Error('The image could not be converted for the clipboard.'))), 'image/png'));
 }

@@ -1,9 +1,10 @@
 /**
- * The generate panel's form, kept in a small store so it survives switching screens and so the
- * gallery's "reuse settings" can fill it. No React here.
+ * The generate panel's form, kept in a small store so it survives switching screens, a reload and a
+ * restart (saved in the workspace), and so "use these settings" can fill it. No React here.
  */
-import type { GenerateRequestInput } from '../../../main/contract';
-import { ASPECTS, isValidSide, sizeFor, TIERS, type TierId } from './sizes';
+import type { GenerateDraft as StoredDraft, GenerateRequestInput } from '../../../main/contract';
+import { t } from '../i18n';
+import { ASPECTS, isValidSide, MAX_SIDE, MIN_SIDE, SIDE_STEP, sizeFor, TIERS, type TierId } from './sizes';
 
 export interface GenerateDraft {
   prompt: string;
@@ -19,7 +20,13 @@ export interface GenerateDraft {
   seedLocked: boolean;
   count: number;
   projectId: string | null;
+  /** AR sampling; null: the model's own (GLM-Image: 0.9 and 0.75). */
+  temperature: number | null;
+  topP: number | null;
 }
+
+/** GLM-Image's published AR sampling (its generation_config.json), shown as the defaults. */
+export const MODEL_SAMPLING = { temperature: 0.9, topP: 0.75 } as const;
 
 export const DEFAULT_DRAFT: GenerateDraft = {
   prompt: '',
@@ -34,24 +41,26 @@ export const DEFAULT_DRAFT: GenerateDraft = {
   seedLocked: false,
   count: 1,
   projectId: null,
+  temperature: null,
+  topP: null,
 };
 
 /** The size the draft asks for (preset or custom). */
 export function draftSize(d: GenerateDraft): { width: number; height: number } {
   if (d.custom) return { width: d.width, height: d.height };
   const a = ASPECTS.find((x) => x.id === d.aspect) ?? ASPECTS[0]!;
-  const t = TIERS.find((x) => x.id === d.tier) ?? TIERS[1];
-  return sizeFor(a.w, a.h, t.side);
+  const tier = TIERS.find((x) => x.id === d.tier) ?? TIERS[1];
+  return sizeFor(a.w, a.h, tier.side);
 }
 
 /** Why the draft cannot be generated as it is, or null. */
 export function draftProblem(d: GenerateDraft): string | null {
-  if (d.prompt.trim().length === 0) return 'Write a prompt first.';
+  if (d.prompt.trim().length === 0) return t('generate.problem.prompt');
   const { width, height } = draftSize(d);
-  if (!isValidSide(width) || !isValidSide(height)) return 'Width and height must be multiples of 32 from 512 to 2048.';
-  if (!(d.steps >= 1 && d.steps <= 200)) return 'Steps must be from 1 to 200.';
-  if (!(d.guidance >= 0 && d.guidance <= 20)) return 'Guidance must be from 0 to 20.';
-  if (!(d.count >= 1 && d.count <= 16)) return 'Count must be from 1 to 16.';
+  if (!isValidSide(width) || !isValidSide(height)) return t('generate.problem.size', { min: MIN_SIDE, max: MAX_SIDE, step: SIDE_STEP });
+  if (!(d.steps >= 1 && d.steps <= 200)) return t('generate.problem.steps');
+  if (!(d.guidance >= 0 && d.guidance <= 20)) return t('generate.problem.guidance');
+  if (!(d.count >= 1 && d.count <= 16)) return t('generate.problem.count');
   return null;
 }
 
@@ -67,26 +76,39 @@ export function draftRequest(d: GenerateDraft): GenerateRequestInput {
     count: Math.round(d.count),
     ...(d.seedLocked ? { seed: Math.round(d.seed) } : {}),
     ...(d.projectId ? { projectId: d.projectId } : {}),
+    ...(d.temperature !== null ? { temperature: d.temperature } : {}),
+    ...(d.topP !== null ? { topP: d.topP } : {}),
   };
 }
 
-/** The draft that reproduces a recorded request (gallery "reuse settings"): its size becomes a custom size, its seed locked. */
-export function draftFromRecipe(r: { prompt?: unknown; width?: unknown; height?: unknown; steps?: unknown; guidance?: unknown; seed?: unknown }): GenerateDraft {
-  const num = (v: unknown, dflt: number) => (typeof v === 'number' && Number.isFinite(v) ? v : dflt);
-  const width = num(r.width, 1024);
-  const height = num(r.height, 1024);
-  const seed = typeof r.seed === 'number' && Number.isSafeInteger(r.seed) ? r.seed : null;
-  return {
-    ...DEFAULT_DRAFT,
-    prompt: typeof r.prompt === 'string' ? r.prompt : '',
-    custom: true,
-    width,
-    height,
-    steps: num(r.steps, DEFAULT_DRAFT.steps),
-    guidance: num(r.guidance, DEFAULT_DRAFT.guidance),
-    seed: seed ?? 0,
-    seedLocked: seed !== null,
-  };
+const KIND: Record<keyof GenerateDraft, 'string' | 'number' | 'boolean'> = {
+  prompt: 'string',
+  aspect: 'string',
+  tier: 'string',
+  custom: 'boolean',
+  width: 'number',
+  height: 'number',
+  steps: 'number',
+  guidance: 'number',
+  seed: 'number',
+  seedLocked: 'boolean',
+  count: 'number',
+  projectId: 'string',
+  temperature: 'number',
+  topP: 'number',
+};
+const NULLABLE = new Set<keyof GenerateDraft>(['projectId', 'temperature', 'topP']);
+
+/** A stored draft (the workspace's, any version) over the defaults: only fields of the right type are taken. */
+export function draftFromStored(stored: StoredDraft | null | undefined): GenerateDraft {
+  const out: Record<string, unknown> = { ...DEFAULT_DRAFT };
+  for (const key of Object.keys(KIND) as (keyof GenerateDraft)[]) {
+    const v = (stored as Record<string, unknown> | null | undefined)?.[key];
+    if ((v === null && NULLABLE.has(key)) || typeof v === KIND[key]) out[key] = v;
+  }
+  const draft = out as unknown as GenerateDraft;
+  if (!TIERS.some((x) => x.id === draft.tier)) draft.tier = DEFAULT_DRAFT.tier;
+  return draft;
 }
 
 export function randomSeed(): number {

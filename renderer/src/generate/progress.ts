@@ -3,6 +3,7 @@
  * then the diffusion decoder's steps. Everything before is "preparing", everything after "finishing".
  */
 import type { JobProgress, Phase } from '../../../main/contract';
+import { fmt, t } from '../i18n';
 
 export type PhaseGroup = 'preparing' | 'tokens' | 'diffusion' | 'finishing';
 
@@ -20,18 +21,6 @@ export function phaseGroup(phase: Phase): PhaseGroup {
       return 'preparing';
   }
 }
-
-const PHASE_WORDS: Record<Phase, string> = {
-  queued: 'Waiting in the queue',
-  load: 'Loading the model',
-  tokenize: 'Reading the prompt',
-  ar: 'Composing: visual tokens',
-  glyph: 'Encoding the quoted text',
-  dit: 'Rendering: diffusion steps',
-  vae: 'Decoding the image',
-  remote: 'On the server',
-  save: 'Saving',
-};
 
 export interface ProgressView {
   label: string;
@@ -53,22 +42,18 @@ export function describeProgress(p: JobProgress): ProgressView {
   const group = phaseGroup(p.phase);
   const tokens = group === 'tokens' ? pct(p.step, p.total) : group === 'preparing' ? 0 : 100;
   const diffusion = p.phase === 'dit' ? pct(p.step, p.total) : group === 'finishing' ? 100 : 0;
-  const unit = p.phase === 'ar' ? 'tokens' : p.phase === 'dit' ? 'steps' : null;
+  const counted = p.total > 0 ? { step: fmt.number(p.step), total: fmt.number(p.total) } : null;
   return {
-    label: PHASE_WORDS[p.phase] ?? p.phase,
+    label: t(`progress.phase.${p.phase}`, { defaultValue: p.phase }),
     tokens,
     diffusion,
-    count: unit && p.total > 0 ? `${p.step} / ${p.total} ${unit}` : null,
-    eta: p.etaMs !== null ? `${formatEta(p.etaMs)}${p.estimated ? ' (an estimate from its past jobs)' : ''}` : p.estimated ? 'no estimate yet: this server has no past jobs' : null,
+    count: counted && p.phase === 'ar' ? t('progress.tokens', counted) : counted && p.phase === 'dit' ? t('progress.steps', counted) : null,
+    eta: p.etaMs !== null ? `${formatEta(p.etaMs)}${p.estimated ? t('progress.estimatedSuffix') : ''}` : p.estimated ? t('progress.noEstimate') : null,
     remote: p.phase === 'remote' && p.total > 0 ? pct(p.step, p.total) : null,
   };
 }
 
-/** "about 5 s left", "about 2 min 10 s left". */
+/** "about 5 s left", "about 2 min 10 s left" (in the current language). */
 export function formatEta(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `about ${s} s left`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `about ${m} min ${s % 60} s left`;
-  return `about ${Math.floor(m / 60)} h ${m % 60} min left`;
+  return t('progress.eta', { duration: fmt.duration(ms / 1000) });
 }

@@ -1,32 +1,34 @@
-/** Output sizes: multiples of 32 between 512 and 2048 (GLM-Image's range), by aspect ratio. */
+/** Output sizes by aspect ratio, within the studio's one size rule (contract SIZE_RULE: 512..2048, ×32). */
+import { SIZE_RULE, isStudioSide } from '../../../main/contract';
 
-export const SIDE_STEP = 32;
-export const MIN_SIDE = 512;
-export const MAX_SIDE = 2048;
+export const SIDE_STEP = SIZE_RULE.step;
+export const MIN_SIDE = SIZE_RULE.min;
+export const MAX_SIDE = SIZE_RULE.max;
 
 export interface Aspect {
   id: string;
-  label: string;
+  /** Its name's message key (generate.aspects.*). */
+  key: 'square' | 'landscape' | 'portrait' | 'photo' | 'poster' | 'wide' | 'tall' | 'cinema';
   w: number;
   h: number;
 }
 
 export const ASPECTS: readonly Aspect[] = [
-  { id: '1:1', label: 'Square 1:1', w: 1, h: 1 },
-  { id: '4:3', label: 'Landscape 4:3', w: 4, h: 3 },
-  { id: '3:4', label: 'Portrait 3:4', w: 3, h: 4 },
-  { id: '3:2', label: 'Photo 3:2', w: 3, h: 2 },
-  { id: '2:3', label: 'Poster 2:3', w: 2, h: 3 },
-  { id: '16:9', label: 'Wide 16:9', w: 16, h: 9 },
-  { id: '9:16', label: 'Tall 9:16', w: 9, h: 16 },
-  { id: '21:9', label: 'Cinema 21:9', w: 21, h: 9 },
+  { id: '1:1', key: 'square', w: 1, h: 1 },
+  { id: '4:3', key: 'landscape', w: 4, h: 3 },
+  { id: '3:4', key: 'portrait', w: 3, h: 4 },
+  { id: '3:2', key: 'photo', w: 3, h: 2 },
+  { id: '2:3', key: 'poster', w: 2, h: 3 },
+  { id: '16:9', key: 'wide', w: 16, h: 9 },
+  { id: '9:16', key: 'tall', w: 9, h: 16 },
+  { id: '21:9', key: 'cinema', w: 21, h: 9 },
 ];
 
-/** Resolution tiers, as the side of a square of the same area. */
+/** Resolution tiers, as the side of a square of the same area (names: generate.tiers.<id>). */
 export const TIERS = [
-  { id: 'small', label: 'Small (~0.4 MP)', side: 640 },
-  { id: 'medium', label: 'Medium (~1 MP)', side: 1024 },
-  { id: 'large', label: 'Large (~2.4 MP)', side: 1536 },
+  { id: 'small', side: 640 },
+  { id: 'medium', side: 1024 },
+  { id: 'large', side: 1536 },
 ] as const;
 export type TierId = (typeof TIERS)[number]['id'];
 
@@ -50,6 +52,4 @@ export function sizeLike(w: number, h: number, maxSide = 1024): { width: number;
   return sizeFor(w, h, Math.max(MIN_SIDE, side));
 }
 
-export function isValidSide(n: number): boolean {
-  return Number.isInteger(n) && n >= MIN_SIDE && n <= MAX_SIDE && n % SIDE_STEP === 0;
-}
+export const isValidSide = isStudioSide;

@@ -11,8 +11,15 @@ export const library = {
   remove: (ids: string[]) => call('library.delete', { ids }),
   restore: (ids: string[]) => call('library.restore', { ids }),
   move: (ids: string[], projectId: string | null) => call('library.move', { ids, projectId }),
+  updateMany: (ids: string[], patch: Omit<RequestOf<'library.updateMany'>, 'ids'>) => call('library.updateMany', { ids, ...patch }),
+  exportIds: (ids: string[], folder: string, name?: string) => call('library.export', { ids, folder, ...(name ? { name } : {}) }),
+  exportBoard: (projectId: string, folder: string) => call('library.export', { projectId, folder }),
+  emptyTrash: () => call('library.emptyTrash', {}),
   projects: (): Promise<LibraryProject[]> => call('projects.list', {}).then((r) => r.projects),
   createProject: (name: string): Promise<LibraryProject> => call('projects.create', { name }).then((r) => r.project),
+  renameProject: (id: string, name: string): Promise<LibraryProject> => call('projects.rename', { id, name }).then((r) => r.project),
+  deleteProject: (id: string): Promise<LibraryProject> => call('projects.delete', { id }).then((r) => r.project),
+  restoreProject: (id: string): Promise<LibraryProject> => call('projects.restore', { id }).then((r) => r.project),
   tags: () => call('library.tags', {}).then((r) => r.tags),
 };
 

@@ -1,9 +1,14 @@
-/** Compiles under way or finished: the module being built (with its tensors), the modules done so far, cancel and resume. */
+/**
+ * Compiles under way or finished: the module being built, the layer being read with bytes and an
+ * ETA, the modules done so far, cancel and resume. The models table shows the same line for a folder
+ * being compiled.
+ */
 import { Alert, Box, Button, Card, CardContent, Chip, LinearProgress, Stack, Typography } from '@mui/material';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { ModelCompile } from '../../../main/contract';
 import { call } from '../api/client';
-import { errorText, formatBytes } from './format';
+import { errorText, formatBytes, formatDuration } from './format';
 import type { ModuleState } from './store';
 
 const STATE_COLOR: Record<ModelCompile['state'], 'info' | 'success' | 'error' | 'warning'> = {
@@ -13,12 +18,37 @@ const STATE_COLOR: Record<ModelCompile['state'], 'info' | 'success' | 'error' | 
   cancelled: 'warning',
 };
 
-function fraction(c: ModelCompile): number {
+/** How far a compile is, 0..1 (modules done, and the bytes read of the one building). */
+export function compileFraction(c: ModelCompile): number {
   if (c.state === 'done') return 1;
   const p = c.progress;
   if (!p || p.total === 0) return 0;
   const inModule = p.state === 'start' ? (p.tensors && p.tensors.bytesTotal > 0 ? p.tensors.bytesDone / p.tensors.bytesTotal : 0) : 1;
   return (p.index - 1 + inModule) / p.total;
+}
+
+/** Module n of N, the layer being read with its bytes, and the ETA of that module. */
+export function CompileProgressLine({ compile, variant = 'body2' }: { compile: ModelCompile; variant?: 'body2' | 'caption' }) {
+  const { t } = useTranslation();
+  const p = compile.progress;
+  if (!p) return null;
+  const tensors = compile.state !== 'done' && p.state === 'start' ? p.tensors : undefined;
+  return (
+    <Typography variant={variant} component="div" data-testid="compile-progress" sx={{ overflowWrap: 'anywhere' }}>
+      {compile.state === 'done'
+        ? t('models.allModules', { count: p.total })
+        : t('models.moduleLine', { index: p.index, total: p.total, module: p.module, state: t(`models.moduleState.${p.state}`) })}
+      {tensors &&
+        t('models.tensorsLine', {
+          group: tensors.group ?? tensors.last,
+          done: tensors.done,
+          total: tensors.total,
+          bytesDone: formatBytes(tensors.bytesDone),
+          bytesTotal: formatBytes(tensors.bytesTotal),
+        })}
+      {tensors && typeof tensors.etaSeconds === 'number' && tensors.etaSeconds > 0 && t('models.compileEta', { duration: formatDuration(tensors.etaSeconds) })}
+    </Typography>
+  );
 }
 
 function baseName(p: string): string {
@@ -27,6 +57,7 @@ function baseName(p: string): string {
 
 function CompileRow({ compile, modules, onError }: { compile: ModelCompile; modules: { module: string; state: ModuleState }[]; onError(text: string): void }) {
   const [busy, setBusy] = useState(false);
+  const { t } = useTranslation();
   const p = compile.progress;
   const label = `${baseName(compile.source)} → ${compile.precisionLabel}`;
   const act = async (fn: () => Promise<unknown>) => {
@@ -45,41 +76,34 @@ function CompileRow({ compile, modules, onError }: { compile: ModelCompile; modu
         <Typography variant="body2" sx={{ fontWeight: 600, flex: 1, wordBreak: 'break-all' }}>
           {label}
         </Typography>
-        <Chip size="small" color={STATE_COLOR[compile.state]} label={compile.state} data-testid="compile-state" />
+        <Chip size="small" color={STATE_COLOR[compile.state]} label={t(`models.compileState.${compile.state}`)} data-testid="compile-state" data-state={compile.state} />
         {compile.state === 'running' && (
-          <Button size="small" color="error" disabled={busy} onClick={() => void act(() => call('models.compile.cancel', { id: compile.id }))} aria-label={`Cancel compiling ${label}`}>
-            Cancel
+          <Button size="small" color="error" disabled={busy} onClick={() => void act(() => call('models.compile.cancel', { id: compile.id }))} aria-label={t('models.cancelCompile', { name: label })}>
+            {t('common.cancel')}
           </Button>
         )}
         {(compile.state === 'cancelled' || compile.state === 'failed') && (
-          <Button size="small" variant="outlined" disabled={busy} onClick={() => void act(() => call('models.compile.start', { path: compile.source, precision: compile.precision }))} aria-label={`Resume compiling ${label}`}>
-            Resume
+          <Button size="small" variant="outlined" disabled={busy} onClick={() => void act(() => call('models.compile.start', { path: compile.source, precision: compile.precision }))} aria-label={t('models.resumeCompile', { name: label })}>
+            {t('common.resume')}
           </Button>
         )}
       </Stack>
       <LinearProgress
         variant={compile.state === 'running' && !p ? 'indeterminate' : 'determinate'}
-        value={100 * fraction(compile)}
+        value={100 * compileFraction(compile)}
         sx={{ my: 1, height: 8, borderRadius: 1 }}
-        aria-label={`Compile of ${label}`}
+        aria-label={t('models.compileOf', { name: label })}
       />
-      {p && (
-        <Typography variant="body2" data-testid="compile-progress">
-          {compile.state === 'done'
-            ? `All ${p.total} modules compiled.`
-            : `Module ${p.index} of ${p.total}: ${p.module} ${p.state === 'start' ? 'building' : p.state === 'skipped' ? 'kept from an earlier run' : 'done'}`}
-          {compile.state !== 'done' && p.state === 'start' && p.tensors && ` · ${p.tensors.done} of ${p.tensors.total} tensors (${formatBytes(p.tensors.bytesDone)} of ${formatBytes(p.tensors.bytesTotal)})`}
-        </Typography>
-      )}
+      <CompileProgressLine compile={compile} />
       {modules.length > 0 && (
-        <Stack direction="row" sx={{ gap: 0.5, mt: 0.5, flexWrap: 'wrap' }} aria-label="Modules" data-testid="compile-modules">
+        <Stack direction="row" sx={{ gap: 0.5, mt: 0.5, flexWrap: 'wrap' }} aria-label={t('models.modules')} data-testid="compile-modules">
           {modules.map((m) => (
             <Chip
               key={m.module}
               size="small"
               variant={m.state === 'start' ? 'outlined' : 'filled'}
               color={m.state === 'start' ? 'info' : 'success'}
-              label={`${m.module}: ${m.state === 'start' ? 'building' : m.state === 'skipped' ? 'kept' : 'done'}`}
+              label={t('models.moduleChip', { module: m.module, state: t(`models.moduleChipState.${m.state}`) })}
               data-module={m.module}
               data-module-state={m.state}
             />
@@ -88,7 +112,7 @@ function CompileRow({ compile, modules, onError }: { compile: ModelCompile; modu
       )}
       {compile.state === 'cancelled' && (
         <Typography variant="caption" color="text.secondary" component="div">
-          Cancelled. Finished modules are kept; Resume builds only the rest.
+          {t('models.compileCancelled')}
         </Typography>
       )}
       {compile.error && (
@@ -101,15 +125,16 @@ function CompileRow({ compile, modules, onError }: { compile: ModelCompile; modu
 }
 
 export function CompileCard({ compiles, modules, onError }: { compiles: ModelCompile[]; modules: Record<string, { module: string; state: ModuleState }[]>; onError(text: string): void }) {
+  const { t } = useTranslation();
   if (compiles.length === 0) return null;
   const shown = [...compiles].sort((a, b) => b.startedAt - a.startedAt);
   return (
     <Card variant="outlined">
       <CardContent>
         <Typography variant="h6" component="h3">
-          Compiles
+          {t('models.compiles')}
         </Typography>
-        <Box role="region" aria-label="Compiles">
+        <Box role="region" aria-label={t('models.compiles')}>
           {shown.map((c) => (
             <CompileRow key={c.id} compile={c} modules={modules[c.id] ?? []} onError={onError} />
           ))}

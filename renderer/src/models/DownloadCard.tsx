@@ -5,8 +5,10 @@
  */
 import { Alert, Box, Button, Card, CardContent, Chip, LinearProgress, Stack, TextField, Typography } from '@mui/material';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { ModelDownload } from '../../../main/contract';
 import { call } from '../api/client';
+import { fmt } from '../i18n';
 import { errorText, formatBytes, formatDuration } from './format';
 
 const DEFAULT_REPO = 'zai-org/GLM-Image';
@@ -37,6 +39,7 @@ const STATE_COLOR: Record<ModelDownload['state'], 'info' | 'default' | 'success'
 
 function DownloadRow({ download, onError }: { download: ModelDownload; onError(text: string): void }) {
   const [busy, setBusy] = useState(false);
+  const { t } = useTranslation();
   const p = download.progress;
   const percent = p && p.total > 0 ? (100 * p.bytes) / p.total : 0;
   const act = async (fn: () => Promise<unknown>) => {
@@ -56,20 +59,20 @@ function DownloadRow({ download, onError }: { download: ModelDownload; onError(t
         <Typography variant="body2" sx={{ fontWeight: 600, flex: 1 }}>
           {label}
         </Typography>
-        <Chip size="small" color={STATE_COLOR[download.state]} label={download.state} data-testid="download-state" />
+        <Chip size="small" color={STATE_COLOR[download.state]} label={t(`models.download.state.${download.state}`)} data-testid="download-state" data-state={download.state} />
         {download.state === 'running' && (
-          <Button size="small" disabled={busy} onClick={() => void act(() => call('models.download.pause', { id: download.id }))} aria-label={`Pause the download of ${label}`}>
-            Pause
+          <Button size="small" disabled={busy} onClick={() => void act(() => call('models.download.pause', { id: download.id }))} aria-label={t('models.download.pauseNamed', { name: label })}>
+            {t('common.pause')}
           </Button>
         )}
         {(download.state === 'paused' || download.state === 'failed') && (
-          <Button size="small" variant="outlined" disabled={busy} onClick={() => void act(() => startDownload(download.repo, download.revision))} aria-label={`Resume the download of ${label}`}>
-            Resume
+          <Button size="small" variant="outlined" disabled={busy} onClick={() => void act(() => startDownload(download.repo, download.revision))} aria-label={t('models.download.resumeNamed', { name: label })}>
+            {t('common.resume')}
           </Button>
         )}
         {download.state !== 'done' && download.state !== 'cancelled' && (
-          <Button size="small" color="error" disabled={busy} onClick={() => void act(() => call('models.download.cancel', { id: download.id }))} aria-label={`Cancel the download of ${label}`}>
-            Cancel
+          <Button size="small" color="error" disabled={busy} onClick={() => void act(() => call('models.download.cancel', { id: download.id }))} aria-label={t('models.download.cancelNamed', { name: label })}>
+            {t('common.cancel')}
           </Button>
         )}
       </Stack>
@@ -79,24 +82,26 @@ function DownloadRow({ download, onError }: { download: ModelDownload; onError(t
             variant={p.total > 0 ? 'determinate' : 'indeterminate'}
             value={percent}
             sx={{ my: 1, height: 8, borderRadius: 1 }}
-            aria-label={`Download of ${label}`}
+            aria-label={t('models.download.of', { name: label })}
             data-testid="download-bar"
           />
           <Typography variant="body2" data-testid="download-progress">
-            {formatBytes(p.bytes)} of {formatBytes(p.total)} ({percent.toFixed(0)}%)
-            {download.state === 'running' && p.bytesPerSecond > 0 && ` · ${formatBytes(p.bytesPerSecond)}/s`}
-            {download.state === 'running' && p.etaSeconds !== null && p.phase === 'downloading' && ` · ${formatDuration(p.etaSeconds)} left`}
+            {t('models.download.bytes', { done: formatBytes(p.bytes), total: formatBytes(p.total), percent: fmt.percent(percent / 100) })}
+            {download.state === 'running' && p.bytesPerSecond > 0 && t('models.download.speed', { speed: formatBytes(p.bytesPerSecond) })}
+            {download.state === 'running' && p.etaSeconds !== null && p.phase === 'downloading' && t('models.download.left', { duration: formatDuration(p.etaSeconds) })}
           </Typography>
           <Typography variant="caption" color="text.secondary" sx={{ wordBreak: 'break-all' }}>
             {p.phase === 'done'
-              ? `${p.fileCount} files, verified.`
-              : `${p.phase}${p.file ? `: file ${Math.min(p.fileIndex + 1, p.fileCount)} of ${p.fileCount}, ${p.file}` : ''}`}
+              ? t('models.download.verified', { count: p.fileCount })
+              : p.file
+                ? t('models.download.fileLine', { phase: t(`models.download.phase.${p.phase}`), n: Math.min(p.fileIndex + 1, p.fileCount), count: p.fileCount, file: p.file })
+                : t(`models.download.phase.${p.phase}`)}
           </Typography>
         </>
       )}
       {download.state === 'paused' && (
         <Typography variant="caption" color="text.secondary" component="div">
-          Paused. Finished files and the part of the file in progress are kept; Resume continues from there.
+          {t('models.download.paused')}
         </Typography>
       )}
       {download.error && (
@@ -114,6 +119,7 @@ export function DownloadCard({ downloads, onError }: { downloads: ModelDownload[
   const [endpoint, setEndpoint] = useState(hubSettings.endpoint);
   const [token, setToken] = useState(hubSettings.token);
   const [busy, setBusy] = useState(false);
+  const { t } = useTranslation();
   const start = async () => {
     hubSettings.endpoint = endpoint;
     hubSettings.token = token;
@@ -133,10 +139,10 @@ export function DownloadCard({ downloads, onError }: { downloads: ModelDownload[
     <Card variant="outlined">
       <CardContent>
         <Typography variant="h6" component="h3">
-          Download from Hugging Face
+          {t('models.download.title')}
         </Typography>
         <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }}>
-          Only the files the app needs, each checked against the hub's SHA-256. An interrupted download resumes where it stopped.
+          {t('models.download.help')}
         </Typography>
         <Box
           component="form"
@@ -146,13 +152,13 @@ export function DownloadCard({ downloads, onError }: { downloads: ModelDownload[
           }}
           sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', sm: '1fr 1fr' }, gap: 1.5 }}
         >
-          <TextField size="small" label="Repository" value={repo} onChange={(e) => setRepo(e.target.value)} slotProps={{ htmlInput: { 'data-testid': 'download-repo' } }} />
-          <TextField size="small" label="Revision" helperText="Branch, tag or commit" value={revision} onChange={(e) => setRevision(e.target.value)} slotProps={{ htmlInput: { 'data-testid': 'download-revision' } }} />
+          <TextField size="small" label={t('models.download.repo')} value={repo} onChange={(e) => setRepo(e.target.value)} slotProps={{ htmlInput: { 'data-testid': 'download-repo' } }} />
+          <TextField size="small" label={t('models.download.revision')} helperText={t('models.download.revisionHelp')} value={revision} onChange={(e) => setRevision(e.target.value)} slotProps={{ htmlInput: { 'data-testid': 'download-revision' } }} />
           <TextField
             size="small"
-            label="Hub address (optional)"
+            label={t('models.download.endpoint')}
             placeholder="https://huggingface.co"
-            helperText="A mirror; empty: HF_ENDPOINT or huggingface.co"
+            helperText={t('models.download.endpointHelp')}
             value={endpoint}
             onChange={(e) => {
               setEndpoint(e.target.value);
@@ -163,8 +169,8 @@ export function DownloadCard({ downloads, onError }: { downloads: ModelDownload[
           <TextField
             size="small"
             type="password"
-            label="Access token (optional)"
-            helperText="For gated models or private mirrors; not saved"
+            label={t('models.download.token')}
+            helperText={t('models.download.tokenHelp')}
             value={token}
             autoComplete="off"
             onChange={(e) => {
@@ -175,12 +181,12 @@ export function DownloadCard({ downloads, onError }: { downloads: ModelDownload[
           />
           <Box>
             <Button type="submit" variant="contained" disabled={busy} data-testid="download-start">
-              Download
+              {t('models.download.start')}
             </Button>
           </Box>
         </Box>
         {shown.length > 0 && (
-          <Box sx={{ mt: 2 }} aria-label="Downloads" role="region">
+          <Box sx={{ mt: 2 }} aria-label={t('models.download.list')} role="region">
             {shown.map((d) => (
               <DownloadRow key={d.id} download={d} onError={onError} />
             ))}

@@ -1,11 +1,13 @@
 /** Looks for GLM-Image snapshots in the Hugging Face cache; a snapshot found is used in place (never copied). */
 import { Alert, Box, Button, Card, CardContent, Chip, Stack, Typography } from '@mui/material';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { CachedCheckpointInfo } from '../../../main/contract';
 import { call } from '../api/client';
 import { errorText, formatBytes } from './format';
 
 export function HfCacheCard({ hfCacheDir, inUse, onUse, onFound }: { hfCacheDir: string; inUse: string | null; onUse(dir: string, name: string): void; onFound(): void }) {
+  const { t } = useTranslation();
   const [found, setFound] = useState<CachedCheckpointInfo[] | null>(null);
   const [dir, setDir] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -28,13 +30,13 @@ export function HfCacheCard({ hfCacheDir, inUse, onUse, onFound }: { hfCacheDir:
     <Card variant="outlined">
       <CardContent>
         <Typography variant="h6" component="h3">
-          Hugging Face cache
+          {t('models.hf.title')}
         </Typography>
         <Typography variant="body2" color="text.secondary" sx={{ mb: 1.5, wordBreak: 'break-all' }}>
-          A checkpoint another tool already downloaded is used where it is: {dir ?? hfCacheDir ?? '…'}
+          {t('models.hf.help', { dir: dir ?? hfCacheDir ?? '…' })}
         </Typography>
         <Button variant="outlined" disabled={busy} onClick={() => void find()} data-testid="hf-find">
-          {busy ? 'Looking…' : 'Look in the cache'}
+          {busy ? t('models.hf.looking') : t('models.hf.look')}
         </Button>
         {error && (
           <Alert severity="error" sx={{ mt: 1.5 }}>
@@ -43,21 +45,21 @@ export function HfCacheCard({ hfCacheDir, inUse, onUse, onFound }: { hfCacheDir:
         )}
         {found && found.length === 0 && (
           <Typography variant="body2" sx={{ mt: 1.5 }} data-testid="hf-none">
-            No GLM-Image snapshot in the cache. Download it above instead.
+            {t('models.hf.none')}
           </Typography>
         )}
         {found && found.length > 0 && (
           <Box sx={{ mt: 1.5 }}>
             {found.map((c) => (
               <Stack key={c.dir} direction="row" sx={{ alignItems: 'center', gap: 1, py: 0.5, flexWrap: 'wrap' }} data-testid="hf-found">
-                <Chip size="small" color={c.report.ok ? 'success' : 'warning'} label={c.report.ok ? 'ready' : 'incomplete'} />
+                <Chip size="small" color={c.report.ok ? 'success' : 'warning'} label={c.report.ok ? t('models.status.ready') : t('models.status.incomplete')} />
                 <Typography variant="body2" sx={{ flex: 1, wordBreak: 'break-all' }}>
                   {c.repo} @ {c.revision.slice(0, 10)}
                   {c.refs.length ? ` (${c.refs.join(', ')})` : ''} · {formatBytes(c.report.totalBytes)}
                   {!c.report.ok && ` · ${c.report.summary}`}
                 </Typography>
-                <Button size="small" disabled={!c.report.ok || inUse === c.dir} onClick={() => onUse(c.dir, c.repo)} aria-label={`Use ${c.repo} from the cache`}>
-                  {inUse === c.dir ? 'In use' : 'Use this model'}
+                <Button size="small" disabled={!c.report.ok || inUse === c.dir} onClick={() => onUse(c.dir, c.repo)} aria-label={t('models.hf.useNamed', { name: c.repo })}>
+                  {inUse === c.dir ? t('models.inUseChip') : t('models.use')}
                 </Button>
               </Stack>
             ))}

@@ -1,12 +1,15 @@
 /** Import a folder in the GLM-Image (Hugging Face) layout by its path: checked first, problems shown, then used in place or copied. */
 import { Alert, Box, Button, Card, CardContent, FormControlLabel, Radio, RadioGroup, Stack, TextField, Typography } from '@mui/material';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { CheckpointReport } from '../../../main/contract';
 import { call } from '../api/client';
 import { errorText } from './format';
 import { ReportView } from './ReportView';
 
-export function ImportCard({ onImported }: { onImported(name: string): void }) {
+/** `onImported`: selected is true when no model was chosen, so the studio now uses this one. */
+export function ImportCard({ onImported }: { onImported(name: string, selected: boolean): void }) {
+  const { t } = useTranslation();
   const [folder, setFolder] = useState('');
   const [name, setName] = useState('');
   const [mode, setMode] = useState<'reference' | 'copy'>('reference');
@@ -28,15 +31,15 @@ export function ImportCard({ onImported }: { onImported(name: string): void }) {
   };
   const run = async (what: 'check' | 'import') => {
     if (!folder.trim()) {
-      setError('Enter the path of a folder that holds the GLM-Image checkpoint (model_index.json and its component folders).');
+      setError(t('models.import.needPath'));
       return;
     }
     setBusy(what);
     try {
       const r = await check();
       if (what === 'import' && r?.ok) {
-        const { model } = await call('models.import', { path: folder.trim(), mode, ...(name.trim() ? { name: name.trim() } : {}) });
-        onImported(model.name);
+        const { model, selected } = await call('models.import', { path: folder.trim(), mode, ...(name.trim() ? { name: name.trim() } : {}) });
+        onImported(model.name, selected);
         setReport(null);
         setFolder('');
         setName('');
@@ -52,10 +55,10 @@ export function ImportCard({ onImported }: { onImported(name: string): void }) {
     <Card variant="outlined">
       <CardContent>
         <Typography variant="h6" component="h3">
-          Import a folder
+          {t('models.import.title')}
         </Typography>
         <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }}>
-          A folder in the Hugging Face layout of GLM-Image (model_index.json, vae/, transformer/, …). It is checked before anything is recorded.
+          {t('models.import.help')}
         </Typography>
         <Box
           component="form"
@@ -68,22 +71,22 @@ export function ImportCard({ onImported }: { onImported(name: string): void }) {
             <TextField
               size="small"
               fullWidth
-              label="Folder path"
+              label={t('models.import.path')}
               value={folder}
               onChange={(e) => setFolder(e.target.value)}
               slotProps={{ htmlInput: { 'data-testid': 'import-path' } }}
             />
-            <TextField size="small" label="Name (optional)" value={name} onChange={(e) => setName(e.target.value)} slotProps={{ htmlInput: { 'data-testid': 'import-name', maxLength: 100 } }} />
-            <RadioGroup row aria-label="How to import" value={mode} onChange={(e) => setMode(e.target.value as 'reference' | 'copy')}>
-              <FormControlLabel value="reference" control={<Radio />} label="Use it where it is" />
-              <FormControlLabel value="copy" control={<Radio />} label="Copy it into the models folder" />
+            <TextField size="small" label={t('models.import.name')} value={name} onChange={(e) => setName(e.target.value)} slotProps={{ htmlInput: { 'data-testid': 'import-name', maxLength: 100 } }} />
+            <RadioGroup row aria-label={t('models.import.how')} value={mode} onChange={(e) => setMode(e.target.value as 'reference' | 'copy')}>
+              <FormControlLabel value="reference" control={<Radio />} label={t('models.import.inPlace')} />
+              <FormControlLabel value="copy" control={<Radio />} label={t('models.import.copy')} />
             </RadioGroup>
             <Stack direction="row" sx={{ gap: 1 }}>
               <Button variant="outlined" disabled={busy !== null} onClick={() => void run('check')} data-testid="import-check">
-                Check folder
+                {t('models.import.check')}
               </Button>
               <Button type="submit" variant="contained" disabled={busy !== null} data-testid="import-submit">
-                {busy === 'import' ? 'Importing…' : 'Import'}
+                {busy === 'import' ? t('models.import.importing') : t('models.import.submit')}
               </Button>
             </Stack>
           </Stack>

@@ -1,7 +1,9 @@
-/** Sizes and durations (the contract's formatters, one for every screen) and error text for the Models screen. */
+/** Sizes and durations (the contract's formatters in the current language) and error text for the Models screen. */
 import { ApiError } from '../api/client';
+import { fmt } from '../i18n';
 
-export { formatBytes, formatDuration } from '../../../main/contract';
+export const formatBytes = fmt.bytes;
+export const formatDuration = fmt.duration;
 
 /** What a failed call says to the user: the error's message, never a stack. */
 export function errorText(err: unknown): string {

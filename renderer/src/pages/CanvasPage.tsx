@@ -1,7 +1,8 @@
 /**
- * The canvas editor: open an image (file dialog, drop, paste, or from the gallery), paint a mask,
- * crop, zoom and pan, add reference images, and run one of the three image-to-image modes. Results
- * come back as new versions linked to the version they were made from.
+ * The canvas editor: open an image (file dialog, drop, paste, or from the gallery; a PNG's recipe
+ * fills the mode panel), paint a mask, crop, zoom and pan, add reference images, and run one of the
+ * three image-to-image modes. Results come back as new versions linked to the version they were made
+ * from. The document and the mode panel are kept in the workspace.
  */
 import AddPhotoAlternateIcon from '@mui/icons-material/AddPhotoAlternate';
 import AutoFixOffIcon from '@mui/icons-material/AutoFixOff';
@@ -40,49 +41,36 @@ import {
   Typography,
 } from '@mui/material';
 import { type ReactNode, useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { GenerateRequestInput, ImageRef } from '../../../main/contract';
 import { ApiError } from '../api/client';
 import { CanvasView } from '../canvas/CanvasView';
 import { fileToImageSource, imageBase64, maskBase64 } from '../canvas/images';
-import { canvasJobIds, canvasStore as store, resultProblems, submitFromCanvas } from '../canvas/session';
+import { canvasForm, canvasJobIds, canvasStore as store, resultProblems, setCanvasForm, submitFromCanvas, type CanvasMode } from '../canvas/session';
+import { imageFileOf, readDropped } from '../recall/dropped';
+import { openOnCanvas, recallOf } from '../recall/state';
 import type { Layer, ToolKind } from '../canvas';
 import { JobCard } from '../components/JobCard';
 import { PromptEditor } from '../components/PromptEditor';
 import { sizeLike } from '../generate';
+import { fmt } from '../i18n';
 import { useJobs } from '../jobs/useJobs';
 import { TargetPicker, targetStore, useTargetLimits } from '../servers';
 
-type Mode = 'edit' | 'style' | 'identity';
+type Mode = CanvasMode;
 
-const MODE_TEXT: Record<Mode, { label: string; prompt: string; placeholder: string; help: string }> = {
-  edit: {
-    label: 'Edit',
-    prompt: 'Instruction',
-    placeholder: 'Replace the sky with a sunset; keep everything else',
-    help: 'Changes the image as the instruction says. Paint a mask to limit the change to those areas.',
-  },
-  style: {
-    label: 'Style',
-    prompt: 'Prompt (optional)',
-    placeholder: 'In the style of the reference',
-    help: 'Redraws the image (content) in the style of the first visible reference layer.',
-  },
-  identity: {
-    label: 'Identity',
-    prompt: 'Scene prompt',
-    placeholder: 'The same person hiking in the Alps at dawn',
-    help: 'Keeps the subject of the image and puts it into the scene you describe.',
-  },
-};
+/** The three image-to-image modes (their words: canvas.modes.<mode>.*). */
+const MODES: readonly Mode[] = ['edit', 'style', 'identity'];
 
-const TOOLS: { kind: ToolKind; label: string; key: string; icon: ReactNode }[] = [
-  { kind: 'brush', label: 'Mask brush', key: 'B', icon: <BrushIcon /> },
-  { kind: 'eraser', label: 'Mask eraser', key: 'E', icon: <AutoFixOffIcon /> },
-  { kind: 'pan', label: 'Pan', key: 'H', icon: <PanToolIcon /> },
-  { kind: 'crop', label: 'Crop', key: 'C', icon: <CropIcon /> },
+const TOOLS: { kind: ToolKind; key: string; icon: ReactNode }[] = [
+  { kind: 'brush', key: 'B', icon: <BrushIcon /> },
+  { kind: 'eraser', key: 'E', icon: <AutoFixOffIcon /> },
+  { kind: 'pan', key: 'H', icon: <PanToolIcon /> },
+  { kind: 'crop', key: 'C', icon: <CropIcon /> },
 ];
 
 export function CanvasPage() {
+  const { t } = useTranslation();
   const state = useSyncExternalStore(store.subscribe, store.getState);
   const viewport = useRef({ w: 800, h: 600 });
   const fileInput = useRef<HTMLInputElement>(null);
@@ -95,9 +83,13 @@ export function CanvasPage() {
     if (!file) return;
     setError(null);
     try {
-      const src = await fileToImageSource(file);
-      if (asReference && store.base()) store.addReference(src);
-      else store.open(src);
+      if (asReference && store.base()) {
+        store.addReference(await fileToImageSource(file));
+        return;
+      }
+      // an image opened here brings its recipe (if it has one) into the mode panel
+      const image = await readDropped(file, file.name || t('canvas.pastedImage'));
+      openOnCanvas(image, await recallOf(image));
     } catch (e) {
       setError((e as Error).message);
     }
@@ -118,20 +110,7 @@ export function CanvasPage() {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
-  // paste an image anywhere on this screen
-  useEffect(() => {
-    const onPaste = (e: ClipboardEvent) => {
-      const target = e.target as HTMLElement | null;
-      if (target && (target.tagName === 'TEXTAREA' || target.tagName === 'INPUT')) return;
-      const file = [...(e.clipboardData?.files ?? [])].find((f) => f.type.startsWith('image/'));
-      if (file) {
-        e.preventDefault();
-        void openFile(file);
-      }
-    };
-    window.addEventListener('paste', onPaste);
-    return () => window.removeEventListener('paste', onPaste);
-  }, []);
+  // a paste anywhere on this screen opens here (recall/RecallHost sends it to the canvas on this screen)
 
   const dropProps = {
     onDragOver: (e: React.DragEvent) => {
@@ -142,14 +121,23 @@ export function CanvasPage() {
     },
     onDragLeave: () => setDragOver(false),
     onDrop: (e: React.DragEvent) => {
+      const file = imageFileOf(e.dataTransfer);
+      if (!file) return;
       e.preventDefault();
       setDragOver(false);
-      void openFile(e.dataTransfer.files[0]);
+      void openFile(file);
     },
   };
 
   return (
-    <Box sx={{ display: 'grid', gridTemplateColumns: '56px 1fr 360px', gridTemplateRows: 'minmax(0, 1fr)', height: 'calc(100vh - 48px)' }}>
+    <Box
+      sx={{
+        display: 'grid',
+        gridTemplateColumns: { xs: '52px minmax(0, 1fr)', md: '56px minmax(0, 1fr) 320px', lg: '56px minmax(0, 1fr) 360px' },
+        gridTemplateRows: { xs: 'minmax(320px, 70vh) auto', md: 'minmax(0, 1fr)' },
+        height: { xs: 'auto', md: 'calc(100vh - 48px)' },
+      }}
+    >
       <input ref={fileInput} type="file" accept="image/png,image/jpeg,image/webp" hidden data-testid="open-file" onChange={(e) => void openFile(e.target.files?.[0]).then(() => (e.target.value = ''))} />
       <input ref={refInput} type="file" accept="image/png,image/jpeg,image/webp" hidden data-testid="add-reference-file" onChange={(e) => void openFile(e.target.files?.[0], true).then(() => (e.target.value = ''))} />
       <Toolbox viewport={viewport.current} disabled={!base} />
@@ -161,17 +149,17 @@ export function CanvasPage() {
           ) : (
             <Stack sx={{ height: '100%', alignItems: 'center', justifyContent: 'center', gap: 2, color: 'text.secondary', p: 4, textAlign: 'center' }}>
               <Typography variant="h6" component="p">
-                Open an image to edit it
+                {t('canvas.emptyTitle')}
               </Typography>
-              <Typography>Choose a file, drop one here, paste one (Ctrl+V), or open one from the gallery.</Typography>
+              <Typography>{t('canvas.emptyHelp')}</Typography>
               <Button variant="contained" startIcon={<FileOpenIcon />} onClick={() => fileInput.current?.click()}>
-                Open image…
+                {t('canvas.openImage')}
               </Button>
             </Stack>
           )}
         </Box>
       </Stack>
-      <Box component="aside" aria-label="Layers and modes" sx={{ overflow: 'auto', p: 2 }}>
+      <Box component="aside" aria-label={t('canvas.aside')} sx={{ overflowY: 'auto', overflowX: 'hidden', p: 2, minWidth: 0, gridColumn: { xs: '1 / -1', md: 'auto' } }}>
         {error && (
           <Alert severity="error" onClose={() => setError(null)} sx={{ mb: 2 }}>
             {error}
@@ -179,10 +167,10 @@ export function CanvasPage() {
         )}
         <Stack direction="row" sx={{ gap: 1, mb: 2 }}>
           <Button variant="outlined" size="small" startIcon={<FileOpenIcon />} onClick={() => fileInput.current?.click()}>
-            Open…
+            {t('canvas.open')}
           </Button>
           <Button variant="outlined" size="small" startIcon={<AddPhotoAlternateIcon />} disabled={!base} onClick={() => refInput.current?.click()}>
-            Add reference…
+            {t('canvas.addReference')}
           </Button>
         </Stack>
         {base && (
@@ -200,6 +188,7 @@ export function CanvasPage() {
 }
 
 function Toolbox({ viewport, disabled }: { viewport: { w: number; h: number }; disabled: boolean }) {
+  const { t } = useTranslation();
   const state = useSyncExternalStore(store.subscribe, store.getState);
   const btn = (label: string, icon: ReactNode, onClick: () => void, off = disabled, testId?: string) => (
     <Tooltip title={label} placement="right">
@@ -211,54 +200,55 @@ function Toolbox({ viewport, disabled }: { viewport: { w: number; h: number }; d
     </Tooltip>
   );
   return (
-    <Stack role="toolbar" aria-label="Canvas tools" aria-orientation="vertical" sx={{ alignItems: 'center', py: 1, gap: 0.5 }}>
+    <Stack role="toolbar" aria-label={t('canvas.tools')} aria-orientation="vertical" sx={{ alignItems: 'center', py: 1, gap: 0.5 }}>
       <ToggleButtonGroup orientation="vertical" exclusive size="small" value={state.tool.kind} onChange={(_, v: ToolKind | null) => v && store.setTool({ kind: v })} disabled={disabled}>
-        {TOOLS.map((t) => (
-          <ToggleButton key={t.kind} value={t.kind} aria-label={`${t.label} (${t.key})`} title={`${t.label} (${t.key})`} data-testid={`tool-${t.kind}`}>
-            {t.icon}
+        {TOOLS.map((tool) => (
+          <ToggleButton key={tool.kind} value={tool.kind} aria-label={t('canvas.toolKey', { tool: t(`canvas.tool.${tool.kind}`), key: tool.key })} title={t('canvas.toolKey', { tool: t(`canvas.tool.${tool.kind}`), key: tool.key })} data-testid={`tool-${tool.kind}`}>
+            {tool.icon}
           </ToggleButton>
         ))}
       </ToggleButtonGroup>
       <Divider flexItem sx={{ my: 0.5 }} />
-      {btn('Undo (Ctrl+Z)', <UndoIcon />, () => store.undo(), disabled || !state.canUndo, 'undo')}
-      {btn('Redo (Ctrl+Shift+Z)', <RedoIcon />, () => store.redo(), disabled || !state.canRedo, 'redo')}
+      {btn(t('canvas.undo'), <UndoIcon />, () => store.undo(), disabled || !state.canUndo, 'undo')}
+      {btn(t('canvas.redo'), <RedoIcon />, () => store.redo(), disabled || !state.canRedo, 'redo')}
       <Divider flexItem sx={{ my: 0.5 }} />
-      {btn('Zoom in (+)', <ZoomInIcon />, () => store.zoomAt(1.25, viewport.w / 2, viewport.h / 2))}
-      {btn('Zoom out (−)', <ZoomOutIcon />, () => store.zoomAt(0.8, viewport.w / 2, viewport.h / 2))}
-      {btn('Fit (0)', <FitScreenIcon />, () => store.fit(viewport.w, viewport.h), disabled, 'zoom-fit')}
-      <Tooltip title="100 % (1)" placement="right">
+      {btn(t('canvas.zoomIn'), <ZoomInIcon />, () => store.zoomAt(1.25, viewport.w / 2, viewport.h / 2))}
+      {btn(t('canvas.zoomOut'), <ZoomOutIcon />, () => store.zoomAt(0.8, viewport.w / 2, viewport.h / 2))}
+      {btn(t('canvas.fit'), <FitScreenIcon />, () => store.fit(viewport.w, viewport.h), disabled, 'zoom-fit')}
+      <Tooltip title={t('canvas.actualSizeTip')} placement="right">
         <span>
-          <Button size="small" sx={{ minWidth: 40 }} aria-label="Zoom to 100 %" onClick={() => store.actualSize(viewport.w, viewport.h)} disabled={disabled}>
+          <Button size="small" sx={{ minWidth: 40 }} aria-label={t('canvas.actualSize')} onClick={() => store.actualSize(viewport.w, viewport.h)} disabled={disabled}>
             1:1
           </Button>
         </span>
       </Tooltip>
       <Typography variant="caption" color="text.secondary" data-testid="zoom-readout">
-        {Math.round(state.view.zoom * 100)}%
+        {fmt.percent(state.view.zoom)}
       </Typography>
     </Stack>
   );
 }
 
 function BrushBar() {
+  const { t } = useTranslation();
   const { tool, doc } = useSyncExternalStore(store.subscribe, store.getState);
   return (
-    <Stack direction="row" sx={{ alignItems: 'center', gap: 2, px: 2, py: 0.5, borderBottom: 1, borderColor: 'divider', minHeight: 48 }}>
+    <Stack direction="row" sx={{ alignItems: 'center', columnGap: 2, rowGap: 0, px: 2, py: 0.5, borderBottom: 1, borderColor: 'divider', minHeight: 48, flexWrap: 'wrap' }}>
       <Typography variant="caption" sx={{ minWidth: 64 }}>
-        {tool.kind === 'eraser' ? 'Eraser' : tool.kind === 'brush' ? 'Brush' : tool.kind === 'pan' ? 'Pan' : 'Crop'}
+        {t(`canvas.toolShort.${tool.kind}`)}
       </Typography>
       <Typography variant="caption" id="brush-size">
-        Size
+        {t('canvas.brushSize')}
       </Typography>
-      <Slider size="small" min={1} max={512} value={tool.size} onChange={(_, v) => store.setTool({ size: v as number })} aria-labelledby="brush-size" sx={{ maxWidth: 180 }} valueLabelDisplay="auto" />
+      <Slider size="small" min={1} max={512} value={tool.size} onChange={(_, v) => store.setTool({ size: v as number })} aria-labelledby="brush-size" sx={{ maxWidth: 180, minWidth: 80, flex: 1 }} valueLabelDisplay="auto" />
       <Typography variant="caption" id="brush-hardness">
-        Hardness
+        {t('canvas.hardness')}
       </Typography>
-      <Slider size="small" min={0} max={1} step={0.05} value={tool.hardness} onChange={(_, v) => store.setTool({ hardness: v as number })} aria-labelledby="brush-hardness" sx={{ maxWidth: 140 }} valueLabelDisplay="auto" />
+      <Slider size="small" min={0} max={1} step={0.05} value={tool.hardness} onChange={(_, v) => store.setTool({ hardness: v as number })} aria-labelledby="brush-hardness" sx={{ maxWidth: 140, minWidth: 70, flex: 1 }} valueLabelDisplay="auto" />
       <Box sx={{ flex: 1 }} />
       {doc.crop && (
         <Button size="small" startIcon={<CropFreeIcon />} onClick={() => store.setCrop(null)}>
-          Remove crop ({doc.crop.width}×{doc.crop.height})
+          {t('canvas.removeCrop', { width: doc.crop.width, height: doc.crop.height })}
         </Button>
       )}
     </Stack>
@@ -266,30 +256,31 @@ function BrushBar() {
 }
 
 function LayersPanel() {
+  const { t } = useTranslation();
   const { doc } = useSyncExternalStore(store.subscribe, store.getState);
   const layers = [...doc.layers].reverse();
   return (
     <Box>
       <Typography variant="subtitle2" component="h3">
-        Layers
+        {t('canvas.layers')}
       </Typography>
-      <List dense disablePadding aria-label="Layers">
+      <List dense disablePadding aria-label={t('canvas.layers')}>
         <ListItem
           disableGutters
           secondaryAction={
             <Stack direction="row">
-              <Tooltip title="Clear mask">
+              <Tooltip title={t('canvas.clearMask')}>
                 <span>
-                  <IconButton size="small" aria-label="Clear mask" disabled={doc.mask.strokes.length === 0} onClick={() => store.clearMask()} data-testid="clear-mask">
+                  <IconButton size="small" aria-label={t('canvas.clearMask')} disabled={doc.mask.strokes.length === 0} onClick={() => store.clearMask()} data-testid="clear-mask">
                     <LayersClearIcon fontSize="small" />
                   </IconButton>
                 </span>
               </Tooltip>
-              <VisibilityButton visible={doc.mask.visible} what="mask" onToggle={() => store.setMaskVisible(!doc.mask.visible)} />
+              <VisibilityButton visible={doc.mask.visible} what={t('canvas.mask')} onToggle={() => store.setMaskVisible(!doc.mask.visible)} />
             </Stack>
           }
         >
-          <ListItemText primary="Mask" secondary={<span data-testid="mask-strokes">{doc.mask.strokes.length} stroke{doc.mask.strokes.length === 1 ? '' : 's'}</span>} />
+          <ListItemText primary={t('canvas.mask')} secondary={<span data-testid="mask-strokes">{t('canvas.strokes', { count: doc.mask.strokes.length })}</span>} />
         </ListItem>
         <Box sx={{ px: 1 }}>
           <Slider
@@ -300,7 +291,7 @@ function LayersPanel() {
             value={doc.mask.opacity}
             onChange={(_, v) => store.setMaskOpacity(v as number, true)}
             onChangeCommitted={() => store.endGesture()}
-            aria-label="Mask overlay opacity"
+            aria-label={t('canvas.maskOpacity')}
           />
         </Box>
         {layers.map((l) => (
@@ -312,6 +303,7 @@ function LayersPanel() {
 }
 
 function LayerRow({ layer }: { layer: Layer }) {
+  const { t } = useTranslation();
   return (
     <ListItem
       disableGutters
@@ -320,7 +312,7 @@ function LayerRow({ layer }: { layer: Layer }) {
         <Stack direction="row">
           <VisibilityButton visible={layer.visible} what={layer.name} onToggle={() => store.setLayerVisible(layer.id, !layer.visible)} />
           {layer.role === 'reference' && (
-            <IconButton size="small" aria-label={`Remove ${layer.name}`} onClick={() => store.removeLayer(layer.id)}>
+            <IconButton size="small" aria-label={t('canvas.removeNamed', { name: layer.name })} onClick={() => store.removeLayer(layer.id)}>
               <CloseIcon fontSize="small" />
             </IconButton>
           )}
@@ -328,32 +320,34 @@ function LayerRow({ layer }: { layer: Layer }) {
       }
     >
       <Box component="img" src={layer.src} alt="" sx={{ width: 40, height: 40, objectFit: 'cover', borderRadius: 1, mr: 1, opacity: layer.visible ? 1 : 0.4 }} />
-      <ListItemText primary={layer.name} secondary={`${layer.role === 'base' ? 'Image' : 'Reference'} · ${layer.width}×${layer.height}`} slotProps={{ primary: { noWrap: true } }} sx={{ pr: 8 }} />
+      <ListItemText primary={layer.name} secondary={t('canvas.layerLine', { role: layer.role === 'base' ? t('canvas.defaultImage') : t('canvas.defaultReference'), width: layer.width, height: layer.height })} slotProps={{ primary: { noWrap: true } }} sx={{ pr: 8 }} />
     </ListItem>
   );
 }
 
 function VisibilityButton({ visible, what, onToggle }: { visible: boolean; what: string; onToggle(): void }) {
+  const { t } = useTranslation();
   return (
-    <IconButton size="small" aria-label={`${visible ? 'Hide' : 'Show'} ${what}`} aria-pressed={visible} onClick={onToggle}>
+    <IconButton size="small" aria-label={visible ? t('canvas.hideNamed', { name: what }) : t('canvas.showNamed', { name: what })} aria-pressed={visible} onClick={onToggle}>
       {visible ? <VisibilityIcon fontSize="small" /> : <VisibilityOffIcon fontSize="small" />}
     </IconButton>
   );
 }
 
 function VersionsPanel() {
+  const { t } = useTranslation();
   const { doc } = useSyncExternalStore(store.subscribe, store.getState);
   const label = (id: string | null) => doc.versions.find((v) => v.id === id)?.label ?? '';
   return (
     <Box>
       <Typography variant="subtitle2" component="h3">
-        Versions
+        {t('canvas.versions')}
       </Typography>
-      <List dense disablePadding aria-label="Versions" data-testid="versions">
+      <List dense disablePadding aria-label={t('canvas.versions')} data-testid="versions">
         {doc.versions.map((v) => (
           <ListItemButton key={v.id} selected={v.id === doc.currentVersionId} onClick={() => store.selectVersion(v.id)} data-testid="version">
             <Box component="img" src={v.src} alt="" sx={{ width: 40, height: 40, objectFit: 'cover', borderRadius: 1, mr: 1 }} />
-            <ListItemText primary={v.label} secondary={v.parentId ? `from ${label(v.parentId)}` : `${v.width}×${v.height}`} />
+            <ListItemText primary={v.label} secondary={v.parentId ? t('canvas.fromVersion', { version: label(v.parentId) }) : t('canvas.sizeValue', { width: v.width, height: v.height })} />
           </ListItemButton>
         ))}
       </List>
@@ -367,12 +361,14 @@ async function refFor(layer: Layer, crop: { x: number; y: number; width: number;
 }
 
 function ModePanel() {
+  const { t } = useTranslation();
   const { doc } = useSyncExternalStore(store.subscribe, store.getState);
   const { jobs } = useJobs();
-  const [mode, setMode] = useState<Mode>('edit');
-  const [prompt, setPrompt] = useState('');
-  const [steps, setSteps] = useState(50);
-  const [guidance, setGuidance] = useState(1.5);
+  const { mode, prompt, steps, guidance } = useSyncExternalStore(canvasForm.subscribe, canvasForm.get);
+  const setMode = (m: Mode) => setCanvasForm({ mode: m });
+  const setPrompt = (p: string) => setCanvasForm({ prompt: p });
+  const setSteps = (n: number) => setCanvasForm({ steps: n });
+  const setGuidance = (g: number) => setCanvasForm({ guidance: g });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const base = doc.layers.find((l) => l.role === 'base')!;
@@ -381,9 +377,9 @@ function ModePanel() {
   const out = sizeLike(region.width, region.height, 1024);
   const problem =
     mode === 'style' && refs.length === 0
-      ? 'Add a reference image (the style) first.'
+      ? t('canvas.needStyle')
       : mode !== 'style' && prompt.trim() === ''
-        ? `Write the ${MODE_TEXT[mode].prompt.toLowerCase()} first.`
+        ? t(`canvas.modes.${mode}.needPrompt`)
         : null;
 
   const masked = mode === 'edit' && doc.mask.strokes.length > 0;
@@ -395,7 +391,7 @@ function ModePanel() {
     setError(null);
     try {
       const common = {
-        prompt: prompt.trim() === '' && mode === 'style' ? 'Redraw the image in the style of the reference image.' : prompt,
+        prompt: prompt.trim() === '' && mode === 'style' ? t('canvas.defaultStylePrompt') : prompt,
         width: out.width,
         height: out.height,
         steps,
@@ -426,23 +422,23 @@ function ModePanel() {
   const problemOfLatest = latest ? resultProblems.get(latest.id) : undefined;
   return (
     <Box>
-      <Tabs value={mode} onChange={(_, m: Mode) => setMode(m)} aria-label="Image-to-image mode" variant="fullWidth">
-        {(Object.keys(MODE_TEXT) as Mode[]).map((m) => (
-          <Tab key={m} value={m} label={MODE_TEXT[m].label} data-testid={`mode-${m}`} />
+      <Tabs value={mode} onChange={(_, m: Mode) => setMode(m)} aria-label={t('canvas.modeTabs')} variant="fullWidth">
+        {MODES.map((m) => (
+          <Tab key={m} value={m} label={t(`canvas.modes.${m}.label`)} data-testid={`mode-${m}`} />
         ))}
       </Tabs>
       <Typography variant="body2" color="text.secondary" sx={{ my: 1.5 }}>
-        {MODE_TEXT[mode].help}
+        {t(`canvas.modes.${mode}.help`)}
       </Typography>
-      <PromptEditor id="canvas-prompt" label={MODE_TEXT[mode].prompt} value={prompt} onChange={setPrompt} placeholder={MODE_TEXT[mode].placeholder} minRows={3} onSubmit={() => void run()} />
+      <PromptEditor id="canvas-prompt" label={t(`canvas.modes.${mode}.prompt`)} value={prompt} onChange={setPrompt} placeholder={t(`canvas.modes.${mode}.placeholder`)} minRows={3} onSubmit={() => void run()} />
       <Stack direction="row" sx={{ gap: 1.5, mt: 1 }}>
-        <TextField size="small" type="number" label="Steps" value={steps} onChange={(e) => setSteps(Math.max(1, Math.min(200, Math.round(Number(e.target.value) || 1))))} />
-        <TextField size="small" type="number" label="Guidance" value={guidance} onChange={(e) => setGuidance(Math.max(0, Math.min(20, Number(e.target.value) || 0)))} slotProps={{ htmlInput: { step: 0.1 } }} />
+        <TextField size="small" type="number" label={t('generate.steps')} value={steps} onChange={(e) => setSteps(Math.max(1, Math.min(200, Math.round(Number(e.target.value) || 1))))} />
+        <TextField size="small" type="number" label={t('generate.guidance')} value={guidance} onChange={(e) => setGuidance(Math.max(0, Math.min(20, Number(e.target.value) || 0)))} slotProps={{ htmlInput: { step: 0.1 } }} />
       </Stack>
       <Typography variant="caption" color="text.secondary" sx={{ display: 'block', mt: 1 }}>
-        Output {out.width}×{out.height}
-        {doc.crop ? ' (from the crop)' : ''}
-        {mode === 'edit' ? ` · ${doc.mask.strokes.length > 0 ? 'masked' : 'no mask: the whole image may change'}` : ''}
+        {t('canvas.output', { width: out.width, height: out.height })}
+        {doc.crop ? t('canvas.fromCrop') : ''}
+        {mode === 'edit' ? (doc.mask.strokes.length > 0 ? t('canvas.masked') : t('canvas.unmasked')) : ''}
       </Typography>
       <Box sx={{ mt: 1.5 }}>
         <TargetPicker request={{ mode, ...(masked ? { mask: true } : {}) }} />
@@ -453,7 +449,7 @@ function ModePanel() {
         </Alert>
       )}
       <Button fullWidth variant="contained" sx={{ mt: 1.5 }} onClick={() => void run()} disabled={busy || refusal !== null} data-testid="canvas-run">
-        Run {MODE_TEXT[mode].label.toLowerCase()}
+        {t(`canvas.modes.${mode}.run`)}
       </Button>
       {latest && (
         <Box sx={{ mt: 2 }}>

@@ -1,60 +1,45 @@
 /**
  * The gallery: boards (projects) on the left, a search box (full-text over prompts and tags) and
- * filters above a virtualised grid of thumbnails, and the selected image's details on the right.
+ * filters above a virtualised grid of thumbnails. Images are chosen with click, Ctrl/Cmd+click,
+ * Shift+click or a rubber band, dragged onto a board, and changed together (tag, favourite, rate,
+ * move, export, delete), each change undoable. New results never move the grid under the pointer:
+ * they wait behind a "new results" marker. The trash can be emptied (after a confirmation).
  */
-import AddIcon from '@mui/icons-material/Add';
 import SearchIcon from '@mui/icons-material/Search';
-import {
-  Alert,
-  Box,
-  Button,
-  Dialog,
-  DialogActions,
-  DialogContent,
-  DialogContentText,
-  DialogTitle,
-  Drawer,
-  FormControlLabel,
-  InputAdornment,
-  List,
-  ListItemButton,
-  ListItemText,
-  ListSubheader,
-  MenuItem,
-  Snackbar,
-  Stack,
-  Switch,
-  TextField,
-  Typography,
-} from '@mui/material';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { Alert, Box, Button, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle, FormControlLabel, InputAdornment, MenuItem, Stack, Switch, TextField, Typography, useMediaQuery } from '@mui/material';
+import { useTheme } from '@mui/material/styles';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useTranslation } from 'react-i18next';
 import { LibraryMode } from '../../../main/contract';
 import { ApiError, call } from '../api/client';
 import { useEvents } from '../api/hooks';
+import { detailId, openDetail } from '../app/detail';
+import { notify } from '../app/notify';
+import { BoardList, type BoardView } from '../gallery/BoardList';
+import { BulkBar } from '../gallery/BulkBar';
+import { moveTo } from '../gallery/bulk';
 import { GalleryGrid } from '../gallery/GalleryGrid';
-import { GenerationDetail } from '../gallery/GenerationDetail';
-import { library, type Generation, type GenerationSummary, type Project, type SearchQuery } from '../library/client';
+import { bandSelect, clickSelect, EMPTY_SELECTION, keepShown, type Selection } from '../gallery/selection';
+import { library, type GenerationSummary, type Project, type SearchQuery } from '../library/client';
 
 const PAGE = 200;
 
 interface Filters {
   text: string;
-  /** undefined: all boards; null: images in no board. */
-  projectId: string | null | undefined;
   favourite: boolean;
   minRating: number;
   mode: LibraryMode | '';
   tag: string;
 }
 
-const NO_FILTERS: Filters = { text: '', projectId: undefined, favourite: false, minRating: 0, mode: '', tag: '' };
+const NO_FILTERS: Filters = { text: '', favourite: false, minRating: 0, mode: '', tag: '' };
 
-function toQuery(f: Filters, cursor: string | null): SearchQuery {
+function toQuery(f: Filters, view: BoardView, cursor: string | null, limit = PAGE): SearchQuery {
   return {
-    limit: PAGE,
+    limit,
     cursor,
     ...(f.text.trim() ? { text: f.text.trim() } : {}),
-    ...(f.projectId !== undefined ? { projectId: f.projectId } : {}),
+    ...(view !== undefined && view !== 'trash' ? { projectId: view } : {}),
     ...(f.favourite ? { favourite: true } : {}),
     ...(f.minRating > 0 ? { minRating: f.minRating } : {}),
     ...(f.mode ? { mode: f.mode } : {}),
@@ -62,268 +47,331 @@ function toQuery(f: Filters, cursor: string | null): SearchQuery {
   };
 }
 
+const errorText = (e: unknown) => (e instanceof ApiError || e instanceof Error ? e.message : String(e));
+
 export function GalleryPage() {
+  const { t } = useTranslation();
+  const theme = useTheme();
+  const narrow = !useMediaQuery(theme.breakpoints.up('sm'), { noSsr: true });
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
+  const [view, setView] = useState<BoardView>(undefined);
   const [textInput, setTextInput] = useState('');
   const [items, setItems] = useState<GenerationSummary[]>([]);
+  /** New results held back so the grid does not move under the pointer. */
+  const [pending, setPending] = useState<GenerationSummary[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [projects, setProjects] = useState<Project[]>([]);
   const [tags, setTags] = useState<string[]>([]);
-  const [selected, setSelected] = useState<string | null>(null);
-  const [snack, setSnackState] = useState<{ message: string; undo?: () => void; n: number } | null>(null);
-  const snackCount = useRef(0);
-  /** Each message gets its own display time (a new one replaces the old one rather than inheriting its timer). */
-  const setSnack = useCallback((s: { message: string; undo?: () => void } | null) => {
-    snackCount.current += 1;
-    setSnackState(s ? { ...s, n: snackCount.current } : null);
-  }, []);
-  const [newBoard, setNewBoard] = useState<string | null>(null);
-  /** Showing the trash instead of the library. */
-  const [trash, setTrash] = useState(false);
+  const [selection, setSelection] = useState<Selection>(EMPTY_SELECTION);
+  const [exporting, setExporting] = useState<{ ids: string[] } | { project: Project } | null>(null);
+  const [exportFolder, setExportFolder] = useState('');
+  const [confirmEmpty, setConfirmEmpty] = useState(false);
+  const [showBoards, setShowBoards] = useState(false);
+  const openId = useSyncExternalStore(detailId.subscribe, detailId.get);
   const generation = useRef(0);
+  /** The selection when a rubber band started (the band adds to it with Shift or Ctrl/Cmd). */
+  const bandBase = useRef<Selection | null>(null);
+  const trash = view === 'trash';
 
   // debounce typing into the search
   useEffect(() => {
-    const t = setTimeout(() => setFilters((f) => (f.text === textInput ? f : { ...f, text: textInput })), 250);
-    return () => clearTimeout(t);
+    const timer = setTimeout(() => setFilters((f) => (f.text === textInput ? f : { ...f, text: textInput })), 250);
+    return () => clearTimeout(timer);
   }, [textInput]);
 
-  const load = useCallback(
-    (more: boolean) => {
-      const my = more ? generation.current : ++generation.current;
-      setLoading(true);
-      (trash
-        ? call('library.trash', {}).then((t) => ({ items: t.generations, nextCursor: null }))
-        : library.search(toQuery(filters, more ? cursor : null)))
-        .then((page) => {
-          if (my !== generation.current) return;
-          setItems((old) => (more ? [...old, ...page.items.filter((i) => !old.some((o) => o.id === i.id))] : page.items));
-          setCursor(page.nextCursor);
-          setError(null);
-        })
-        .catch((e: unknown) => my === generation.current && setError(e instanceof ApiError ? e.message : String(e)))
-        .finally(() => my === generation.current && setLoading(false));
-    },
-    [filters, cursor, trash],
+  const fetchPage = useCallback(
+    (from: string | null, limit = PAGE) =>
+      trash ? call('library.trash', {}).then((x) => ({ items: x.generations, nextCursor: null })) : library.search(toQuery(filters, view, from, limit)),
+    [filters, view, trash],
   );
+
+  /** A fresh list (the view or the filters changed, or the user acted on it). */
+  const load = useCallback(() => {
+    const my = ++generation.current;
+    setLoading(true);
+    fetchPage(null)
+      .then((page) => {
+        if (my !== generation.current) return;
+        setItems(page.items);
+        setPending([]);
+        setCursor(page.nextCursor);
+        setError(null);
+      })
+      .catch((e: unknown) => my === generation.current && setError(errorText(e)))
+      .finally(() => my === generation.current && setLoading(false));
+  }, [fetchPage]);
+
+  const loadMore = useCallback(() => {
+    if (!cursor || loading) return;
+    const my = generation.current;
+    setLoading(true);
+    fetchPage(cursor)
+      .then((page) => {
+        if (my !== generation.current) return;
+        setItems((old) => {
+          const known = new Set(old.map((o) => o.id));
+          return [...old, ...page.items.filter((i) => !known.has(i.id))];
+        });
+        setCursor(page.nextCursor);
+      })
+      .catch((e: unknown) => my === generation.current && setError(errorText(e)))
+      .finally(() => my === generation.current && setLoading(false));
+  }, [cursor, loading, fetchPage]);
+
+  /**
+   * The library changed underneath (a job finished, another window acted): what is shown is updated in
+   * place; newer images than the newest shown wait behind the marker instead of pushing the grid down.
+   */
+  const refreshLive = useCallback(() => {
+    const my = generation.current;
+    fetchPage(null).then((page) => {
+      if (my !== generation.current) return;
+      const byId = new Map(page.items.map((i) => [i.id, i]));
+      // what the first page covers: everything when it is the whole list, else down to its oldest image
+      const covers = (o: GenerationSummary) => page.nextCursor === null || o.createdAt >= page.items[page.items.length - 1]!.createdAt;
+      const keep = (o: GenerationSummary) => byId.has(o.id) || !covers(o);
+      setItems((old) => {
+        if (old.length === 0) return page.items;
+        const newest = old.reduce((m, o) => Math.max(m, o.createdAt), 0);
+        const known = new Set(old.map((o) => o.id));
+        const fresh = page.items.filter((i) => !known.has(i.id) && i.createdAt >= newest);
+        setPending((p) => [...fresh.filter((f) => !p.some((x) => x.id === f.id)), ...p.filter(keep).map((x) => byId.get(x.id) ?? x)]);
+        // shown ones are updated in place; ones gone from the view (deleted, moved out) leave
+        return old.filter(keep).map((o) => byId.get(o.id) ?? o);
+      });
+    }, () => undefined);
+  }, [fetchPage]);
 
   const loadSide = useCallback(() => {
     library.projects().then(setProjects).catch(() => undefined);
-    library.tags().then((t) => setTags(t.map((x) => x.name))).catch(() => undefined);
+    library.tags().then((x) => setTags(x.map((tag) => tag.name))).catch(() => undefined);
   }, []);
 
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  useEffect(() => load(false), [filters, trash]);
-  const showBoard = (projectId: string | null | undefined) => {
-    setTrash(false);
-    setFilters((f) => ({ ...f, projectId }));
-  };
+  useEffect(load, [load]);
   useEffect(loadSide, [loadSide]);
-  const refresh = useCallback(() => {
-    load(false);
-    loadSide();
-  }, [load, loadSide]);
-  useEvents(['library.changed', 'job.updated'], refresh);
+  useEvents(['library.changed', 'job.updated'], refreshLive);
+  useEvents(['library.changed'], loadSide);
+  useEffect(() => setSelection((s) => keepShown(s, items.map((i) => i.id))), [items]);
 
-  const onEndReached = useCallback(() => {
-    if (cursor && !loading) load(true);
-  }, [cursor, loading, load]);
-
-  const onDeleted = (g: Generation) => {
-    setSelected(null);
-    refresh();
-    setSnack({
-      message: 'Moved to the trash.',
-      undo: () => {
-        library
-          .restore([g.id])
-          .then(() => {
-            setSnack({ message: 'Restored.' });
-            setSelected(g.id);
-            refresh();
-          })
-          .catch((e: unknown) => setSnack({ message: e instanceof ApiError ? e.message : String(e) }));
-      },
-    });
+  const show = (v: BoardView) => {
+    setView(v);
+    setSelection(EMPTY_SELECTION);
+    setShowBoards(false);
+  };
+  const showNew = () => {
+    setItems((old) => [...pending, ...old].sort((a, b) => b.createdAt - a.createdAt || Number(b.id) - Number(a.id)));
+    setPending([]);
   };
 
-  const createBoard = async (name: string) => {
+  const order = useMemo(() => items.map((i) => i.id), [items]);
+  const chosen = useMemo(() => items.filter((i) => selection.ids.has(i.id)), [items, selection]);
+  const afterAction = () => {
+    load();
+    loadSide();
+  };
+
+  const doExport = async () => {
+    if (!exporting || !exportFolder.trim()) return;
     try {
-      const p = await library.createProject(name);
-      setNewBoard(null);
-      loadSide();
-      setFilters((f) => ({ ...f, projectId: p.id }));
+      const r = 'project' in exporting ? await library.exportBoard(exporting.project.id, exportFolder.trim()) : await library.exportIds(exporting.ids, exportFolder.trim(), t('gallery.bulk.exportName'));
+      setExporting(null);
+      notify(t('gallery.exported', { count: r.files, folder: r.folder }));
     } catch (e) {
-      setSnack({ message: e instanceof ApiError ? e.message : String(e) });
+      notify(errorText(e), { severity: 'error' });
     }
   };
 
-  const [exportFolder, setExportFolder] = useState<string | null>(null);
-  const exportBoard = async () => {
-    const board = projects.find((p) => p.id === filters.projectId);
-    if (!board || !exportFolder?.trim()) return;
+  const emptyTrash = async () => {
+    setConfirmEmpty(false);
     try {
-      const r = await call('library.export', { projectId: board.id, folder: exportFolder.trim() });
-      setExportFolder(null);
-      setSnack({ message: `Exported ${r.files} files to ${r.folder}` });
+      const r = await library.emptyTrash();
+      notify(t('gallery.trashEmptied', { count: r.generations }));
+      afterAction();
     } catch (e) {
-      setSnack({ message: e instanceof ApiError ? e.message : String(e) });
+      notify(errorText(e), { severity: 'error' });
     }
   };
 
   const filtered = filters.text.trim() !== '' || filters.favourite || filters.minRating > 0 || filters.mode !== '' || filters.tag !== '';
+  const board = typeof view === 'string' && view !== 'trash' ? projects.find((p) => p.id === view) : undefined;
+  const boards = (
+    <BoardList
+      projects={projects}
+      view={view}
+      onShow={show}
+      onChanged={afterAction}
+      onExport={(project) => {
+        setExportFolder('');
+        setExporting({ project });
+      }}
+      onDropIds={(ids, projectId, name) => {
+        const moving = items.filter((i) => ids.includes(i.id));
+        void moveTo(moving.length > 0 ? moving : ids.map((id) => ({ id, favourite: false, rating: 0, tags: [], projectId: null })), projectId, name)
+          .then(afterAction)
+          .catch((e: unknown) => notify(errorText(e), { severity: 'error' }));
+      }}
+    />
+  );
 
   return (
-    <Box sx={{ display: 'grid', gridTemplateColumns: '220px 1fr', gridTemplateRows: 'minmax(0, 1fr)', height: 'calc(100vh - 48px)' }}>
-      <Box component="nav" aria-label="Boards" sx={{ borderRight: 1, borderColor: 'divider', overflow: 'auto' }}>
-        <List dense subheader={<ListSubheader>Boards</ListSubheader>}>
-          <ListItemButton selected={!trash && filters.projectId === undefined} onClick={() => showBoard(undefined)}>
-            <ListItemText primary="All images" />
-          </ListItemButton>
-          {projects.map((p) => (
-            <ListItemButton key={p.id} selected={!trash && filters.projectId === p.id} onClick={() => showBoard(p.id)}>
-              <ListItemText primary={p.name} secondary={`${p.generationCount} image${p.generationCount === 1 ? '' : 's'}`} />
-            </ListItemButton>
-          ))}
-          <ListItemButton selected={!trash && filters.projectId === null} onClick={() => showBoard(null)}>
-            <ListItemText primary="Not on a board" />
-          </ListItemButton>
-          <ListItemButton selected={trash} onClick={() => setTrash(true)} data-testid="trash-board">
-            <ListItemText primary="Trash" secondary="Deleted images, until the trash is emptied" />
-          </ListItemButton>
-        </List>
-        <Box sx={{ px: 2 }}>
-          {newBoard === null ? (
-            <Button size="small" startIcon={<AddIcon />} onClick={() => setNewBoard('')}>
-              New board
-            </Button>
-          ) : (
-            <TextField
-              size="small"
-              autoFocus
-              label="Board name"
-              value={newBoard}
-              onChange={(e) => setNewBoard(e.target.value)}
-              onKeyDown={(e) => {
-                if (e.key === 'Enter' && newBoard.trim()) void createBoard(newBoard.trim());
-                if (e.key === 'Escape') setNewBoard(null);
-              }}
-              onBlur={() => !newBoard.trim() && setNewBoard(null)}
-            />
-          )}
-        </Box>
-      </Box>
+    <Box sx={{ display: 'grid', gridTemplateColumns: narrow ? 'minmax(0, 1fr)' : '220px minmax(0, 1fr)', gridTemplateRows: 'minmax(0, 1fr)', height: 'calc(100vh - 48px)' }}>
+      {narrow ? (
+        <Dialog open={showBoards} onClose={() => setShowBoards(false)} fullWidth>
+          {boards}
+        </Dialog>
+      ) : (
+        boards
+      )}
       <Stack sx={{ minWidth: 0, minHeight: 0 }}>
-        <Stack direction="row" sx={{ gap: 1.5, p: 1.5, alignItems: 'center', flexWrap: 'wrap', borderBottom: 1, borderColor: 'divider' }}>
+        <Box
+          sx={{ display: 'flex', flexWrap: 'wrap', gap: 1.5, p: 1.5, alignItems: 'center', borderBottom: 1, borderColor: 'divider' }}
+          data-testid="gallery-filters"
+        >
+          {narrow && (
+            <Button size="small" variant="outlined" onClick={() => setShowBoards(true)}>
+              {t('gallery.boards')}
+            </Button>
+          )}
           <TextField
             size="small"
             type="search"
-            placeholder="Search prompts and tags"
+            placeholder={t('gallery.search')}
             value={textInput}
             onChange={(e) => setTextInput(e.target.value)}
             slotProps={{
               input: { startAdornment: <InputAdornment position="start"><SearchIcon fontSize="small" /></InputAdornment> },
-              htmlInput: { 'aria-label': 'Search prompts and tags', 'data-testid': 'gallery-search' },
+              htmlInput: { 'aria-label': t('gallery.search'), 'data-testid': 'gallery-search' },
             }}
-            sx={{ minWidth: 260, flex: 1 }}
+            sx={{ flex: '1 1 320px', minWidth: 0 }}
           />
-          <FormControlLabel control={<Switch size="small" checked={filters.favourite} onChange={(e) => setFilters((f) => ({ ...f, favourite: e.target.checked }))} />} label="Favourites" />
-          <TextField select size="small" label="Rating" value={filters.minRating} onChange={(e) => setFilters((f) => ({ ...f, minRating: Number(e.target.value) }))} sx={{ width: 110 }}>
-            <MenuItem value={0}>Any</MenuItem>
-            {[1, 2, 3, 4, 5].map((n) => (
-              <MenuItem key={n} value={n}>
-                {'★'.repeat(n)}+
-              </MenuItem>
-            ))}
-          </TextField>
-          <TextField select size="small" label="Mode" value={filters.mode} onChange={(e) => setFilters((f) => ({ ...f, mode: e.target.value as Filters['mode'] }))} sx={{ width: 120 }}>
-            <MenuItem value="">Any</MenuItem>
-            {LibraryMode.options.map((m) => (
-              <MenuItem key={m} value={m}>
-                {m}
-              </MenuItem>
-            ))}
-          </TextField>
-          <TextField select size="small" label="Tag" value={filters.tag} onChange={(e) => setFilters((f) => ({ ...f, tag: e.target.value }))} sx={{ width: 130 }}>
-            <MenuItem value="">Any</MenuItem>
-            {tags.map((t) => (
-              <MenuItem key={t} value={t}>
-                {t}
-              </MenuItem>
-            ))}
-          </TextField>
-          {!trash && typeof filters.projectId === 'string' && (
-            <Button size="small" variant="outlined" onClick={() => setExportFolder('')} data-testid="export-board">
-              Export board…
+          <Box sx={{ display: 'flex', flexWrap: 'wrap', gap: 1.5, alignItems: 'center', flex: '0 1 auto', minWidth: 0 }}>
+            <FormControlLabel control={<Switch size="small" checked={filters.favourite} onChange={(e) => setFilters((f) => ({ ...f, favourite: e.target.checked }))} />} label={t('gallery.favourites')} sx={{ mr: 0 }} />
+            <TextField select size="small" label={t('gallery.rating')} value={filters.minRating} onChange={(e) => setFilters((f) => ({ ...f, minRating: Number(e.target.value) }))} sx={{ width: 100 }}>
+              <MenuItem value={0}>{t('gallery.any')}</MenuItem>
+              {[1, 2, 3, 4, 5].map((n) => (
+                <MenuItem key={n} value={n}>
+                  {'★'.repeat(n)}+
+                </MenuItem>
+              ))}
+            </TextField>
+            <TextField select size="small" label={t('gallery.mode')} value={filters.mode} onChange={(e) => setFilters((f) => ({ ...f, mode: e.target.value as Filters['mode'] }))} sx={{ width: 140 }} slotProps={{ inputLabel: { shrink: true }, select: { displayEmpty: true } }}>
+              <MenuItem value="">{t('gallery.any')}</MenuItem>
+              {LibraryMode.options.map((m) => (
+                <MenuItem key={m} value={m}>
+                  {t(`modes.${m}`)}
+                </MenuItem>
+              ))}
+            </TextField>
+            <TextField select size="small" label={t('gallery.tag')} value={filters.tag} onChange={(e) => setFilters((f) => ({ ...f, tag: e.target.value }))} sx={{ width: 130 }} slotProps={{ inputLabel: { shrink: true }, select: { displayEmpty: true } }}>
+              <MenuItem value="">{t('gallery.any')}</MenuItem>
+              {tags.map((tag) => (
+                <MenuItem key={tag} value={tag}>
+                  {tag}
+                </MenuItem>
+              ))}
+            </TextField>
+            {board && (
+              <Button
+                size="small"
+                variant="outlined"
+                data-testid="export-board"
+                onClick={() => {
+                  setExportFolder('');
+                  setExporting({ project: board });
+                }}
+              >
+                {t('gallery.exportBoard')}
+              </Button>
+            )}
+            {trash && (
+              <Button size="small" variant="outlined" color="error" disabled={items.length === 0} onClick={() => setConfirmEmpty(true)} data-testid="empty-trash">
+                {t('gallery.emptyTrash')}
+              </Button>
+            )}
+            <Typography variant="caption" color="text.secondary" data-testid="gallery-count" aria-live="polite">
+              {cursor ? t('gallery.countMore', { count: items.length }) : t('gallery.count', { count: items.length })}
+            </Typography>
+          </Box>
+        </Box>
+        {chosen.length > 0 && (
+          <BulkBar
+            items={chosen}
+            trash={trash}
+            projects={projects}
+            tags={tags}
+            onDone={afterAction}
+            onClear={() => setSelection(EMPTY_SELECTION)}
+            onSelectAll={() => setSelection({ ids: new Set(order), anchor: order[0] ?? null })}
+            onExport={(ids) => {
+              setExportFolder('');
+              setExporting({ ids });
+            }}
+          />
+        )}
+        {pending.length > 0 && (
+          <Box sx={{ display: 'flex', justifyContent: 'center', py: 0.5 }}>
+            <Button size="small" variant="contained" onClick={showNew} data-testid="new-results">
+              {t('gallery.newResults', { count: pending.length })}
             </Button>
-          )}
-          <Typography variant="caption" color="text.secondary" data-testid="gallery-count" aria-live="polite">
-            {items.length}
-            {cursor ? '+' : ''} image{items.length === 1 ? '' : 's'}
-          </Typography>
-        </Stack>
-        {error && <Alert severity="error" sx={{ m: 1.5 }}>{error}</Alert>}
+          </Box>
+        )}
+        {error && (
+          <Alert severity="error" sx={{ m: 1.5 }}>
+            {error}
+          </Alert>
+        )}
         <Box sx={{ flex: 1, minHeight: 0 }}>
           {items.length === 0 && !loading ? (
             <Typography color="text.secondary" sx={{ p: 4, textAlign: 'center' }} data-testid="gallery-empty">
-              {trash ? 'The trash is empty.' : filtered ? 'Nothing matches the search and filters.' : 'No images yet. Generate one, or drop a PNG into the canvas.'}
+              {trash ? t('gallery.trashEmpty') : filtered ? t('gallery.noMatch') : t('gallery.empty')}
             </Typography>
           ) : (
-            <GalleryGrid items={items} selectedId={selected} onOpen={(g) => setSelected(g.id)} onEndReached={onEndReached} />
+            <GalleryGrid
+              items={items}
+              selected={selection.ids}
+              currentId={openId}
+              onItemClick={(g, mods) => setSelection((s) => clickSelect(s, order, g.id, mods))}
+              onOpen={(g) => openDetail(g.id)}
+              onBand={(indexes, additive, done) => {
+                if (bandBase.current === null) bandBase.current = selection;
+                setSelection(bandSelect(bandBase.current, order, indexes, additive));
+                if (done) bandBase.current = null;
+              }}
+              onEndReached={loadMore}
+              dragIds={(g) => (selection.ids.has(g.id) ? [...selection.ids] : [g.id])}
+            />
           )}
         </Box>
       </Stack>
-      <Drawer anchor="right" open={selected !== null} onClose={() => setSelected(null)} sx={{ zIndex: (t) => t.zIndex.modal }} slotProps={{ paper: { sx: { width: 440, p: 2 } } }}>
-        {selected !== null && (
-          <GenerationDetail
-            id={selected}
-            projects={projects}
-            tagOptions={tags}
-            onClose={() => setSelected(null)}
-            onOpen={setSelected}
-            onDeleted={onDeleted}
-            onRestored={() => {
-              // it has left the trash being shown
-              if (trash) setSelected(null);
-              setSnack({ message: 'Restored.' });
-              refresh();
-            }}
-            onChanged={refresh}
-            notify={(message) => setSnack({ message })}
-          />
-        )}
-      </Drawer>
-      <Dialog open={exportFolder !== null} onClose={() => setExportFolder(null)} aria-labelledby="export-title">
-        <DialogTitle id="export-title">Export board</DialogTitle>
+      <Dialog open={exporting !== null} onClose={() => setExporting(null)} aria-labelledby="export-title">
+        <DialogTitle id="export-title">{exporting && 'project' in exporting ? t('gallery.exportTitle') : t('gallery.bulk.exportTitle', { count: exporting && 'ids' in exporting ? exporting.ids.length : 0 })}</DialogTitle>
         <DialogContent>
-          <DialogContentText>
-            Every image of the board is written as a PNG with its recipe, with an index.json, into a new folder inside the folder you name.
-          </DialogContentText>
-          <TextField autoFocus fullWidth margin="dense" label="Folder" value={exportFolder ?? ''} onChange={(e) => setExportFolder(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && void exportBoard()} />
+          <DialogContentText>{t('gallery.exportHelp')}</DialogContentText>
+          <TextField autoFocus fullWidth margin="dense" label={t('gallery.folder')} value={exportFolder} onChange={(e) => setExportFolder(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && void doExport()} />
         </DialogContent>
         <DialogActions>
-          <Button onClick={() => setExportFolder(null)}>Cancel</Button>
-          <Button variant="contained" disabled={!exportFolder?.trim()} onClick={() => void exportBoard()} data-testid="export-confirm">
-            Export
+          <Button onClick={() => setExporting(null)}>{t('common.cancel')}</Button>
+          <Button variant="contained" disabled={!exportFolder.trim()} onClick={() => void doExport()} data-testid="export-confirm">
+            {t('gallery.export')}
           </Button>
         </DialogActions>
       </Dialog>
-      <Snackbar
-        key={snack?.n ?? 0}
-        open={snack !== null}
-        autoHideDuration={snack?.undo ? 10_000 : 4000}
-        onClose={(_, reason) => reason !== 'clickaway' && setSnack(null)}
-        message={snack?.message}
-        action={
-          snack?.undo ? (
-            <Button color="secondary" size="small" onClick={snack.undo} data-testid="undo-delete">
-              Undo
-            </Button>
-          ) : undefined
-        }
-      />
+      <Dialog open={confirmEmpty} onClose={() => setConfirmEmpty(false)} aria-labelledby="empty-title">
+        <DialogTitle id="empty-title">{t('gallery.emptyTrashTitle')}</DialogTitle>
+        <DialogContent>
+          <DialogContentText>{t('gallery.emptyTrashText', { count: items.length })}</DialogContentText>
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={() => setConfirmEmpty(false)} autoFocus>
+            {t('common.cancel')}
+          </Button>
+          <Button color="error" variant="contained" onClick={() => void emptyTrash()} data-testid="empty-trash-confirm">
+            {t('gallery.emptyTrash')}
+          </Button>
+        </DialogActions>
+      </Dialog>
     </Box>
   );
 }

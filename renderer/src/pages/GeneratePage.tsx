@@ -1,19 +1,27 @@
 /**
- * Text to image: the prompt (quoted text highlighted), size by aspect ratio or custom, steps,
- * guidance, seed (locked or random), count. Generate (or Ctrl/Cmd+Enter) adds a job to the queue;
- * the newest job from this panel shows its live progress and then its image.
+ * Text to image: the prompt (quoted text highlighted; history and presets beside it), size by aspect
+ * ratio or custom, steps, guidance, seed (locked or random), count, advanced sampling (collapsed).
+ * Generate (or Ctrl/Cmd+Enter) adds a job to the queue; the newest job from this panel shows its live
+ * progress and then its results. On wide windows the form and the results sit side by side. The form
+ * is kept in the workspace (a reload or a restart comes back to it).
  */
 import CasinoIcon from '@mui/icons-material/Casino';
+import InfoOutlinedIcon from '@mui/icons-material/InfoOutlined';
 import LockIcon from '@mui/icons-material/Lock';
 import LockOpenIcon from '@mui/icons-material/LockOpen';
-import { Alert, Box, Button, FormControlLabel, IconButton, MenuItem, Slider, Stack, Switch, TextField, ToggleButton, ToggleButtonGroup, Tooltip, Typography } from '@mui/material';
+import { Alert, Box, Button, FormControlLabel, IconButton, MenuItem, Popover, Slider, Stack, Switch, TextField, ToggleButton, ToggleButtonGroup, Tooltip, Typography } from '@mui/material';
 import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ApiError, call } from '../api/client';
 import { JobCard } from '../components/JobCard';
 import { PromptEditor } from '../components/PromptEditor';
 import { ASPECTS, draftProblem, draftRequest, draftSize, generateDraft, MAX_SIDE, MIN_SIDE, randomSeed, SIDE_STEP, TIERS, type TierId } from '../generate';
+import { AdvancedSampling } from '../generate-ui/AdvancedSampling';
+import { PromptHistory } from '../generate-ui/PromptHistory';
+import { PromptPresets } from '../generate-ui/PromptPresets';
 import { useJobs } from '../jobs/useJobs';
 import { TargetPicker, targetStore, useTargetLimits } from '../servers';
+import { RecallReportView } from '../recall/RecallReportView';
 
 /** Jobs submitted from this panel during this window's life (newest last). */
 const mine: string[] = [];
@@ -27,6 +35,7 @@ export function GeneratePage() {
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [, rerender] = useState(0);
+  const { t } = useTranslation();
   const problem = draftProblem(draft);
   const size = draftSize(draft);
   const { refusal } = useTargetLimits({ mode: 'text' });
@@ -63,24 +72,39 @@ export function GeneratePage() {
     return () => window.removeEventListener('keydown', onKey);
   }, [generate]);
 
-  const myJobs = mine.map((id) => jobs.find((j) => j.id === id)).filter((j) => j !== undefined).reverse();
+  // this window's jobs; after a reload or a restart, the latest text-to-image jobs of the queue
+  const myJobs = mine.length > 0 ? mine.map((id) => jobs.find((j) => j.id === id)).filter((j) => j !== undefined).reverse() : jobs.filter((j) => j.request.mode === 'text');
   const [current, ...earlier] = myJobs;
 
   return (
-    <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', md: 'minmax(320px, 420px) 1fr' }, gap: 3, p: 3, alignItems: 'start' }}>
-      <Stack component="section" aria-label="Generation settings" sx={{ gap: 2.5 }}>
+    <Box
+      sx={{
+        display: 'grid',
+        gridTemplateColumns: { xs: 'minmax(0, 1fr)', md: 'minmax(300px, 400px) minmax(0, 1fr)', xl: 'minmax(360px, 460px) minmax(0, 1fr)' },
+        gap: { xs: 2, md: 3 },
+        p: { xs: 1.5, sm: 3 },
+        alignItems: 'start',
+      }}
+    >
+      <Stack component="section" aria-label={t('generate.settingsRegion')} sx={{ gap: 2.5, minWidth: 0 }}>
         <Typography variant="h5" component="h2">
-          Generate
+          {t('generate.title')}
         </Typography>
         <ModelNotice />
+        <RecallReportView />
+        <Stack direction="row" sx={{ gap: 0.5, flexWrap: 'wrap', alignItems: 'center', mb: -1.5 }}>
+          <PromptHistory onPick={(prompt) => set({ prompt })} />
+          <PromptPresets />
+          <NegativePromptInfo />
+        </Stack>
         <PromptEditor
           value={draft.prompt}
           onChange={(prompt) => set({ prompt })}
-          placeholder={'A vintage travel poster of a lighthouse, the title "NORTH CAPE" in bold letters'}
+          placeholder={t('generate.promptPlaceholder')}
         />
         <Box>
           <Typography variant="subtitle2" id="aspect-label" sx={{ mb: 0.5 }}>
-            Size
+            {t('generate.size')}
           </Typography>
           <ToggleButtonGroup
             value={draft.custom ? null : draft.aspect}
@@ -91,7 +115,7 @@ export function GeneratePage() {
             sx={{ flexWrap: 'wrap' }}
           >
             {ASPECTS.map((a) => (
-              <ToggleButton key={a.id} value={a.id} aria-label={a.label} title={a.label}>
+              <ToggleButton key={a.id} value={a.id} aria-label={t(`generate.aspects.${a.key}`)} title={t(`generate.aspects.${a.key}`)}>
                 {a.id}
               </ToggleButton>
             ))}
@@ -100,21 +124,21 @@ export function GeneratePage() {
             <TextField
               select
               size="small"
-              label="Resolution"
+              label={t('generate.resolution')}
               value={draft.tier}
               disabled={draft.custom}
               onChange={(e) => set({ tier: e.target.value as TierId })}
               sx={{ minWidth: 170 }}
             >
-              {TIERS.map((t) => (
-                <MenuItem key={t.id} value={t.id}>
-                  {t.label}
+              {TIERS.map((tier) => (
+                <MenuItem key={tier.id} value={tier.id}>
+                  {t(`generate.tiers.${tier.id}`)}
                 </MenuItem>
               ))}
             </TextField>
             <FormControlLabel
               control={<Switch checked={draft.custom} onChange={(e) => set({ custom: e.target.checked, ...(e.target.checked ? size : {}) })} />}
-              label="Custom"
+              label={t('generate.custom')}
             />
           </Stack>
           {draft.custom ? (
@@ -124,51 +148,51 @@ export function GeneratePage() {
                   key={k}
                   type="number"
                   size="small"
-                  label={k === 'width' ? 'Width' : 'Height'}
+                  label={k === 'width' ? t('generate.width') : t('generate.height')}
                   value={draft[k]}
                   onChange={(e) => set({ [k]: Number(e.target.value) })}
                   slotProps={{ htmlInput: { min: MIN_SIDE, max: MAX_SIDE, step: SIDE_STEP } }}
-                  helperText={`${MIN_SIDE}–${MAX_SIDE}, ×${SIDE_STEP}`}
+                  helperText={t('generate.sideHelp', { min: MIN_SIDE, max: MAX_SIDE, step: SIDE_STEP })}
                 />
               ))}
             </Stack>
           ) : (
             <Typography variant="body2" color="text.secondary" sx={{ mt: 1 }} data-testid="size-readout">
-              {size.width} × {size.height} px
+              {t('generate.sizeReadout', { width: size.width, height: size.height })}
             </Typography>
           )}
         </Box>
-        <LabelledSlider label="Steps" value={draft.steps} min={1} max={100} step={1} onChange={(steps) => set({ steps })} help="Diffusion steps: more is finer and slower (50 is the reference)." />
-        <LabelledSlider label="Guidance" value={draft.guidance} min={0} max={10} step={0.1} onChange={(guidance) => set({ guidance })} help="How closely to follow the prompt (1.5 is the reference)." />
+        <LabelledSlider id="steps" label={t('generate.steps')} value={draft.steps} min={1} max={100} step={1} onChange={(steps) => set({ steps })} help={t('generate.stepsHelp')} />
+        <LabelledSlider id="guidance" label={t('generate.guidance')} value={draft.guidance} min={0} max={10} step={0.1} onChange={(guidance) => set({ guidance })} help={t('generate.guidanceHelp')} />
         <Stack direction="row" sx={{ gap: 1, alignItems: 'center' }}>
           <TextField
             size="small"
             type="number"
-            label="Seed"
+            label={t('generate.seed')}
             value={draft.seedLocked ? draft.seed : ''}
-            placeholder="random"
+            placeholder={t('generate.seedRandom')}
             disabled={!draft.seedLocked}
             onChange={(e) => set({ seed: Math.max(0, Math.floor(Number(e.target.value) || 0)) })}
             sx={{ flex: 1 }}
           />
-          <Tooltip title={draft.seedLocked ? 'Seed locked: the same seed every time' : 'Random seed for each image'}>
+          <Tooltip title={draft.seedLocked ? t('generate.seedLockedTip') : t('generate.seedRandomTip')}>
             <IconButton
-              aria-label={draft.seedLocked ? 'Unlock seed (random)' : 'Lock seed'}
+              aria-label={draft.seedLocked ? t('generate.unlockSeed') : t('generate.lockSeed')}
               aria-pressed={draft.seedLocked}
               onClick={() => set({ seedLocked: !draft.seedLocked, seed: draft.seedLocked ? draft.seed : draft.seed || randomSeed() })}
             >
               {draft.seedLocked ? <LockIcon /> : <LockOpenIcon />}
             </IconButton>
           </Tooltip>
-          <Tooltip title="New random seed">
-            <IconButton aria-label="New random seed" onClick={() => set({ seed: randomSeed(), seedLocked: true })}>
+          <Tooltip title={t('generate.newSeed')}>
+            <IconButton aria-label={t('generate.newSeed')} onClick={() => set({ seed: randomSeed(), seedLocked: true })}>
               <CasinoIcon />
             </IconButton>
           </Tooltip>
           <TextField
             size="small"
             type="number"
-            label="Count"
+            label={t('generate.count')}
             value={draft.count}
             onChange={(e) => set({ count: Math.min(16, Math.max(1, Math.floor(Number(e.target.value) || 1))) })}
             slotProps={{ htmlInput: { min: 1, max: 16 } }}
@@ -182,24 +206,25 @@ export function GeneratePage() {
         )}
         <BoardPicker value={draft.projectId} onChange={(projectId) => set({ projectId })} />
         <TargetPicker request={{ mode: 'text' }} />
+        <AdvancedSampling draft={draft} set={set} />
         {error && (
           <Alert severity="error" onClose={() => setError(null)} data-testid="generate-error">
             {error}
           </Alert>
         )}
         <Button variant="contained" size="large" onClick={() => void generate()} disabled={submitting || refusal !== null} aria-describedby={problem ? 'generate-problem' : undefined} data-testid="generate-button">
-          Generate {draft.count > 1 ? `${draft.count} images` : ''}
+          {t('generate.button', { count: draft.count })}
           <Typography component="span" variant="caption" sx={{ ml: 1, opacity: 0.8 }}>
-            {isMac ? '⌘↵' : 'Ctrl+Enter'}
+            {isMac ? '⌘↵' : t('generate.shortcut')}
           </Typography>
         </Button>
       </Stack>
-      <Stack component="section" aria-label="Progress and results" sx={{ gap: 2 }}>
+      <Stack component="section" aria-label={t('generate.resultsRegion')} sx={{ gap: 2, minWidth: 0 }}>
         {current ? (
           <JobCard job={current} big />
         ) : (
           <Box sx={{ border: 1, borderStyle: 'dashed', borderColor: 'divider', borderRadius: 2, p: 6, textAlign: 'center', color: 'text.secondary' }}>
-            <Typography>Your image appears here while it is being made: first a coarse token grid, then the diffusion steps.</Typography>
+            <Typography>{t('generate.emptyResults')}</Typography>
           </Box>
         )}
         {earlier.slice(0, 6).map((j) => (
@@ -210,8 +235,8 @@ export function GeneratePage() {
   );
 }
 
-function LabelledSlider(props: { label: string; value: number; min: number; max: number; step: number; onChange(v: number): void; help: string }) {
-  const id = `slider-${props.label.toLowerCase()}`;
+function LabelledSlider(props: { id: string; label: string; value: number; min: number; max: number; step: number; onChange(v: number): void; help: string }) {
+  const id = `slider-${props.id}`;
   return (
     <Box>
       <Stack direction="row" sx={{ justifyContent: 'space-between', alignItems: 'baseline' }}>
@@ -237,6 +262,7 @@ function LabelledSlider(props: { label: string; value: number; min: number; max:
 
 /** Which board new images go to. */
 function BoardPicker({ value, onChange }: { value: string | null; onChange(id: string | null): void }) {
+  const { t } = useTranslation();
   const [projects, setProjects] = useState<{ id: string; name: string }[]>([]);
   useEffect(() => {
     call('projects.list', {})
@@ -244,8 +270,8 @@ function BoardPicker({ value, onChange }: { value: string | null; onChange(id: s
       .catch(() => setProjects([]));
   }, []);
   return (
-    <TextField select size="small" label="Board" value={value && projects.some((p) => p.id === value) ? value : ''} onChange={(e) => onChange(e.target.value || null)}>
-      <MenuItem value="">No board</MenuItem>
+    <TextField select size="small" label={t('generate.board')} value={value && projects.some((p) => p.id === value) ? value : ''} onChange={(e) => onChange(e.target.value || null)}>
+      <MenuItem value="">{t('generate.noBoard')}</MenuItem>
       {projects.map((p) => (
         <MenuItem key={p.id} value={p.id}>
           {p.name}
@@ -256,16 +282,17 @@ function BoardPicker({ value, onChange }: { value: string | null; onChange(id: s
 }
 
 function ModelNotice() {
+  const { t } = useTranslation();
   const [status, setStatus] = useState<{ ready: boolean; text: string } | null>(null);
   useEffect(() => {
     call('engine.status', {})
       .then((s) =>
         setStatus(
           s.model === null
-            ? { ready: false, text: 'No model is chosen yet. Choose a GLM-Image folder in Settings before generating.' }
+            ? { ready: false, text: t('generate.noModel') }
             : s.model.problem
               ? { ready: false, text: s.model.problem }
-              : { ready: true, text: `${s.model.id || s.model.dir.split(/[\\/]/).filter(Boolean).pop()} · ${s.model.precision} · ${s.provider.chosen}` },
+              : { ready: true, text: `${s.model.name} · ${s.model.precision} · ${s.provider.chosen}` },
         ),
       )
       .catch(() => setStatus(null));
@@ -273,11 +300,29 @@ function ModelNotice() {
   if (!status) return null;
   return status.ready ? (
     <Typography variant="caption" color="text.secondary" data-testid="model-line">
-      Model: {status.text}
+      {t('generate.modelLine', { model: status.text })}
     </Typography>
   ) : (
-    <Alert severity="warning" action={<Button href="#/settings">Settings</Button>} data-testid="model-notice">
+    <Alert severity="warning" action={<Button href="#/settings">{t('nav.settings')}</Button>} data-testid="model-notice">
       {status.text}
     </Alert>
+  );
+}
+
+/** Where users look for a negative prompt: why there is none. */
+function NegativePromptInfo() {
+  const { t } = useTranslation();
+  const [anchor, setAnchor] = useState<HTMLElement | null>(null);
+  return (
+    <>
+      <Button size="small" color="inherit" startIcon={<InfoOutlinedIcon fontSize="small" />} onClick={(e) => setAnchor(e.currentTarget)} data-testid="negative-prompt-info">
+        {t('generate.negativeButton')}
+      </Button>
+      <Popover open={anchor !== null} anchorEl={anchor} onClose={() => setAnchor(null)} anchorOrigin={{ vertical: 'bottom', horizontal: 'left' }}>
+        <Typography variant="body2" sx={{ p: 2, maxWidth: 360 }}>
+          {t('generate.noNegative')}
+        </Typography>
+      </Popover>
+    </>
   );
 }

@@ -3,8 +3,9 @@
  * precision, remove; download GLM-Image from the hub, import a folder, find it in the Hugging Face cache.
  * Downloads and compiles run in the app, so their state comes back when this screen is opened again.
  */
-import { Alert, Box, Button, Card, Skeleton, Stack, Typography } from '@mui/material';
+import { Alert, Box, Button, Card, Chip, Skeleton, Stack, Typography } from '@mui/material';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { TIERS, type ModelInfo, type Settings, type Tier } from '../../../main/contract';
 import { call } from '../api/client';
 import { useQuery } from '../api/hooks';
@@ -26,6 +27,7 @@ import {
 } from '../models';
 
 export function ModelsPage() {
+  const { t } = useTranslation();
   const models = useModels();
   const settings = useQuery('settings.get', {});
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
@@ -53,7 +55,7 @@ export function ModelsPage() {
       const s = await call('settings.update', { modelDir: dir });
       setModelDir(s.modelDir);
       settings.reload();
-      return `${name} is used from the next generation.`;
+      return t('models.usedNext', { name });
     });
 
   const useTier = (tier: Tier | null) =>
@@ -66,28 +68,33 @@ export function ModelsPage() {
   const current = models.models.find((m) => m.path === models.modelDir);
   const precision: Settings['precision'] = settings.data?.precision ?? 'int4';
   return (
-    <Box sx={{ p: 3, maxWidth: 1100 }}>
+    <Box sx={{ p: { xs: 1.5, sm: 3 }, maxWidth: 1100, minWidth: 0 }}>
       <Stack direction="row" sx={{ alignItems: 'center', justifyContent: 'space-between', mb: 1 }}>
         <Typography variant="h5" component="h2">
-          Models
+          {t('nav.models')}
         </Typography>
         <Button variant="outlined" onClick={() => void reloadModels()}>
-          Refresh
+          {t('common.refresh')}
         </Button>
       </Stack>
-      <Typography variant="body2" color="text.secondary" sx={{ mb: 2, wordBreak: 'break-all' }} data-testid="model-current">
-        {models.modelDir
-          ? `In use: ${current?.name ?? models.modelDir}${current?.precision ? ` (${current.precision})` : ''}`
-          : 'No model in use yet: choose one below.'}
-        {models.modelsDir && ` · Models folder: ${models.modelsDir}`}
-      </Typography>
+      <Stack direction="row" sx={{ mb: 2, gap: 1, alignItems: 'center', flexWrap: 'wrap' }}>
+        <Typography variant="body2" color="text.secondary" sx={{ overflowWrap: 'anywhere' }} data-testid="model-current">
+          {models.modelDir ? t('models.inUse', { name: current?.name ?? models.modelDir }) : t('models.noneInUse')}
+        </Typography>
+        {current?.precision && <Chip size="small" variant="outlined" label={current.precision} />}
+        {models.modelsDir && (
+          <Typography variant="body2" color="text.secondary" sx={{ overflowWrap: 'anywhere' }}>
+            {t('models.folderSuffix', { dir: models.modelsDir })}
+          </Typography>
+        )}
+      </Stack>
       {message && (
         <Alert severity={message.ok ? 'success' : 'error'} onClose={() => setMessage(null)} sx={{ mb: 2 }} data-testid="models-message">
           {message.text}
         </Alert>
       )}
       {models.error && (
-        <Alert severity="error" sx={{ mb: 2 }} action={<Button onClick={() => void reloadModels()}>Try again</Button>}>
+        <Alert severity="error" sx={{ mb: 2 }} action={<Button onClick={() => void reloadModels()}>{t('common.tryAgain')}</Button>}>
           {models.error}
         </Alert>
       )}
@@ -99,6 +106,7 @@ export function ModelsPage() {
             <ModelTable
               models={models.models}
               inUse={models.modelDir}
+              compiles={models.compiles}
               busy={busy}
               actions={{
                 use: (m) => void use(m.path, m.name),
@@ -110,7 +118,7 @@ export function ModelsPage() {
           )}
           {models.models.length > 0 && (
             <Typography variant="caption" color="text.secondary" component="div" sx={{ px: 2, py: 1 }}>
-              {models.models.length} models · {formatBytes(models.models.filter((m) => m.source !== 'hf-cache' && m.source !== 'reference').reduce((n, m) => n + m.sizeBytes, 0))} in the models folder
+              {t('models.total', { count: models.models.length, size: formatBytes(models.models.filter((m) => m.source !== 'hf-cache' && m.source !== 'reference').reduce((n, m) => n + m.sizeBytes, 0)) })}
             </Typography>
           )}
         </Card>
@@ -118,9 +126,10 @@ export function ModelsPage() {
         <CompileCard compiles={models.compiles} modules={models.modules} onError={fail} />
         <DownloadCard downloads={models.downloads} onError={fail} />
         <ImportCard
-          onImported={(name) => {
-            setMessage({ ok: true, text: `${name} imported.` });
+          onImported={(name, selected) => {
+            setMessage({ ok: true, text: selected ? t('models.importedSelected', { name }) : t('models.imported', { name }) });
             void reloadModels();
+            if (selected) settings.reload();
           }}
         />
         <HfCacheCard hfCacheDir={models.hfCacheDir} inUse={models.modelDir} onUse={(dir, name) => void use(dir, name)} onFound={() => void reloadModels()} />
@@ -144,7 +153,7 @@ export function ModelsPage() {
           setRemoving(null);
           void run(async () => {
             const r = await call('models.remove', { id: m.id });
-            return r.removed === 'reference' ? `${m.name} forgotten; its folder is untouched.` : `${m.name} removed (${formatBytes(r.freedBytes)} freed).`;
+            return r.removed === 'reference' ? t('models.forgotten', { name: m.name }) : t('models.removed', { name: m.name, size: formatBytes(r.freedBytes) });
           });
         }}
       />

@@ -1,13 +1,18 @@
-/** Settings: the model (location and status), execution provider (auto or forced), memory profile, precision, data folder, theme, servers. */
+/** Settings: the model (location and status), execution provider (auto or forced), memory tier and profile, precision, data folder, language, theme, servers. */
 import { Alert, Box, Button, Card, CardContent, Chip, FormControlLabel, MenuItem, Radio, RadioGroup, Stack, TextField, Typography } from '@mui/material';
 import { useEffect, useState } from 'react';
-import { TIERS, Tier, type EngineStatus, type ModelInfo, type Settings } from '../../../main/contract';
+import { useTranslation } from 'react-i18next';
+import { Language, TIERS, Tier, type EngineStatus, type ModelInfo, type Settings } from '../../../main/contract';
 import { ApiError, call } from '../api/client';
 import { useQuery } from '../api/hooks';
+import { fmt, t as translate } from '../i18n';
+import { useLanguageChoice } from '../i18n/LanguageRoot';
 import { ServersCard } from '../servers';
 import { type ThemeChoice, useThemeChoice } from '../theme';
 
 export function SettingsPage() {
+  const { t } = useTranslation();
+  const language = useLanguageChoice();
   const settings = useQuery('settings.get', {});
   const info = useQuery('system.info', {});
   const [status, setStatus] = useState<EngineStatus | null>(null);
@@ -48,9 +53,9 @@ export function SettingsPage() {
   const s = settings.data;
   const providers = info.data?.onnxruntime.providers ?? [];
   return (
-    <Box sx={{ p: 3, maxWidth: 860 }}>
+    <Box sx={{ p: { xs: 1.5, sm: 3 }, maxWidth: 860, minWidth: 0 }}>
       <Typography variant="h5" component="h2" sx={{ mb: 2 }}>
-        Settings
+        {t('nav.settings')}
       </Typography>
       {settings.error && <Alert severity="error">{settings.error.message}</Alert>}
       {message && (
@@ -63,15 +68,21 @@ export function SettingsPage() {
           <Card variant="outlined">
             <CardContent>
               <Typography variant="h6" component="h3">
-                Model
+                {t('settings.model')}
               </Typography>
               <Box sx={{ my: 1 }} data-testid="model-status">
                 {status?.model ? (
                   <Stack direction="row" sx={{ gap: 1, alignItems: 'center', flexWrap: 'wrap' }}>
-                    <Chip size="small" color={status.model.problem ? 'warning' : 'success'} label={status.model.problem ? 'needs attention' : status.model.ready ? 'loaded' : 'ready to load'} />
-                    <Typography variant="body2">
-                      {status.model.id || 'A checkpoint, compiled at the first generation'} · {status.model.precision}
+                    <Chip size="small" color={status.model.problem ? 'warning' : 'success'} label={status.model.problem ? t('settings.needsAttention') : status.model.ready ? t('settings.loaded') : t('settings.readyToLoad')} />
+                    <Typography variant="body2" data-testid="model-name">
+                      {status.model.name}
                     </Typography>
+                    <Chip size="small" variant="outlined" label={status.model.precision} />
+                    {!status.model.id && (
+                      <Typography variant="body2" color="text.secondary">
+                        {t('settings.compiledAtFirst')}
+                      </Typography>
+                    )}
                     <Typography variant="body2" color="text.secondary" sx={{ width: '100%', wordBreak: 'break-all' }}>
                       {status.model.dir}
                     </Typography>
@@ -79,7 +90,7 @@ export function SettingsPage() {
                   </Stack>
                 ) : (
                   <Typography variant="body2" color="text.secondary">
-                    No model chosen yet.
+                    {t('settings.noModel')}
                   </Typography>
                 )}
               </Box>
@@ -87,28 +98,28 @@ export function SettingsPage() {
                 <TextField
                   size="small"
                   fullWidth
-                  label="Model folder"
+                  label={t('settings.modelFolder')}
                   value={modelDir}
                   onChange={(e) => setModelDir(e.target.value)}
-                  helperText="A GLM-Image checkpoint (Hugging Face layout; compiled on first use) or a compiled model folder."
+                  helperText={t('settings.modelFolderHelp')}
                   slotProps={{ htmlInput: { 'data-testid': 'model-dir' } }}
                 />
-                <Button variant="contained" disabled={saving || modelDir.trim() === (s.modelDir ?? '')} onClick={() => void save({ modelDir: modelDir.trim() || null }, 'Model folder saved. It is used from the next generation.')} data-testid="model-dir-save">
-                  Use
+                <Button variant="contained" disabled={saving || modelDir.trim() === (s.modelDir ?? '')} onClick={() => void save({ modelDir: modelDir.trim() || null }, t('settings.modelFolderSaved'))} data-testid="model-dir-save">
+                  {t('settings.use')}
                 </Button>
               </Stack>
               {models.length > 0 && (
                 <Box sx={{ mt: 1.5 }}>
-                  <Typography variant="subtitle2">Models found</Typography>
+                  <Typography variant="subtitle2">{t('settings.modelsFound')}</Typography>
                   {models.map((m) => (
                     <Stack key={m.id} direction="row" sx={{ alignItems: 'center', gap: 1, py: 0.5 }}>
-                      <Chip size="small" label={m.status} color={m.status === 'ready' ? 'success' : 'default'} />
-                      <Typography variant="body2" sx={{ flex: 1, wordBreak: 'break-all' }}>
-                        {m.name} · {m.kind}
-                        {m.precision ? ` · ${m.precision}` : ''} · {(m.sizeBytes / 1024 ** 3).toFixed(2)} GiB
+                      <Chip size="small" label={t(`models.status.${m.status}`)} color={m.status === 'ready' ? 'success' : 'default'} />
+                      <Typography variant="body2" sx={{ flex: 1, minWidth: 0, overflowWrap: 'anywhere' }}>
+                        {m.name} · {t(`models.kind.${m.kind}`)} · {fmt.bytes(m.sizeBytes)}
                       </Typography>
-                      <Button size="small" disabled={m.status !== 'ready' || m.path === s.modelDir} onClick={() => void save({ modelDir: m.path }, `${m.name} will be used from the next generation.`)}>
-                        Use
+                      {m.precision && <Chip size="small" variant="outlined" label={m.precision} />}
+                      <Button size="small" disabled={m.status !== 'ready' || m.path === s.modelDir} onClick={() => void save({ modelDir: m.path }, t('models.usedNext', { name: m.name }))}>
+                        {t('settings.use')}
                       </Button>
                     </Stack>
                   ))}
@@ -116,24 +127,22 @@ export function SettingsPage() {
               )}
               <Box sx={{ mt: 1 }}>
                 <Button size="small" href="#/models" data-testid="manage-models">
-                  Download, import, compile or remove models
+                  {t('settings.manageModels')}
                 </Button>
               </Box>
               <TextField
                 select
                 size="small"
-                label="Precision when compiling a checkpoint"
+                label={t('settings.precision')}
                 value={s.precision}
-                onChange={(e) => void save({ precision: e.target.value as Settings['precision'] }, 'Precision saved.')}
-                sx={{ mt: 2, minWidth: 280 }}
+                onChange={(e) => void save({ precision: e.target.value as Settings['precision'] }, t('settings.precisionSaved'))}
+                sx={{ mt: 2, minWidth: 280, maxWidth: '100%' }}
               >
-                <MenuItem value="int4">int4 AR + fp16 DiT</MenuItem>
-                <MenuItem value="int4-mixed">int4 AR + fp16 DiT with int8 feed-forward</MenuItem>
-                <MenuItem value="int4-int8">int4 AR + int8 DiT</MenuItem>
-                <MenuItem value="int4-int4">int4 AR + int4 DiT (smallest)</MenuItem>
-                <MenuItem value="int8">int8 AR + int8 DiT</MenuItem>
-                <MenuItem value="fp16">fp16 AR + fp16 DiT</MenuItem>
-                <MenuItem value="fp32">fp32 (reference quality, largest)</MenuItem>
+                {(['int4', 'int4-mixed', 'int4-int8', 'int4-int4', 'int8', 'fp16', 'fp32'] as const).map((p) => (
+                  <MenuItem key={p} value={p}>
+                    {t(`models.precision.${p}`)}
+                  </MenuItem>
+                ))}
               </TextField>
               {s.tier && (
                 <Typography variant="caption" color="text.secondary" component="p" sx={{ mt: 0.5 }}>
@@ -146,18 +155,18 @@ export function SettingsPage() {
           <Card variant="outlined">
             <CardContent>
               <Typography variant="h6" component="h3">
-                Execution provider
+                {t('settings.provider')}
               </Typography>
               {status && (
                 <Typography variant="body2" sx={{ my: 1 }} data-testid="provider-status">
-                  Using <strong>{status.provider.chosen}</strong>: {status.provider.reason}
+                  {t('system.using', { provider: status.provider.chosen, reason: status.provider.reason })}
                 </Typography>
               )}
-              <TextField select size="small" label="Provider" value={s.provider} onChange={(e) => void save({ provider: e.target.value as Settings['provider'] }, 'Provider saved.')} sx={{ minWidth: 280 }}>
-                <MenuItem value="auto">Automatic (best available)</MenuItem>
+              <TextField select size="small" label={t('system.provider')} value={s.provider} onChange={(e) => void save({ provider: e.target.value as Settings['provider'] }, t('settings.providerSaved'))} sx={{ minWidth: 280, maxWidth: '100%' }}>
+                <MenuItem value="auto">{t('settings.providerAuto')}</MenuItem>
                 {providers.map((p) => (
                   <MenuItem key={p.name} value={p.name} disabled={!p.bundled}>
-                    {p.name} {p.available ? '' : p.bundled ? '(not working here)' : '(not installed)'}
+                    {p.available ? p.name : p.bundled ? t('settings.providerNotWorking', { name: p.name }) : t('settings.providerNotInstalled', { name: p.name })}
                   </MenuItem>
                 ))}
               </TextField>
@@ -167,40 +176,30 @@ export function SettingsPage() {
           <Card variant="outlined">
             <CardContent>
               <Typography variant="h6" component="h3" id="memory-label">
-                Memory
+                {t('settings.memory')}
               </Typography>
               <TextField
                 select
                 size="small"
-                label="Memory tier"
+                label={t('settings.tier')}
                 value={s.tier ?? 'none'}
                 onChange={(e) => {
                   const v = e.target.value;
-                  void save({ tier: v === 'none' ? null : Tier.parse(v) }, v === 'none' ? 'No tier: the memory profile below is used.' : `Tier ${TIERS[Tier.parse(v)].label} saved.`);
+                  void save({ tier: v === 'none' ? null : Tier.parse(v) }, v === 'none' ? t('settings.noTierSaved') : t('settings.tierSaved', { tier: TIERS[Tier.parse(v)].label }));
                 }}
                 sx={{ my: 1, minWidth: 280 }}
-                helperText={s.tier ? TIERS[s.tier].description : 'A tier fits the model to a memory size; the Models screen estimates each one.'}
+                helperText={s.tier ? TIERS[s.tier].description : t('settings.tierHelp')}
               >
-                <MenuItem value="none">No tier: the memory profile below</MenuItem>
-                {Tier.options.map((t) => (
-                  <MenuItem key={t} value={t}>
-                    {TIERS[t].label}
+                <MenuItem value="none">{t('settings.noTier')}</MenuItem>
+                {Tier.options.map((tier) => (
+                  <MenuItem key={tier} value={tier}>
+                    {TIERS[tier].label}
                   </MenuItem>
                 ))}
               </TextField>
-              <RadioGroup aria-labelledby="memory-label" value={s.memoryProfile} onChange={(e) => void save({ memoryProfile: e.target.value as Settings['memoryProfile'] }, 'Memory profile saved.')}>
-                <FormControlLabel
-                  value="sequential"
-                  disabled={s.tier !== null}
-                  control={<Radio />}
-                  label="Sequential: load each stage (tokens, diffusion, decoder) in turn. Least memory."
-                />
-                <FormControlLabel
-                  value="resident"
-                  disabled={s.tier !== null}
-                  control={<Radio />}
-                  label="Resident: keep every stage loaded. Fastest repeat generations, needs the most memory."
-                />
+              <RadioGroup aria-labelledby="memory-label" value={s.memoryProfile} onChange={(e) => void save({ memoryProfile: e.target.value as Settings['memoryProfile'] }, t('settings.memorySaved'))}>
+                <FormControlLabel value="sequential" disabled={s.tier !== null} control={<Radio />} label={t('settings.sequential')} />
+                <FormControlLabel value="resident" disabled={s.tier !== null} control={<Radio />} label={t('settings.resident')} />
               </RadioGroup>
             </CardContent>
           </Card>
@@ -208,35 +207,58 @@ export function SettingsPage() {
           <Card variant="outlined">
             <CardContent>
               <Typography variant="h6" component="h3">
-                Data folder
+                {t('settings.dataFolder')}
               </Typography>
               <Typography variant="body2" sx={{ wordBreak: 'break-all', my: 1 }} data-testid="data-dir">
                 {info.data?.paths.dataDir ?? '…'}
               </Typography>
               <Typography variant="body2" color="text.secondary">
-                Library, images and settings live here; models in {info.data?.paths.modelsDir ?? '…'}. To move them, start the app with GLIMMER_DATA_DIR (and GLIMMER_MODELS_DIR) set to another folder.
+                {t('settings.dataFolderHelp', { dir: info.data?.paths.modelsDir ?? '…' })}
               </Typography>
             </CardContent>
           </Card>
 
           <Card variant="outlined">
             <CardContent>
+              <Typography variant="h6" component="h3" id="language-label">
+                {t('settings.language')}
+              </Typography>
+              <RadioGroup
+                row
+                aria-labelledby="language-label"
+                value={language.choice}
+                onChange={(e) => {
+                  const l = Language.parse(e.target.value);
+                  language.setChoice(l);
+                  // the message in the language just chosen
+                  void save({ language: l }, translate('settings.languageSaved'));
+                }}
+              >
+                {Language.options.map((l) => (
+                  <FormControlLabel key={l} value={l} control={<Radio />} label={t(`settings.languages.${l}`)} />
+                ))}
+              </RadioGroup>
+            </CardContent>
+          </Card>
+
+          <Card variant="outlined">
+            <CardContent>
               <Typography variant="h6" component="h3" id="theme-label">
-                Theme
+                {t('settings.theme')}
               </Typography>
               <RadioGroup
                 row
                 aria-labelledby="theme-label"
                 value={choice}
                 onChange={(e) => {
-                  const t = e.target.value as ThemeChoice;
-                  setChoice(t);
-                  void save({ theme: t }, 'Theme saved.');
+                  const th = e.target.value as ThemeChoice;
+                  setChoice(th);
+                  void save({ theme: th }, t('settings.themeSaved'));
                 }}
               >
-                <FormControlLabel value="system" control={<Radio />} label="Follow the system" />
-                <FormControlLabel value="light" control={<Radio />} label="Light" />
-                <FormControlLabel value="dark" control={<Radio />} label="Dark" />
+                <FormControlLabel value="system" control={<Radio />} label={t('settings.themeSystem')} />
+                <FormControlLabel value="light" control={<Radio />} label={t('settings.themeLight')} />
+                <FormControlLabel value="dark" control={<Radio />} label={t('settings.themeDark')} />
               </RadioGroup>
             </CardContent>
           </Card>

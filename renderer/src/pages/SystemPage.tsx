@@ -5,10 +5,12 @@
 import { Alert, Box, Button, Card, CardContent, Chip, Skeleton, Stack, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
 import { useState } from 'react';
 import type { ProviderStatus } from '../../../main/contract';
+import { useTranslation } from 'react-i18next';
 import { useQuery } from '../api/hooks';
+import { fmt } from '../i18n';
 
 function gib(bytes: number): string {
-  return `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
+  return `${fmt.number(bytes / 1024 ** 3, { minimumFractionDigits: 1, maximumFractionDigits: 1 })} GiB`;
 }
 
 /** The device a provider runs on: each GPU as the system names it (vendor, product, chip, driver), software or not. */
@@ -35,16 +37,17 @@ function Device({ p }: { p: ProviderStatus }) {
 }
 
 export function SystemPage() {
+  const { t } = useTranslation();
   const [refresh, setRefresh] = useState(0);
   const { data, error, loading } = useQuery('system.info', { refresh: refresh > 0 }, refresh);
   return (
     <Box sx={{ p: 3, maxWidth: 960 }}>
       <Stack direction="row" sx={{ alignItems: 'center', justifyContent: 'space-between', mb: 2 }}>
         <Typography variant="h5" component="h2">
-          System
+          {t('nav.system')}
         </Typography>
         <Button variant="outlined" onClick={() => setRefresh((n) => n + 1)} disabled={loading}>
-          Check again
+          {t('system.checkAgain')}
         </Button>
       </Stack>
       {error && <Alert severity="error">{error.message}</Alert>}
@@ -54,24 +57,24 @@ export function SystemPage() {
           <Card variant="outlined">
             <CardContent>
               <Typography variant="subtitle2" color="text.secondary">
-                onnxruntime-node
+                {t('system.ortName')}
               </Typography>
               <Typography variant="h6" data-testid="ort-version">
                 {data.onnxruntime.version}
               </Typography>
               <Typography sx={{ mt: 1 }} data-testid="chosen-provider">
-                Using <strong>{data.onnxruntime.chosen}</strong>: {data.onnxruntime.chosenReason}
+                {t('system.using', { provider: data.onnxruntime.chosen, reason: data.onnxruntime.chosenReason })}
               </Typography>
             </CardContent>
           </Card>
           <Card variant="outlined">
-            <Table size="small" aria-label="Execution providers">
+            <Table size="small" aria-label={t('system.providers')}>
               <TableHead>
                 <TableRow>
-                  <TableCell>Provider</TableCell>
-                  <TableCell>Status</TableCell>
-                  <TableCell>Device</TableCell>
-                  <TableCell>Why</TableCell>
+                  <TableCell>{t('system.provider')}</TableCell>
+                  <TableCell>{t('system.status')}</TableCell>
+                  <TableCell>{t('system.device')}</TableCell>
+                  <TableCell>{t('system.why')}</TableCell>
                 </TableRow>
               </TableHead>
               <TableBody>
@@ -79,7 +82,7 @@ export function SystemPage() {
                   <TableRow key={p.name} data-testid={`provider-${p.name}`}>
                     <TableCell>{p.name}</TableCell>
                     <TableCell>
-                      <Chip size="small" color={p.available ? 'success' : 'default'} label={p.available ? 'available' : p.bundled ? 'not working here' : 'not installed'} />
+                      <Chip size="small" color={p.available ? 'success' : 'default'} label={p.available ? t('system.available') : p.bundled ? t('system.notWorking') : t('system.notInstalled')} />
                     </TableCell>
                     <TableCell data-testid={`device-${p.name}`}>
                       <Device p={p} />
@@ -100,19 +103,18 @@ export function SystemPage() {
           <Card variant="outlined">
             <CardContent>
               <Typography variant="subtitle2" color="text.secondary">
-                Machine
+                {t('system.machine')}
               </Typography>
               <Typography>
-                {data.platform.os} {data.platform.arch} ({data.platform.release}), {data.platform.cpus} cores, {gib(data.platform.totalMemoryBytes)}
+                {t('system.machineLine', { os: data.platform.os, arch: data.platform.arch, release: data.platform.release, count: data.platform.cpus, memory: gib(data.platform.totalMemoryBytes) })}
               </Typography>
               <Typography variant="body2" color="text.secondary">
-                Node {data.runtime.node}
-                {data.runtime.electron ? `, Electron ${data.runtime.electron}` : ''} · {data.runtime.mode} mode · {data.app.name} {data.app.version}
+                {t('system.runtimeLine', { node: data.runtime.node, electron: data.runtime.electron ?? '—', mode: t(`system.mode.${data.runtime.mode}`), app: `${data.app.name} ${data.app.version}` })}
               </Typography>
               <Typography variant="body2" color="text.secondary" sx={{ mt: 1 }}>
-                Data: {data.paths.dataDir}
+                {t('system.dataDir', { dir: data.paths.dataDir })}
                 <br />
-                Models: {data.paths.modelsDir}
+                {t('system.modelsDir', { dir: data.paths.modelsDir })}
               </Typography>
             </CardContent>
           </Card>

@@ -43,11 +43,18 @@ function givenTokens(ids: ArrayLike<number>, cells: number, codebook: number, in
   return out;
 }
 
-/** The model's sampling defaults (generation_config.json), as the AR loop and the recipe take them. */
-export function samplingFor(sampling: StepContext['sessions']['model']['sampling'], vocabSize: number): { temperature: number; topP: number; topK?: number } {
+/**
+ * The sampling of this run, as the AR loop and the recipe take it: the request's temperature and
+ * top-p where it set them, the model's defaults (generation_config.json) otherwise.
+ */
+export function samplingFor(
+  sampling: StepContext['sessions']['model']['sampling'],
+  vocabSize: number,
+  requested: StepContext['input']['sampling'] = {},
+): { temperature: number; topP: number; topK?: number } {
   return {
-    temperature: sampling.temperature,
-    topP: sampling.topP,
+    temperature: requested.temperature ?? sampling.temperature,
+    topP: requested.topP ?? sampling.topP,
     // a top-k not smaller than the vocabulary keeps every token: leave it out
     ...(sampling.topK !== undefined && sampling.topK < vocabSize ? { topK: sampling.topK } : {}),
   };
@@ -85,7 +92,7 @@ async function sample(state: PipelineState, { input, sessions, signal, clock }: 
       rng: createRng(input.seed, RNG_STREAMS.ar),
       codebookSize: cfg.codebookSize,
       endTokenId: cfg.eosTokenId,
-      ...samplingFor(sessions.model.sampling, ar.vocabSize),
+      ...samplingFor(sessions.model.sampling, ar.vocabSize, input.sampling),
       ...(forced ? { forced: { target: forced } } : {}),
       signal,
       streamer,

@@ -2,11 +2,13 @@
 import { RECIPE_VERSION, type Recipe } from '../../../contract';
 import { encodeTokens, tokensHash } from '../recipe';
 import { need, type Step } from '../state';
+import { samplingFor } from './prior-tokens';
 
 export const recipe: Step = async (state, { input, sessions, app }) => {
   const model = sessions.model;
   const targetIds = need(state, 'targetIds', 'recipe');
   const target = need(state, 'prompt', 'recipe').target;
+  const { temperature, topP } = samplingFor(model.sampling, Number.MAX_SAFE_INTEGER, input.sampling);
   const r: Recipe = {
     version: RECIPE_VERSION,
     app,
@@ -26,7 +28,7 @@ export const recipe: Step = async (state, { input, sessions, app }) => {
     seed: input.seed,
     seeds: { ar: input.seed, noise: input.seed },
     rng: 'xoshiro128** seeded by SplitMix64 per (seed, stream); streams "ar" and "noise" (main/engine/random)',
-    sampling: { temperature: model.sampling.temperature, topP: model.sampling.topP },
+    sampling: { temperature, topP },
     tokensFrom: need(state, 'tokensFrom', 'recipe'),
     noiseFrom: need(state, 'noiseFrom', 'recipe'),
     arTokensHash: tokensHash(targetIds),

@@ -1,0 +1,183 @@
+/** The CLI's messages in English (the reference: zh-CN.ts has the same keys and placeholders). */
+export const cliEn = {
+  usage: {
+    title: 'Usage:',
+    more: 'Run `glimmer <command> --help` for its options.',
+    unknown: 'glimmer: unknown command "{{name}}".',
+    failed: 'glimmer {{name}}: {{message}}',
+    commands: {
+      serve: 'serve the studio and its API (and an OpenAI-style images API) for a browser or other studios',
+      info: 'print what onnxruntime-node offers on this machine',
+      generate: 'make an image from a prompt (and reference images) with a model, or on a server',
+      compile: 'compile a GLM-Image checkpoint into ONNX graphs the engine runs',
+      models: 'list, find, validate, import, download and remove GLM-Image models',
+      library: 'rebuild a damaged library from its images',
+      servers: 'the servers jobs may run on: add, list, test, remove',
+    },
+  },
+  args: {
+    seeHelp: '{{message}} (see `glimmer {{command}} --help`)',
+    wholeNumber: '--{{name}} must be a whole number from {{min}} to {{max}} (got "{{value}}").',
+  },
+  info: {
+    usage: 'Usage: glimmer info [--json]',
+    version: 'onnxruntime-node {{version}}',
+    chosen: 'chosen: {{provider}} — {{reason}}',
+  },
+  serve: {
+    help: `Usage: glimmer serve [--port N] [--host 127.0.0.1]
+
+Serves the studio and its API over HTTP + WebSocket. Prints the URL to open (with its access token)
+on a line of its own. Binds to loopback unless --host says otherwise.`,
+    badHost: '--host "{{host}}" is not a host name or address.',
+    notLoopback: 'glimmer serve: warning: listening on {{host}}, not loopback; anyone with the URL and token can use this studio.',
+    serving: 'Glimmer Studio is serving at {{url}}',
+    openThis: 'Open this URL (it carries the access token):',
+  },
+  generate: {
+    help: `Usage: glimmer generate --model MODEL --prompt TEXT --out FILE.png [options]
+       glimmer generate --engine URL --prompt TEXT --out FILE.png [options]
+
+  --model MODEL        a name or id from \`glimmer models list\`, a compiled model folder, or a GLM-Image
+                       checkpoint folder (compiled on the fly into a cache)
+  --engine URL         run the job on a server instead: vLLM-Omni or SGLang-Diffusion serving GLM-Image, or
+                       another Glimmer Studio's \`glimmer serve\`; its key comes from GLIMMER_ENGINE_KEY
+  --engine-kind K      openai | glimmer (default: asked of the server)
+  --engine-ca FILE     a CA certificate (PEM) to trust for an HTTPS server with its own certificate
+  --prompt TEXT        what to make ('quoted text' is drawn as glyphs)
+  --size WxH           output size: {{min}} to {{max}} per side, multiples of {{step}} (default 1024x1024)
+  --steps N            denoising steps (default 50)
+  --guidance G         classifier-free guidance (default 1.5)
+  --seed N             seed of the AR sampling and the initial noise (default: random, printed)
+  --temperature T      AR sampling temperature (default 0.9, GLM-Image's)
+  --top-p P            AR nucleus sampling (default 0.75, GLM-Image's)
+  --count N            images to make (seed, seed+1, ...; files FILE-1.png, FILE-2.png, ...)
+  --image FILE         reference image (repeat for several); makes it image-to-image
+  --mode M             edit (default with --image) | style (--image CONTENT --image STYLE) | identity
+  --mask FILE          edit only: white = change, black = keep
+  --provider P         auto (default) | cuda | dml | coreml | webgpu | cpu
+  --profile P          resident | sequential (default sequential: one stage in memory at a time)
+  --precision P        for a checkpoint: {{precisions}} (default fp32)
+  --tier T             a memory tier: {{tiers}} (its preset, compute precision, memory
+                       profile and VAE tiling; --profile and --precision are then not used)
+  --stats              after each image: milliseconds per pipeline step, and the bytes each module
+                       sent to and read from onnxruntime (host <-> device on a GPU provider)
+
+There is no negative prompt: GLM-Image's unconditional pass does not read one.`,
+    needPrompt: '--prompt TEXT is required.',
+    badSize: '--size must look like 1024x768 (width x height), not "{{value}}".',
+    badNumber: '--{{name}} must be a number, not "{{value}}".',
+    imageMissing: '{{what}} {{file}} does not exist.',
+    imageUnreadable: '{{what}} {{file}} cannot be read ({{message}}).',
+    maskNeedsEdit: '--mask works with --mode edit only.',
+    imageNeedsMode: '--image needs --mode edit, style or identity.',
+    editImages: '--mode edit needs one to four --image files (the first is the one edited).',
+    styleImages: '--mode style needs two --image files: the content image, then the style image.',
+    identityImages: '--mode identity needs exactly one --image (the subject).',
+    badMode: '--mode must be edit, style or identity, not "{{mode}}".',
+    imageN: '--image {{n}}',
+    maskWhat: '--mask',
+    contentWhat: '--image (content)',
+    styleWhat: '--image (style)',
+    subjectWhat: '--image (subject)',
+    invalid: '{{option}}: {{message}}.',
+    needModel: '--model is required (a name or id from `glimmer models list`, a compiled model folder or a GLM-Image checkpoint).',
+    needOut: '--out FILE.png is required.',
+    outNotPng: '--out must name a .png file, not "{{value}}".',
+    outDirMissing: 'The folder of --out ({{dir}}) does not exist.',
+    badProvider: '--provider must be auto, {{list}}; not "{{value}}".',
+    badProfile: '--profile must be resident or sequential, not "{{value}}".',
+    badPrecision: '--precision must be {{list}}; not "{{value}}".',
+    badTier: '--tier must be {{list}}; not "{{value}}".',
+    modelWithEngine: "--model and --engine do not go together: the model is the server's.",
+    provider: 'provider: {{provider}} — {{reason}}',
+    wrote: '{{file}}  (seed {{seed}}, {{width}}x{{height}}, {{steps}} steps, model {{model}})',
+    done_one: 'done: {{count}} image in {{seconds}} s',
+    done_other: 'done: {{count}} images in {{seconds}} s',
+  },
+  progress: {
+    phase: {
+      load: 'loading',
+      tokenize: 'tokenizing',
+      ar: 'AR tokens',
+      glyph: 'glyph text',
+      dit: 'denoising',
+      vae: 'VAE',
+      remote: 'on server',
+      save: 'saving',
+    },
+    eta: 'ETA {{duration}}',
+  },
+  compile: {
+    help: `Usage: glimmer compile --checkpoint MODEL --out DIR [--precision P] [--force]
+
+Compiles a GLM-Image checkpoint (Hugging Face layout) into ONNX graphs the engine runs.
+  --checkpoint MODEL  a checkpoint folder, or its name or id from \`glimmer models list\`
+  --precision         {{precisions}}; default fp32
+  --force             rebuild every module (otherwise finished modules are kept: an interrupted compile resumes)`,
+    needCheckpoint: '--checkpoint is required (see `glimmer compile --help`).',
+    needOut: '--out DIR is required (see `glimmer compile --help`).',
+    kept: 'already built, kept',
+    built: 'built',
+    building: 'building...',
+    moduleLine: '[{{index}}/{{total}}] {{module}} {{what}}{{size}}{{took}}',
+    size: ' {{size}}',
+    took: ' in {{seconds}} s',
+    groupLine: '[{{index}}/{{total}}] {{module}} {{group}}: {{done}} of {{all}} tensors, {{bytesDone}} of {{bytesTotal}} ({{percent}}%){{eta}}',
+    eta: ' · ETA {{duration}}',
+    compiled: 'Compiled {{name}} ({{precision}}) as {{id}} into {{dir}} in {{seconds}} s',
+  },
+  models: {
+    help: `Usage: glimmer models <list|find|validate|import|download|remove> [options]
+
+  list                          every model: name, precision, status, size, folder and id
+  find                          GLM-Image in the Hugging Face cache (HF_HUB_CACHE, HF_HOME/hub, ~/.cache/huggingface/hub)
+  validate --path DIR           check a folder in the GLM-Image layout and say what is missing
+  import --path DIR [--copy] [--name N]
+                                add a checkpoint folder (used in place; --copy copies it into the models folder);
+                                with no model chosen yet, the studio uses it
+  remove --id MODEL             forget an imported folder, or delete a downloaded/compiled model (a name or id
+                                from \`glimmer models list\`)
+  download [--repo R] [--revision REV] [--endpoint URL] [--token T] [--dest DIR]
+                                download {{repo}} (only the files the app needs), resumable: run it again after
+                                Ctrl-C or a dropped connection. Endpoint default: HF_ENDPOINT or https://huggingface.co;
+                                token default: HF_TOKEN. Destination default: <models folder>/checkpoints/.
+The models folder is GLIMMER_MODELS_DIR or <data folder>/models.`,
+    none: 'No models in {{dir}} or the Hugging Face cache. Run `glimmer models download`.',
+    status: {
+      ready: 'ready',
+      partial: 'partial',
+      incomplete: 'incomplete',
+      missing: 'not found',
+      stale: 'stale',
+      unknown: 'unknown',
+      compiling: 'compiling',
+    },
+    kind: {
+      checkpoint: 'checkpoint',
+      compiled: 'compiled',
+    },
+    idLine: 'id: {{id}}',
+    noneInCache: 'No {{repo}} in {{dir}}.',
+    complete: 'complete',
+    incomplete: 'incomplete',
+    needPath: '--path DIR is required (see `glimmer models --help`).',
+    imported: 'Imported {{name}} ({{how}}): {{path}}',
+    inPlace: 'used in place',
+    copied: 'copied',
+    selected: 'The studio uses it from now on (no model was chosen).',
+    needId: '--id MODEL is required (names and ids are shown by `glimmer models list`).',
+    forgot: 'Forgot {{path}} (its files are untouched).',
+    deleted: 'Deleted {{path}} ({{size}} freed).',
+    downloaded: 'Downloaded {{repo}}@{{commit}} into {{dir}}: {{fetched}} fetched, {{reused}} already there. {{summary}}',
+    paused: 'Paused. Run the same command again to resume; finished files and partial files in {{dir}} are kept.',
+    downloadDone: 'done',
+    unknownSub: 'Unknown subcommand "{{sub}}" (see `glimmer models --help`).',
+    notFound: 'No model named "{{name}}" and no such folder. Names and ids: `glimmer models list`.',
+    ambiguous: '"{{name}}" names {{count}} models ({{ids}}); use an id from `glimmer models list`.',
+  },
+};
+
+/** Every CLI language has this shape. */
+export type CliMessages = DeepStrings<typeof cliEn>;
+type DeepStrings<T> = { [K in keyof T]: T[K] extends string ? string : DeepStrings<T[K]> };

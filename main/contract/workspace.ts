@@ -1,0 +1,99 @@
+/**
+ * workspace.*: what the studio keeps between sessions besides the settings: the generate form's
+ * draft, the canvas's draft (its images by library id, or small files as data URLs; mask strokes,
+ * crop, the mode panel), and the saved prompt presets. Kept beside settings.json (workspace.json),
+ * shared by the app and `serve`, so a reload or a restart comes back where the user was.
+ */
+import { z } from 'zod';
+import { LIMITS } from './limits';
+
+const num = z.number().finite();
+const shortText = z.string().max(200);
+const prompt = z.string().max(LIMITS.maxPromptChars);
+
+/** The generate form (every field optional: the renderer fills the rest from its defaults). */
+export const GenerateDraft = z
+  .object({
+    prompt,
+    aspect: z.string().max(10),
+    tier: z.enum(['small', 'medium', 'large']),
+    custom: z.boolean(),
+    width: z.number().int().min(1).max(65_535),
+    height: z.number().int().min(1).max(65_535),
+    steps: num,
+    guidance: num,
+    seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    seedLocked: z.boolean(),
+    count: num,
+    projectId: z.string().max(100).nullable(),
+    /** null: the model's own (GLM-Image 0.9 / 0.75). */
+    temperature: num.nullable(),
+    topP: num.nullable(),
+  })
+  .partial();
+export type GenerateDraft = z.infer<typeof GenerateDraft>;
+
+/** An image of the canvas: a library generation, or a file's bytes as a data URL (bounded). */
+export const DraftImage = z.union([
+  z.object({ generationId: z.string().regex(/^[1-9]\d{0,14}$/), width: z.number().int().positive(), height: z.number().int().positive(), name: shortText }).strict(),
+  z
+    .object({
+      dataUrl: z.string().regex(/^data:image\/(png|jpeg|webp);base64,/).max(LIMITS.maxRequestBytes / 2),
+      width: z.number().int().positive(),
+      height: z.number().int().positive(),
+      name: shortText,
+    })
+    .strict(),
+]);
+export type DraftImage = z.infer<typeof DraftImage>;
+
+const rect = z.object({ x: num, y: num, width: num, height: num }).strict();
+const stroke = z
+  .object({ mode: z.enum(['brush', 'eraser']), size: num, hardness: num, points: z.array(num).max(40_000) })
+  .strict();
+
+export const CanvasDraft = z
+  .object({
+    base: DraftImage.nullable(),
+    references: z.array(DraftImage).max(4),
+    strokes: z.array(stroke).max(2000),
+    crop: rect.nullable(),
+    mode: z.enum(['edit', 'style', 'identity']),
+    prompt,
+    steps: num,
+    guidance: num,
+  })
+  .partial();
+export type CanvasDraft = z.infer<typeof CanvasDraft>;
+
+export const PromptPreset = z
+  .object({
+    id: z.string().min(1).max(100),
+    name: z.string().min(1).max(100),
+    prompt,
+    /** The form's other settings when the preset was saved (size, steps, guidance, sampling). */
+    settings: GenerateDraft.optional(),
+    createdAt: z.number().int(),
+  })
+  .strict();
+export type PromptPreset = z.infer<typeof PromptPreset>;
+
+export const Workspace = z
+  .object({
+    generate: GenerateDraft.nullable(),
+    canvas: CanvasDraft.nullable(),
+    presets: z.array(PromptPreset).max(500),
+  })
+  .strict();
+export type Workspace = z.infer<typeof Workspace>;
+
+export const workspaceMethods = {
+  'workspace.get': { request: z.object({}).strict() },
+  /** Replaces the parts given (each part whole). */
+  'workspace.update': { request: Workspace.partial().strict() },
+} as const;
+
+export interface WorkspaceResponses {
+  'workspace.get': Workspace;
+  'workspace.update': Workspace;
+}
