@@ -5,8 +5,9 @@
  * move, export, delete), each change undoable. New results never move the grid under the pointer:
  * they wait behind a "new results" marker. The trash can be emptied (after a confirmation).
  */
+import RestoreFromTrashIcon from '@mui/icons-material/RestoreFromTrash';
 import SearchIcon from '@mui/icons-material/Search';
-import { Alert, Box, Button, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle, FormControlLabel, InputAdornment, MenuItem, Stack, Switch, TextField, Typography, useMediaQuery } from '@mui/material';
+import { Alert, Box, Button, Chip, Tooltip, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle, FormControlLabel, InputAdornment, MenuItem, Stack, Switch, TextField, Typography, useMediaQuery } from '@mui/material';
 import { useTheme } from '@mui/material/styles';
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -47,6 +48,9 @@ function toQuery(f: Filters, view: BoardView, cursor: string | null, limit = PAG
   };
 }
 
+/** The library's order: newest first. */
+const newestFirst = (a: GenerationSummary, b: GenerationSummary) => b.createdAt - a.createdAt || Number(b.id) - Number(a.id);
+
 const errorText = (e: unknown) => (e instanceof ApiError || e instanceof Error ? e.message : String(e));
 
 export function GalleryPage() {
@@ -71,6 +75,14 @@ export function GalleryPage() {
   const [showBoards, setShowBoards] = useState(false);
   const openId = useSyncExternalStore(detailId.subscribe, detailId.get);
   const generation = useRef(0);
+  /**
+   * The newest image this list has shown (what is newer is a new result). It is kept when the same list
+   * is loaded again after an action: images deleted or moved out and then brought back (an undo) were
+   * seen already, so they return to their place instead of waiting behind the marker.
+   */
+  const newestSeen = useRef(0);
+  /** The list (view and filters, as its fetch) that newestSeen belongs to. */
+  const seenList = useRef<unknown>(null);
   /** The selection when a rubber band started (the band adds to it with Shift or Ctrl/Cmd). */
   const bandBase = useRef<Selection | null>(null);
   const trash = view === 'trash';
@@ -81,15 +93,26 @@ export function GalleryPage() {
     return () => clearTimeout(timer);
   }, [textInput]);
 
+  /** Boards in the trash (their images went with them): shown above the trash's images, each restorable. */
+  const [trashedBoards, setTrashedBoards] = useState<Project[]>([]);
   const fetchPage = useCallback(
     (from: string | null, limit = PAGE) =>
-      trash ? call('library.trash', {}).then((x) => ({ items: x.generations, nextCursor: null })) : library.search(toQuery(filters, view, from, limit)),
+      trash
+        ? call('library.trash', {}).then((x) => {
+            setTrashedBoards(x.projects);
+            return { items: x.generations, nextCursor: null };
+          })
+        : library.search(toQuery(filters, view, from, limit)),
     [filters, view, trash],
   );
 
   /** A fresh list (the view or the filters changed, or the user acted on it). */
   const load = useCallback(() => {
     const my = ++generation.current;
+    if (seenList.current !== fetchPage) {
+      seenList.current = fetchPage;
+      newestSeen.current = 0;
+    }
     setLoading(true);
     fetchPage(null)
       .then((page) => {
@@ -133,13 +156,16 @@ export function GalleryPage() {
       const covers = (o: GenerationSummary) => page.nextCursor === null || o.createdAt >= page.items[page.items.length - 1]!.createdAt;
       const keep = (o: GenerationSummary) => byId.has(o.id) || !covers(o);
       setItems((old) => {
-        if (old.length === 0) return page.items;
-        const newest = old.reduce((m, o) => Math.max(m, o.createdAt), 0);
+        if (old.length === 0 && newestSeen.current === 0) return page.items;
         const known = new Set(old.map((o) => o.id));
-        const fresh = page.items.filter((i) => !known.has(i.id) && i.createdAt >= newest);
+        // newer than anything this list has shown: a new result, held behind the marker
+        const fresh = page.items.filter((i) => !known.has(i.id) && i.createdAt > newestSeen.current);
         setPending((p) => [...fresh.filter((f) => !p.some((x) => x.id === f.id)), ...p.filter(keep).map((x) => byId.get(x.id) ?? x)]);
-        // shown ones are updated in place; ones gone from the view (deleted, moved out) leave
-        return old.filter(keep).map((o) => byId.get(o.id) ?? o);
+        // older ones back in the view (an undo, a restore) take their place; shown ones are updated in
+        // place; ones gone from the view (deleted, moved out) leave
+        const back = page.items.filter((i) => !known.has(i.id) && i.createdAt <= newestSeen.current);
+        const next = old.filter(keep).map((o) => byId.get(o.id) ?? o);
+        return back.length > 0 ? [...next, ...back].sort(newestFirst) : next;
       });
     }, () => undefined);
   }, [fetchPage]);
@@ -153,7 +179,10 @@ export function GalleryPage() {
   useEffect(loadSide, [loadSide]);
   useEvents(['library.changed', 'job.updated'], refreshLive);
   useEvents(['library.changed'], loadSide);
-  useEffect(() => setSelection((s) => keepShown(s, items.map((i) => i.id))), [items]);
+  useEffect(() => {
+    setSelection((s) => keepShown(s, items.map((i) => i.id)));
+    newestSeen.current = items.reduce((m, o) => Math.max(m, o.createdAt), newestSeen.current);
+  }, [items]);
 
   const show = (v: BoardView) => {
     setView(v);
@@ -161,7 +190,7 @@ export function GalleryPage() {
     setShowBoards(false);
   };
   const showNew = () => {
-    setItems((old) => [...pending, ...old].sort((a, b) => b.createdAt - a.createdAt || Number(b.id) - Number(a.id)));
+    setItems((old) => [...pending, ...old].sort(newestFirst));
     setPending([]);
   };
 
@@ -286,7 +315,7 @@ export function GalleryPage() {
               </Button>
             )}
             {trash && (
-              <Button size="small" variant="outlined" color="error" disabled={items.length === 0} onClick={() => setConfirmEmpty(true)} data-testid="empty-trash">
+              <Button size="small" variant="outlined" color="error" disabled={items.length === 0 && trashedBoards.length === 0} onClick={() => setConfirmEmpty(true)} data-testid="empty-trash">
                 {t('gallery.emptyTrash')}
               </Button>
             )}
@@ -310,6 +339,34 @@ export function GalleryPage() {
             }}
           />
         )}
+        {trash && trashedBoards.length > 0 && (
+          <Box sx={{ display: 'flex', flexWrap: 'wrap', gap: 1, alignItems: 'center', px: 1.5, py: 1, borderBottom: 1, borderColor: 'divider' }} data-testid="trashed-boards">
+            <Typography variant="body2" color="text.secondary">
+              {t('gallery.trashedBoards')}
+            </Typography>
+            {trashedBoards.map((p) => (
+              <Chip
+                key={p.id}
+                label={p.name}
+                data-testid="trashed-board"
+                onDelete={() =>
+                  void library
+                    .restoreProject(p.id)
+                    .then(() => {
+                      notify(t('gallery.boardRestored', { name: p.name }));
+                      afterAction();
+                    })
+                    .catch((e: unknown) => notify(errorText(e), { severity: 'error' }))
+                }
+                deleteIcon={
+                  <Tooltip title={t('gallery.restoreBoard', { name: p.name })}>
+                    <RestoreFromTrashIcon aria-label={t('gallery.restoreBoard', { name: p.name })} />
+                  </Tooltip>
+                }
+              />
+            ))}
+          </Box>
+        )}
         {pending.length > 0 && (
           <Box sx={{ display: 'flex', justifyContent: 'center', py: 0.5 }}>
             <Button size="small" variant="contained" onClick={showNew} data-testid="new-results">
@@ -323,7 +380,7 @@ export function GalleryPage() {
           </Alert>
         )}
         <Box sx={{ flex: 1, minHeight: 0 }}>
-          {items.length === 0 && !loading ? (
+          {items.length === 0 && !loading && !(trash && trashedBoards.length > 0) ? (
             <Typography color="text.secondary" sx={{ p: 4, textAlign: 'center' }} data-testid="gallery-empty">
               {trash ? t('gallery.trashEmpty') : filtered ? t('gallery.noMatch') : t('gallery.empty')}
             </Typography>
@@ -361,7 +418,10 @@ export function GalleryPage() {
       <Dialog open={confirmEmpty} onClose={() => setConfirmEmpty(false)} aria-labelledby="empty-title">
         <DialogTitle id="empty-title">{t('gallery.emptyTrashTitle')}</DialogTitle>
         <DialogContent>
-          <DialogContentText>{t('gallery.emptyTrashText', { count: items.length })}</DialogContentText>
+          <DialogContentText>
+            {t('gallery.emptyTrashText', { count: items.length })}
+            {trashedBoards.length > 0 ? t('gallery.emptyTrashBoards', { count: trashedBoards.length }) : ''}
+          </DialogContentText>
         </DialogContent>
         <DialogActions>
           <Button onClick={() => setConfirmEmpty(false)} autoFocus>

@@ -231,6 +231,11 @@ export const en = {
     emptyTrashTitle: 'Empty the trash?',
     emptyTrashText_one: 'The {{count}} image in the trash is deleted for good, with its files. This cannot be undone.',
     emptyTrashText_other: 'The {{count}} images in the trash are deleted for good, with their files. This cannot be undone.',
+    emptyTrashBoards_one: ' With it, {{count}} board and the images it held.',
+    emptyTrashBoards_other: ' With it, {{count}} boards and the images they held.',
+    trashedBoards: 'Boards in the trash (with their images):',
+    restoreBoard: 'Restore the board {{name}} and its images',
+    boardRestored: 'Board {{name}} restored with its images.',
     trashEmptied_one: 'Trash emptied: {{count}} image deleted for good.',
     trashEmptied_other: 'Trash emptied: {{count}} images deleted for good.',
     board: {

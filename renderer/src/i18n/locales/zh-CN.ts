@@ -229,6 +229,11 @@ export const zhCN: Messages = {
     emptyTrashTitle: '清空回收站？',
     emptyTrashText_one: '回收站中的 {{count}} 张图片及其文件将被永久删除。此操作无法撤销。',
     emptyTrashText_other: '回收站中的 {{count}} 张图片及其文件将被永久删除。此操作无法撤销。',
+    emptyTrashBoards_one: ' 同时删除 {{count}} 个画板及其中的图片。',
+    emptyTrashBoards_other: ' 同时删除 {{count}} 个画板及其中的图片。',
+    trashedBoards: '回收站中的画板（连同其中的图片）：',
+    restoreBoard: '恢复画板 {{name}} 及其图片',
+    boardRestored: '已恢复画板 {{name}} 及其图片。',
     trashEmptied_one: '回收站已清空：{{count}} 张图片已永久删除。',
     trashEmptied_other: '回收站已清空：{{count}} 张图片已永久删除。',
     board: {
