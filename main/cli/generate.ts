@@ -5,12 +5,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../../native-models/atomic-write';
 import path from 'node:path';
-import { GenerateRequest, type GenerateRequestInput, type MemoryProfile, Precision, ProviderName, type ImageRef, GlimmerError } from '../contract';
+import { GenerateRequest, type GenerateRequestInput, type MemoryProfile, Precision, ProviderName, type ImageRef, GlimmerError, rankByText, type TextCheck } from '../contract';
 import { resolvePaths } from '../studio/paths';
 import { EngineHost } from '../engine/host';
 import type { EngineSettings } from '../engine/pipeline';
 import { generatedPng } from '../library';
 import { parseCommandArgs, parseIntArg } from './args';
+import { formatCheck } from './check-text';
 import { ProgressBar } from './progress-bar';
 
 const HELP = `Usage: glimmer generate --model DIR --prompt TEXT --out FILE.png [options]
@@ -22,6 +23,8 @@ const HELP = `Usage: glimmer generate --model DIR --prompt TEXT --out FILE.png [
   --guidance G         classifier-free guidance (default 1.5)
   --seed N             seed of the AR sampling and the initial noise (default: random, printed)
   --count N            images to make (seed, seed+1, ...; files FILE-1.png, FILE-2.png, ...)
+  --best-of N          best of N by text: N candidates (AR seeds seed, seed+1, ...; the noise of seed), the
+                       quoted text read back from each (printed), files FILE-1.png ... and the best named
   --image FILE         reference image (repeat for several); makes it image-to-image
   --mode M             edit (default with --image) | style (--image CONTENT --image STYLE) | identity
   --mask FILE          edit only: white = change, black = keep
@@ -55,6 +58,7 @@ export function buildRequest(v: {
   guidance?: string;
   seed?: string;
   count?: string;
+  'best-of'?: string;
   image?: string[];
   mode?: string;
   mask?: string;
@@ -66,13 +70,16 @@ export function buildRequest(v: {
     guidance = Number(v.guidance);
     if (!Number.isFinite(guidance)) throw new GlimmerError('bad_request', `--guidance must be a number, not "${v.guidance}".`);
   }
+  const bestOf = parseIntArg('best-of', v['best-of'], 2, 16);
+  if (bestOf !== undefined && v.count !== undefined) throw new GlimmerError('bad_request', '--best-of N makes N candidates: leave out --count.');
   const common = {
     prompt: v.prompt,
     width,
     height,
     steps: parseIntArg('steps', v.steps, 1, 200),
     seed: parseIntArg('seed', v.seed, 0, Number.MAX_SAFE_INTEGER),
-    count: parseIntArg('count', v.count, 1, 16),
+    count: bestOf ?? parseIntArg('count', v.count, 1, 16),
+    ...(bestOf !== undefined ? { bestByText: true } : {}),
     ...(guidance !== undefined ? { guidance } : {}),
   };
   const images = v.image ?? [];
@@ -107,7 +114,8 @@ export function buildRequest(v: {
   const parsed = GenerateRequest.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const where = issue.path.join('.') === 'width' || issue.path.join('.') === 'height' ? '--size' : `--${String(issue.path[0] ?? 'request')}`;
+    const key = issue.path.join('.');
+    const where = key === 'width' || key === 'height' ? '--size' : key === 'bestByText' ? '--best-of' : `--${String(issue.path[0] ?? 'request')}`;
     throw new GlimmerError('bad_request', `${where}: ${issue.message}.`);
   }
   return parsed.data;
@@ -128,6 +136,7 @@ export async function runGenerate(args: string[]): Promise<number> {
     guidance: { type: 'string' },
     seed: { type: 'string' },
     count: { type: 'string' },
+    'best-of': { type: 'string' },
     image: { type: 'string', multiple: true },
     mode: { type: 'string' },
     mask: { type: 'string' },
@@ -176,6 +185,7 @@ export async function runGenerate(args: string[]): Promise<number> {
   try {
     const status = await engine.provider();
     console.error(`provider: ${status.chosen} — ${status.reason}`);
+    const candidates: Array<{ file: string; check: TextCheck | null }> = [];
     const images = await engine.generate(request, {
       signal: controller.signal,
       streamer: new ProgressBar(),
@@ -183,9 +193,18 @@ export async function runGenerate(args: string[]): Promise<number> {
         const file = path.resolve(outFile(v.out!, i, request.count));
         const png = await generatedPng({ raw: img.pixels.rgb, width: img.pixels.width, height: img.pixels.height, channels: 3 }, img.recipe);
         await writeFileAtomic(file, png.bytes);
-        console.log(`${file}  (seed ${img.recipe.seed}, ${img.recipe.width}x${img.recipe.height}, ${img.recipe.steps} steps, model ${img.recipe.model})`);
+        const seeds = img.recipe.seeds.ar !== img.recipe.seed ? `AR seed ${img.recipe.seeds.ar}, noise seed ${img.recipe.seeds.noise}` : `seed ${img.recipe.seed}`;
+        console.log(`${file}  (${seeds}, ${img.recipe.width}x${img.recipe.height}, ${img.recipe.steps} steps, model ${img.recipe.model})`);
+        if (img.textCheck) for (const line of formatCheck(img.textCheck)) console.log(`  ${line}`);
+        candidates.push({ file, check: img.textCheck ?? null });
       },
     });
+    if (request.bestByText && candidates.length > 0) {
+      const order = rankByText(candidates.map((c) => c.check));
+      const best = candidates[order[0]!]!;
+      console.log(`best of ${candidates.length} by text: ${best.file}  (score ${best.check?.score?.toFixed(2) ?? '—'}, ${best.check?.found ?? 0}/${best.check?.total ?? 0} found)`);
+      console.log(`ranking: ${order.map((k) => path.basename(candidates[k]!.file)).join(' > ')}`);
+    }
     console.error(`done: ${images} image(s) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     return 0;
   } finally {

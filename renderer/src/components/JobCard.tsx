@@ -18,6 +18,7 @@ export function JobCard({ job, big = false }: { job: JobView; big?: boolean }) {
   };
   const view = job.progress ? describeProgress(job.progress) : null;
   const count = 'count' in job.request ? (job.request.count ?? 1) : 1;
+  const bestByText = job.request.bestByText === true;
   return (
     <Card variant="outlined" data-testid="job-card" data-state={job.state}>
       <CardContent>
@@ -77,8 +78,9 @@ export function JobCard({ job, big = false }: { job: JobView; big?: boolean }) {
         {job.state === 'cancelled' && <Typography variant="body2" color="text.secondary">Cancelled.</Typography>}
         {job.generationIds.length > 0 && (
           <Stack direction="row" sx={{ gap: 1, mt: 1, flexWrap: 'wrap' }}>
-            {job.generationIds.map((id) => (
-              <ResultImage key={id} generationId={id} size={big ? 512 : 96} />
+            {job.generationIds.map((id, i) => (
+              // best of N by text: the best (first once ranked) big, the candidates beside it small
+              <ResultImage key={id} generationId={id} size={big && (i === 0 || !bestByText) ? 512 : 96} />
             ))}
           </Stack>
         )}
