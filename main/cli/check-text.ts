@@ -106,7 +106,7 @@ export async function runCheckText(args: string[]): Promise<number> {
   const stop = () => controller.abort();
   process.once('SIGINT', stop);
   try {
-    const check = await engine.checkText({ bytes }, texts, { signal: controller.signal });
+    const check = await engine.checkText({ bytes, name: path.basename(v.image) }, texts, { signal: controller.signal });
     if (v.json) console.log(JSON.stringify(check, null, 2));
     else for (const line of formatCheck(check)) console.log(line);
     return check.status === 'ok' ? 0 : CHECK_TEXT_ISSUES_EXIT;

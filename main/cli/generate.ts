@@ -193,7 +193,7 @@ export async function runGenerate(args: string[]): Promise<number> {
         const file = path.resolve(outFile(v.out!, i, request.count));
         const png = await generatedPng({ raw: img.pixels.rgb, width: img.pixels.width, height: img.pixels.height, channels: 3 }, img.recipe);
         await writeFileAtomic(file, png.bytes);
-        const seeds = img.recipe.seeds.ar !== img.recipe.seed ? `AR seed ${img.recipe.seeds.ar}, noise seed ${img.recipe.seeds.noise}` : `seed ${img.recipe.seed}`;
+        const seeds = request.bestByText ? `AR seed ${img.recipe.seeds.ar}, noise seed ${img.recipe.seeds.noise}` : `seed ${img.recipe.seed}`;
         console.log(`${file}  (${seeds}, ${img.recipe.width}x${img.recipe.height}, ${img.recipe.steps} steps, model ${img.recipe.model})`);
         if (img.textCheck) for (const line of formatCheck(img.textCheck)) console.log(`  ${line}`);
         candidates.push({ file, check: img.textCheck ?? null });

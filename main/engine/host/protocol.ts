@@ -26,7 +26,7 @@ export interface HostImage {
 }
 
 /** What a text check reads: pixels (RGB, as the engine makes them) or an encoded PNG/JPEG/WebP file. */
-export type CheckImage = { pixels: { rgb: Uint8Array; width: number; height: number } } | { bytes: Uint8Array };
+export type CheckImage = { pixels: { rgb: Uint8Array; width: number; height: number } } | { bytes: Uint8Array; /** For messages (a file name). */ name?: string };
 
 /** What the main thread learns of the loaded model. */
 export interface HostStatus {

@@ -50,7 +50,7 @@ function queueCheck(checkId: string, image: CheckImage, texts: string[]): void {
   checks.add({
     id: checkId,
     run: async (signal) => {
-      const pixels = 'bytes' in image ? await decodeForOcr(image.bytes, 'The image') : image.pixels;
+      const pixels = 'bytes' in image ? await decodeForOcr(image.bytes, image.name ? `The image ${image.name}` : 'The image') : image.pixels;
       return engine.checkText(pixels, texts, signal);
     },
     settle: (outcome) =>

@@ -322,7 +322,7 @@ export class JobQueue {
       );
     }
     const bytes = await readFile(lib.imageFile(g.media.hash));
-    const result = await this.engine.checkText({ bytes }, texts);
+    const result = await this.engine.checkText({ bytes, name: `of generation ${generationId}` }, texts);
     const stored = lib.setTextCheck(generationId, result);
     this.events?.emit('library.changed', { kind: 'generations', ids: [String(generationId)] });
     return stored;
