@@ -6,7 +6,7 @@ import { overlayBoxes } from './view';
 
 export function TextBoxesOverlay({ check }: { check: TextCheck }) {
   const boxes = overlayBoxes(check);
-  const font = Math.max(12, Math.round(check.width / 48));
+  const font = Math.max(14, Math.round(check.width / 28));
   return (
     <Box
       component="svg"
@@ -19,7 +19,7 @@ export function TextBoxesOverlay({ check }: { check: TextCheck }) {
     >
       {boxes.map((b, i) => (
         <g key={i} data-testid={b.found ? 'text-box-found' : 'text-box-miss'}>
-          <polygon points={b.points} fill={b.found ? 'rgba(46,204,113,0.18)' : 'rgba(231,76,60,0.18)'} stroke={b.found ? '#2ecc71' : '#e74c3c'} strokeWidth={Math.max(2, check.width / 400)} />
+          <polygon points={b.points} fill={b.found ? 'rgba(46,204,113,0.18)' : 'rgba(231,76,60,0.18)'} stroke={b.found ? '#2ecc71' : '#e74c3c'} strokeWidth={Math.max(2, check.width / 250)} />
           {b.label && (
             <text x={b.x} y={Math.max(font, b.y - font * 0.3)} fontSize={font} fontFamily="sans-serif" fontWeight="bold" fill={b.found ? '#2ecc71' : '#e74c3c'} stroke="#000a" strokeWidth={font / 10} paintOrder="stroke">
               {b.label}

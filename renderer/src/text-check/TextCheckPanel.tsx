@@ -24,13 +24,8 @@ export function TextCheckPanel({ live, showBoxes, onShowBoxes, dense = false }: 
       <Stack direction="row" sx={{ alignItems: 'center', gap: 1, flexWrap: 'wrap' }}>
         <Typography variant="subtitle2" component="h4" sx={{ flex: 1 }}>
           {S.title}
-          {check && (
-            <Typography component="span" variant="body2" color={check.status === 'ok' ? 'success.main' : check.status === 'issues' ? 'error.main' : 'text.secondary'} sx={{ ml: 1 }} data-testid="text-check-summary">
-              {summaryLine(check)}
-            </Typography>
-          )}
         </Typography>
-        {check && check.targets.length > 0 && (
+        {check && check.targets.some((t) => t.boxes.length > 0) && (
           <FormControlLabel
             control={<Switch size="small" checked={showBoxes} onChange={(e) => onShowBoxes(e.target.checked)} slotProps={{ input: { 'aria-label': S.showBoxes } }} data-testid="text-boxes-toggle" />}
             label={<Typography variant="caption">{S.showBoxes}</Typography>}
@@ -42,6 +37,11 @@ export function TextCheckPanel({ live, showBoxes, onShowBoxes, dense = false }: 
           </Button>
         )}
       </Stack>
+      {check && (
+        <Typography variant="body2" color={check.status === 'ok' ? 'success.main' : check.status === 'issues' ? 'error.main' : 'text.secondary'} data-testid="text-check-summary">
+          {summaryLine(check)}
+        </Typography>
+      )}
       {!check && (
         <Typography variant="body2" color="text.secondary">
           {S.notChecked}
@@ -52,7 +52,11 @@ export function TextCheckPanel({ live, showBoxes, onShowBoxes, dense = false }: 
           {targetRows(check).map((r, i) => (
             <ListItem key={i} disableGutters data-testid="text-target" data-found={r.found} sx={{ py: dense ? 0 : 0.25 }}>
               <ListItemIcon sx={{ minWidth: 30 }}>
-                {r.found ? <CheckCircleIcon color="success" fontSize="small" titleAccess={S.found} /> : <CancelIcon color="error" fontSize="small" titleAccess={S.missing} />}
+                {r.found ? (
+                  <CheckCircleIcon color="success" fontSize="small" titleAccess={S.found} data-testid="tick" />
+                ) : (
+                  <CancelIcon color="error" fontSize="small" titleAccess={S.missing} data-testid="cross" />
+                )}
               </ListItemIcon>
               <ListItemText
                 primary={`“${r.target}”`}

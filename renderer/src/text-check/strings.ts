@@ -25,6 +25,7 @@ export const TEXT_CHECK_STRINGS = {
   alternate: (rank: number, n: number) => `Alternate ${rank} of ${n - 1}`,
   alternatesTitle: 'Other candidates',
   bestCandidate: 'Best candidate',
+  bestOfNote: (n: number) => `Best of ${n} by text: the best first, the other candidates kept beside it as alternates.`,
   // filters and the generate form
   filterLabel: 'Text',
   filterAny: 'Any',
