@@ -14,41 +14,26 @@ console.log('built dist/renderer');
 
 if (!rendererOnly) {
   const pkg = (await import(path.join(root, 'package.json'), { with: { type: 'json' } })).default;
-  const common = {
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    sourcemap: 'linked',
-    logLevel: 'warning',
-    define: { 'process.env.GLIMMER_VERSION': JSON.stringify(pkg.version) },
-  };
-  await esbuild({
-    ...common,
-    entryPoints: [path.join(root, 'main/app/main.ts')],
-    outfile: path.join(root, 'dist/main/app.cjs'),
-    format: 'cjs',
-    // native modules stay in node_modules (unpacked from asar by electron-builder)
-    external: ['electron', 'onnxruntime-node', 'better-sqlite3', 'sharp'],
-    // import.meta.url is used for locating package files; in the CJS bundle it maps to __filename
-    banner: { js: 'const __import_meta_url = require("url").pathToFileURL(__filename).href;' },
-    define: { ...common.define, 'import.meta.url': '__import_meta_url' },
-  });
+  // one CommonJS bundle for Node/Electron; native modules stay in node_modules (unpacked from asar by
+  // electron-builder); import.meta.url (used to locate package files and the engine worker) maps to
+  // the bundle's own file
+  const bundle = (entry, outfile, external) =>
+    esbuild({
+      entryPoints: [path.join(root, entry)],
+      outfile: path.join(root, outfile),
+      external,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      sourcemap: 'linked',
+      logLevel: 'warning',
+      banner: { js: 'const __import_meta_url = require("url").pathToFileURL(__filename).href;' },
+      define: { 'process.env.GLIMMER_VERSION': JSON.stringify(pkg.version), 'import.meta.url': '__import_meta_url' },
+    });
+  await bundle('main/app/main.ts', 'dist/main/app.cjs', ['electron', 'onnxruntime-node', 'better-sqlite3', 'sharp']);
   // the engine's worker thread, started by EngineHost from beside app.cjs
-  await esbuild({
-    ...common,
-    entryPoints: [path.join(root, 'main/engine/host/worker.ts')],
-    outfile: path.join(root, 'dist/main/engine-worker.cjs'),
-    format: 'cjs',
-    external: ['onnxruntime-node', 'sharp'],
-    banner: { js: 'const __import_meta_url = require("url").pathToFileURL(__filename).href;' },
-    define: { ...common.define, 'import.meta.url': '__import_meta_url' },
-  });
-  await esbuild({
-    ...common,
-    entryPoints: [path.join(root, 'preload/preload.ts')],
-    outfile: path.join(root, 'dist/preload/preload.cjs'),
-    format: 'cjs',
-    external: ['electron'],
-  });
+  await bundle('main/engine/host/worker.ts', 'dist/main/engine-worker.cjs', ['onnxruntime-node', 'sharp']);
+  await bundle('preload/preload.ts', 'dist/preload/preload.cjs', ['electron']);
   console.log('built dist/main/app.cjs, dist/main/engine-worker.cjs and dist/preload/preload.cjs');
 }

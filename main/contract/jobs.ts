@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { ErrorShape } from './errors';
-import { LIMITS } from './limits';
+import { EmptyRequest, LIMITS } from './limits';
 import { extractGlyphTexts } from './quotes';
 import { hasCheckableText } from './text-check';
 import { MemoryProfile, Phase, Precision, ProviderChoice, type ProviderName, Theme } from './vocabulary';
@@ -126,17 +126,16 @@ export interface EngineStatus {
   waiting: number;
 }
 
-const empty = z.object({}).strict();
 const jobId = z.string().min(1).max(100);
 
 export const jobsMethods = {
-  'engine.status': { request: empty },
+  'engine.status': { request: EmptyRequest },
   'jobs.submit': { request: GenerateRequest },
   'jobs.list': { request: z.object({ includeFinished: z.boolean().optional() }).strict() },
   'jobs.cancel': { request: z.object({ id: jobId }).strict() },
   'jobs.reorder': { request: z.object({ id: jobId, position: z.number().int().min(0) }).strict() },
   'jobs.retry': { request: z.object({ id: jobId }).strict() },
-  'settings.get': { request: empty },
+  'settings.get': { request: EmptyRequest },
   'settings.update': { request: Settings.partial().strict() },
 } as const;
 

@@ -3,7 +3,7 @@
  * its request schemas, responses and events.
  */
 import { z } from 'zod';
-import { LIMITS } from './limits';
+import { EmptyRequest, LIMITS } from './limits';
 import { type TextCheck, TextCheckFilter, type TextCheckStatus } from './text-check';
 import { LibraryMode } from './vocabulary';
 
@@ -160,8 +160,6 @@ export const LibraryImportRequest = z.union([
   z.object({ path: z.string().min(1).max(4096), ...libraryImportTarget }).strict(),
 ]);
 
-const empty = z.object({}).strict();
-
 export const libraryMethods = {
   'library.search': { request: LibrarySearchRequest },
   'library.get': { request: z.object({ id: libraryId }).strict() },
@@ -185,13 +183,13 @@ export const libraryMethods = {
    * and store the result with the generation, replacing an earlier one.
    */
   'library.checkText': { request: z.object({ id: libraryId }).strict() },
-  'library.tags': { request: empty },
-  'library.trash': { request: empty },
-  'library.emptyTrash': { request: empty },
+  'library.tags': { request: EmptyRequest },
+  'library.trash': { request: EmptyRequest },
+  'library.emptyTrash': { request: EmptyRequest },
   'library.import': { request: LibraryImportRequest },
   /** A folder of PNGs (each with its recipe) + index.json, created inside `folder`. */
   'library.export': { request: z.object({ projectId: libraryId, folder: z.string().min(1).max(4096) }).strict() },
-  'projects.list': { request: empty },
+  'projects.list': { request: EmptyRequest },
   'projects.create': { request: z.object({ name: libraryProjectName }).strict() },
   'projects.rename': { request: z.object({ id: libraryId, name: libraryProjectName }).strict() },
   /** To the trash with its generations. */

@@ -3,6 +3,7 @@
  * verification, compile per precision, remove; with progress events.
  */
 import { z } from 'zod';
+import { EmptyRequest } from './limits';
 import type { ErrorShape } from './errors';
 import { Precision } from './vocabulary';
 
@@ -115,11 +116,9 @@ export interface ModelCompile {
   updatedAt: number;
 }
 
-const empty = z.object({}).strict();
-
 export const modelsMethods = {
-  'models.list': { request: empty },
-  'models.find': { request: empty },
+  'models.list': { request: EmptyRequest },
+  'models.find': { request: EmptyRequest },
   'models.validate': { request: z.object({ path: modelPath }).strict() },
   'models.import': {
     request: z
@@ -144,12 +143,12 @@ export const modelsMethods = {
   },
   'models.download.pause': { request: z.object({ id: z.string().min(1).max(300) }).strict() },
   'models.download.cancel': { request: z.object({ id: z.string().min(1).max(300) }).strict() },
-  'models.download.list': { request: empty },
+  'models.download.list': { request: EmptyRequest },
   'models.compile.start': {
     request: z.object({ path: modelPath, precision: Precision.default('int4') }).strict(),
   },
   'models.compile.cancel': { request: z.object({ id: z.string().min(1).max(300) }).strict() },
-  'models.compile.list': { request: empty },
+  'models.compile.list': { request: EmptyRequest },
   /** Forget a reference, or delete a checkpoint/compiled model from the models folder (never the HF cache). */
   'models.remove': { request: z.object({ id: z.string().min(1).max(300) }).strict() },
 } as const;

@@ -1,5 +1,6 @@
 /** system.*: what this machine and onnxruntime-node offer. */
 import { z } from 'zod';
+import { EmptyRequest } from './limits';
 import type { ProviderName } from './vocabulary';
 
 export interface ProviderStatus {
@@ -34,10 +35,8 @@ export interface SystemInfo {
   paths: { dataDir: string; modelsDir: string };
 }
 
-const empty = z.object({}).strict();
-
 export const systemMethods = {
-  'system.ping': { request: empty },
+  'system.ping': { request: EmptyRequest },
   'system.info': { request: z.object({ refresh: z.boolean().optional() }).strict() },
 } as const;
 

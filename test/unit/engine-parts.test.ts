@@ -126,17 +126,17 @@ test('reference sizes: kept when the model takes them, otherwise the nearest siz
 });
 
 describe('settings file', () => {
-  test('defaults, atomic update, persisted, damaged file set aside', () => {
+  test('defaults, atomic update, persisted, damaged file set aside', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'glimmer-settings-'));
     try {
       const a = new SettingsStore(dir);
       assert.deepEqual(a.get(), DEFAULT_SETTINGS);
       let seen = 0;
       a.onChange(() => seen++);
-      a.update({ memoryProfile: 'resident', provider: 'cpu', modelDir: dir });
+      await a.update({ memoryProfile: 'resident', provider: 'cpu', modelDir: dir });
       assert.equal(seen, 1);
       assert.equal(new SettingsStore(dir).get().memoryProfile, 'resident');
-      assert.throws(() => a.update({ modelDir: path.join(dir, 'nope') }), /does not exist/);
+      await assert.rejects(a.update({ modelDir: path.join(dir, 'nope') }), /does not exist/);
       assert.equal(JSON.parse(readFileSync(a.file, 'utf8')).modelDir, dir);
       writeFileSync(a.file, '{ not json');
       const logs: string[] = [];

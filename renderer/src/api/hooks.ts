@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { EventMessage, EventName, Events, Method, RequestOf, ResponseOf, ErrorShape } from '../../../main/contract';
+import type { EventMessage, EventName, Method, RequestOf, ResponseOf, ErrorShape } from '../../../main/contract';
 import { ApiError, api, call } from './client';
 
 export interface Query<T> {
