@@ -8,12 +8,11 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { extractGlyphTexts, GlimmerError, hasCheckableText, ProviderName, type TextCheck } from '../contract';
-import { EngineHost } from '../engine/host';
+import { extractGlyphTexts, GlimmerError, hasCheckableText, type TextCheck } from '../contract';
 import type { EngineSettings } from '../engine/pipeline';
 import { png } from '../library';
-import { resolvePaths } from '../studio/paths';
 import { parseCommandArgs } from './args';
+import { providerArg, withEngine } from './engine';
 
 export const CHECK_TEXT_ISSUES_EXIT = 3;
 
@@ -83,10 +82,7 @@ export async function runCheckText(args: string[]): Promise<number> {
     return 0;
   }
   if (!v.image) throw new GlimmerError('bad_request', '--image FILE is required.');
-  const provider = v.provider ?? 'auto';
-  if (provider !== 'auto' && !ProviderName.safeParse(provider).success) {
-    throw new GlimmerError('bad_request', `--provider must be auto, ${ProviderName.options.join(', ')}; not "${provider}".`);
-  }
+  const provider = providerArg(v.provider);
   let bytes: Buffer;
   try {
     if (!statSync(v.image).isFile()) throw new Error('not a file');
@@ -95,23 +91,9 @@ export async function runCheckText(args: string[]): Promise<number> {
     throw new GlimmerError('bad_request', `--image ${v.image} cannot be read (${(err as Error).message}).`);
   }
   const { texts } = checkTargets(v, bytes, v.image);
-  const settings: EngineSettings = { modelDir: null, provider: provider as EngineSettings['provider'], memoryProfile: 'resident', precision: 'fp32' };
-  const engine = new EngineHost({
-    app: 'Glimmer Studio CLI',
-    settings: () => settings,
-    compileCacheDir: path.join(resolvePaths().modelsDir, 'compiled'),
-    log: (m) => console.error(m),
-  });
-  const controller = new AbortController();
-  const stop = () => controller.abort();
-  process.once('SIGINT', stop);
-  try {
-    const check = await engine.checkText({ bytes, name: path.basename(v.image) }, texts, { signal: controller.signal });
-    if (v.json) console.log(JSON.stringify(check, null, 2));
-    else for (const line of formatCheck(check)) console.log(line);
-    return check.status === 'ok' ? 0 : CHECK_TEXT_ISSUES_EXIT;
-  } finally {
-    process.removeListener('SIGINT', stop);
-    await engine.dispose();
-  }
+  const settings: EngineSettings = { modelDir: null, provider, memoryProfile: 'resident', precision: 'fp32' };
+  const check = await withEngine(settings, (engine, signal) => engine.checkText({ bytes, name: path.basename(v.image!) }, texts, { signal }));
+  if (v.json) console.log(JSON.stringify(check, null, 2));
+  else for (const line of formatCheck(check)) console.log(line);
+  return check.status === 'ok' ? 0 : CHECK_TEXT_ISSUES_EXIT;
 }

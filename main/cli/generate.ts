@@ -5,13 +5,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../../native-models/atomic-write';
 import path from 'node:path';
-import { GenerateRequest, type GenerateRequestInput, type MemoryProfile, Precision, ProviderName, type ImageRef, GlimmerError, rankByText, type TextCheck } from '../contract';
-import { resolvePaths } from '../studio/paths';
-import { EngineHost } from '../engine/host';
+import { GenerateRequest, type GenerateRequestInput, type MemoryProfile, Precision, type ImageRef, GlimmerError, rankByText, type TextCheck } from '../contract';
 import type { EngineSettings } from '../engine/pipeline';
 import { generatedPng } from '../library';
 import { parseCommandArgs, parseIntArg } from './args';
 import { formatCheck } from './check-text';
+import { providerArg, withEngine } from './engine';
 import { ProgressBar } from './progress-bar';
 
 const HELP = `Usage: glimmer generate --model DIR --prompt TEXT --out FILE.png [options]
@@ -155,10 +154,7 @@ export async function runGenerate(args: string[]): Promise<number> {
   if (!v.out.toLowerCase().endsWith('.png')) throw new GlimmerError('bad_request', `--out must name a .png file, not "${v.out}".`);
   const outDir = path.dirname(path.resolve(v.out));
   if (!existsSync(outDir)) throw new GlimmerError('bad_request', `The folder of --out (${outDir}) does not exist.`);
-  const provider = v.provider ?? 'auto';
-  if (provider !== 'auto' && !ProviderName.safeParse(provider).success) {
-    throw new GlimmerError('bad_request', `--provider must be auto, ${ProviderName.options.join(', ')}; not "${provider}".`);
-  }
+  const provider = providerArg(v.provider);
   const profile = (v.profile ?? 'sequential') as MemoryProfile;
   if (profile !== 'resident' && profile !== 'sequential') throw new GlimmerError('bad_request', `--profile must be resident or sequential, not "${v.profile}".`);
   const request = buildRequest(v);
@@ -168,26 +164,17 @@ export async function runGenerate(args: string[]): Promise<number> {
   if (!precision.success) throw new GlimmerError('bad_request', `--precision must be ${Precision.options.join(', ')}; not "${v.precision}".`);
   const settings: EngineSettings = {
     modelDir: path.resolve(v.model),
-    provider: provider as EngineSettings['provider'],
+    provider,
     memoryProfile: profile,
     precision: precision.data,
   };
-  const engine = new EngineHost({
-    app: 'Glimmer Studio CLI',
-    settings: () => settings,
-    compileCacheDir: path.join(resolvePaths().modelsDir, 'compiled'),
-    log: (m) => console.error(m),
-  });
-  const controller = new AbortController();
-  const stop = () => controller.abort();
-  process.once('SIGINT', stop);
   const t0 = Date.now();
-  try {
+  return withEngine(settings, async (engine, signal) => {
     const status = await engine.provider();
     console.error(`provider: ${status.chosen} — ${status.reason}`);
     const candidates: Array<{ file: string; check: TextCheck | null }> = [];
     const images = await engine.generate(request, {
-      signal: controller.signal,
+      signal,
       streamer: new ProgressBar(),
       onImage: async (img, i) => {
         const file = path.resolve(outFile(v.out!, i, request.count));
@@ -207,8 +194,5 @@ export async function runGenerate(args: string[]): Promise<number> {
     }
     console.error(`done: ${images} image(s) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     return 0;
-  } finally {
-    process.removeListener('SIGINT', stop);
-    await engine.dispose();
-  }
+  });
 }

@@ -19,7 +19,7 @@ import { chromiumMissingReason, launchChromium, screenshotPath } from '../helper
 import { checkpointDir } from '../helpers/fixtures';
 import { type ServeProcess, startServe } from '../helpers/serve';
 import { canRun, type StudioApi, studioApi } from '../helpers/studio';
-import { renderTextPng } from '../helpers/text-images';
+import { MISSPELT, misspeltPoster, renderTextPng } from '../helpers/text-images';
 
 const noChromium = chromiumMissingReason();
 const noCheckpoint = existsSync(checkpointDir()) ? null : `the tiny checkpoint is missing at ${checkpointDir()} (GLIMMER_FIXTURES)`;
@@ -27,7 +27,7 @@ const skipAll = noChromium ?? noCheckpoint;
 if (skipAll) console.log(`# skipping e2e: ${skipAll}`);
 
 const LONG = 240_000;
-const POSTER_PROMPT = 'a cafe poster with "GRAND OPENING" and “Fresh Coffee”';
+const POSTER_PROMPT = MISSPELT.prompt;
 
 let serve: ServeProcess;
 let browser: Browser;
@@ -76,16 +76,7 @@ test('prompt editor: an apostrophe in a word is not a quote; an unbalanced quote
 test('gallery detail: ticks and crosses for each quoted string, boxes over the image, the text-issues filter', { timeout: LONG }, async (t) => {
   if (!needs(t)) return;
   // a poster with one string as quoted and one misspelled, imported with its recipe (as a dropped PNG would be)
-  const poster = await renderTextPng({
-    width: 768,
-    height: 512,
-    background: '#1b2a3a',
-    items: [
-      { text: 'GRAND OPENING', x: 60, y: 150, font: 'DejaVu Sans', size: 64, color: '#f5e6c8', weight: 'bold' },
-      { text: 'Fresh Cofee', x: 60, y: 300, font: 'Liberation Serif', size: 56, color: '#ffffff' },
-      { text: 'since 1998', x: 60, y: 420, font: 'DejaVu Sans Mono', size: 32, color: '#ffd27f' },
-    ],
-  });
+  const poster = await renderTextPng(misspeltPoster(768));
   const withRecipe = png.writePngMetadata(poster, { mode: 'text', prompt: POSTER_PROMPT, model: 'glm-image-test', seed: 3, width: 768, height: 512, steps: 1 });
   const { generation } = await api.call<{ generation: LibraryGeneration }>('library.import', { dataBase64: withRecipe.toString('base64'), name: 'poster.png' });
   const id = generation.id;

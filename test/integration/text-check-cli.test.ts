@@ -14,7 +14,7 @@ import { TextCheck } from '../../main/contract';
 import { png } from '../../main/library';
 import { compiledTinyModel } from '../helpers/engine';
 import { repoRoot } from '../helpers/fixtures';
-import { noisePng, renderTextPng } from '../helpers/text-images';
+import { MISSPELT, misspeltPoster, noisePng, renderTextPng } from '../helpers/text-images';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'glimmer-check-cli-'));
 const env = { ...process.env, GLIMMER_DATA_DIR: path.join(tmp, 'data') };
@@ -29,26 +29,18 @@ function glimmer(...args: string[]): { status: number | null; stdout: string; st
 describe('glimmer check-text', () => {
   const poster = path.join(tmp, 'poster.png');
   before(async () => {
-    const bytes = await renderTextPng({
-      width: 640,
-      height: 360,
-      background: '#1b2a3a',
-      items: [
-        { text: 'NIGHT MARKET', x: 40, y: 110, font: 'DejaVu Sans', size: 56, color: '#f2ead8', weight: 'bold' },
-        { text: 'Open Lat', x: 40, y: 230, font: 'Liberation Serif', size: 48, color: '#f2ead8' },
-      ],
-    });
-    writeFileSync(poster, png.writePngMetadata(bytes, { mode: 'text', prompt: 'a poster "NIGHT MARKET" and \'Open Late\'', model: 'test', seed: 1, width: 640, height: 360, steps: 1 }));
+    const bytes = await renderTextPng(misspeltPoster(640));
+    writeFileSync(poster, png.writePngMetadata(bytes, { mode: 'text', prompt: MISSPELT.prompt, model: 'test', seed: 1, width: 640, height: 427, steps: 1 }));
   });
   test('each string with found / score; a miss says what was read; exit 3 when a string is missing, 0 when all are found', () => {
-    const r = glimmer('check-text', '--image', poster, '--prompt', 'a poster "NIGHT MARKET" and \'Open Late\'', '--provider', 'cpu');
+    const r = glimmer('check-text', '--image', poster, '--prompt', MISSPELT.prompt, '--provider', 'cpu');
     assert.equal(r.status, 3, r.stderr);
     const lines = r.stdout.trim().split('\n');
-    // in the quote rule's order: '…' quotes first, then "…"
-    assert.match(lines[0]!, /^✗ missing 0\.\d\d\s+"Open Late"\s+read "Open Lat"$/);
-    assert.match(lines[1]!, /^✓ found\s+1\.00\s+"NIGHT MARKET"$/);
+    // in the quote rule's order: “…” quotes before "…"
+    assert.match(lines[0]!, /^✗ missing 0\.\d\d\s+"Fresh Coffee"\s+read "Fresh Cofee"$/);
+    assert.match(lines[1]!, /^✓ found\s+1\.00\s+"GRAND OPENING"$/);
     assert.match(lines[2]!, /^1\/2 found, score 0\.\d\d\. /);
-    const ok = glimmer('check-text', '--image', poster, '--text', 'NIGHT MARKET', '--text', 'Open Lat', '--provider', 'cpu');
+    const ok = glimmer('check-text', '--image', poster, '--text', MISSPELT.right, '--text', MISSPELT.drawn, '--provider', 'cpu');
     assert.equal(ok.status, 0, ok.stdout + ok.stderr);
     assert.match(ok.stdout, /2\/2 found, score 1\.00/);
   });
@@ -57,11 +49,11 @@ describe('glimmer check-text', () => {
     const r = glimmer('check-text', '--image', poster, '--json', '--provider', 'cpu');
     assert.equal(r.status, 3, r.stderr);
     const check = TextCheck.parse(JSON.parse(r.stdout));
-    assert.deepEqual(check.targets.map((t) => [t.target, t.found]), [['Open Late', false], ['NIGHT MARKET', true]]);
+    assert.deepEqual(check.targets.map((t) => [t.target, t.found]), [[MISSPELT.quoted, false], [MISSPELT.right, true]]);
     assert.equal(check.width, 640);
     // the recognizer may drop the space: the check compares letters and digits, so it is still found
-    assert.ok(check.lines.some((l) => /^NIGHT ?MARKET$/.test(l.text)), JSON.stringify(check.lines));
-    assert.ok(check.targets[1]!.boxes[0]!.every(([x, y]) => x >= 0 && x <= 640 && y >= 0 && y <= 360));
+    assert.ok(check.lines.some((l) => /^GRAND ?OPENING$/.test(l.text)), JSON.stringify(check.lines));
+    assert.ok(check.targets[1]!.boxes[0]!.every(([x, y]) => x >= 0 && x <= 640 && y >= 0 && y <= 427));
   });
 
   test('bad input: clear messages and exit status, nothing written', async () => {

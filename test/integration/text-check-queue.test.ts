@@ -28,7 +28,7 @@ import { type App, createApp } from '../../main/api';
 import { openLibrary, png } from '../../main/library';
 import { JobQueue } from '../../main/studio/queue';
 import { compiledTinyModel, testEngineHost } from '../helpers/engine';
-import { renderTextPng } from '../helpers/text-images';
+import { MISSPELT, misspeltPoster, renderTextPng } from '../helpers/text-images';
 
 const req = (seed: number, prompt: string, extra: Partial<GenerateRequest> = {}): GenerateRequest =>
   ({ mode: 'text', prompt, width: 128, height: 128, steps: 2, guidance: 1.5, seed, count: 1, ...extra }) as GenerateRequest;
@@ -193,16 +193,8 @@ describe('text check through the queue', () => {
     const app = createApp({ mode: 'serve', paths: { dataDir: dir, modelsDir: path.join(dir, 'models') }, log: () => undefined });
     try {
       assert.ok((await call(app, 'settings.update', { modelDir, memoryProfile: 'resident', provider: 'cpu' })).ok);
-      const poster = await renderTextPng({
-        width: 640,
-        height: 360,
-        background: '#f4efe6',
-        items: [
-          { text: 'GRAND OPENING', x: 40, y: 110, font: 'DejaVu Sans', size: 52, color: '#14202c', weight: 'bold' },
-          { text: 'Fresh Cofee', x: 40, y: 230, font: 'Liberation Serif', size: 44, color: '#14202c' },
-        ],
-      });
-      const withRecipe = png.writePngMetadata(poster, { mode: 'text', prompt: 'a poster "GRAND OPENING" and “Fresh Coffee”', model: 'test', seed: 1, width: 640, height: 360, steps: 1 });
+      const poster = await renderTextPng(misspeltPoster(640));
+      const withRecipe = png.writePngMetadata(poster, { mode: 'text', prompt: MISSPELT.prompt, model: 'test', seed: 1, width: 640, height: 427, steps: 1 });
       const imported = await call(app, 'library.import', { dataBase64: withRecipe.toString('base64'), name: 'poster.png' });
       assert.ok(imported.ok, JSON.stringify(imported));
       const id = imported.value.generation.id;
@@ -223,7 +215,7 @@ describe('text check through the queue', () => {
       assert.equal(search.value.items[0]!.textCheck, 'issues');
 
       // no quotes: a clear refusal, nothing stored
-      const plain = png.writePngMetadata(poster, { mode: 'text', prompt: 'a poster', model: 'test', seed: 2, width: 640, height: 360, steps: 1 });
+      const plain = png.writePngMetadata(poster, { mode: 'text', prompt: 'a poster', model: 'test', seed: 2, width: 640, height: 427, steps: 1 });
       const plainImported = await call(app, 'library.import', { dataBase64: plain.toString('base64'), name: 'plain.png' });
       assert.ok(plainImported.ok);
       const refused = await call(app, 'library.checkText', { id: plainImported.value.generation.id });

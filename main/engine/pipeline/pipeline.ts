@@ -35,24 +35,33 @@ import { CONDITION_STEPS, IMAGE_STEPS, PROMPT_STEPS, sampleTargets, STEPS, withP
 
 export type { PipelineContext, PipelineInput, PipelineOutput } from './state';
 
+/** What the steps made, as the pipeline's output. */
+function output(state: PipelineState, timings: Record<string, number>): PipelineOutput {
+  return {
+    pixels: need(state, 'pixels', 'output'),
+    recipe: need(state, 'recipe', 'output'),
+    arTokens: need(state, 'targetIds', 'output'),
+    ditPrior: need(state, 'ditPrior', 'output'),
+    timings,
+  };
+}
+
+/** Runs `steps` in order from `state`, checking for a cancel before each and timing each into `timings`. */
+async function runSteps(steps: typeof STEPS, state: PipelineState, ctx: StepContext, timings: Record<string, number>): Promise<PipelineState> {
+  for (const [name, step] of steps) {
+    checkCancelled(ctx.signal);
+    const t0 = performance.now();
+    state = await step(state, ctx);
+    timings[name] = Math.round(performance.now() - t0);
+  }
+  return state;
+}
+
 export async function runPipeline(input: PipelineInput, ctx: PipelineContext): Promise<PipelineOutput> {
   const stepCtx: StepContext = { ...ctx, input, clock: new PhaseClock(ctx.streamer) };
   const timings: Record<string, number> = {};
-  let state: PipelineState = {};
   try {
-    for (const [name, step] of STEPS) {
-      checkCancelled(ctx.signal);
-      const t0 = performance.now();
-      state = await step(state, stepCtx);
-      timings[name] = Math.round(performance.now() - t0);
-    }
-    return {
-      pixels: need(state, 'pixels', 'output'),
-      recipe: need(state, 'recipe', 'output'),
-      arTokens: need(state, 'targetIds', 'output'),
-      ditPrior: need(state, 'ditPrior', 'output'),
-      timings,
-    };
+    return output(await runSteps(STEPS, {}, stepCtx, timings), timings);
   } catch (err) {
     throw withProfile(err, ctx.sessions.profile);
   } finally {
@@ -80,37 +89,19 @@ export async function runCandidates(input: PipelineInput, ctx: PipelineContext, 
   if (input.priorTokens) throw new GlimmerError('bad_request', 'Best of N samples new AR tokens for each candidate; it cannot use given tokens.');
   const stepCtx: StepContext = { ...ctx, input, clock: new PhaseClock(ctx.streamer) };
   const shared: Record<string, number> = {};
-  const run = async (steps: typeof STEPS, state: PipelineState, timings: Record<string, number>) => {
-    for (const [name, step] of steps) {
-      checkCancelled(ctx.signal);
-      const t0 = performance.now();
-      state = await step(state, stepCtx);
-      timings[name] = Math.round(performance.now() - t0);
-    }
-    return state;
-  };
   try {
-    let state = await run(PROMPT_STEPS, {}, shared);
+    let state = await runSteps(PROMPT_STEPS, {}, stepCtx, shared);
     const t0 = performance.now();
     const targets = await sampleTargets(state, stepCtx, opts.arSeeds);
     await ctx.sessions.endStage(['ar', 'vision']);
     shared.ar = Math.round((performance.now() - t0) / opts.arSeeds.length);
-    state = await run(CONDITION_STEPS, { ...state, tokensFrom: 'sampled' }, shared);
+    state = await runSteps(CONDITION_STEPS, { ...state, tokensFrom: 'sampled' }, stepCtx, shared);
     for (const [k, targetIds] of targets.entries()) {
       checkCancelled(ctx.signal);
       opts.onCandidateStart?.(k);
       const timings = { ...shared };
-      const done = await run(IMAGE_STEPS, { ...state, ...withPrior(state, targetIds), arSeed: opts.arSeeds[k]! }, timings);
-      await opts.onCandidate(
-        {
-          pixels: need(done, 'pixels', 'output'),
-          recipe: need(done, 'recipe', 'output'),
-          arTokens: need(done, 'targetIds', 'output'),
-          ditPrior: need(done, 'ditPrior', 'output'),
-          timings,
-        },
-        k,
-      );
+      const done = await runSteps(IMAGE_STEPS, { ...state, ...withPrior(state, targetIds), arSeed: opts.arSeeds[k]! }, stepCtx, timings);
+      await opts.onCandidate(output(done, timings), k);
     }
   } catch (err) {
     throw withProfile(err, ctx.sessions.profile);
