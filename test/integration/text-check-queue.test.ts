@@ -85,6 +85,13 @@ describe('text check through the queue', () => {
       assert.ok(!('textCheck' in meta.recipe!), 'no check in the recipe');
       for (const text of Object.values(meta.texts)) assert.doesNotMatch(text, /wordAccuracy|similarity|checkedAt/);
       assert.equal((q.recipe as Record<string, unknown>).textCheck, undefined);
+      // an export carries it as the recipe's sidecar data: in index.json, beside the PNG
+      const project = library.createProject('Signs');
+      library.moveGenerations([q.id, p.id], project.id);
+      const exported = await library.exportProject(project.id, path.join(dataDir, 'export'));
+      const index = JSON.parse(readFileSync(path.join(exported.folder, 'index.json'), 'utf8')) as { items: Array<{ id: number; textCheck?: TextCheck }> };
+      assert.deepEqual(index.items.find((i) => i.id === q.id)?.textCheck, check);
+      assert.equal(index.items.find((i) => i.id === p.id)?.textCheck, undefined);
     } finally {
       await queue.dispose();
       await engine.dispose();
@@ -141,6 +148,28 @@ describe('text check through the queue', () => {
       assert.equal((await checks[0]!).targets[0]!.target, 'OPEN');
     } finally {
       await engine.dispose();
+    }
+  });
+
+  test('images waiting for their check past the memory bound are handed back unchecked, with a clear reason, nothing stored', async () => {
+    const library = await openLibrary(path.join(dataDir, 'bound'));
+    const logs: string[] = [];
+    // room for the pixels of one 128² image (49 KB) waiting, not two
+    const engine = testEngineHost(modelDir, {}, { maxWaitingCheckBytes: 60_000 });
+    const queue = new JobQueue({ engine, store: library.jobs, library, log: (m) => logs.push(m) });
+    try {
+      const job = queue.submit(req(51, 'a sign "OPEN"', { count: 2 }));
+      await queue.idle();
+      await queue.checksIdle();
+      const [first, second] = queue.get(job.id).generationIds.map((id) => library.getGeneration(Number(id)));
+      assert.equal(first!.textCheck, 'issues', 'the first waited and was checked');
+      assert.equal(second!.textCheck, null, 'the second was not kept for a check');
+      assert.equal(second!.textCheckDetails, null);
+      assert.ok(logs.some((l) => l.includes(`generation ${second!.id} failed: Too many images are waiting for their text check`)), logs.join('\n'));
+    } finally {
+      await queue.dispose();
+      await engine.dispose();
+      library.close();
     }
   });
 

@@ -132,6 +132,31 @@ const check = (over: Partial<TextCheck> = {}): TextCheck => ({
   ...over,
 });
 
+describe('engine thread: stopping for good (IdleTasks.close)', () => {
+  test('waiting tasks settle as cancelled, the running one is stopped and awaited, later ones are refused', async () => {
+    const log: string[] = [];
+    const q = new IdleTasks<string>();
+    const a = manualTask('a', log);
+    const b = manualTask('b', log);
+    q.add(a.task);
+    q.add(b.task);
+    await tick();
+    let closed = false;
+    const done = q.close().then(() => (closed = true));
+    assert.deepEqual(b.outcomes, [{ ok: false, code: 'cancelled' }]);
+    assert.equal(a.runs[0]!.signal.aborted, true);
+    await done;
+    assert.ok(closed);
+    assert.deepEqual(a.outcomes, [{ ok: false, code: 'cancelled' }]);
+    const c = manualTask('c', log);
+    q.add(c.task);
+    q.jobEnded();
+    await tick();
+    assert.deepEqual(c.outcomes, [{ ok: false, code: 'unavailable' }]);
+    assert.deepEqual(log.filter((l) => l.startsWith('run')), ['run a'], 'nothing ran after close');
+  });
+});
+
 describe('best of N: ranking and the request rule', () => {
   test('by score, then strings found, then word accuracy; unchecked last; ties in the order made', () => {
     const list = [

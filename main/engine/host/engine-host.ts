@@ -20,6 +20,8 @@ export interface EngineHostOptions {
   log?: (message: string) => void;
   /** The worker's entry (default: the bundled engine-worker.cjs beside this file, or worker-boot.mjs from the sources). */
   workerUrl?: URL;
+  /** Most bytes of pixels the engine thread keeps for text checks that wait (default 512 MiB); past it an image goes unchecked. */
+  maxWaitingCheckBytes?: number;
 }
 
 export interface HostGenerateOptions {
@@ -80,7 +82,7 @@ export class EngineHost {
   private ensureWorker(): Worker {
     if (this.disposed) throw new GlimmerError('unavailable', 'The engine is shutting down.');
     if (this.worker) return this.worker;
-    const init: WorkerInit = { app: this.opts.app, compileCacheDir: this.opts.compileCacheDir };
+    const init: WorkerInit = { app: this.opts.app, compileCacheDir: this.opts.compileCacheDir, maxWaitingCheckBytes: this.opts.maxWaitingCheckBytes };
     const worker = new Worker(this.opts.workerUrl ?? defaultWorkerUrl(), { workerData: init, name: 'glimmer-engine' });
     this.starts += 1;
     worker.on('message', (msg: FromWorker) => this.onMessage(msg));
@@ -291,7 +293,7 @@ export class EngineHost {
     const w = this.worker;
     if (w) {
       try {
-        await this.call('release', {});
+        await this.call('release', { final: true });
       } catch {
         // a worker that cannot answer is stopped all the same
       }
@@ -299,5 +301,10 @@ export class EngineHost {
     this.disposed = true;
     this.worker = null;
     await w?.terminate();
+    // checks still waiting for a quiet moment will not get one
+    for (const [id, check] of this.checks) {
+      this.checks.delete(id);
+      check.reject(new GlimmerError('unavailable', 'The engine stopped before the text check could run.'));
+    }
   }
 }

@@ -23,12 +23,32 @@ export class IdleTasks<T> {
   private readonly waiting: IdleTask<T>[] = [];
   private current: { task: IdleTask<T>; controller: AbortController; why: 'preempted' | 'cancelled' | null } | null = null;
   private jobs = 0;
+  private closed = false;
+  private running: Promise<void> = Promise.resolve();
   /** Times a task was preempted by a job (for tests and diagnostics). */
   preemptions = 0;
 
   add(task: IdleTask<T>): void {
+    if (this.closed) {
+      task.settle({ ok: false, error: new GlimmerError('unavailable', 'The engine is shutting down; the text check did not run.') });
+      return;
+    }
     this.waiting.push(task);
     this.pump();
+  }
+
+  /**
+   * No more tasks (the engine thread is about to stop): waiting ones settle as cancelled, the running
+   * one is stopped; resolves once it has (so no model run is in flight when the thread goes).
+   */
+  close(): Promise<void> {
+    this.closed = true;
+    for (const task of this.waiting.splice(0)) task.settle({ ok: false, error: new GlimmerError('cancelled', 'The text check was cancelled: the engine stopped.') });
+    if (this.current) {
+      this.current.why = 'cancelled';
+      this.current.controller.abort();
+    }
+    return this.running;
   }
 
   /** Stops a task (waiting or running); it settles as cancelled. False when there is no such task. */
@@ -68,12 +88,12 @@ export class IdleTasks<T> {
   }
 
   private pump(): void {
-    if (this.current || this.jobs > 0) return;
+    if (this.current || this.jobs > 0 || this.closed) return;
     const task = this.waiting.shift();
     if (!task) return;
     const entry = { task, controller: new AbortController(), why: null as 'preempted' | 'cancelled' | null };
     this.current = entry;
-    (async () => task.run(entry.controller.signal))().then(
+    this.running = (async () => task.run(entry.controller.signal))().then(
       (value) => {
         this.current = null;
         task.settle({ ok: true, value });

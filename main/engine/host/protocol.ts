@@ -11,6 +11,8 @@ import type { PipelineEvent } from '../pipeline/progress';
 export interface WorkerInit {
   app: string;
   compileCacheDir: string;
+  /** Most bytes of pixels kept for text checks waiting for a quiet moment (default 512 MiB). */
+  maxWaitingCheckBytes?: number;
 }
 
 /** An image as it crosses back to the main thread (pixels transferred, not copied). */
@@ -40,8 +42,8 @@ export interface HostCalls {
   status: { args: Record<string, never>; result: HostStatus };
   provider: { args: { settings: EngineSettings }; result: { chosen: ProviderName; reason: string } };
   runtime: { args: { refresh: boolean }; result: SystemInfo['onnxruntime'] };
-  /** Free every session now (settings changed, or the user asked). */
-  release: { args: Record<string, never>; result: null };
+  /** Free every session now (settings changed, or the user asked); final: the thread is about to stop, so text checks stop for good first. */
+  release: { args: { final?: boolean }; result: null };
 }
 export type HostCallName = keyof HostCalls;
 

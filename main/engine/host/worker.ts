@@ -11,7 +11,7 @@
  * needs every candidate's check to choose).
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { extractGlyphTexts, hasCheckableText, type TextCheck, toErrorShape } from '../../contract';
+import { extractGlyphTexts, GlimmerError, hasCheckableText, type TextCheck, toErrorShape } from '../../contract';
 import { decodeForOcr } from '../ocr';
 import { Engine, type EngineSettings } from '../pipeline/engine';
 import { detectProviders } from '../providers';
@@ -39,6 +39,12 @@ const engine = new Engine({
 const running = new Map<string, AbortController>();
 const checks = new IdleTasks<TextCheck>();
 let ownChecks = 0;
+/**
+ * Pixels kept for checks that wait (checks run only while no job runs, so a long queue of jobs piles
+ * them up). Past this, an image is handed back without a check (the studio can check it later).
+ */
+const MAX_WAITING_CHECK_BYTES = init.maxWaitingCheckBytes ?? 512 * 2 ** 20;
+let waitingCheckBytes = 0;
 
 /** A view that spans its whole buffer can be transferred (not copied) to the main thread. */
 function ownsBuffer(a: Uint8Array): boolean {
@@ -47,14 +53,23 @@ function ownsBuffer(a: Uint8Array): boolean {
 
 /** Queue a text check; its result goes back as a 'checked' message. */
 function queueCheck(checkId: string, image: CheckImage, texts: string[]): void {
+  const bytes = 'bytes' in image ? image.bytes.byteLength : image.pixels.rgb.byteLength;
+  if (waitingCheckBytes + bytes > MAX_WAITING_CHECK_BYTES) {
+    const error = new GlimmerError('unavailable', 'Too many images are waiting for their text check; this one was not checked. Check it from the gallery once the queue is idle.');
+    post({ type: 'checked', checkId, ok: false, error: toErrorShape(error) });
+    return;
+  }
+  waitingCheckBytes += bytes;
   checks.add({
     id: checkId,
     run: async (signal) => {
       const pixels = 'bytes' in image ? await decodeForOcr(image.bytes, image.name ? `The image ${image.name}` : 'The image') : image.pixels;
       return engine.checkText(pixels, texts, signal);
     },
-    settle: (outcome) =>
-      post(outcome.ok ? { type: 'checked', checkId, ok: true, check: outcome.value } : { type: 'checked', checkId, ok: false, error: toErrorShape(outcome.error) }),
+    settle: (outcome) => {
+      waitingCheckBytes -= bytes;
+      post(outcome.ok ? { type: 'checked', checkId, ok: true, check: outcome.value } : { type: 'checked', checkId, ok: false, error: toErrorShape(outcome.error) });
+    },
   });
 }
 
@@ -83,13 +98,12 @@ async function generate(msg: Extract<ToWorker, { type: 'generate' }>): Promise<v
           references: img.references.map((r) => ({ bytes: new Uint8Array(r.bytes), role: r.role })),
           ...(img.textCheck ? { textCheck: img.textCheck } : {}),
         };
-        let checkId: string | null = null;
-        if (checkEach) {
-          // the pixels go to the main thread (transferred); the check reads its own copy later
-          checkId = `w${++ownChecks}`;
-          queueCheck(checkId, { pixels: { rgb: img.pixels.rgb.slice(), width: img.pixels.width, height: img.pixels.height } }, texts);
-        }
+        // the pixels go to the main thread (transferred); the check reads its own copy later, and its
+        // answer always comes after the image (the host waits for it from the image message on)
+        const checkId = checkEach ? `w${++ownChecks}` : null;
+        const copy = checkEach ? { rgb: img.pixels.rgb.slice(), width: img.pixels.width, height: img.pixels.height } : null;
         post({ type: 'image', jobId: msg.jobId, index, image, checkId }, ownsBuffer(image.pixels.rgb) ? [image.pixels.rgb.buffer as ArrayBuffer] : []);
+        if (checkId && copy) queueCheck(checkId, { pixels: copy }, texts);
       },
     });
     post({ type: 'done', jobId: msg.jobId });
@@ -129,12 +143,18 @@ async function answer<C extends keyof HostCalls>(name: C, args: HostCalls[C]['ar
     case 'runtime':
       return { version: onnxruntimeVersion, ...(await detectProviders((args as HostCalls['runtime']['args']).refresh)) } as HostCalls[C]['result'];
     case 'release':
-      // a text check in progress stops first (and runs again later on a fresh reader)
-      checks.jobStarted();
-      try {
+      if ((args as HostCalls['release']['args']).final) {
+        // the thread stops next: no check may be left running a model
+        await checks.close();
         await engine.unload();
-      } finally {
-        checks.jobEnded();
+      } else {
+        // a text check in progress stops first (and runs again later on a fresh reader)
+        checks.jobStarted();
+        try {
+          await engine.unload();
+        } finally {
+          checks.jobEnded();
+        }
       }
       await report();
       return null as HostCalls[C]['result'];

@@ -27,7 +27,7 @@ export function GroupStrip({ generation, onOpen }: { generation: Generation; onO
           <Typography variant="subtitle2">{S.alternatesTitle}</Typography>
           <Stack direction="row" sx={{ gap: 1, flexWrap: 'wrap', mt: 0.5 }}>
             {others.map((c) => (
-              <Box key={c.id} component="button" onClick={() => onOpen(c.id)} aria-label={`Open generation ${c.id}`} data-testid="group-member" sx={{ position: 'relative', p: 0, border: 0, borderRadius: 1, overflow: 'hidden', cursor: 'pointer', lineHeight: 0 }}>
+              <Box key={c.id} component="button" onClick={() => onOpen(c.id)} aria-label={S.openCandidate(c.id)} data-testid="group-member" sx={{ position: 'relative', p: 0, border: 0, borderRadius: 1, overflow: 'hidden', cursor: 'pointer', lineHeight: 0 }}>
                 {c.media && <img src={mediaUrl(c.media.thumbs[256])} alt="" width={64} height={64} style={{ objectFit: 'cover' }} />}
                 {c.textCheck && (
                   <Box component="span" sx={{ position: 'absolute', bottom: 2, right: 4, fontSize: 14, lineHeight: 1, color: c.textCheck === 'ok' ? '#2ecc71' : '#e74c3c', textShadow: '0 0 2px #000' }}>

@@ -24,6 +24,7 @@ export const TEXT_CHECK_STRINGS = {
   bestOf: (n: number) => `Best of ${n} by text`,
   alternate: (rank: number, n: number) => `Alternate ${rank} of ${n - 1}`,
   alternatesTitle: 'Other candidates',
+  openCandidate: (id: string) => `Open candidate ${id}`,
   bestCandidate: 'Best candidate',
   bestOfNote: (n: number) => `Best of ${n} by text: the best first, the other candidates kept beside it as alternates.`,
   // filters and the generate form

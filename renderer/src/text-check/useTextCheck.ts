@@ -1,7 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
-import { extractGlyphTexts, hasCheckableText, type TextCheck } from '../../../main/contract';
-import { ApiError, call } from '../api/client';
-import { useEvents } from '../api/hooks';
+import { type EventMessage, extractGlyphTexts, hasCheckableText, type TextCheck } from '../../../main/contract';
+import { api, ApiError, call } from '../api/client';
 import type { Generation } from '../library/client';
 import { library } from '../library/client';
 
@@ -25,13 +24,18 @@ export function useTextCheck(generation: Generation): LiveTextCheck {
   const [error, setError] = useState<string | null>(null);
   const id = generation.id;
   useEffect(() => setCheck(generation.textCheckDetails), [generation]);
-  const refresh = useCallback(() => {
-    library
-      .get(id)
-      .then((g) => setCheck(g.textCheckDetails))
-      .catch(() => undefined);
-  }, [id]);
-  useEvents(['library.changed'], refresh);
+  // the check made after the image arrives is announced with library.changed naming this generation
+  useEffect(
+    () =>
+      api.subscribe((message: EventMessage) => {
+        if (message.event !== 'library.changed' || !(message as EventMessage<'library.changed'>).payload.ids.includes(id)) return;
+        library
+          .get(id)
+          .then((g) => setCheck(g.textCheckDetails))
+          .catch(() => undefined);
+      }),
+    [id],
+  );
   const run = useCallback(() => {
     setRunning(true);
     setError(null);
