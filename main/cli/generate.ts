@@ -5,12 +5,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../../native-models/atomic-write';
 import path from 'node:path';
-import { GenerateRequest, type GenerateRequestInput, type MemoryProfile, Precision, ProviderName, type ImageRef, GlimmerError } from '../contract';
-import { resolvePaths } from '../studio/paths';
-import { EngineHost } from '../engine/host';
+import { GenerateRequest, type GenerateRequestInput, type MemoryProfile, Precision, type ImageRef, GlimmerError, rankByText, type TextCheck } from '../contract';
 import type { EngineSettings } from '../engine/pipeline';
 import { generatedPng } from '../library';
 import { parseCommandArgs, parseIntArg } from './args';
+import { formatCheck } from './check-text';
+import { providerArg, withEngine } from './engine';
 import { ProgressBar } from './progress-bar';
 
 const HELP = `Usage: glimmer generate --model DIR --prompt TEXT --out FILE.png [options]
@@ -22,6 +22,8 @@ const HELP = `Usage: glimmer generate --model DIR --prompt TEXT --out FILE.png [
   --guidance G         classifier-free guidance (default 1.5)
   --seed N             seed of the AR sampling and the initial noise (default: random, printed)
   --count N            images to make (seed, seed+1, ...; files FILE-1.png, FILE-2.png, ...)
+  --best-of N          best of N by text: N candidates (AR seeds seed, seed+1, ...; the noise of seed), the
+                       quoted text read back from each (printed), files FILE-1.png ... and the best named
   --image FILE         reference image (repeat for several); makes it image-to-image
   --mode M             edit (default with --image) | style (--image CONTENT --image STYLE) | identity
   --mask FILE          edit only: white = change, black = keep
@@ -55,6 +57,7 @@ export function buildRequest(v: {
   guidance?: string;
   seed?: string;
   count?: string;
+  'best-of'?: string;
   image?: string[];
   mode?: string;
   mask?: string;
@@ -66,13 +69,16 @@ export function buildRequest(v: {
     guidance = Number(v.guidance);
     if (!Number.isFinite(guidance)) throw new GlimmerError('bad_request', `--guidance must be a number, not "${v.guidance}".`);
   }
+  const bestOf = parseIntArg('best-of', v['best-of'], 2, 16);
+  if (bestOf !== undefined && v.count !== undefined) throw new GlimmerError('bad_request', '--best-of N makes N candidates: leave out --count.');
   const common = {
     prompt: v.prompt,
     width,
     height,
     steps: parseIntArg('steps', v.steps, 1, 200),
     seed: parseIntArg('seed', v.seed, 0, Number.MAX_SAFE_INTEGER),
-    count: parseIntArg('count', v.count, 1, 16),
+    count: bestOf ?? parseIntArg('count', v.count, 1, 16),
+    ...(bestOf !== undefined ? { bestByText: true } : {}),
     ...(guidance !== undefined ? { guidance } : {}),
   };
   const images = v.image ?? [];
@@ -107,7 +113,8 @@ export function buildRequest(v: {
   const parsed = GenerateRequest.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const where = issue.path.join('.') === 'width' || issue.path.join('.') === 'height' ? '--size' : `--${String(issue.path[0] ?? 'request')}`;
+    const key = issue.path.join('.');
+    const where = key === 'width' || key === 'height' ? '--size' : key === 'bestByText' ? '--best-of' : `--${String(issue.path[0] ?? 'request')}`;
     throw new GlimmerError('bad_request', `${where}: ${issue.message}.`);
   }
   return parsed.data;
@@ -128,6 +135,7 @@ export async function runGenerate(args: string[]): Promise<number> {
     guidance: { type: 'string' },
     seed: { type: 'string' },
     count: { type: 'string' },
+    'best-of': { type: 'string' },
     image: { type: 'string', multiple: true },
     mode: { type: 'string' },
     mask: { type: 'string' },
@@ -146,10 +154,7 @@ export async function runGenerate(args: string[]): Promise<number> {
   if (!v.out.toLowerCase().endsWith('.png')) throw new GlimmerError('bad_request', `--out must name a .png file, not "${v.out}".`);
   const outDir = path.dirname(path.resolve(v.out));
   if (!existsSync(outDir)) throw new GlimmerError('bad_request', `The folder of --out (${outDir}) does not exist.`);
-  const provider = v.provider ?? 'auto';
-  if (provider !== 'auto' && !ProviderName.safeParse(provider).success) {
-    throw new GlimmerError('bad_request', `--provider must be auto, ${ProviderName.options.join(', ')}; not "${provider}".`);
-  }
+  const provider = providerArg(v.provider);
   const profile = (v.profile ?? 'sequential') as MemoryProfile;
   if (profile !== 'resident' && profile !== 'sequential') throw new GlimmerError('bad_request', `--profile must be resident or sequential, not "${v.profile}".`);
   const request = buildRequest(v);
@@ -159,37 +164,35 @@ export async function runGenerate(args: string[]): Promise<number> {
   if (!precision.success) throw new GlimmerError('bad_request', `--precision must be ${Precision.options.join(', ')}; not "${v.precision}".`);
   const settings: EngineSettings = {
     modelDir: path.resolve(v.model),
-    provider: provider as EngineSettings['provider'],
+    provider,
     memoryProfile: profile,
     precision: precision.data,
   };
-  const engine = new EngineHost({
-    app: 'Glimmer Studio CLI',
-    settings: () => settings,
-    compileCacheDir: path.join(resolvePaths().modelsDir, 'compiled'),
-    log: (m) => console.error(m),
-  });
-  const controller = new AbortController();
-  const stop = () => controller.abort();
-  process.once('SIGINT', stop);
   const t0 = Date.now();
-  try {
+  return withEngine(settings, async (engine, signal) => {
     const status = await engine.provider();
     console.error(`provider: ${status.chosen} — ${status.reason}`);
+    const candidates: Array<{ file: string; check: TextCheck | null }> = [];
     const images = await engine.generate(request, {
-      signal: controller.signal,
+      signal,
       streamer: new ProgressBar(),
       onImage: async (img, i) => {
         const file = path.resolve(outFile(v.out!, i, request.count));
         const png = await generatedPng({ raw: img.pixels.rgb, width: img.pixels.width, height: img.pixels.height, channels: 3 }, img.recipe);
         await writeFileAtomic(file, png.bytes);
-        console.log(`${file}  (seed ${img.recipe.seed}, ${img.recipe.width}x${img.recipe.height}, ${img.recipe.steps} steps, model ${img.recipe.model})`);
+        const seeds = request.bestByText ? `AR seed ${img.recipe.seeds.ar}, noise seed ${img.recipe.seeds.noise}` : `seed ${img.recipe.seed}`;
+        console.log(`${file}  (${seeds}, ${img.recipe.width}x${img.recipe.height}, ${img.recipe.steps} steps, model ${img.recipe.model})`);
+        if (img.textCheck) for (const line of formatCheck(img.textCheck)) console.log(`  ${line}`);
+        candidates.push({ file, check: img.textCheck ?? null });
       },
     });
+    if (request.bestByText && candidates.length > 0) {
+      const order = rankByText(candidates.map((c) => c.check));
+      const best = candidates[order[0]!]!;
+      console.log(`best of ${candidates.length} by text: ${best.file}  (score ${best.check?.score?.toFixed(2) ?? '—'}, ${best.check?.found ?? 0}/${best.check?.total ?? 0} found)`);
+      console.log(`ranking: ${order.map((k) => path.basename(candidates[k]!.file)).join(' > ')}`);
+    }
     console.error(`done: ${images} image(s) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     return 0;
-  } finally {
-    process.removeListener('SIGINT', stop);
-    await engine.dispose();
-  }
+  });
 }

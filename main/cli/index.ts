@@ -3,10 +3,12 @@
  *   glimmer serve [--port N] [--host 127.0.0.1] [--no-open]
  *   glimmer info
  *   glimmer generate --model DIR --prompt TEXT --out FILE.png [...]
+ *   glimmer check-text --image FILE [--prompt TEXT | --text S ...] [--json]
  *   glimmer compile --checkpoint DIR --out DIR [--precision P]
  *   glimmer models list|find|validate|import|download|remove [...]
  */
 import { errorCode } from '../contract';
+import { runCheckText } from './check-text';
 import { runCompile } from './compile';
 import { runGenerate } from './generate';
 import { runInfo } from './info';
@@ -19,6 +21,7 @@ export const commands: Record<string, { run: Command; summary: string }> = {
   serve: { run: runServe, summary: 'serve the studio and its API on loopback for a browser' },
   info: { run: runInfo, summary: 'print what onnxruntime-node offers on this machine' },
   generate: { run: runGenerate, summary: 'make an image from a prompt (and reference images) with a model' },
+  'check-text': { run: runCheckText, summary: 'read the quoted text of a prompt back from an image (found / score per string)' },
   compile: { run: runCompile, summary: 'compile a GLM-Image checkpoint into ONNX graphs the engine runs' },
   models: { run: runModels, summary: 'list, find, validate, import, download and remove GLM-Image models' },
   // @commands

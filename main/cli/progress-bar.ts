@@ -8,6 +8,7 @@ const LABELS: Record<string, string> = {
   glyph: 'glyph text',
   dit: 'denoising',
   vae: 'VAE',
+  check: 'text check',
   save: 'saving',
 };
 

@@ -8,6 +8,7 @@
  *   system, jobs, library, models   each concern's shapes, request schemas, responses and events
  *   methods, events, api            the merged method map, event map and bus, the call envelope
  *   recipe      the one Recipe schema;  quotes  the quote rule;  format  bytes and durations
+ *   text-check  the text check's result (quoted strings read back from an image) and best-of-N ranking
  *   ipc         Electron channel names (the only value preload imports);  limits
  */
 export * from './vocabulary';
@@ -22,5 +23,6 @@ export * from './events';
 export * from './api';
 export * from './recipe';
 export * from './quotes';
+export * from './text-check';
 export * from './format';
 export * from './ipc';

@@ -38,7 +38,7 @@ export const MemoryProfile = z.enum(['resident', 'sequential']);
 export type MemoryProfile = z.infer<typeof MemoryProfile>;
 
 /** The phases of a job, in the order they happen. */
-export const Phase = z.enum(['queued', 'load', 'tokenize', 'ar', 'glyph', 'dit', 'vae', 'save']);
+export const Phase = z.enum(['queued', 'load', 'tokenize', 'ar', 'glyph', 'dit', 'vae', 'check', 'save']);
 export type Phase = z.infer<typeof Phase>;
 
 export const Theme = z.enum(['system', 'light', 'dark']);

@@ -87,6 +87,9 @@ export async function exportProject(lib: Library, projectId: number, destDir: st
         sha256: row.image_hash,
         references: g.references.map((r) => ({ sha256: r.media.hash, role: r.role })),
         recipe: g.recipe,
+        // the recipe's sidecar data: in the index, not in the PNG
+        ...(g.textCheckDetails ? { textCheck: g.textCheckDetails } : {}),
+        ...(g.group ? { group: { id: g.group.id, kind: g.group.kind, rank: g.group.rank } } : {}),
       });
     }
     const index = { format: 'glimmer-project-export', version: 1, project: { id: project.id, name: project.name }, exportedAt: new Date().toISOString(), items };

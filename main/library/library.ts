@@ -11,6 +11,7 @@ import { GlimmerError } from '../contract';
 import { databasePath, openDatabase, schemaVersion } from './db/open';
 import { exportProject as exportProjectTo, type ExportResult } from './export';
 import {
+  createGroup,
   type GenerationPatch,
   getGeneration,
   insertGenerationRow,
@@ -18,7 +19,9 @@ import {
   listTrashedGenerations,
   moveGenerations,
   purgeTrash,
+  rankGroup,
   restoreGenerations,
+  setTextCheck,
   trashGenerations,
   updateGeneration,
 } from './generations';
@@ -26,7 +29,7 @@ import { type ImageInput, generatedPng } from './image-input';
 import { type ImportInput, type ImportOptions, prepareImport } from './import';
 import { JobStore } from './jobs';
 import { createProject, getProject, listProjects, renameProject, requireLiveProject, restoreProject, trashProject } from './projects';
-import { StoredRecipe } from '../contract';
+import { StoredRecipe, type TextCheck } from '../contract';
 import { explainSearch, search } from './search';
 import { type ImageFormat, ImageStore, THUMB_SIZES, type ThumbSize, inspectHeader, isHash, makeThumbnails, sha256 } from './store';
 import { listTags } from './tags';
@@ -65,6 +68,11 @@ export interface NewGeneration {
   jobId?: string;
   tags?: string[];
   createdAt?: number;
+  /** The image's text check, when it was made before the image was stored (best of N). */
+  textCheck?: TextCheck;
+  /** The group it is made in (createGroup), and its rank there when already known. */
+  groupId?: number;
+  groupRank?: number;
 }
 
 export class Library {
@@ -192,6 +200,9 @@ export class Library {
             jobId: input.jobId ?? null,
             tags: input.tags,
             references: refs.map((r) => ({ hash: r.hash, role: r.role })),
+            textCheck: input.textCheck ?? null,
+            groupId: input.groupId ?? null,
+            groupRank: input.groupRank ?? null,
           });
         })
         .immediate();
@@ -231,6 +242,18 @@ export class Library {
   }
   updateGeneration(id: number, patch: GenerationPatch): Generation {
     return updateGeneration(this.db, id, patch);
+  }
+  /** Store (or replace) the text check of a generation's image. */
+  setTextCheck(id: number, check: TextCheck): Generation {
+    return setTextCheck(this.db, id, check);
+  }
+  /** A new group for generations made together (best of N by text). */
+  createGroup(kind: 'best_of_text' = 'best_of_text'): number {
+    return createGroup(this.db, kind);
+  }
+  /** Rank a group: `ids` best first (the best stands for the group in searches, the rest are its alternates). */
+  rankGroup(groupId: number, ids: readonly number[]): void {
+    rankGroup(this.db, groupId, ids);
   }
   moveGenerations(ids: number[], projectId: number | null): number {
     return moveGenerations(this.db, ids, projectId);

@@ -7,6 +7,7 @@ import { ApiError, call } from '../api/client';
 import { describeProgress } from '../generate';
 import type { JobView } from '../jobs';
 import { ResultImage } from './ResultImage';
+import { TEXT_CHECK_STRINGS } from '../text-check';
 
 const STATE_COLOUR = { waiting: 'default', running: 'primary', done: 'success', failed: 'error', cancelled: 'default', interrupted: 'warning' } as const;
 
@@ -18,6 +19,7 @@ export function JobCard({ job, big = false }: { job: JobView; big?: boolean }) {
   };
   const view = job.progress ? describeProgress(job.progress) : null;
   const count = 'count' in job.request ? (job.request.count ?? 1) : 1;
+  const bestByText = job.request.bestByText === true;
   return (
     <Card variant="outlined" data-testid="job-card" data-state={job.state}>
       <CardContent>
@@ -75,10 +77,16 @@ export function JobCard({ job, big = false }: { job: JobView; big?: boolean }) {
           </Alert>
         )}
         {job.state === 'cancelled' && <Typography variant="body2" color="text.secondary">Cancelled.</Typography>}
+        {bestByText && job.state === 'done' && job.generationIds.length > 1 && (
+          <Typography variant="caption" color="text.secondary" sx={{ display: 'block', mt: 1 }} data-testid="best-of-note">
+            {TEXT_CHECK_STRINGS.bestOfNote(job.generationIds.length)}
+          </Typography>
+        )}
         {job.generationIds.length > 0 && (
           <Stack direction="row" sx={{ gap: 1, mt: 1, flexWrap: 'wrap' }}>
-            {job.generationIds.map((id) => (
-              <ResultImage key={id} generationId={id} size={big ? 512 : 96} />
+            {job.generationIds.map((id, i) => (
+              // best of N by text: the best (first once ranked) big, the candidates beside it small
+              <ResultImage key={id} generationId={id} size={big && (i === 0 || !bestByText) ? 512 : 96} />
             ))}
           </Stack>
         )}

@@ -2,6 +2,7 @@
 import { Box, Skeleton, Typography } from '@mui/material';
 import { useGeneration } from '../library/useGeneration';
 import { mediaUrl } from '../media';
+import { CheckedImage } from '../text-check';
 
 export function ResultImage({ generationId, size = 256, onOpen }: { generationId: string; size?: number; onOpen?(): void }) {
   const { generation, error } = useGeneration(generationId);
@@ -16,6 +17,8 @@ export function ResultImage({ generationId, size = 256, onOpen }: { generationId
   if (!generation?.media) return <Skeleton variant="rounded" width={size} height={size} />;
   const src = mediaUrl(size > 256 ? generation.media.image : generation.media.thumbs[256]);
   const h = Math.round((size * generation.height) / generation.width);
+  // the big result shows its text check (ticks, crosses, boxes) under and over the image
+  if (size > 256 && !onOpen) return <CheckedImage generation={generation} src={src} alt={generation.prompt} imageTestId="result-image" frameSx={{ width: size, maxWidth: '100%' }} dense />;
   return (
     <Box
       component={onOpen ? 'button' : 'div'}

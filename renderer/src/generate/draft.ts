@@ -2,7 +2,7 @@
  * The generate panel's form, kept in a small store so it survives switching screens and so the
  * gallery's "reuse settings" can fill it. No React here.
  */
-import type { GenerateRequestInput } from '../../../main/contract';
+import { bestByTextProblem, type GenerateRequestInput } from '../../../main/contract';
 import { ASPECTS, isValidSide, sizeFor, TIERS, type TierId } from './sizes';
 
 export interface GenerateDraft {
@@ -18,6 +18,8 @@ export interface GenerateDraft {
   seed: number;
   seedLocked: boolean;
   count: number;
+  /** Best of N by text: make `count` candidates and keep them as a group, the best first. */
+  bestByText: boolean;
   projectId: string | null;
 }
 
@@ -33,6 +35,7 @@ export const DEFAULT_DRAFT: GenerateDraft = {
   seed: 0,
   seedLocked: false,
   count: 1,
+  bestByText: false,
   projectId: null,
 };
 
@@ -52,7 +55,7 @@ export function draftProblem(d: GenerateDraft): string | null {
   if (!(d.steps >= 1 && d.steps <= 200)) return 'Steps must be from 1 to 200.';
   if (!(d.guidance >= 0 && d.guidance <= 20)) return 'Guidance must be from 0 to 20.';
   if (!(d.count >= 1 && d.count <= 16)) return 'Count must be from 1 to 16.';
-  return null;
+  return bestByTextProblem({ bestByText: d.bestByText, count: d.count, prompt: d.prompt });
 }
 
 export function draftRequest(d: GenerateDraft): GenerateRequestInput {
@@ -65,6 +68,7 @@ export function draftRequest(d: GenerateDraft): GenerateRequestInput {
     steps: Math.round(d.steps),
     guidance: d.guidance,
     count: Math.round(d.count),
+    ...(d.bestByText ? { bestByText: true } : {}),
     ...(d.seedLocked ? { seed: Math.round(d.seed) } : {}),
     ...(d.projectId ? { projectId: d.projectId } : {}),
   };

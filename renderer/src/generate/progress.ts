@@ -14,6 +14,7 @@ export function phaseGroup(phase: Phase): PhaseGroup {
     case 'dit':
       return 'diffusion';
     case 'vae':
+    case 'check':
     case 'save':
       return 'finishing';
     default:
@@ -29,6 +30,7 @@ const PHASE_WORDS: Record<Phase, string> = {
   glyph: 'Encoding the quoted text',
   dit: 'Rendering: diffusion steps',
   vae: 'Decoding the image',
+  check: 'Reading back the quoted text',
   save: 'Saving',
 };
 

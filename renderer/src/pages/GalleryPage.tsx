@@ -34,6 +34,7 @@ import { useEvents } from '../api/hooks';
 import { GalleryGrid } from '../gallery/GalleryGrid';
 import { GenerationDetail } from '../gallery/GenerationDetail';
 import { library, type Generation, type GenerationSummary, type Project, type SearchQuery } from '../library/client';
+import { TEXT_CHECK_STRINGS } from '../text-check';
 
 const PAGE = 200;
 
@@ -45,9 +46,11 @@ interface Filters {
   minRating: number;
   mode: LibraryMode | '';
   tag: string;
+  /** The text check's verdict: every quoted string read as written, or not. */
+  textCheck: 'ok' | 'issues' | '';
 }
 
-const NO_FILTERS: Filters = { text: '', projectId: undefined, favourite: false, minRating: 0, mode: '', tag: '' };
+const NO_FILTERS: Filters = { text: '', projectId: undefined, favourite: false, minRating: 0, mode: '', tag: '', textCheck: '' };
 
 function toQuery(f: Filters, cursor: string | null): SearchQuery {
   return {
@@ -59,6 +62,7 @@ function toQuery(f: Filters, cursor: string | null): SearchQuery {
     ...(f.minRating > 0 ? { minRating: f.minRating } : {}),
     ...(f.mode ? { mode: f.mode } : {}),
     ...(f.tag ? { tag: f.tag } : {}),
+    ...(f.textCheck ? { textCheck: f.textCheck } : {}),
   };
 }
 
@@ -173,7 +177,7 @@ export function GalleryPage() {
     }
   };
 
-  const filtered = filters.text.trim() !== '' || filters.favourite || filters.minRating > 0 || filters.mode !== '' || filters.tag !== '';
+  const filtered = filters.text.trim() !== '' || filters.favourite || filters.minRating > 0 || filters.mode !== '' || filters.tag !== '' || filters.textCheck !== '';
 
   return (
     <Box sx={{ display: 'grid', gridTemplateColumns: '220px 1fr', gridTemplateRows: 'minmax(0, 1fr)', height: 'calc(100vh - 48px)' }}>
@@ -253,6 +257,11 @@ export function GalleryPage() {
                 {t}
               </MenuItem>
             ))}
+          </TextField>
+          <TextField select size="small" label={TEXT_CHECK_STRINGS.filterLabel} value={filters.textCheck} onChange={(e) => setFilters((f) => ({ ...f, textCheck: e.target.value as Filters['textCheck'] }))} sx={{ width: 130 }} slotProps={{ select: { SelectDisplayProps: { 'data-testid': 'text-check-filter' } as object } }}>
+            <MenuItem value="">{TEXT_CHECK_STRINGS.filterAny}</MenuItem>
+            <MenuItem value="ok">{TEXT_CHECK_STRINGS.filterOk}</MenuItem>
+            <MenuItem value="issues">{TEXT_CHECK_STRINGS.filterIssues}</MenuItem>
           </TextField>
           {!trash && typeof filters.projectId === 'string' && (
             <Button size="small" variant="outlined" onClick={() => setExportFolder('')} data-testid="export-board">

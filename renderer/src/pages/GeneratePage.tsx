@@ -13,6 +13,7 @@ import { JobCard } from '../components/JobCard';
 import { PromptEditor } from '../components/PromptEditor';
 import { ASPECTS, draftProblem, draftRequest, draftSize, generateDraft, MAX_SIDE, MIN_SIDE, randomSeed, SIDE_STEP, TIERS, type TierId } from '../generate';
 import { useJobs } from '../jobs/useJobs';
+import { TEXT_CHECK_STRINGS } from '../text-check';
 
 /** Jobs submitted from this panel during this window's life (newest last). */
 const mine: string[] = [];
@@ -172,6 +173,12 @@ export function GeneratePage() {
             sx={{ width: 90 }}
           />
         </Stack>
+        <Tooltip title={TEXT_CHECK_STRINGS.keepBestHelp}>
+          <FormControlLabel
+            control={<Switch checked={draft.bestByText} onChange={(e) => set({ bestByText: e.target.checked, ...(e.target.checked && draft.count < 2 ? { count: 4 } : {}) })} data-testid="best-by-text" />}
+            label={TEXT_CHECK_STRINGS.keepBest}
+          />
+        </Tooltip>
         {problem && !error && (
           <Typography id="generate-problem" variant="caption" color="text.secondary">
             {problem}
