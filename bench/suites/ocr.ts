@@ -13,6 +13,8 @@
  * variant runs in a fresh Node process (bench/ocr-child.ts) so that neither reuses memory the other
  * freed; where no child can be started (the one-file GPU bundle) they run in this process, and say so.
  * The models are the same for every --config (they ship with the app), so the figures carry no config.
+ * Then the check as the studio runs it after a generated image, and the cost of the AR prefill that
+ * best of N shares (ocr-engine.ts; on the bench model of --config).
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -109,5 +111,6 @@ export async function runOcrBench(ctx: SuiteContext): Promise<Figure[]> {
     }));
     out.push(...figures);
   }
+  out.push(...(await (await import('./ocr-engine')).measureCheckAfterGeneration(ctx)));
   return out;
 }

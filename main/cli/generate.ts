@@ -5,12 +5,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../../native-models/atomic-write';
-import { formatBytes, SIZE_RULE, StudioGenerateRequest, type GenerateRequest, type GenerateRequestInput, type MemoryProfile, Precision, ProviderName, Tier, type ImageRef, GlimmerError } from '../contract';
+import { formatBytes, rankByText, SIZE_RULE, StudioGenerateRequest, type GenerateRequest, type GenerateRequestInput, type MemoryProfile, Precision, type TextCheck, Tier, type ImageRef, GlimmerError } from '../contract';
 import { resolvePaths } from '../studio/paths';
-import { EngineHost } from '../engine/host';
 import type { EngineSettings } from '../engine/pipeline';
 import { generatedPng } from '../library';
 import { parseCommandArgs, parseIntArg } from './args';
+import { formatCheck } from './check-text';
+import { providerArg, withEngine } from './engine';
 import { runRemoteGenerate } from './generate-remote';
 import { t } from './i18n';
 import { modelArg } from './model-arg';
@@ -52,6 +53,7 @@ export function buildRequest(v: {
   guidance?: string;
   seed?: string;
   count?: string;
+  'best-of'?: string;
   image?: string[];
   mode?: string;
   mask?: string;
@@ -69,13 +71,16 @@ export function buildRequest(v: {
   const guidance = number('guidance', v.guidance);
   const temperature = number('temperature', v.temperature);
   const topP = number('top-p', v['top-p']);
+  const bestOf = parseIntArg('best-of', v['best-of'], 2, 16);
+  if (bestOf !== undefined && v.count !== undefined) throw new GlimmerError('bad_request', t('generate.bestOfWithCount'));
   const common = {
     prompt: v.prompt,
     width,
     height,
     steps: parseIntArg('steps', v.steps, 1, 200),
     seed: parseIntArg('seed', v.seed, 0, Number.MAX_SAFE_INTEGER),
-    count: parseIntArg('count', v.count, 1, 16),
+    count: bestOf ?? parseIntArg('count', v.count, 1, 16),
+    ...(bestOf !== undefined ? { bestByText: true } : {}),
     ...(guidance !== undefined ? { guidance } : {}),
     ...(temperature !== undefined ? { temperature } : {}),
     ...(topP !== undefined ? { topP } : {}),
@@ -113,7 +118,7 @@ export function buildRequest(v: {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const key = String(issue.path[0] ?? 'request');
-    const where = key === 'width' || key === 'height' ? '--size' : key === 'topP' ? '--top-p' : `--${key}`;
+    const where = key === 'width' || key === 'height' ? '--size' : key === 'topP' ? '--top-p' : key === 'bestByText' ? '--best-of' : `--${key}`;
     throw new GlimmerError('bad_request', t('generate.invalid', { option: where, message: issue.message }));
   }
   return parsed.data;
@@ -156,6 +161,7 @@ export async function runGenerate(args: string[]): Promise<number> {
     guidance: { type: 'string' },
     seed: { type: 'string' },
     count: { type: 'string' },
+    'best-of': { type: 'string' },
     image: { type: 'string', multiple: true },
     mode: { type: 'string' },
     mask: { type: 'string' },
@@ -182,10 +188,7 @@ export async function runGenerate(args: string[]): Promise<number> {
     return runRemoteGenerate({ ...v, engine: v.engine, out }, buildRequest(v));
   }
   if (!v.model) throw new GlimmerError('bad_request', t('generate.needModel'));
-  const provider = v.provider ?? 'auto';
-  if (provider !== 'auto' && !ProviderName.safeParse(provider).success) {
-    throw new GlimmerError('bad_request', t('generate.badProvider', { list: ProviderName.options.join(', '), value: provider }));
-  }
+  const provider = providerArg(v.provider);
   const profile = (v.profile ?? 'sequential') as MemoryProfile;
   if (profile !== 'resident' && profile !== 'sequential') throw new GlimmerError('bad_request', t('generate.badProfile', { value: v.profile }));
   const request = buildRequest(v);
@@ -197,40 +200,41 @@ export async function runGenerate(args: string[]): Promise<number> {
   if (tier && !tier.success) throw new GlimmerError('bad_request', t('generate.badTier', { list: Tier.options.join(', '), value: v.tier }));
   const settings: EngineSettings = {
     modelDir: model.path,
-    provider: provider as EngineSettings['provider'],
+    provider,
     providerSource: 'cli',
     memoryProfile: profile,
     precision: precision.data,
     tier: tier ? tier.data : null,
   };
-  const engine = new EngineHost({
-    app: 'Glimmer Studio CLI',
-    settings: () => settings,
-    compileCacheDir: path.join(resolvePaths().modelsDir, 'compiled'),
-    log: (m) => console.error(m),
-  });
-  const controller = new AbortController();
-  const stop = () => controller.abort();
-  process.once('SIGINT', stop);
   const t0 = Date.now();
-  try {
+  return withEngine(settings, async (engine, signal) => {
     const status = await engine.provider();
     console.error(t('generate.provider', { provider: status.chosen, reason: status.reason }));
+    const candidates: Array<{ file: string; check: TextCheck | null }> = [];
     const images = await engine.generate(request, {
-      signal: controller.signal,
+      signal,
       streamer: new ProgressBar(),
       onImage: async (img, i) => {
         const file = path.resolve(outFile(out, i, request.count));
         const png = await generatedPng({ raw: img.pixels.rgb, width: img.pixels.width, height: img.pixels.height, channels: 3 }, img.recipe);
         await writeFileAtomic(file, png.bytes);
-        console.log(t('generate.wrote', { file, seed: img.recipe.seed, width: img.recipe.width, height: img.recipe.height, steps: img.recipe.steps, model: img.recipe.model }));
+        const r = img.recipe;
+        if (request.bestByText) console.log(t('generate.wroteCandidate', { file, arSeed: r.seeds.ar, noiseSeed: r.seeds.noise, width: r.width, height: r.height, steps: r.steps, model: r.model }));
+        else console.log(t('generate.wrote', { file, seed: r.seed, width: r.width, height: r.height, steps: r.steps, model: r.model }));
+        if (img.textCheck) for (const line of formatCheck(img.textCheck)) console.log(`  ${line}`);
         if (v.stats) console.log(formatStats(img.timings));
+        candidates.push({ file, check: img.textCheck ?? null });
       },
     });
+    if (request.bestByText && candidates.length > 0) {
+      const order = rankByText(candidates.map((c) => c.check));
+      const best = candidates[order[0]!]!;
+      console.log(
+        t('generate.bestOf', { count: candidates.length, file: best.file, score: best.check?.score?.toFixed(2) ?? '—', found: best.check?.found ?? 0, total: best.check?.total ?? 0 }),
+      );
+      console.log(t('generate.ranking', { order: order.map((k) => path.basename(candidates[k]!.file)).join(' > ') }));
+    }
     console.error(t('generate.done', { count: images, seconds: ((Date.now() - t0) / 1000).toFixed(1) }));
     return 0;
-  } finally {
-    process.removeListener('SIGINT', stop);
-    await engine.dispose();
-  }
+  });
 }

@@ -3,12 +3,14 @@
  *   glimmer serve [--port N] [--host 127.0.0.1] [--no-open]
  *   glimmer info
  *   glimmer generate --model DIR --prompt TEXT --out FILE.png [...]   (or --engine URL: on a server)
+ *   glimmer check-text --image FILE [--prompt TEXT | --text S ...] [--json]
  *   glimmer compile --checkpoint DIR --out DIR [--precision P]
  *   glimmer models list|find|validate|import|download|remove [...]
  *   glimmer library rebuild
  *   glimmer servers add|list|test|remove [...]
  */
 import { errorCode } from '../contract';
+import { runCheckText } from './check-text';
 import { runCompile } from './compile';
 import { runGenerate } from './generate';
 import { t } from './i18n';
@@ -21,10 +23,11 @@ import { runServers } from './servers';
 export type Command = (args: string[]) => Promise<number>;
 
 /** Each command and its one-line summary (the message usage.commands.<name>). */
-export const commands: Record<'serve' | 'info' | 'generate' | 'compile' | 'models' | 'library' | 'servers', { run: Command }> = {
+export const commands: Record<'serve' | 'info' | 'generate' | 'check-text' | 'compile' | 'models' | 'library' | 'servers', { run: Command }> = {
   serve: { run: runServe },
   info: { run: runInfo },
   generate: { run: runGenerate },
+  'check-text': { run: runCheckText },
   compile: { run: runCompile },
   models: { run: runModels },
   library: { run: runLibrary },

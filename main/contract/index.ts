@@ -11,6 +11,7 @@
  *   recipe      the one Recipe schema;  quotes  the quote rule;  format  bytes and durations
  *   language    the UI languages and the rule that picks one
  *   png-recipe  the recipe a PNG carries (ours or A1111 parameters), read browser-safe and bounded
+ *   text-check  the text check's result (quoted strings read back from an image) and best-of-N ranking
  *   ipc         Electron channel names (the only value preload imports);  limits
  */
 export * from './vocabulary';
@@ -29,6 +30,7 @@ export * from './events';
 export * from './api';
 export * from './recipe';
 export * from './quotes';
+export * from './text-check';
 export * from './format';
 export * from './language';
 export * from './png-recipe';

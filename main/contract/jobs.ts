@@ -6,7 +6,9 @@ import { z } from 'zod';
 import type { ErrorShape } from './errors';
 import { Language } from './language';
 import { EmptyRequest, LIMITS, SAMPLING_RANGE, sizeProblem } from './limits';
+import { extractGlyphTexts } from './quotes';
 import { JobTarget, type ServerKind, type TargetLimit } from './remote';
+import { hasCheckableText } from './text-check';
 import { localPath, plainText } from './text';
 import { MemoryProfile, Phase, Precision, ProviderChoice, type ProviderName, Theme, Tier } from './vocabulary';
 
@@ -39,6 +41,12 @@ const generationCommon = {
   /** Absent: a random seed, recorded in the recipe. */
   seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
   count: z.number().int().min(1).max(16).default(1),
+  /**
+   * Best of N by text: make `count` candidates (AR seeds seed, seed+1, …; the same noise from `seed`),
+   * read the quoted text back from each, keep all of them in the library as one group with the best
+   * marked (see rankByText). Needs count >= 2 and quoted text in the prompt.
+   */
+  bestByText: z.boolean().optional(),
   projectId: z.string().max(100).optional(),
   /** "Vary details": reuse this generation's AR tokens with new noise. */
   reuseTokensOf: z.string().max(100).optional(),
@@ -60,6 +68,17 @@ const generationCommon = {
   topP: z.number().min(SAMPLING_RANGE.topP.min).max(SAMPLING_RANGE.topP.max).optional(),
 };
 
+/** Why a request cannot keep the best by text (null when it can, or does not ask). */
+export function bestByTextProblem(req: { bestByText?: boolean; count?: number; prompt: string; reuseTokensOf?: string }): string | null {
+  if (!req.bestByText) return null;
+  if ((req.count ?? 1) < 2) return 'Keep the best by text needs a count of 2 or more: it makes that many candidates and keeps the best.';
+  if (req.reuseTokensOf) return 'Keep the best by text draws new visual tokens for each candidate, so it cannot reuse the tokens of another generation.';
+  if (!extractGlyphTexts(req.prompt).some(hasCheckableText)) {
+    return 'Keep the best by text needs text in quotes in the prompt (for example "GRAND OPENING"): that is what it reads back to choose.';
+  }
+  return null;
+}
+
 /** One request shape per GenerationMode. */
 export const GenerateRequest = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('text'), ...generationCommon }).strict(),
@@ -74,7 +93,10 @@ export const GenerateRequest = z.discriminatedUnion('mode', [
     .strict(),
   z.object({ mode: z.literal('style'), ...generationCommon, content: ImageRef, style: ImageRef }).strict(),
   z.object({ mode: z.literal('identity'), ...generationCommon, subject: ImageRef }).strict(),
-]);
+]).superRefine((req, ctx) => {
+  const problem = bestByTextProblem(req);
+  if (problem) ctx.addIssue({ code: 'custom', path: ['bestByText'], message: problem });
+});
 export type GenerateRequest = z.infer<typeof GenerateRequest>;
 export type GenerateRequestInput = z.input<typeof GenerateRequest>;
 

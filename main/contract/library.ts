@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { EmptyRequest, LIMITS } from './limits';
 import { localPath, plainText } from './text';
+import { type TextCheck, TextCheckFilter, type TextCheckStatus } from './text-check';
 import { LibraryMode } from './vocabulary';
 
 /** Image file formats the library stores. */
@@ -41,6 +42,23 @@ export interface MediaPaths {
 }
 
 export type GenerationStatus = 'done' | 'failed' | 'cancelled';
+
+/**
+ * Generations made together and kept as one group: best of N by text (the candidates of one request).
+ * The best has rank 0 and stands for the group in searches; the others are its alternates, ranked
+ * (1 = second best). Ranks are null until the group is complete and ranked.
+ */
+export interface GenerationGroupRef<Id = number> {
+  id: Id;
+  kind: 'best_of_text';
+  /** Live generations in the group. */
+  size: number;
+  rank: number | null;
+}
+export interface GenerationGroup<Id = number> extends GenerationGroupRef<Id> {
+  /** The group's live generations, best first (ranked), then any unranked in the order they were made. */
+  members: Id[];
+}
 export type GenerationSource = 'generated' | 'imported';
 
 export interface GenerationSummary<Id = number> {
@@ -63,6 +81,9 @@ export interface GenerationSummary<Id = number> {
   tags: string[];
   media: MediaPaths | null;
   deletedAt: number | null;
+  /** The text check's verdict (null: not checked, e.g. the prompt quotes no text). */
+  textCheck: TextCheckStatus | null;
+  group: GenerationGroupRef<Id> | null;
 }
 
 export interface GenerationReference {
@@ -80,6 +101,12 @@ export interface Generation<Id = number> extends GenerationSummary<Id> {
   references: GenerationReference[];
   /** Edits made from this one (newest first, at most 100). */
   children: Id[];
+  /**
+   * The text check of its image (quoted strings read back, boxes, the lines read): stored beside the
+   * recipe, not in the PNG. Null when none was made.
+   */
+  textCheckDetails: TextCheck | null;
+  group: GenerationGroup<Id> | null;
 }
 
 /** The library's shapes (above), with the API's string ids. */
@@ -115,6 +142,10 @@ export const LibrarySearchRequest = z
     width: z.number().int().positive().optional(),
     height: z.number().int().positive().optional(),
     status: z.enum(['done', 'failed', 'cancelled']).optional(),
+    /** The text check's verdict: every quoted string read as written ('ok'), or not ('issues'). */
+    textCheck: TextCheckFilter.optional(),
+    /** Also list the alternates of best-of-N groups (default: a group shows as its best). */
+    alternates: z.boolean().optional(),
     /** created >= from (ms since the epoch) */
     from: z.number().int().optional(),
     /** created < to */
@@ -160,6 +191,11 @@ export const libraryMethods = {
   /** To the trash (recoverable until the trash is emptied). */
   'library.delete': { request: z.object({ ids: libraryIds }).strict() },
   'library.restore': { request: z.object({ ids: libraryIds }).strict() },
+  /**
+   * Read the quoted text of the prompt back from the image now (on the engine's thread, between jobs)
+   * and store the result with the generation, replacing an earlier one.
+   */
+  'library.checkText': { request: z.object({ id: libraryId }).strict() },
   'library.tags': { request: EmptyRequest },
   'library.trash': { request: EmptyRequest },
   'library.emptyTrash': { request: EmptyRequest },
@@ -193,6 +229,7 @@ export interface LibraryResponses {
   'library.move': { count: number };
   'library.delete': { count: number };
   'library.restore': { count: number };
+  'library.checkText': { generation: LibraryGeneration };
   'library.tags': { tags: { name: string; count: number }[] };
   'library.trash': { projects: LibraryProject[]; generations: LibraryGenerationSummary[] };
   'library.emptyTrash': { generations: number; projects: number; filesRemoved: number };

@@ -46,8 +46,8 @@ export type Tier = z.infer<typeof Tier>;
 export const MemoryProfile = z.enum(['resident', 'sequential']);
 export type MemoryProfile = z.infer<typeof MemoryProfile>;
 
-/** The phases of a job, in the order they happen ('remote': on another server that reports no phases). */
-export const Phase = z.enum(['queued', 'load', 'tokenize', 'ar', 'glyph', 'dit', 'vae', 'remote', 'save']);
+/** The phases of a job, in the order they happen ('remote': on another server that reports no phases; 'check': the text check). */
+export const Phase = z.enum(['queued', 'load', 'tokenize', 'ar', 'glyph', 'dit', 'vae', 'remote', 'check', 'save']);
 export type Phase = z.infer<typeof Phase>;
 
 export const Theme = z.enum(['system', 'light', 'dark']);

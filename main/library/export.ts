@@ -127,6 +127,9 @@ async function writeExport(lib: Library, rows: ExportRow[], project: { id: numbe
         sha256: row.image_hash,
         references: g.references.map((r) => ({ sha256: r.media.hash, role: r.role })),
         recipe: g.recipe,
+        // the recipe's sidecar data: in the index, not in the PNG
+        ...(g.textCheckDetails ? { textCheck: g.textCheckDetails } : {}),
+        ...(g.group ? { group: { id: g.group.id, kind: g.group.kind, rank: g.group.rank } } : {}),
       });
     }
     const index = { format: 'glimmer-project-export', version: 1, project: { id: project.id, name: project.name }, exportedAt: new Date().toISOString(), items };

@@ -1,6 +1,6 @@
 /** Generation rows: insert (inside the caller's transaction), read, update, move, trash and restore. */
 import type { Database } from 'better-sqlite3';
-import { GlimmerError } from '../contract';
+import { GlimmerError, parseTextCheck, type TextCheck } from '../contract';
 import { requireLiveProject } from './projects';
 import { SUMMARY_COLUMNS, type SummaryRow, mediaPaths, toSummary } from './rows';
 import type { ImageFormat } from './store';
@@ -39,6 +39,11 @@ export interface GenerationRow {
   rating?: number;
   tags?: string[];
   references?: Array<{ hash: string; role: string }>;
+  /** The image's text check (stored beside the row). */
+  textCheck?: TextCheck | null;
+  /** The group it belongs to (best of N), and its rank there when already known. */
+  groupId?: number | null;
+  groupRank?: number | null;
 }
 
 export function insertImageRow(db: Database, image: ImageRow, now: number): void {
@@ -61,8 +66,9 @@ export function insertGenerationRow(db: Database, g: GenerationRow): number {
   const info = db
     .prepare(
       `INSERT INTO generations (created_at, project_id, parent_id, image_hash, source, status, mode, model, seed,
-         width, height, steps, provider, timings, prompt, prompt_search, negative_prompt, job_id, favourite, rating)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         width, height, steps, provider, timings, prompt, prompt_search, negative_prompt, job_id, favourite, rating,
+         group_id, group_rank)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .run(
       g.createdAt,
@@ -85,13 +91,52 @@ export function insertGenerationRow(db: Database, g: GenerationRow): number {
       g.jobId,
       g.favourite ? 1 : 0,
       g.rating ?? 0,
+      g.groupId ?? null,
+      g.groupRank ?? null,
     );
   const id = Number(info.lastInsertRowid);
   if (g.recipe) db.prepare('INSERT INTO generation_recipes (generation_id, recipe) VALUES (?, ?)').run(id, JSON.stringify(g.recipe));
   const ref = db.prepare('INSERT INTO generation_refs (generation_id, position, image_hash, role) VALUES (?, ?, ?, ?)');
   (g.references ?? []).forEach((r, i) => ref.run(id, i, r.hash, r.role));
   if (g.tags && g.tags.length > 0) setTags(db, id, g.tags, g.createdAt);
+  if (g.textCheck) writeTextCheck(db, id, g.textCheck);
   return id;
+}
+
+/** Store (or replace) a generation's text check: the verdict on its row, the whole result beside it. */
+export function writeTextCheck(db: Database, id: number, check: TextCheck): void {
+  const parsed = parseTextCheck(check);
+  if (!parsed) throw new GlimmerError('bad_request', 'The text check is not valid and was not stored.');
+  db.prepare('UPDATE generations SET text_check = ? WHERE id = ?').run(parsed.status, id);
+  db.prepare(
+    `INSERT INTO generation_text_checks (generation_id, result, checked_at) VALUES (?, ?, ?)
+     ON CONFLICT(generation_id) DO UPDATE SET result = excluded.result, checked_at = excluded.checked_at`,
+  ).run(id, JSON.stringify(parsed), parsed.checkedAt);
+}
+
+export function setTextCheck(db: Database, id: number, check: TextCheck): Generation {
+  db.transaction(() => {
+    if (!db.prepare('SELECT 1 FROM generations WHERE id = ?').get(id)) throw new GlimmerError('not_found', `There is no generation ${id}.`);
+    writeTextCheck(db, id, check);
+  }).immediate();
+  return getGeneration(db, id);
+}
+
+/** A new group of generations made together (best of N by text). */
+export function createGroup(db: Database, kind: 'best_of_text', now = Date.now()): number {
+  return Number(db.prepare('INSERT INTO generation_groups (kind, created_at) VALUES (?, ?)').run(kind, now).lastInsertRowid);
+}
+
+/** Ranks a group's generations: `ids` best first (rank 0, 1, …); members not named keep no rank. */
+export function rankGroup(db: Database, groupId: number, ids: readonly number[]): void {
+  db.transaction(() => {
+    if (!db.prepare('SELECT 1 FROM generation_groups WHERE id = ?').get(groupId)) throw new GlimmerError('not_found', `There is no group ${groupId}.`);
+    db.prepare('UPDATE generations SET group_rank = NULL WHERE group_id = ?').run(groupId);
+    const set = db.prepare('UPDATE generations SET group_rank = ? WHERE id = ? AND group_id = ?');
+    ids.forEach((id, rank) => {
+      if (set.run(rank, id, groupId).changes !== 1) throw new GlimmerError('bad_request', `Generation ${id} is not in group ${groupId}.`);
+    });
+  }).immediate();
 }
 
 interface DetailRow extends SummaryRow {
@@ -99,13 +144,24 @@ interface DetailRow extends SummaryRow {
   recipe: string | null;
   timings: string | null;
   job_id: string | null;
+  text_check_result: string | null;
+}
+
+function parseJson(text: string | null): unknown {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
 }
 
 export function getGeneration(db: Database, id: number): Generation {
   const row = db
     .prepare(
       `SELECT ${SUMMARY_COLUMNS}, g.negative_prompt, g.timings, g.job_id,
-         (SELECT recipe FROM generation_recipes WHERE generation_id = g.id) AS recipe
+         (SELECT recipe FROM generation_recipes WHERE generation_id = g.id) AS recipe,
+         (SELECT result FROM generation_text_checks WHERE generation_id = g.id) AS text_check_result
        FROM generations g WHERE g.id = ?`,
     )
     .get(id) as DetailRow | undefined;
@@ -119,14 +175,23 @@ export function getGeneration(db: Database, id: number): Generation {
   const children = db
     .prepare('SELECT id FROM generations WHERE parent_id = ? AND deleted_at IS NULL ORDER BY id DESC LIMIT 100')
     .all(id) as Array<{ id: number }>;
+  const summary = toSummary(row);
+  const members = summary.group
+    ? (db
+        .prepare('SELECT id FROM generations WHERE group_id = ? AND deleted_at IS NULL ORDER BY group_rank IS NULL, group_rank, id')
+        .all(summary.group.id) as Array<{ id: number }>)
+    : [];
   return {
-    ...toSummary(row),
+    ...summary,
     negativePrompt: row.negative_prompt,
     recipe: row.recipe ? (JSON.parse(row.recipe) as Record<string, unknown>) : null,
     timings: row.timings ? (JSON.parse(row.timings) as Record<string, number>) : null,
     jobId: row.job_id,
     references: refs.map((r) => ({ position: r.position, role: r.role, media: mediaPaths(r.hash, r.format) })),
     children: children.map((c) => c.id),
+    // a stored check that does not parse (written by a later version, damaged) is left out, not shown wrong
+    textCheckDetails: parseTextCheck(parseJson(row.text_check_result)) ?? null,
+    group: summary.group ? { ...summary.group, members: members.map((m) => m.id) } : null,
   };
 }
 
@@ -253,6 +318,7 @@ export function purgeTrash(db: Database): { generations: number; projects: numbe
         )
         .all() as Array<{ hash: string }>;
       const generations = db.prepare(`DELETE FROM generations WHERE id IN (${doomed})`).run().changes;
+      db.prepare('DELETE FROM generation_groups WHERE NOT EXISTS (SELECT 1 FROM generations WHERE group_id = generation_groups.id)').run();
       const projects = db.prepare('DELETE FROM projects WHERE deleted_at IS NOT NULL').run().changes;
       const orphans: Array<{ hash: string; format: ImageFormat }> = [];
       const used = db.prepare(

@@ -11,6 +11,7 @@ import { GlimmerError } from '../contract';
 import { databasePath, openDatabase, schemaVersion } from './db/open';
 import { exportGenerations as exportGenerationsTo, exportProject as exportProjectTo, type ExportResult } from './export';
 import {
+  createGroup,
   type GenerationPatch,
   getGeneration,
   insertGenerationRow,
@@ -20,7 +21,9 @@ import {
   updateGenerations,
   type BulkPatch,
   purgeTrash,
+  rankGroup,
   restoreGenerations,
+  setTextCheck,
   trashGenerations,
   updateGeneration,
 } from './generations';
@@ -29,7 +32,7 @@ import { type ImportInput, type ImportOptions, prepareImport } from './import';
 import { damagedLibraryProblem, rebuildLibrary as rebuildFrom, type RebuildReport } from './rebuild';
 import { JobStore } from './jobs';
 import { createProject, getProject, listProjects, renameProject, requireLiveProject, restoreProject, trashProject } from './projects';
-import { StoredRecipe } from '../contract';
+import { StoredRecipe, type TextCheck } from '../contract';
 import { explainSearch, search } from './search';
 import { type ImageFormat, ImageStore, THUMB_SIZES, type ThumbSize, inspectHeader, isHash, makeThumbnails, sha256 } from './store';
 import { listTags } from './tags';
@@ -70,6 +73,11 @@ export interface NewGeneration {
   jobId?: string;
   tags?: string[];
   createdAt?: number;
+  /** The image's text check, when it was made before the image was stored (best of N). */
+  textCheck?: TextCheck;
+  /** The group it is made in (createGroup), and its rank there when already known. */
+  groupId?: number;
+  groupRank?: number;
 }
 
 export class Library {
@@ -199,6 +207,9 @@ export class Library {
             jobId: input.jobId ?? null,
             tags: input.tags,
             references: refs.map((r) => ({ hash: r.hash, role: r.role })),
+            textCheck: input.textCheck ?? null,
+            groupId: input.groupId ?? null,
+            groupRank: input.groupRank ?? null,
           });
         })
         .immediate();
@@ -242,6 +253,18 @@ export class Library {
   /** One change to many generations (bulk favourite, rating, tags); returns how many changed. */
   updateGenerations(ids: number[], patch: BulkPatch): number {
     return updateGenerations(this.db, ids, patch);
+  }
+  /** Store (or replace) the text check of a generation's image. */
+  setTextCheck(id: number, check: TextCheck): Generation {
+    return setTextCheck(this.db, id, check);
+  }
+  /** A new group for generations made together (best of N by text). */
+  createGroup(kind: 'best_of_text' = 'best_of_text'): number {
+    return createGroup(this.db, kind);
+  }
+  /** Rank a group: `ids` best first (the best stands for the group in searches, the rest are its alternates). */
+  rankGroup(groupId: number, ids: readonly number[]): void {
+    rankGroup(this.db, groupId, ids);
   }
   moveGenerations(ids: number[], projectId: number | null): number {
     return moveGenerations(this.db, ids, projectId);

@@ -1,6 +1,6 @@
 /** Row shapes as SQLite returns them, and their mapping to the public types. */
 import { type ImageFormat, THUMB_SIZES, type ThumbSize, imageRel, thumbRel } from './store';
-import { LibraryMode } from '../contract';
+import { LibraryMode, TextCheckStatus } from '../contract';
 import type { GenerationSource, GenerationStatus, GenerationSummary, MediaPaths } from './types';
 
 export function mediaPaths(hash: string, format: ImageFormat): MediaPaths {
@@ -15,7 +15,10 @@ export const SUMMARY_COLUMNS = `
   g.width, g.height, g.steps, g.provider, g.prompt, g.favourite, g.rating, g.deleted_at, g.image_hash,
   (SELECT format FROM images WHERE hash = g.image_hash) AS image_format,
   (SELECT json_group_array(t.name) FROM generation_tags gt2 JOIN tags t ON t.id = gt2.tag_id
-    WHERE gt2.generation_id = g.id) AS tags_json`;
+    WHERE gt2.generation_id = g.id) AS tags_json,
+  g.text_check, g.group_id, g.group_rank,
+  CASE WHEN g.group_id IS NULL THEN NULL ELSE (SELECT count(*) FROM generations m
+    WHERE m.group_id = g.group_id AND m.deleted_at IS NULL) END AS group_size`;
 
 export interface SummaryRow {
   id: number;
@@ -38,6 +41,10 @@ export interface SummaryRow {
   image_hash: string | null;
   image_format: ImageFormat | null;
   tags_json: string;
+  text_check: string | null;
+  group_id: number | null;
+  group_rank: number | null;
+  group_size: number | null;
 }
 
 export function toSummary(row: SummaryRow): GenerationSummary {
@@ -62,5 +69,7 @@ export function toSummary(row: SummaryRow): GenerationSummary {
     tags,
     media: row.image_hash && row.image_format ? mediaPaths(row.image_hash, row.image_format) : null,
     deletedAt: row.deleted_at,
+    textCheck: TextCheckStatus.safeParse(row.text_check).data ?? null,
+    group: row.group_id === null ? null : { id: row.group_id, kind: 'best_of_text', size: row.group_size ?? 0, rank: row.group_rank },
   };
 }

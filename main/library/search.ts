@@ -79,6 +79,16 @@ export function buildSearch(db: Database, query: SearchQuery): BuiltQuery {
       params.push(value);
     }
   }
+  if (query.textCheck !== undefined) {
+    // walks generations_text_check (the verdict's partial index), which ends in the rowid
+    where.push('g.text_check = ?');
+    params.push(query.textCheck);
+  }
+  if (!query.alternates) {
+    // a ranked best-of-N group shows as its best; its alternates stand in only while the best is gone
+    where.push(`(g.group_rank IS NULL OR g.group_rank = 0 OR NOT EXISTS (
+      SELECT 1 FROM generations b WHERE b.group_id = g.group_id AND b.group_rank = 0 AND b.deleted_at IS NULL))`);
+  }
   if (query.from !== undefined || query.to !== undefined) {
     // Narrow the walk to the ids that can be in the date range (min/max id over the range, read from
     // the created_at index), then check the dates exactly. Ids follow time closely, so the walk is short.

@@ -2,7 +2,7 @@
  * The library's own shapes: search queries, pages, the stored job queue. The shapes it returns
  * (generations, projects, media) are the contract's, with integer ids here.
  */
-import type { GenerationStatus, GenerationSummary, Project } from '../contract';
+import type { GenerationStatus, GenerationSummary, Project, TextCheckFilter } from '../contract';
 
 export type * from '../contract/library';
 
@@ -21,6 +21,10 @@ export interface SearchQuery {
   width?: number;
   height?: number;
   status?: GenerationStatus;
+  /** The text check's verdict. */
+  textCheck?: TextCheckFilter;
+  /** Also list the alternates of best-of-N groups (default false: a ranked group shows as its best). */
+  alternates?: boolean;
   /** created_at >= from */
   from?: number;
   /** created_at < to */

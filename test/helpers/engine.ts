@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { compileModel } from '../../native-models/compile';
-import { EngineHost } from '../../main/engine/host';
+import { EngineHost, type EngineHostOptions } from '../../main/engine/host';
 import { Engine, type EngineOptions, type EngineSettings } from '../../main/engine/pipeline';
 import { checkpointDir } from './fixtures';
 
@@ -36,7 +36,7 @@ export function testEngine(modelDir: string, settings: Partial<EngineSettings> =
 }
 
 /** The engine in its worker thread (as the studio and the CLI run it) over the same test settings. */
-export function testEngineHost(modelDir: string, settings: Partial<EngineSettings> = {}): EngineHost {
+export function testEngineHost(modelDir: string, settings: Partial<EngineSettings> = {}, extra: Partial<EngineHostOptions> = {}): EngineHost {
   const s: EngineSettings = { modelDir, provider: 'cpu', memoryProfile: 'resident', precision: 'fp32', ...settings };
-  return new EngineHost({ app: 'Glimmer Studio test', settings: () => s, compileCacheDir: path.join(tempRoot(), 'cache') });
+  return new EngineHost({ app: 'Glimmer Studio test', settings: () => s, compileCacheDir: path.join(tempRoot(), 'cache'), ...extra });
 }

@@ -80,3 +80,26 @@ export function samplePoster(size: number): { spec: TextImageSpec; strings: stri
   ];
   return { spec: { width: size, height: size, background: '#1d2b3a', items }, strings: items.map((i) => i.text) };
 }
+
+/** The poster of the text-check plumbing tests: one quoted string drawn as written, one misspelled, and a line not quoted. */
+export const MISSPELT = {
+  prompt: 'a cafe poster with "GRAND OPENING" and “Fresh Coffee”',
+  right: 'GRAND OPENING',
+  quoted: 'Fresh Coffee',
+  drawn: 'Fresh Cofee',
+} as const;
+
+/** MISSPELT drawn at `width` x `width * 2 / 3`, light on dark. */
+export function misspeltPoster(width = 768): TextImageSpec {
+  const k = width / 768;
+  return {
+    width,
+    height: Math.round((width * 2) / 3),
+    background: '#1b2a3a',
+    items: [
+      { text: MISSPELT.right, x: 60 * k, y: 150 * k, font: 'DejaVu Sans', size: 64 * k, color: '#f5e6c8', weight: 'bold' },
+      { text: MISSPELT.drawn, x: 60 * k, y: 300 * k, font: 'Liberation Serif', size: 56 * k, color: '#ffffff' },
+      { text: 'since 1998', x: 60 * k, y: 420 * k, font: 'DejaVu Sans Mono', size: 32 * k, color: '#ffd27f' },
+    ],
+  };
+}

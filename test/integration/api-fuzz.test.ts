@@ -77,6 +77,7 @@ const SAMPLES = {
   'jobs.list': { includeFinished: true },
   'jobs.get': { id: 'job-x' },
   'workspace.get': {},
+  'library.checkText': { id: '1' },
   'workspace.update': { generate: null, canvas: null, presets: [] },
   'library.updateMany': { ids: ['1', '2'], favourite: true, rating: 3, addTags: ['a'], removeTags: ['b'] },
   'servers.list': {},

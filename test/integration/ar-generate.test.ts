@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { GlimmerError } from '../../main/contract';
-import { ArModel, generateImageTokens, readGenerationDefaults, type GenerateOptions, upsampleNearest2x } from '../../main/engine/ar';
+import { ArModel, generateImageTokens, prefillPrompt, readGenerationDefaults, type GenerateOptions, upsampleNearest2x } from '../../main/engine/ar';
 import { GlmImageProcessor } from '../../main/engine/processor';
 import { createRng } from '../../main/engine/random';
 import { buildAr } from '../../native-models/ar';
@@ -54,6 +54,30 @@ describe('AR generation on the compiled tiny model', () => {
     assert.equal(a.tokens.length, prompt.rope.decode.length - 1);
     assert.ok(a.tokens.every((t) => Number.isInteger(t) && t >= 0 && t < model.manifest.config.codebookSize));
     assert.deepEqual(upsampleNearest2x(a.target.ids, a.target.shape).shape, { h: 4, w: 6 });
+  });
+
+  test('best of N: one prompt prefill, then each seed from its KV cache gives exactly the grids of a full run', async () => {
+    const full = await Promise.all([1, 2, 3].map(async (seed) => (await generateImageTokens(model, prompt, options(seed))).tokens));
+    const forward = model.forward.bind(model);
+    let promptRuns = 0;
+    model.forward = (ids, positions) => {
+      if (ids.length > 1) promptRuns++;
+      return forward(ids, positions);
+    };
+    try {
+      const prefill = await prefillPrompt(model, prompt);
+      const logits = Float32Array.from(prefill.logits);
+      const fromPrefill: number[][] = [];
+      // seeds out of order, the cache rolled on by each run in between: every run starts from the snapshot
+      for (const seed of [3, 1, 2]) fromPrefill[seed - 1] = (await generateImageTokens(model, prompt, { ...options(seed), prefill })).tokens;
+      assert.deepEqual(fromPrefill, full);
+      assert.equal(promptRuns, 1, 'the prompt went through the model once');
+      assert.deepEqual(prefill.logits, logits, 'the shared first logits are not consumed by a run');
+    } finally {
+      model.forward = forward;
+    }
+    const other = processor.textToImage({ prompt: 'A blue kite', height: 64, width: 96 });
+    await assert.rejects(generateImageTokens(model, other, { ...options(1), prefill: await prefillPrompt(model, prompt) }), /not of this prompt/);
   });
 
   test('image to image writes the target grid only', async () => {

@@ -66,6 +66,37 @@ describe('engine on the tiny model', () => {
     }
   });
 
+  test('best of N by text: candidate k is exactly the image of AR seed base+k with the noise of the base seed; each is checked', async () => {
+    for (const memoryProfile of ['resident', 'sequential'] as const) {
+      const engine = testEngine(modelDir, { memoryProfile });
+      try {
+        const events: PipelineEvent[] = [];
+        const best = await engine.generate(t2i({ count: 3, bestByText: true, seed: 20 }), { streamer: { put: (e) => events.push(e), end: () => undefined } });
+        assert.equal(best.length, 3);
+        for (const [k, c] of best.entries()) {
+          // the AR tokens of seed 20+k (a plain run of that seed samples the same ones)...
+          const [plain] = await engine.generate(t2i({ seed: 20 + k }));
+          assert.equal(c.recipe.arTokensHash, plain!.recipe.arTokensHash, `candidate ${k}: tokens of AR seed ${20 + k}`);
+          assert.deepEqual(c.recipe.seeds, { ar: 20 + k, noise: 20 });
+          // ...drawn with the noise of seed 20: the same tokens injected into a seed-20 run give the same pixels
+          const [again] = await engine.generate(t2i({ seed: 20 }), { inject: { priorTokens: c.arTokens } });
+          assert.deepEqual(Buffer.from(c.pixels.rgb), Buffer.from(again!.pixels.rgb), `candidate ${k} (${memoryProfile})`);
+          assert.ok(c.textCheck, 'checked before it is handed on');
+          assert.deepEqual(c.textCheck.targets.map((t) => t.target), ['OPEN']);
+          assert.equal(c.timings.check, c.textCheck.ms);
+        }
+        // one AR phase for all candidates (their tokens counted together), then per candidate DiT, VAE and the check
+        const phases = events.map((e) => e.phase).filter((p, i, a) => p !== a[i - 1]);
+        assert.deepEqual(phases.slice(phases.indexOf('ar')), ['ar', 'glyph', 'dit', 'vae', 'check', 'dit', 'vae', 'check', 'dit', 'vae', 'check']);
+        const ar = events.filter((e) => e.phase === 'ar');
+        assert.equal(ar[ar.length - 1]!.step, ar[ar.length - 1]!.total);
+        assert.equal(ar[0]!.total % 3, 0);
+      } finally {
+        await engine.dispose();
+      }
+    }
+  });
+
   test('progress: phases in order, ETA, token-grid and latent previews', async () => {
     const engine = testEngine(modelDir);
     const events: PipelineEvent[] = [];

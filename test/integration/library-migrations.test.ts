@@ -89,6 +89,18 @@ describe('library migrations', () => {
         // the later tables work
         lib.jobs.add('job-1', { prompt: 'x' });
         assert.equal(lib.jobs.list().length, 1);
+        // rows from before the text check have none and belong to no group; one can be stored and filtered on
+        assert.equal(g1.textCheck, null);
+        assert.equal(g1.textCheckDetails, null);
+        assert.equal(g1.group, null);
+        const check = { status: 'ok' as const, message: 'ok', targets: [], skipped: [], score: 1, found: 1, total: 1, wordAccuracy: 1, lines: [], width: 64, height: 48, truncated: false, provider: 'cpu', ms: 5, checkedAt: 1 };
+        assert.equal(lib.setTextCheck(2, check).textCheck, 'ok');
+        assert.deepEqual(lib.search({ textCheck: 'ok' }).items.map((g) => g.id), [2]);
+        const group = lib.createGroup();
+        lib.db.prepare('UPDATE generations SET group_id = ? WHERE id IN (1, 3)').run(group);
+        lib.rankGroup(group, [3, 1]);
+        assert.deepEqual(lib.search({}).items.map((g) => g.id), [3, 2]);
+        assert.deepEqual(lib.getGeneration(1).group, { id: group, kind: 'best_of_text', size: 2, rank: 1, members: [3, 1] });
         assert.equal(lib.db.pragma('integrity_check', { simple: true }), 'ok');
         assert.deepEqual(lib.db.pragma('foreign_key_check'), []);
       } finally {

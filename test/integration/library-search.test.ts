@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { GlimmerError } from '../../main/contract';
+import { GlimmerError, type TextCheck, type TextCheckStatus } from '../../main/contract';
 import { Library, type SearchQuery } from '../../main/library';
 import { noisePixels, recipe, tempDir } from '../helpers/library-data';
 
@@ -19,6 +19,9 @@ interface Row {
   rating: number;
   createdAt: number;
   trashed: boolean;
+  textCheck: TextCheckStatus | null;
+  /** Best-of-N group and rank (0 = best). */
+  group: { id: number; rank: number } | null;
 }
 
 function tokens(text: string): string[] {
@@ -67,6 +70,9 @@ function expected(rows: Row[], q: SearchQuery): number[] {
     .filter((r) => (q.seed === undefined ? true : r.seed === q.seed))
     .filter((r) => (q.width === undefined ? true : r.width === q.width))
     .filter((r) => (q.height === undefined ? true : r.height === q.height))
+    .filter((r) => (q.textCheck === undefined ? true : r.textCheck === q.textCheck))
+    // a ranked group shows as its best, unless alternates are asked for or the best is in the trash
+    .filter((r) => q.alternates || !r.group || r.group.rank === 0 || !rows.some((b) => b.group?.id === r.group!.id && b.group.rank === 0 && !b.trashed))
     .filter((r) => (q.from === undefined ? true : r.createdAt >= q.from))
     .filter((r) => (q.to === undefined ? true : r.createdAt < q.to))
     .map((r) => r.id)
@@ -84,6 +90,15 @@ function all(lib: Library, q: SearchQuery, pageSize: number): number[] {
     cursor = page.nextCursor;
   }
   return ids;
+}
+
+function textCheck(status: TextCheckStatus): TextCheck {
+  const total = status === 'no_targets' ? 0 : 2;
+  const found = status === 'ok' ? 2 : status === 'issues' ? 1 : 0;
+  return {
+    status, message: status, targets: [], skipped: [], score: total ? found / 2 : null, found, total, wordAccuracy: total ? found / 2 : null,
+    lines: [], width: 8, height: 8, truncated: false, provider: 'cpu', ms: 1, checkedAt: 1,
+  };
 }
 
 const VOCAB = ['海报', '一张海报', '早安', 'カタカナ', '风景画', 'fox', 'foxes', 'cat', 'AND', 'or', 'near', 'NOT', 'café', 'cafe', 'neon', 'sea', 'red', 'blue', 'poster', '"quoted"', 'prompt:fox', '中文', 'naïve', 'NEAR(fox', 'x*y', 'the', 'a'];
@@ -125,7 +140,25 @@ before(async () => {
     const favourite = rnd() < 0.25;
     const rating = Math.floor(rnd() * 6);
     lib.updateGeneration(g.id, { favourite, rating });
-    rows.push({ id: g.id, prompt, tags, projectId, mode, model, seed, width, height, favourite, rating, createdAt, trashed: false });
+    // a text check on most rows: every string read, some not, nothing to check; the rest unchecked
+    const verdict = pick<TextCheckStatus | null>(['ok', 'issues', 'no_targets', null]);
+    if (verdict) lib.setTextCheck(g.id, textCheck(verdict));
+    rows.push({ id: g.id, prompt, tags, projectId, mode, model, seed, width, height, favourite, rating, createdAt, trashed: false, textCheck: verdict, group: null });
+  }
+  // best-of-N groups of four among the last rows (made as a group, then ranked); one left unranked
+  for (let start = 200; start < 240; start += 4) {
+    const members = rows.slice(start, start + 4);
+    const groupId = lib.createGroup();
+    lib.db.prepare(`UPDATE generations SET group_id = ? WHERE id IN (${members.map(() => '?').join(',')})`).run(groupId, ...members.map((m) => m.id));
+    if (start === 236) continue;
+    const ranked = [...members].sort(() => rnd() - 0.5);
+    lib.rankGroup(groupId, ranked.map((m) => m.id));
+    ranked.forEach((m, rank) => (m.group = { id: groupId, rank }));
+    if (start === 200 && !ranked[0]!.trashed) {
+      // the best of this group goes to the trash: its alternates stand in for it
+      lib.deleteGenerations([ranked[0]!.id]);
+      ranked[0]!.trashed = true;
+    }
   }
   const doomed = rows.filter((_, i) => i % 9 === 4);
   lib.deleteGenerations(doomed.map((r) => r.id));
@@ -214,12 +247,47 @@ describe('library search', () => {
       { text: 'neon', favourite: true, from: base + 100_000 },
       { text: 'cat', mode: 'text', model: 'glm-image-int4', minRating: 2 },
       { tag: 'Portrait', projectId: projects[2], to: base + 700_000 },
+      { textCheck: 'ok' },
+      { textCheck: 'issues' },
+      { textCheck: 'issues', text: 'fox' },
+      { textCheck: 'ok', favourite: true, projectId: projects[1] },
+      { textCheck: 'issues', tag: 'sea' },
+      { alternates: true },
+      { alternates: true, textCheck: 'ok' },
+      { alternates: true, text: 'cat' },
     ];
     for (const q of queries) {
       const want = expected(rows, q);
       for (const size of [1, 7, 500]) assert.deepEqual(all(lib, q, size), want, `${JSON.stringify(q)} page ${size}`);
     }
     assert.ok(expected(rows, { tag: 'OLD TOWN', favourite: true }).length > 0);
+    // the corpus makes the text check and group filters non-trivial
+    for (const v of ['ok', 'issues'] as const) assert.ok(expected(rows, { textCheck: v }).length > 10);
+    const hidden = expected(rows, { alternates: true }).length - expected(rows, {}).length;
+    assert.ok(hidden > 10, `${hidden} alternates hidden`);
+    assert.ok(rows.some((r) => r.trashed && r.group?.rank === 0), 'a trashed best lets its alternates stand in');
+  });
+
+  test('the text check of a generation: stored beside the row, replaced by a newer one; groups list their members best first', () => {
+    const r = rows.find((x) => !x.trashed && x.textCheck === 'issues')!;
+    const g = lib.getGeneration(r.id);
+    assert.equal(g.textCheck, 'issues');
+    assert.equal(g.textCheckDetails?.found, 1);
+    const again = lib.setTextCheck(r.id, textCheck('ok'));
+    assert.equal(again.textCheck, 'ok');
+    assert.equal(again.textCheckDetails?.status, 'ok');
+    assert.ok(expected(rows, { textCheck: 'issues' }).includes(r.id));
+    assert.ok(!lib.search({ textCheck: 'issues', limit: 500 }).items.some((x) => x.id === r.id));
+    lib.setTextCheck(r.id, textCheck('issues'));
+    assert.throws(() => lib.setTextCheck(999_999, textCheck('ok')), (e: unknown) => e instanceof GlimmerError && e.code === 'not_found');
+    assert.throws(() => lib.setTextCheck(r.id, { ...textCheck('ok'), score: 7 }), (e: unknown) => e instanceof GlimmerError && e.code === 'bad_request');
+    assert.equal(lib.getGeneration(r.id).textCheck, 'issues', 'a refused check changes nothing');
+    // a group lists its members best first
+    const grouped = rows.find((x) => x.group?.rank === 2)!;
+    const members = lib.getGeneration(grouped.id).group!.members;
+    const want = rows.filter((x) => x.group?.id === grouped.group!.id && !x.trashed).sort((a, b) => a.group!.rank - b.group!.rank).map((x) => x.id);
+    assert.deepEqual(members, want);
+    assert.throws(() => lib.rankGroup(grouped.group!.id, [rows[0]!.id]), (e: unknown) => e instanceof GlimmerError && e.code === 'bad_request');
   });
 
   test('tag counts count live generations only', () => {
@@ -253,6 +321,9 @@ describe('library search', () => {
       { width: 8, height: 12 },
       { from: base, to: base + 10 },
       { minRating: 3 },
+      { textCheck: 'issues' },
+      { textCheck: 'ok', projectId: projects[0] },
+      { alternates: true },
     ];
     for (const q of shapes) {
       const plan = lib.explainSearch(q);

@@ -17,7 +17,14 @@ function media(m: MediaPaths | null): LibraryMedia | null {
 }
 
 export function apiSummary(g: GenerationSummary): LibraryGenerationSummary {
-  return { ...g, id: String(g.id), projectId: str(g.projectId), parentId: str(g.parentId), media: media(g.media) };
+  return {
+    ...g,
+    id: String(g.id),
+    projectId: str(g.projectId),
+    parentId: str(g.parentId),
+    media: media(g.media),
+    group: g.group ? { ...g.group, id: String(g.group.id) } : null,
+  };
 }
 
 export function apiGeneration(g: Generation): LibraryGeneration {
@@ -29,6 +36,8 @@ export function apiGeneration(g: Generation): LibraryGeneration {
     jobId: g.jobId,
     references: g.references.map((r) => ({ position: r.position, role: r.role, media: media(r.media)! })),
     children: g.children.map(String),
+    textCheckDetails: g.textCheckDetails,
+    group: g.group ? { ...g.group, id: String(g.group.id), members: g.group.members.map(String) } : null,
   };
 }
 
@@ -81,6 +90,10 @@ export function libraryHandlers(ctx: AppContext): Handlers<MethodsOf<typeof libr
       const count = (await lib()).restoreGenerations(r.ids.map(num));
       changed('trash', r.ids);
       return { count };
+    },
+    'library.checkText': async (r) => {
+      const g = await (await ctx.engine.queue()).checkText(num(r.id));
+      return { generation: apiGeneration(g) };
     },
     'library.tags': async () => ({ tags: (await lib()).listTags() }),
     'library.trash': async () => {

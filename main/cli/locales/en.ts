@@ -9,6 +9,7 @@ export const cliEn = {
       serve: 'serve the studio and its API (and an OpenAI-style images API) for a browser or other studios',
       info: 'print what onnxruntime-node offers on this machine',
       generate: 'make an image from a prompt (and reference images) with a model, or on a server',
+      'check-text': 'read the quoted text of a prompt back from an image (found / score per string)',
       compile: 'compile a GLM-Image checkpoint into ONNX graphs the engine runs',
       models: 'list, find, validate, import, download and remove GLM-Image models',
       library: 'rebuild a damaged library from its images',
@@ -52,6 +53,8 @@ on a line of its own. Binds to loopback unless --host says otherwise.`,
   --temperature T      AR sampling temperature (default 0.9, GLM-Image's)
   --top-p P            AR nucleus sampling (default 0.75, GLM-Image's)
   --count N            images to make (seed, seed+1, ...; files FILE-1.png, FILE-2.png, ...)
+  --best-of N          best of N by text: N candidates (AR seeds seed, seed+1, ...; the noise of seed), the
+                       quoted text read back from each (printed), files FILE-1.png ... and the best named
   --image FILE         reference image (repeat for several); makes it image-to-image
   --mode M             edit (default with --image) | style (--image CONTENT --image STYLE) | identity
   --mask FILE          edit only: white = change, black = keep
@@ -92,6 +95,10 @@ There is no negative prompt: GLM-Image's unconditional pass does not read one.`,
     modelWithEngine: "--model and --engine do not go together: the model is the server's.",
     provider: 'provider: {{provider}} — {{reason}}',
     wrote: '{{file}}  (seed {{seed}}, {{width}}x{{height}}, {{steps}} steps, model {{model}})',
+    wroteCandidate: '{{file}}  (AR seed {{arSeed}}, noise seed {{noiseSeed}}, {{width}}x{{height}}, {{steps}} steps, model {{model}})',
+    bestOf: 'best of {{count}} by text: {{file}}  (score {{score}}, {{found}}/{{total}} found)',
+    ranking: 'ranking: {{order}}',
+    bestOfWithCount: '--best-of N makes N candidates: leave out --count.',
     done_one: 'done: {{count}} image in {{seconds}} s',
     done_other: 'done: {{count}} images in {{seconds}} s',
   },
@@ -104,6 +111,7 @@ There is no negative prompt: GLM-Image's unconditional pass does not read one.`,
       dit: 'denoising',
       vae: 'VAE',
       remote: 'on server',
+      check: 'text check',
       save: 'saving',
     },
     eta: 'ETA {{duration}}',

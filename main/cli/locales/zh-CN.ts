@@ -11,6 +11,7 @@ export const cliZhCN: CliMessages = {
       serve: '为浏览器或其他工作室提供工作室及其 API（以及 OpenAI 风格的图片 API）',
       info: '显示 onnxruntime-node 在这台机器上能提供什么',
       generate: '用模型根据提示词（和参考图）生成图片，或在服务器上生成',
+      'check-text': '从图片中读回提示词里引号中的文字（每个字符串：是否找到、得分）',
       compile: '把 GLM-Image 检查点编译成引擎运行的 ONNX 图',
       models: '列出、查找、检查、导入、下载和删除 GLM-Image 模型',
       library: '从图片重建损坏的图库',
@@ -50,6 +51,8 @@ export const cliZhCN: CliMessages = {
   --temperature T      AR 采样温度（默认 0.9，即 GLM-Image 的取值）
   --top-p P            AR 核采样阈值（默认 0.75，即 GLM-Image 的取值）
   --count N            生成张数（种子依次为 seed、seed+1……；文件为 文件-1.png、文件-2.png……）
+  --best-of N          按文字择优：生成 N 个候选（AR 种子依次为 seed、seed+1……；噪声都用 seed），逐个读回
+                       引号中的文字（打印出来），文件为 文件-1.png……，并指出最好的一个
   --image 文件         参考图（可重复指定多张）；指定后为图生图
   --mode M             edit（指定 --image 时的默认值）| style（--image 内容图 --image 风格图）| identity
   --mask 文件          仅用于 edit：白色 = 修改，黑色 = 保留
@@ -94,6 +97,10 @@ export const cliZhCN: CliMessages = {
     modelWithEngine: '--model 和 --engine 不能同时使用：模型由服务器决定。',
     provider: '执行提供程序：{{provider}} — {{reason}}',
     wrote: '{{file}}（种子 {{seed}}，{{width}}x{{height}}，{{steps}} 步，模型 {{model}}）',
+    wroteCandidate: '{{file}}（AR 种子 {{arSeed}}，噪声种子 {{noiseSeed}}，{{width}}x{{height}}，{{steps}} 步，模型 {{model}}）',
+    bestOf: '按文字 {{count}} 选 1：{{file}}（得分 {{score}}，找到 {{found}}/{{total}}）',
+    ranking: '排名：{{order}}',
+    bestOfWithCount: '--best-of N 会生成 N 个候选：请不要同时给 --count。',
     done_one: '完成：{{count}} 张图片，用时 {{seconds}} 秒',
     done_other: '完成：{{count}} 张图片，用时 {{seconds}} 秒',
   },
@@ -106,6 +113,7 @@ export const cliZhCN: CliMessages = {
       dit: '去噪',
       vae: 'VAE 解码',
       remote: '在服务器上',
+      check: '文字检查',
       save: '保存',
     },
     eta: '预计还需 {{duration}}',

@@ -25,6 +25,18 @@ export interface ArStepModel {
   forward(ids: ArrayLike<number>, positions: Positions3D): Promise<Float32Array>;
   /** Tokens in the cache. */
   readonly cachedTokens: number;
+  /**
+   * The KV cache as it is now, to come back to with restore() (best of N: one prompt prefill, then
+   * each candidate's tokens from it). A snapshot must stay valid while later forward() calls run.
+   */
+  snapshot?(): ArCacheSnapshot;
+  restore?(snapshot: ArCacheSnapshot): void;
+}
+
+/** A KV cache state of one model (opaque to the loop). */
+export interface ArCacheSnapshot {
+  readonly tokens: number;
+  readonly state: unknown;
 }
 
 /** The graph interface this runtime feeds (native-models/ar AR_GRAPH_VERSION). */
@@ -136,6 +148,22 @@ export class ArModel implements ArStepModel {
         : new ort.Tensor('float32', new Float32Array(0), [1, numKvHeads, 0, headDim]);
     for (let l = 0; l < 2 * numLayers; l++) this.past.push(empty());
     this.pastLength = 0;
+  }
+
+  /**
+   * Free: the cache is a list of onnxruntime tensors that forward() only reads (each run returns new
+   * present tensors), so keeping the list keeps the state. Were the cache ever kept in buffers that
+   * runs write into (device IO binding), this would have to copy them.
+   */
+  snapshot(): ArCacheSnapshot {
+    return { tokens: this.pastLength, state: [...this.past] };
+  }
+
+  restore(snapshot: ArCacheSnapshot): void {
+    const past = snapshot.state as ort.Tensor[];
+    if (!Array.isArray(past) || past.length !== 2 * this.manifest.config.numLayers) throw new Error('ArModel.restore: not a snapshot of this model');
+    this.past = [...past];
+    this.pastLength = snapshot.tokens;
   }
 
   async forward(ids: ArrayLike<number>, positions: Positions3D): Promise<Float32Array> {

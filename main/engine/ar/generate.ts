@@ -9,7 +9,7 @@
  */
 import { GlimmerError } from '../../contract';
 import type { GridShape, Positions3D } from '../processor';
-import type { ArStepModel } from './ar-model';
+import type { ArCacheSnapshot, ArStepModel } from './ar-model';
 import { type CellRef, GridPlan } from './grid-plan';
 import {
   CodebookMaskProcessor,
@@ -67,6 +67,30 @@ export interface GenerateOptions {
   stopping?: StoppingCriterion[];
   /** Sees a copy of each step's raw logits (before any processor), e.g. to compare with goldens. */
   onLogits?: (step: number, logits: Float32Array) => void;
+  /** Start from this prompt prefill (prefillPrompt) instead of running the prompt again (best of N). */
+  prefill?: ArPrefill;
+}
+
+/** The prompt run through the model once: its KV cache and the first step's logits, for several samplings. */
+export interface ArPrefill {
+  readonly promptLength: number;
+  readonly cache: ArCacheSnapshot;
+  readonly logits: Float32Array;
+}
+
+/**
+ * Runs the prompt once and keeps the result, so several generations from the same prompt (best of N:
+ * different AR seeds) each start from it: generateImageTokens(..., { prefill }). Each gets its own
+ * copy of the first logits; the cache snapshot is shared (see ArModel.snapshot).
+ */
+export async function prefillPrompt(model: ArStepModel, prompt: ArPrompt): Promise<ArPrefill> {
+  if (!model.snapshot || !model.restore) throw new Error('prefillPrompt: this model cannot snapshot its KV cache');
+  if (prompt.inputIds.length !== prompt.rope.prefill.length) {
+    throw new Error(`prefillPrompt: ${prompt.inputIds.length} prompt ids but ${prompt.rope.prefill.length} positions`);
+  }
+  model.reset();
+  const logits = await model.forward(prompt.inputIds, prompt.rope.prefill);
+  return { promptLength: prompt.inputIds.length, cache: model.snapshot(), logits };
 }
 
 export interface GridTokens {
@@ -140,9 +164,19 @@ export async function generateImageTokens(model: ArStepModel, prompt: ArPrompt, 
   let endToken: number | undefined;
 
   checkStop(criteria, { tokens, cellsLeft: plan.cells }); // cancelled before start
-  model.reset();
+  const prefill = opts.prefill;
+  if (prefill && (prefill.promptLength !== prompt.inputIds.length || prefill.cache.tokens !== prompt.inputIds.length || !model.restore)) {
+    throw new Error('generateImageTokens: the prefill is not of this prompt or this model');
+  }
+  if (!prefill) model.reset();
   try {
-    let logits = await model.forward(prompt.inputIds, prompt.rope.prefill);
+    let logits: Float32Array;
+    if (prefill) {
+      model.restore!(prefill.cache);
+      logits = Float32Array.from(prefill.logits);
+    } else {
+      logits = await model.forward(prompt.inputIds, prompt.rope.prefill);
+    }
     for (let step = 0; step < total; step++) {
       const cell: CellRef | null = plan.cellAt(step);
       if (opts.onLogits) opts.onLogits(step, Float32Array.from(logits));

@@ -1,9 +1,11 @@
 /** The AR engine: compiled-graph session with KV cache, sampler pieces, generation loop. */
-export { ArModel, type ArStepModel, type ArModelManifest, type LoadArOptions } from './ar-model';
+export { ArModel, type ArCacheSnapshot, type ArStepModel, type ArModelManifest, type LoadArOptions } from './ar-model';
 export {
   AR_SAMPLING_DEFAULTS,
   defaultProcessors,
   generateImageTokens,
+  prefillPrompt,
+  type ArPrefill,
   type ArPrompt,
   type GenerateOptions,
   type GenerateResult,

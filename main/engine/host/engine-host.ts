@@ -6,10 +6,10 @@
  * what it was doing with a clear error and is started again for the next job; the app never goes down.
  */
 import { Worker } from 'node:worker_threads';
-import { type ErrorShape, type GenerateRequest, GlimmerError, type ProviderName, type SystemInfo } from '../../contract';
+import { type ErrorShape, type GenerateRequest, GlimmerError, type ProviderName, type SystemInfo, type TextCheck } from '../../contract';
 import type { EngineSettings, JobInputs } from '../pipeline/engine';
 import type { PipelineStreamer } from '../pipeline/progress';
-import type { FromWorker, HostCallName, HostCalls, HostImage, HostStatus, ToWorker, WorkerInit } from './protocol';
+import type { CheckImage, FromWorker, HostCallName, HostCalls, HostImage, HostStatus, ToWorker, WorkerInit } from './protocol';
 
 export interface EngineHostOptions {
   app: string;
@@ -20,6 +20,8 @@ export interface EngineHostOptions {
   log?: (message: string) => void;
   /** The worker's entry (default: the bundled engine-worker.cjs beside this file, or worker-boot.mjs from the sources). */
   workerUrl?: URL;
+  /** Most bytes of pixels the engine thread keeps for text checks that wait (default 512 MiB); past it an image goes unchecked. */
+  maxWaitingCheckBytes?: number;
 }
 
 export interface HostGenerateOptions {
@@ -27,8 +29,21 @@ export interface HostGenerateOptions {
   signal?: AbortSignal;
   streamer?: PipelineStreamer;
   onImageStart?: (index: number) => void;
-  /** Each finished image; generate() resolves after the last of these has settled. */
-  onImage?: (image: HostImage, index: number) => Promise<void> | void;
+  /**
+   * Each finished image; generate() resolves after the last of these has settled. `check` is the
+   * image's text check when one follows (checkText and a prompt that quotes text): it runs on the
+   * engine thread once no job runs, and the job does not wait for it.
+   */
+  onImage?: (image: HostImage, index: number, check: PendingTextCheck | null) => Promise<void> | void;
+  /** Read the quoted text back from each image after it is handed over (default false). */
+  checkText?: boolean;
+}
+
+/** A text check on its way: its result (or why there is none) and its own cancel. */
+export interface PendingTextCheck {
+  id: string;
+  result: Promise<TextCheck>;
+  cancel(): void;
 }
 
 interface PendingJob {
@@ -53,6 +68,7 @@ export class EngineHost {
   private worker: Worker | null = null;
   private readonly jobs = new Map<string, PendingJob>();
   private readonly calls = new Map<number, { resolve(v: unknown): void; reject(e: unknown): void }>();
+  private readonly checks = new Map<string, { resolve(v: TextCheck): void; reject(e: unknown): void }>();
   private nextId = 1;
   private disposed = false;
   /** Times the worker was started (the first start included). */
@@ -66,7 +82,7 @@ export class EngineHost {
   private ensureWorker(): Worker {
     if (this.disposed) throw new GlimmerError('unavailable', 'The engine is shutting down.');
     if (this.worker) return this.worker;
-    const init: WorkerInit = { app: this.opts.app, compileCacheDir: this.opts.compileCacheDir };
+    const init: WorkerInit = { app: this.opts.app, compileCacheDir: this.opts.compileCacheDir, maxWaitingCheckBytes: this.opts.maxWaitingCheckBytes };
     const worker = new Worker(this.opts.workerUrl ?? defaultWorkerUrl(), { workerData: init, name: 'glimmer-engine' });
     this.starts += 1;
     worker.on('message', (msg: FromWorker) => this.onMessage(msg));
@@ -101,6 +117,18 @@ export class EngineHost {
       this.calls.delete(id);
       call.reject(error);
     }
+    for (const [id, check] of this.checks) {
+      this.checks.delete(id);
+      check.reject(error);
+    }
+  }
+
+  /** A check the worker will answer with a 'checked' message. */
+  private pendingCheck(id: string): PendingTextCheck {
+    const result = new Promise<TextCheck>((resolve, reject) => this.checks.set(id, { resolve, reject }));
+    // a result nobody waits for must not become an unhandled rejection
+    result.catch(() => undefined);
+    return { id, result, cancel: () => this.worker?.postMessage({ type: 'cancelCheck', checkId: id } satisfies ToWorker) };
   }
 
   private onMessage(msg: FromWorker): void {
@@ -114,6 +142,14 @@ export class EngineHost {
     }
     if (msg.type === 'provider') {
       this.lastProvider = { setting: msg.setting, chosen: msg.chosen, reason: msg.reason };
+      return;
+    }
+    if (msg.type === 'checked') {
+      const check = this.checks.get(msg.checkId);
+      if (!check) return;
+      this.checks.delete(msg.checkId);
+      if (msg.ok) check.resolve(msg.check);
+      else check.reject(fromShape(msg.error));
       return;
     }
     if (msg.type === 'reply') {
@@ -136,7 +172,8 @@ export class EngineHost {
       case 'image': {
         job.images += 1;
         const onImage = job.opts.onImage;
-        if (onImage) job.saved = job.saved.then(() => onImage(msg.image, msg.index));
+        const check = msg.checkId !== null ? this.pendingCheck(msg.checkId) : null;
+        if (onImage) job.saved = job.saved.then(() => onImage(msg.image, msg.index, check));
         break;
       }
       case 'done':
@@ -185,13 +222,33 @@ export class EngineHost {
         reject: (e) => (done(), reject(e)),
       });
       try {
-        this.send({ type: 'generate', jobId, request, settings: this.opts.settings(), inputs: opts.inputs ?? {} });
+        this.send({ type: 'generate', jobId, request, settings: this.opts.settings(), inputs: opts.inputs ?? {}, checkText: opts.checkText === true });
       } catch (err) {
         this.jobs.delete(jobId);
         done();
         reject(err);
       }
     });
+  }
+
+  /**
+   * Reads `texts` back from an image on the engine thread, between jobs (a job that starts meanwhile
+   * goes first; the check then runs again), on the engine's provider. Bad images are refused there
+   * with bad_image.
+   */
+  checkText(image: CheckImage, texts: readonly string[], opts: { signal?: AbortSignal } = {}): Promise<TextCheck> {
+    if (opts.signal?.aborted) return Promise.reject(new GlimmerError('cancelled', 'The text check was cancelled.'));
+    const id = `h${this.nextId++}`;
+    const pending = this.pendingCheck(id);
+    const onAbort = () => pending.cancel();
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      this.send({ type: 'checkText', checkId: id, image, texts: [...texts], settings: this.opts.settings() });
+    } catch (err) {
+      this.checks.get(id)?.reject(err);
+      this.checks.delete(id);
+    }
+    return pending.result.finally(() => opts.signal?.removeEventListener('abort', onAbort));
   }
 
   /** What the engine has loaded, and why the last load failed. */
@@ -237,7 +294,7 @@ export class EngineHost {
     const w = this.worker;
     if (w) {
       try {
-        await this.call('release', {});
+        await this.call('release', { final: true });
       } catch {
         // a worker that cannot answer is stopped all the same
       }
@@ -245,5 +302,10 @@ export class EngineHost {
     this.disposed = true;
     this.worker = null;
     await w?.terminate();
+    // checks still waiting for a quiet moment will not get one
+    for (const [id, check] of this.checks) {
+      this.checks.delete(id);
+      check.reject(new GlimmerError('unavailable', 'The engine stopped before the text check could run.'));
+    }
   }
 }

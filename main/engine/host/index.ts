@@ -1,3 +1,3 @@
 /** The engine in a worker thread of the main process, and its message protocol. */
-export { EngineHost, type EngineHostOptions, type HostGenerateOptions } from './engine-host';
-export type { HostImage, HostStatus } from './protocol';
+export { EngineHost, type EngineHostOptions, type HostGenerateOptions, type PendingTextCheck } from './engine-host';
+export type { CheckImage, HostImage, HostStatus } from './protocol';

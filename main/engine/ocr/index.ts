@@ -10,4 +10,5 @@ export { DETECTOR_DEFAULTS, type DetectorOptions } from './detect';
 export type { Point, Quad } from './geometry';
 export { scoreTextCheck, checkPromptText, textTargets, continues, type ReadLine, type TextCheckResult, type TextCheckStatus, type TextTargetResult } from './score';
 export { normalizeText, textMode, wordSpans, type NormalizedText, type TextMode } from './text-normalize';
+export { TextChecker, type TextCheckerOptions, type TextCheckerSetup } from './checker';
 export { alignWithin, levenshtein, type Alignment } from './align';

@@ -30,52 +30,17 @@
  * Limits: identical targets are matched independently (two quoted "SALE" are both found by one
  * "SALE" in the image); punctuation and symbols are not checked (as in the benchmarks).
  */
-import { extractGlyphTexts } from '../../contract';
+import { extractGlyphTexts, type TextCheckResult, type TextTargetResult } from '../../contract';
 import { alignWithin } from './align';
 import type { Point, Quad } from './geometry';
 import { normalizeText, textMode, wordSpans, type NormalizedText, type TextMode } from './text-normalize';
+
+export type { TextCheckResult, TextCheckStatus, TextTargetResult } from '../../contract';
 
 /** A line read from the image (what OcrReader returns). */
 export interface ReadLine {
   text: string;
   box: Quad;
-}
-
-export interface TextTargetResult {
-  /** The quoted string as written in the prompt. */
-  target: string;
-  /** Its normalised characters (what was compared). */
-  normalized: string;
-  mode: TextMode;
-  found: boolean;
-  /** 1 - lev / max(len), 0..1. */
-  similarity: number;
-  words: number;
-  correctWords: number;
-  /** correctWords / words */
-  wordAccuracy: number;
-  /** What the image says where the target fits best (null when nothing was read there). */
-  read: string | null;
-  /** Indices of the lines the match uses. */
-  lines: number[];
-  /** Where it was read (one box per line used). */
-  boxes: Quad[];
-}
-
-export type TextCheckStatus = 'ok' | 'issues' | 'no_targets';
-
-export interface TextCheckResult {
-  status: TextCheckStatus;
-  message: string;
-  targets: TextTargetResult[];
-  /** Quoted strings with no letters or digits to check. */
-  skipped: string[];
-  /** The lowest similarity over the targets (null without targets). */
-  score: number | null;
-  found: number;
-  total: number;
-  /** Σ correct words / Σ words (null without targets). */
-  wordAccuracy: number | null;
 }
 
 interface LineGeometry {

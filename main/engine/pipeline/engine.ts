@@ -17,8 +17,10 @@ import {
   type Precision,
   type ProviderName,
   type Settings,
+  type TextCheck,
   type Tier,
   errorCode,
+  extractGlyphTexts,
   GlimmerError,
   requestImages,
   TIERS,
@@ -27,10 +29,11 @@ import {
 
 export { requestImages };
 import { decodeImage, probeImage, type RgbImage } from '../image';
+import { type OcrImage, TextChecker } from '../ocr';
 import { choose, detectProviders, type ProviderSource } from '../providers';
 import { CompiledModel } from './model';
 import { decodeTokens } from './recipe';
-import { runPipeline, type PipelineOutput } from './pipeline';
+import { runCandidates, runPipeline, type PipelineInput, type PipelineOutput } from './pipeline';
 import type { PipelineStreamer } from './progress';
 import { ModuleSessions, profilePlan, type MemoryPlan } from './sessions';
 
@@ -68,6 +71,8 @@ export interface EngineOptions {
   /** Where checkpoints given as the model are compiled to. */
   compileCacheDir: string;
   log?: (message: string) => void;
+  /** The text checker (default: the engine's own); its reader follows the engine's provider and profile. */
+  textChecker?: TextChecker;
 }
 
 export interface GenerateOptions {
@@ -85,6 +90,8 @@ export interface GenerateOptions {
 export interface GeneratedImage extends PipelineOutput {
   /** Reference images as given (for the library). */
   references: Array<{ bytes: Buffer; role: string }>;
+  /** Best of N by text: this candidate's text check (made before it is handed on). */
+  textCheck?: TextCheck;
 }
 
 interface Loaded {
@@ -135,8 +142,20 @@ export class Engine {
   private loaded: Loaded | null = null;
   private loading: Promise<Loaded> | null = null;
   private lastProblem: string | null = null;
+  readonly textChecker: TextChecker;
 
-  constructor(private readonly opts: EngineOptions) {}
+  constructor(private readonly opts: EngineOptions) {
+    this.textChecker = opts.textChecker ?? new TextChecker({ log: opts.log });
+  }
+
+  /**
+   * Reads `texts` back from an image on the engine's provider (the loaded model's, else the one the
+   * settings give) with the memory profile's session options.
+   */
+  async checkText(image: OcrImage, texts: readonly string[], signal?: AbortSignal): Promise<TextCheck> {
+    const provider = this.loaded?.sessions.provider ?? (await this.provider()).chosen;
+    return this.textChecker.check(image, texts, { provider, lowMemory: this.opts.settings().memoryProfile === 'sequential' }, signal);
+  }
 
   /** The provider settings ask for, after probing what works here. */
   async provider(): Promise<{ chosen: ProviderName; reason: string }> {
@@ -242,37 +261,57 @@ export class Engine {
 
     const loaded = await this.load(opts.signal, opts.streamer);
     const baseSeed = req.seed ?? randomSeed();
+    const input = (seed: number): PipelineInput => ({
+      mode: req.mode,
+      prompt: req.prompt,
+      width: req.width,
+      height: req.height,
+      steps: req.steps,
+      guidance: req.guidance,
+      seed,
+      references: refs.map((r) => r.image),
+      referenceHashes: refs.map((r) => sha256(r.bytes)),
+      ...(mask ? { mask: mask.image, maskHash: sha256(mask.bytes) } : {}),
+      ...(priorTokens ? { priorTokens } : {}),
+      ...(opts.inject?.noise ? { noise: opts.inject.noise } : {}),
+      ...(req.reuseTokensOf ? { reuseTokensOf: req.reuseTokensOf } : {}),
+      ...(req.parentId ? { parentId: req.parentId } : {}),
+      ...(req.temperature !== undefined || req.topP !== undefined
+        ? { sampling: { ...(req.temperature !== undefined ? { temperature: req.temperature } : {}), ...(req.topP !== undefined ? { topP: req.topP } : {}) } }
+        : {}),
+    });
+    const ctx = { sessions: loaded.sessions, signal: opts.signal, streamer: opts.streamer, app: this.opts.app };
+    const references = refs.map((r) => ({ bytes: r.bytes, role: r.role }));
     const out: GeneratedImage[] = [];
     try {
       const referencePixels = refs.reduce((n, r) => n + r.image.width * r.image.height, 0);
-      for (let i = 0; i < req.count; i++) {
-        opts.onImageStart?.(i);
-        loaded.sessions.beginJob({ width: req.width, height: req.height, ...(referencePixels > 0 ? { referencePixels } : {}) });
-        const result = await runPipeline(
-          {
-            mode: req.mode,
-            prompt: req.prompt,
-            width: req.width,
-            height: req.height,
-            steps: req.steps,
-            guidance: req.guidance,
-            seed: (baseSeed + i) % Number.MAX_SAFE_INTEGER,
-            references: refs.map((r) => r.image),
-            referenceHashes: refs.map((r) => sha256(r.bytes)),
-            ...(mask ? { mask: mask.image, maskHash: sha256(mask.bytes) } : {}),
-            ...(priorTokens ? { priorTokens } : {}),
-            ...(opts.inject?.noise ? { noise: opts.inject.noise } : {}),
-            ...(req.reuseTokensOf ? { reuseTokensOf: req.reuseTokensOf } : {}),
-            ...(req.parentId ? { parentId: req.parentId } : {}),
-            ...(req.temperature !== undefined || req.topP !== undefined
-              ? { sampling: { ...(req.temperature !== undefined ? { temperature: req.temperature } : {}), ...(req.topP !== undefined ? { topP: req.topP } : {}) } }
-              : {}),
+      const job = { width: req.width, height: req.height, ...(referencePixels > 0 ? { referencePixels } : {}) };
+      if (req.bestByText) {
+        // best of N by text: AR seeds base, base+1, …; the noise of the base seed for every candidate
+        const texts = extractGlyphTexts(req.prompt);
+        const seeds = Array.from({ length: req.count }, (_, i) => (baseSeed + i) % Number.MAX_SAFE_INTEGER);
+        loaded.sessions.beginJob(job);
+        await runCandidates(input(baseSeed), ctx, {
+          arSeeds: seeds,
+          onCandidateStart: (i) => opts.onImageStart?.(i),
+          onCandidate: async (result, i) => {
+            opts.streamer?.put({ phase: 'check', step: 0, total: 1, etaMs: null });
+            const textCheck = await this.checkText(result.pixels, texts, opts.signal);
+            opts.streamer?.put({ phase: 'check', step: 1, total: 1, etaMs: null });
+            const image: GeneratedImage = { ...result, timings: { ...result.timings, check: textCheck.ms }, references, textCheck };
+            out.push(image);
+            await opts.onImage?.(image, i);
           },
-          { sessions: loaded.sessions, signal: opts.signal, streamer: opts.streamer, app: this.opts.app },
-        );
-        const image: GeneratedImage = { ...result, references: refs.map((r) => ({ bytes: r.bytes, role: r.role })) };
-        out.push(image);
-        await opts.onImage?.(image, i);
+        });
+      } else {
+        for (let i = 0; i < req.count; i++) {
+          opts.onImageStart?.(i);
+          loaded.sessions.beginJob(job);
+          const result = await runPipeline(input((baseSeed + i) % Number.MAX_SAFE_INTEGER), ctx);
+          const image: GeneratedImage = { ...result, references };
+          out.push(image);
+          await opts.onImage?.(image, i);
+        }
       }
     } catch (err) {
       // cancelled or out of memory: free the sessions (and their device memory) now; after any
@@ -288,6 +327,7 @@ export class Engine {
     const l = this.loaded;
     this.loaded = null;
     if (l) await l.sessions.releaseAll();
+    await this.textChecker.release();
   }
 
   async dispose(): Promise<void> {

@@ -87,8 +87,9 @@ export interface PipelineState {
   /** 4. reference tokens, and the prompt ids with them in place */
   referenceTokens?: ReferenceTokens[];
   inputIds?: number[];
-  /** 5. prior tokens: target-grid ids and the DiT's 2x prior ids */
+  /** 5. prior tokens: target-grid ids and the DiT's 2x prior ids; the AR seed when it is not the input's (best of N) */
   targetIds?: Int32Array;
+  arSeed?: number;
   tokensFrom?: Recipe['tokensFrom'];
   ditPrior?: BigInt64Array;
   /** 6. reference latents */

@@ -236,6 +236,34 @@ export const migrations: Migration[] = [
       db.exec('CREATE INDEX generations_size ON generations(width, height) WHERE deleted_at IS NULL');
     },
   },
+  {
+    version: 7,
+    name: 'text checks and best-of-N groups',
+    up(db) {
+      db.exec(`
+        -- The text check of a generation's image (quoted strings read back): the verdict on the row, where
+        -- the gallery filters on it through its index; the whole result (per string, boxes, lines read)
+        -- beside the row, like the recipe, and never in the PNG.
+        ALTER TABLE generations ADD COLUMN text_check TEXT CHECK (text_check IS NULL OR text_check IN ('ok', 'issues', 'no_targets'));
+        CREATE TABLE generation_text_checks (
+          generation_id INTEGER PRIMARY KEY REFERENCES generations(id) ON DELETE CASCADE,
+          result        TEXT    NOT NULL CHECK (json_valid(result)),
+          checked_at    INTEGER NOT NULL
+        );
+        CREATE INDEX generations_text_check ON generations(text_check) WHERE deleted_at IS NULL;
+
+        -- Generations made together (best of N by text): rank 0 is the best, the rest are alternates.
+        CREATE TABLE generation_groups (
+          id          INTEGER PRIMARY KEY,
+          kind        TEXT    NOT NULL CHECK (kind IN ('best_of_text')),
+          created_at  INTEGER NOT NULL
+        );
+        ALTER TABLE generations ADD COLUMN group_id INTEGER REFERENCES generation_groups(id) ON DELETE SET NULL;
+        ALTER TABLE generations ADD COLUMN group_rank INTEGER CHECK (group_rank IS NULL OR group_rank >= 0);
+        CREATE INDEX generations_group ON generations(group_id, group_rank) WHERE group_id IS NOT NULL;
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = migrations[migrations.length - 1].version;

@@ -9,24 +9,34 @@
  * marks jobs left 'running' as 'interrupted' when it opens; waiting jobs wait on. Finished images,
  * local or remote, go into the library (generation row + image file) when it is open, each whole
  * or not at all. Events: job.updated on every state change, job.progress while a job runs.
+ *
+ * Text checks: each local image whose prompt quotes text is read back on the engine thread after it
+ * is saved, between jobs (the next job never waits for it); the result is stored with the generation
+ * and announced with library.changed. Best of N by text: the candidates are checked inside the job,
+ * saved as one group as they come, and ranked when the job ends (the best first, the others alternates).
  */
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import {
+  type ErrorShape,
+  type EventBus,
+  extractGlyphTexts,
   GenerateRequest,
+  type Generation,
+  GlimmerError,
+  hasCheckableText,
   type JobInfo,
   type JobProgress,
   type JobState,
   type JobTarget,
-  GlimmerError,
   LOCAL_TARGET,
-  toErrorShape,
-  type ErrorShape,
-  type EventBus,
+  rankByText,
   type ServerKind,
+  type TextCheck,
+  toErrorShape,
 } from '../../contract';
 import { type Library, png } from '../../library';
-import { type EngineHost, type HostImage } from '../../engine/host';
+import { type EngineHost, type HostImage, type PendingTextCheck } from '../../engine/host';
 import { checkRequestImages, decodeTokens, type JobInputs, type PipelineEvent, requestImages } from '../../engine/pipeline';
 import { type RemoteImage, requestImageBytes } from '../../remote';
 import type { RemoteTargets } from '../remote-targets';
@@ -91,6 +101,9 @@ export class JobQueue {
   private started: boolean;
   private disposed = false;
   private lastEmit = new Map<string, { at: number; phase: string }>();
+  /** Text checks of saved images that have not come back yet. */
+  private readonly checks = new Set<PendingTextCheck>();
+  private checksSettled: Promise<void> = Promise.resolve();
 
   constructor(private readonly opts: JobQueueOptions) {
     this.engine = opts.engine;
@@ -334,16 +347,29 @@ export class JobQueue {
       },
       end: () => undefined,
     };
-    await this.engine.generate(request, {
-      inputs: await this.resolveInputs(request),
-      signal: controller.signal,
-      streamer,
-      onImageStart: (i) => (image = i),
-      onImage: async (img, index) => {
-        this.setProgress(id, { phase: 'save', step: 0, total: 1, image: index, etaMs: null }, true);
-        this.kept(id, await this.save(id, request, img, img.references));
-      },
-    });
+    // best of N by text: the candidates saved so far, with their checks, ranked when the job ends
+    const group = request.bestByText && this.library ? { id: null as number | null, members: [] as Array<{ genId: number; check: TextCheck | null }> } : null;
+    try {
+      await this.engine.generate(request, {
+        inputs: await this.resolveInputs(request),
+        signal: controller.signal,
+        streamer,
+        checkText: this.library !== null,
+        onImageStart: (i) => (image = i),
+        onImage: async (img, index, check) => {
+          this.setProgress(id, { phase: 'save', step: 0, total: 1, image: index, etaMs: null }, true);
+          if (group && group.id === null) group.id = this.library!.createGroup();
+          const genId = await this.save(id, request, img, img.references, group?.id ?? undefined);
+          this.kept(id, genId);
+          if (genId !== null) {
+            group?.members.push({ genId, check: img.textCheck ?? null });
+            if (check) this.storeCheckLater(genId, check);
+          } else check?.cancel();
+        },
+      });
+    } finally {
+      if (group && group.id !== null && group.members.length > 0) this.rankGroup(id, group.id, group.members);
+    }
   }
 
   /** On a server or a pool: each image is checked there and kept here like a local one. */
@@ -378,6 +404,71 @@ export class JobQueue {
     this.store.update(jobId, { generationId: genId });
   }
 
+  /** Best of N: rank the saved candidates by their checks (the best first) in the library and in the job. */
+  private rankGroup(jobId: string, groupId: number, members: Array<{ genId: number; check: TextCheck | null }>): void {
+    const ranked = rankByText(members.map((m) => m.check)).map((k) => members[k]!.genId);
+    try {
+      this.library!.rankGroup(groupId, ranked);
+      this.generations.set(jobId, ranked.map(String));
+      this.store.update(jobId, { generationId: ranked[0]! });
+      this.events?.emit('library.changed', { kind: 'generations', ids: ranked.map(String) });
+    } catch (err) {
+      this.log(`[queue] the candidates of job ${jobId} could not be ranked: ${(err as Error).message}`);
+    }
+  }
+
+  /** When an image's text check comes back, store it with its generation (a failed check is logged, not stored). */
+  private storeCheckLater(genId: number, check: PendingTextCheck): void {
+    this.checks.add(check);
+    const settled = check.result.then(
+      (result) => {
+        if (this.disposed || !this.library) return;
+        try {
+          this.library.setTextCheck(genId, result);
+          this.events?.emit('library.changed', { kind: 'generations', ids: [String(genId)] });
+        } catch (err) {
+          this.log(`[queue] the text check of generation ${genId} could not be stored: ${(err as Error).message}`);
+        }
+      },
+      (err: unknown) => {
+        const shape = toErrorShape(err);
+        if (shape.code !== 'cancelled') this.log(`[queue] the text check of generation ${genId} failed: ${shape.message}`);
+      },
+    );
+    const done = settled.finally(() => this.checks.delete(check));
+    this.checksSettled = Promise.all([this.checksSettled, done]).then(() => undefined);
+  }
+
+  /** Resolves when every text check of the images made so far has come back and been stored (tests, CLI). */
+  async checksIdle(): Promise<void> {
+    while (this.checks.size > 0) await this.checksSettled;
+  }
+
+  /**
+   * Read the prompt's quoted text back from a stored generation's image now (on the engine thread,
+   * between jobs) and store the result, replacing an earlier one.
+   */
+  async checkText(generationId: number): Promise<Generation> {
+    const lib = this.library;
+    if (!lib) throw new GlimmerError('unavailable', 'The library is not open, so there is no image to check.');
+    const g = lib.getGeneration(generationId);
+    if (!g.media) throw new GlimmerError('bad_request', `Generation ${generationId} has no image to read (it ${g.status === 'done' ? 'was not saved' : g.status}).`);
+    const texts = extractGlyphTexts(g.prompt);
+    if (!texts.some(hasCheckableText)) {
+      throw new GlimmerError(
+        'bad_request',
+        texts.length === 0
+          ? `The prompt of generation ${generationId} quotes no text, so there is nothing to check. The check reads back text in quotes ("like this").`
+          : `The quoted text of generation ${generationId}'s prompt has no letters or digits to check.`,
+      );
+    }
+    const bytes = await readFile(lib.imageFile(g.media.hash));
+    const result = await this.engine.checkText({ bytes, name: `of generation ${generationId}` }, texts);
+    const stored = lib.setTextCheck(generationId, result);
+    this.events?.emit('library.changed', { kind: 'generations', ids: [String(generationId)] });
+    return stored;
+  }
+
   /**
    * What the request names by reference, read from the library for the engine: the bytes of images
    * given as generation ids, and the tokens of the generation whose tokens it reuses.
@@ -410,10 +501,17 @@ export class JobQueue {
   }
 
   /**
-   * Into the library (generation row + image file, whole or not at all); null without a library.
-   * A local image brings its references from the engine; a remote one has the request's images.
+   * Into the library (generation row + image file, whole or not at all, with its text check and group
+   * when it has them); null without a library. A local image brings its references from the engine; a
+   * remote one has the request's images.
    */
-  private async save(jobId: string, request: GenerateRequest, img: Pick<HostImage, 'pixels' | 'recipe' | 'timings'> | RemoteImage, references: Array<{ bytes: Uint8Array; role: string }>): Promise<number | null> {
+  private async save(
+    jobId: string,
+    request: GenerateRequest,
+    img: Pick<HostImage, 'pixels' | 'recipe' | 'timings' | 'textCheck'> | RemoteImage,
+    references: Array<{ bytes: Uint8Array; role: string }>,
+    groupId?: number,
+  ): Promise<number | null> {
     if (!this.library) return null;
     const g = await this.library.addGeneration({
       recipe: img.recipe,
@@ -424,6 +522,8 @@ export class JobQueue {
       provider: img.recipe.provider ?? 'remote',
       timings: img.timings,
       jobId,
+      ...('textCheck' in img && img.textCheck ? { textCheck: img.textCheck } : {}),
+      ...(groupId !== undefined ? { groupId } : {}),
     });
     return g.id;
   }
@@ -434,6 +534,7 @@ export class JobQueue {
     const all = [...this.running.values()];
     for (const r of all) r.controller.abort();
     await Promise.all(all.map((r) => r.done.catch(() => undefined)));
+    for (const c of this.checks) c.cancel();
   }
 
   /** Resolves when no job is running and none is waiting (tests, CLI). */

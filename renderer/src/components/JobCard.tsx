@@ -9,6 +9,7 @@ import { describeProgress } from '../generate';
 import { fmt } from '../i18n';
 import type { JobView } from '../jobs';
 import { ResultGrid } from '../results/ResultGrid';
+import { TEXT_CHECK_STRINGS } from '../text-check';
 
 const STATE_COLOUR = { waiting: 'default', running: 'primary', done: 'success', failed: 'error', cancelled: 'default', interrupted: 'warning' } as const;
 
@@ -21,6 +22,7 @@ export function JobCard({ job, big = false }: { job: JobView; big?: boolean }) {
   };
   const view = job.progress ? describeProgress(job.progress) : null;
   const count = 'count' in job.request ? (job.request.count ?? 1) : 1;
+  const bestByText = job.request.bestByText === true;
   return (
     <Card variant="outlined" data-testid="job-card" data-state={job.state}>
       <CardContent>
@@ -95,7 +97,12 @@ export function JobCard({ job, big = false }: { job: JobView; big?: boolean }) {
           </Alert>
         )}
         {job.state === 'cancelled' && <Typography variant="body2" color="text.secondary">{t('job.cancelled')}</Typography>}
-        <ResultGrid job={job} big={big} />
+        {bestByText && job.state === 'done' && job.generationIds.length > 1 && (
+          <Typography variant="caption" color="text.secondary" sx={{ display: 'block', mt: 1 }} data-testid="best-of-note">
+            {TEXT_CHECK_STRINGS.bestOfNote(job.generationIds.length)}
+          </Typography>
+        )}
+        <ResultGrid job={job} big={big} bestFirst={bestByText} />
         {problem && (
           <Alert severity="error" sx={{ mt: 1 }} onClose={() => setProblem(null)}>
             {problem}

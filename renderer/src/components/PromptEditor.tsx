@@ -3,11 +3,11 @@
  * transparent textarea over a backdrop that repeats the text with the quoted runs marked. Below it,
  * the texts that will be drawn, as chips.
  */
-import { Box, Chip, Stack, Typography } from '@mui/material';
+import { Alert, Box, Chip, Stack, Typography } from '@mui/material';
 import { alpha, useTheme } from '@mui/material/styles';
 import { useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import { promptSegments, quotedRanges } from '../generate';
+import { promptSegments, quotedRanges, quoteWarnings } from '../generate';
 
 export interface PromptEditorProps {
   value: string;
@@ -25,6 +25,7 @@ export function PromptEditor({ value, onChange, label, placeholder, minRows = 4,
   const backdrop = useRef<HTMLDivElement>(null);
   const segments = useMemo(() => promptSegments(value), [value]);
   const drawn = useMemo(() => quotedRanges(value).map((r) => r.text), [value]);
+  const warnings = useMemo(() => quoteWarnings(value), [value]);
   const shared = {
     font: 'inherit',
     fontSize: '1rem',
@@ -118,6 +119,13 @@ export function PromptEditor({ value, onChange, label, placeholder, minRows = 4,
           </>
         )}
       </Stack>
+      {warnings.length > 0 && (
+        <Alert severity="warning" sx={{ mt: 0.75, py: 0 }} data-testid="quote-warning" role="status">
+          {warnings.map((w, i) => (
+            <div key={i}>{w}</div>
+          ))}
+        </Alert>
+      )}
     </Box>
   );
 }

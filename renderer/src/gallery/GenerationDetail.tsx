@@ -24,6 +24,7 @@ import { library, type Generation, type Project } from '../library/client';
 import { mediaUrl } from '../media';
 import { LIMIT_TEXT } from '../servers';
 import type { TargetLimit } from '../../../main/contract';
+import { CheckedImage, GroupStrip } from '../text-check';
 
 export interface GenerationDetailProps {
   id: string;
@@ -110,9 +111,8 @@ export function GenerationDetail({ id, projects, tagOptions, onClose, onOpen, on
           <CloseIcon />
         </IconButton>
       </Stack>
-      {g.media && (
-        <Box component="img" src={mediaUrl(g.media.image)} alt={g.prompt} data-testid="detail-image" sx={{ width: '100%', borderRadius: 2, bgcolor: 'action.hover' }} />
-      )}
+      {g.media && <CheckedImage generation={g} src={mediaUrl(g.media.image)} alt={g.prompt} imageTestId="detail-image" />}
+      <GroupStrip generation={g} onOpen={onOpen} />
       <Typography variant="body2" sx={{ whiteSpace: 'pre-wrap' }} data-testid="detail-prompt">
         {g.prompt || t('job.noPrompt')}
       </Typography>

@@ -2,7 +2,7 @@
  * The generate panel's form, kept in a small store so it survives switching screens, a reload and a
  * restart (saved in the workspace), and so "use these settings" can fill it. No React here.
  */
-import type { GenerateDraft as StoredDraft, GenerateRequestInput } from '../../../main/contract';
+import { bestByTextProblem, type GenerateDraft as StoredDraft, type GenerateRequestInput } from '../../../main/contract';
 import { t } from '../i18n';
 import { ASPECTS, isValidSide, MAX_SIDE, MIN_SIDE, SIDE_STEP, sizeFor, TIERS, type TierId } from './sizes';
 
@@ -19,6 +19,8 @@ export interface GenerateDraft {
   seed: number;
   seedLocked: boolean;
   count: number;
+  /** Best of N by text: make `count` candidates and keep them as a group, the best first. */
+  bestByText: boolean;
   projectId: string | null;
   /** AR sampling; null: the model's own (GLM-Image: 0.9 and 0.75). */
   temperature: number | null;
@@ -40,6 +42,7 @@ export const DEFAULT_DRAFT: GenerateDraft = {
   seed: 0,
   seedLocked: false,
   count: 1,
+  bestByText: false,
   projectId: null,
   temperature: null,
   topP: null,
@@ -61,7 +64,7 @@ export function draftProblem(d: GenerateDraft): string | null {
   if (!(d.steps >= 1 && d.steps <= 200)) return t('generate.problem.steps');
   if (!(d.guidance >= 0 && d.guidance <= 20)) return t('generate.problem.guidance');
   if (!(d.count >= 1 && d.count <= 16)) return t('generate.problem.count');
-  return null;
+  return bestByTextProblem({ bestByText: d.bestByText, count: d.count, prompt: d.prompt });
 }
 
 export function draftRequest(d: GenerateDraft): GenerateRequestInput {
@@ -74,6 +77,7 @@ export function draftRequest(d: GenerateDraft): GenerateRequestInput {
     steps: Math.round(d.steps),
     guidance: d.guidance,
     count: Math.round(d.count),
+    ...(d.bestByText ? { bestByText: true } : {}),
     ...(d.seedLocked ? { seed: Math.round(d.seed) } : {}),
     ...(d.projectId ? { projectId: d.projectId } : {}),
     ...(d.temperature !== null ? { temperature: d.temperature } : {}),
@@ -93,6 +97,7 @@ const KIND: Record<keyof GenerateDraft, 'string' | 'number' | 'boolean'> = {
   seed: 'number',
   seedLocked: 'boolean',
   count: 'number',
+  bestByText: 'boolean',
   projectId: 'string',
   temperature: 'number',
   topP: 'number',

@@ -15,6 +15,7 @@ export function phaseGroup(phase: Phase): PhaseGroup {
     case 'dit':
       return 'diffusion';
     case 'vae':
+    case 'check':
     case 'save':
       return 'finishing';
     default:

@@ -22,6 +22,7 @@ import { moveTo } from '../gallery/bulk';
 import { GalleryGrid } from '../gallery/GalleryGrid';
 import { bandSelect, clickSelect, EMPTY_SELECTION, keepShown, type Selection } from '../gallery/selection';
 import { library, type GenerationSummary, type Project, type SearchQuery } from '../library/client';
+import { TEXT_CHECK_STRINGS } from '../text-check';
 
 const PAGE = 200;
 
@@ -31,9 +32,11 @@ interface Filters {
   minRating: number;
   mode: LibraryMode | '';
   tag: string;
+  /** The text check's verdict: every quoted string read as written, or not. */
+  textCheck: 'ok' | 'issues' | '';
 }
 
-const NO_FILTERS: Filters = { text: '', favourite: false, minRating: 0, mode: '', tag: '' };
+const NO_FILTERS: Filters = { text: '', favourite: false, minRating: 0, mode: '', tag: '', textCheck: '' };
 
 function toQuery(f: Filters, view: BoardView, cursor: string | null, limit = PAGE): SearchQuery {
   return {
@@ -45,6 +48,7 @@ function toQuery(f: Filters, view: BoardView, cursor: string | null, limit = PAG
     ...(f.minRating > 0 ? { minRating: f.minRating } : {}),
     ...(f.mode ? { mode: f.mode } : {}),
     ...(f.tag ? { tag: f.tag } : {}),
+    ...(f.textCheck ? { textCheck: f.textCheck } : {}),
   };
 }
 
@@ -223,7 +227,7 @@ export function GalleryPage() {
     }
   };
 
-  const filtered = filters.text.trim() !== '' || filters.favourite || filters.minRating > 0 || filters.mode !== '' || filters.tag !== '';
+  const filtered = filters.text.trim() !== '' || filters.favourite || filters.minRating > 0 || filters.mode !== '' || filters.tag !== '' || filters.textCheck !== '';
   const board = typeof view === 'string' && view !== 'trash' ? projects.find((p) => p.id === view) : undefined;
   const boards = (
     <BoardList
@@ -300,6 +304,19 @@ export function GalleryPage() {
                   {tag}
                 </MenuItem>
               ))}
+            </TextField>
+            <TextField
+              select
+              size="small"
+              label={TEXT_CHECK_STRINGS.filterLabel}
+              value={filters.textCheck}
+              onChange={(e) => setFilters((f) => ({ ...f, textCheck: e.target.value as Filters['textCheck'] }))}
+              sx={{ width: 130 }}
+              slotProps={{ inputLabel: { shrink: true }, select: { displayEmpty: true, SelectDisplayProps: { 'data-testid': 'text-check-filter' } as object } }}
+            >
+              <MenuItem value="">{TEXT_CHECK_STRINGS.filterAny}</MenuItem>
+              <MenuItem value="ok">{TEXT_CHECK_STRINGS.filterOk}</MenuItem>
+              <MenuItem value="issues">{TEXT_CHECK_STRINGS.filterIssues}</MenuItem>
             </TextField>
             {board && (
               <Button

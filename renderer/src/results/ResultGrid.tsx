@@ -1,7 +1,8 @@
 /**
  * A job's results: one image large, several as a grid. Each opens the gallery detail; each has the
  * result actions. Two results can be compared side by side; an edit's result against its source with
- * a before/after slider.
+ * a before/after slider. A big single result (and the best of a best-of-N-by-text job, shown first
+ * with its candidates beside it) carries its text check: ticks and crosses under it, boxes over it.
  */
 import CompareIcon from '@mui/icons-material/Compare';
 import { Box, Button, Checkbox, Skeleton, Stack, Typography } from '@mui/material';
@@ -12,6 +13,7 @@ import type { JobView } from '../jobs';
 import type { Generation } from '../library/client';
 import { useGenerations } from '../library/useGenerations';
 import { mediaUrl } from '../media';
+import { CheckedImage } from '../text-check';
 import { CompareView, type CompareImage } from './CompareView';
 import { ResultActions } from './ResultActions';
 
@@ -20,7 +22,7 @@ function sourceOf(g: Generation): string | null {
   return ref ? mediaUrl(ref.media.image) : null;
 }
 
-export function ResultGrid({ job, big }: { job: JobView; big: boolean }) {
+export function ResultGrid({ job, big, bestFirst = false }: { job: JobView; big: boolean; bestFirst?: boolean }) {
   const { t } = useTranslation();
   const results = useGenerations(job.generationIds);
   const [picked, setPicked] = useState<string[]>([]);
@@ -51,6 +53,12 @@ export function ResultGrid({ job, big }: { job: JobView; big: boolean }) {
       )}
     </Box>
   );
+  const checked = (g: Generation) =>
+    g.media ? (
+      <CheckedImage generation={g} src={mediaUrl(g.media.image)} alt={g.prompt} imageTestId="result-image" onOpen={() => openDetail(g.id)} openLabel={t('results.open', { id: g.id })} dense />
+    ) : (
+      image(g, false)
+    );
   const edit = results.length === 1 && job.request.mode !== 'text' ? results[0]! : null;
   const source = edit ? sourceOf(edit) : null;
   const togglePick = (id: string) => setPicked((p) => (p.includes(id) ? p.filter((x) => x !== id) : [...p.slice(-1), id]));
@@ -58,10 +66,19 @@ export function ResultGrid({ job, big }: { job: JobView; big: boolean }) {
 
   return (
     <Box sx={{ mt: 1 }} data-testid="results">
-      {results.length === 1 ? (
+      {results.length === 1 || (bestFirst && big) ? (
         <Stack sx={{ gap: 0.5 }}>
-          {image(results[0]!, !big)}
+          {big ? checked(results[0]!) : image(results[0]!, true)}
           <ResultActions g={results[0]!} compact />
+          {results.length > 1 && (
+            <Stack direction="row" sx={{ gap: 1, flexWrap: 'wrap' }} data-testid="result-candidates">
+              {results.slice(1).map((g) => (
+                <Box key={g.id} sx={{ width: 96 }}>
+                  {image(g, true)}
+                </Box>
+              ))}
+            </Stack>
+          )}
         </Stack>
       ) : (
         <Box sx={{ display: 'grid', gridTemplateColumns: `repeat(auto-fill, minmax(${big ? 180 : 120}px, 1fr))`, gap: 1 }} data-testid="result-grid">

@@ -4,7 +4,7 @@
  * DiT's token grid.
  */
 import { GlimmerError } from '../../../contract';
-import { generateImageTokens, type TokenEvent, upsampleNearest2x } from '../../ar';
+import { generateImageTokens, prefillPrompt, type TokenEvent, upsampleNearest2x } from '../../ar';
 import { createRng, RNG_STREAMS } from '../../random';
 import { forcedCells, maskedCells, sourceIdsOnGrid } from '../mask';
 import { tokenGridPreview } from '../preview';
@@ -25,9 +25,14 @@ export const priorTokens: Step = async (state, ctx) => {
     await sessions.endStage(['ar', 'vision']);
   }
   checkCancelled(signal);
-  const ditPrior = toBigInt64(upsampleNearest2x(targetIds, target).ids);
-  return { ...state, targetIds, tokensFrom, ditPrior };
+  return { ...state, ...withPrior(state, targetIds), tokensFrom };
 };
+
+/** The target ids and the DiT's prior ids from them (upsampled 2x). */
+export function withPrior(state: PipelineState, targetIds: Int32Array): Pick<PipelineState, 'targetIds' | 'ditPrior'> {
+  const target = need(state, 'prompt', 'prior tokens').target;
+  return { targetIds, ditPrior: toBigInt64(upsampleNearest2x(targetIds, target).ids) };
+}
 
 function givenTokens(ids: ArrayLike<number>, cells: number, codebook: number, input: StepContext['input']): Int32Array {
   if (ids.length !== cells) {
@@ -60,7 +65,17 @@ export function samplingFor(
   };
 }
 
-async function sample(state: PipelineState, { input, sessions, signal, clock }: StepContext): Promise<Int32Array> {
+async function sample(state: PipelineState, ctx: StepContext): Promise<Int32Array> {
+  return (await sampleTargets(state, ctx, [ctx.input.seed]))[0]!;
+}
+
+/**
+ * The target grid's ids for each AR seed. One seed: the prompt is run and sampled from, as always.
+ * Several (best of N): the prompt is run once (prefillPrompt) and every seed samples from that KV
+ * cache and first logits, so only the image tokens are computed N times. Progress counts every
+ * candidate's tokens as one 'ar' phase. The caller ends the AR stage.
+ */
+export async function sampleTargets(state: PipelineState, { input, sessions, signal, clock }: StepContext, seeds: readonly number[]): Promise<Int32Array[]> {
   const prompt = need(state, 'prompt', 'prior tokens');
   const target = prompt.target;
   const ar = await sessions.get('ar');
@@ -72,31 +87,36 @@ async function sample(state: PipelineState, { input, sessions, signal, clock }: 
     forced = forcedCells(maskedCells(state.mask, target.h, target.w), sourceIds);
   }
   const grids = prompt.rope.generationGrids;
-  const total = grids.reduce((s, g) => s + g.h * g.w, 0);
+  const perCandidate = grids.reduce((s, g) => s + g.h * g.w, 0);
+  const total = perCandidate * seeds.length;
   clock.begin('ar', total);
-  const collected: number[] = [];
-  const streamer = {
-    put: (e: TokenEvent) => {
-      collected.push(e.token);
-      // a grid's picture as soon as its last cell is written
-      const grid = e.grid === 'preview' ? grids[0] : e.grid === 'target' ? target : undefined;
-      const done = grid && e.cell === grid.h * grid.w - 1;
-      clock.step(e.step + 1, total, done ? tokenGridPreview(collected.slice(collected.length - grid.h * grid.w), grid.h, grid.w) : undefined);
-    },
-    end: () => undefined,
-  };
-  const result = await generateImageTokens(
-    ar,
-    { inputIds: need(state, 'inputIds', 'prior tokens'), rope: prompt.rope },
-    {
-      rng: createRng(input.seed, RNG_STREAMS.ar),
+  const arPrompt = { inputIds: need(state, 'inputIds', 'prior tokens'), rope: prompt.rope };
+  const prefill = seeds.length > 1 ? await prefillPrompt(ar, arPrompt) : undefined;
+  const out: Int32Array[] = [];
+  for (const [k, seed] of seeds.entries()) {
+    checkCancelled(signal);
+    const collected: number[] = [];
+    const streamer = {
+      put: (e: TokenEvent) => {
+        collected.push(e.token);
+        // a grid's picture as soon as its last cell is written
+        const grid = e.grid === 'preview' ? grids[0] : e.grid === 'target' ? target : undefined;
+        const done = grid && e.cell === grid.h * grid.w - 1;
+        clock.step(k * perCandidate + e.step + 1, total, done ? tokenGridPreview(collected.slice(collected.length - grid.h * grid.w), grid.h, grid.w) : undefined);
+      },
+      end: () => undefined,
+    };
+    const result = await generateImageTokens(ar, arPrompt, {
+      rng: createRng(seed, RNG_STREAMS.ar),
       codebookSize: cfg.codebookSize,
       endTokenId: cfg.eosTokenId,
       ...samplingFor(sessions.model.sampling, ar.vocabSize, input.sampling),
       ...(forced ? { forced: { target: forced } } : {}),
+      ...(prefill ? { prefill } : {}),
       signal,
       streamer,
-    },
-  );
-  return Int32Array.from(result.target.ids);
+    });
+    out.push(Int32Array.from(result.target.ids));
+  }
+  return out;
 }

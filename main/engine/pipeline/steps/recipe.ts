@@ -26,7 +26,7 @@ export const recipe: Step = async (state, { input, sessions, app }) => {
     steps: input.steps,
     guidance: input.guidance,
     seed: input.seed,
-    seeds: { ar: input.seed, noise: input.seed },
+    seeds: { ar: state.arSeed ?? input.seed, noise: input.seed },
     rng: 'xoshiro128** seeded by SplitMix64 per (seed, stream); streams "ar" and "noise" (main/engine/random)',
     sampling: { temperature, topP },
     tokensFrom: need(state, 'tokensFrom', 'recipe'),

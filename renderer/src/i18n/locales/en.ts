@@ -126,6 +126,7 @@ export const en = {
       dit: 'Rendering: diffusion steps',
       vae: 'Decoding the image',
       remote: 'On the server',
+      check: 'Reading back the quoted text',
       save: 'Saving',
     },
     tokens: '{{step}} / {{total}} tokens',

@@ -124,6 +124,7 @@ export const zhCN: Messages = {
       dit: '渲染：扩散步骤',
       vae: '正在解码图片',
       remote: '在服务器上',
+      check: '正在读回引号中的文字',
       save: '正在保存',
     },
     tokens: '{{step}} / {{total}} 个词元',
