@@ -10,7 +10,8 @@ export interface Query<T> {
 }
 
 /** Calls a method when the component mounts (and when `key` changes). */
-export function useQuery<M extends Method>(method: M, request: RequestOf<M>, key: unknown = ''): Query<ResponseOf<M>> {
+/** `enabled` false: nothing is asked (a request that is not complete yet, such as one without its path). */
+export function useQuery<M extends Method>(method: M, request: RequestOf<M>, key: unknown = '', enabled = true): Query<ResponseOf<M>> {
   const [data, setData] = useState<ResponseOf<M>>();
   const [error, setError] = useState<ErrorShape>();
   const [loading, setLoading] = useState(true);
@@ -18,6 +19,10 @@ export function useQuery<M extends Method>(method: M, request: RequestOf<M>, key
   const requestJson = JSON.stringify(request);
   useEffect(() => {
     let live = true;
+    if (!enabled) {
+      setLoading(false);
+      return;
+    }
     setLoading(true);
     call(method, JSON.parse(requestJson) as RequestOf<M>)
       .then((value) => {
@@ -35,7 +40,7 @@ export function useQuery<M extends Method>(method: M, request: RequestOf<M>, key
     return () => {
       live = false;
     };
-  }, [method, requestJson, key, tick]);
+  }, [method, requestJson, key, tick, enabled]);
   const reload = useCallback(() => setTick((t) => t + 1), []);
   return { data, error, loading, reload };
 }

@@ -14,7 +14,7 @@ const SIZES = [512, 1024, 2048] as const;
 export function TierCard({ modelPath, tier, onUseTier }: { modelPath: string | null; tier: Tier | null; onUseTier(tier: Tier | null): void }) {
   const [size, setSize] = useState<(typeof SIZES)[number]>(1024);
   const [gpuGb, setGpuGb] = useState('');
-  const tiers = useQuery('models.tiers', { path: modelPath ?? '', width: size, height: size }, modelPath);
+  const tiers = useQuery('models.tiers', { path: modelPath ?? '', width: size, height: size }, modelPath, modelPath !== null && modelPath !== '');
   const device = tiers.data?.device;
   // the reported size fills the field once; the user may change it
   useEffect(() => {
