@@ -54,8 +54,16 @@ export async function commitFile(tmp: string, finalPath: string, opts: { keepOnF
 /** Writes all of `data` to `finalPath` atomically (mode: 0o600 for a file only its owner may read, e.g. one holding keys). */
 export async function writeFileAtomic(finalPath: string, data: Uint8Array | string, opts: { tmpDir?: string; mode?: number } = {}): Promise<void> {
   const tmp = tempPathFor(finalPath, opts.tmpDir);
+  const write = () => fs.writeFile(tmp, data, { flag: 'wx', mode: opts.mode ?? 0o644 });
   try {
-    await fs.writeFile(tmp, data, { flag: 'wx', mode: opts.mode ?? 0o644 });
+    try {
+      await write();
+    } catch (err) {
+      // the first file of a folder not made yet (the data folder on a first run of the CLI)
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      await fs.mkdir(path.dirname(tmp), { recursive: true });
+      await write();
+    }
   } catch (err) {
     await fs.rm(tmp, { force: true }).catch(() => {});
     throw err;

@@ -108,7 +108,7 @@ export async function runModels(args: string[]): Promise<number> {
       // with no model chosen yet, the one just imported is the studio's
       const settings = new SettingsStore(dataDir);
       if (settings.get().modelDir === null) {
-        settings.update({ modelDir: entry.path });
+        await settings.update({ modelDir: entry.path });
         console.log(t('models.selected'));
       }
       return 0;

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { writeJsonAtomic } from '../../native-models/atomic-write';
-import { Workspace } from '../contract';
+import { GlimmerError, Workspace } from '../contract';
 
 export const WORKSPACE_FILE = 'workspace.json';
 const EMPTY: Workspace = { generate: null, canvas: null, presets: [] };
@@ -46,7 +46,11 @@ export class WorkspaceStore {
 
   async update(patch: Partial<Workspace>): Promise<Workspace> {
     const before = this.value;
-    const next = Workspace.parse({ ...before, ...patch });
+    // a key given as undefined (possible over IPC) means "not given"
+    const given = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+    const parsed = Workspace.safeParse({ ...before, ...given });
+    if (!parsed.success) throw new GlimmerError('bad_request', `Invalid workspace: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    const next = parsed.data;
     // the next update builds on this one even before it is on disk; a failed write takes it back
     this.value = next;
     const write = this.writing.then(() => writeJsonAtomic(this.file, next));

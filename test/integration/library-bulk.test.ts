@@ -5,7 +5,7 @@
  * file set aside.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -83,6 +83,7 @@ describe('bulk actions', () => {
     const a = await addImage(10);
     const b = await addImage(11);
     const out = path.join(tmp, 'exports');
+    mkdirSync(out); // the target must be an existing folder
     const r = await call<{ folder: string; files: number }>('library.export', { ids: [b.id, a.id], name: 'Picks', folder: out });
     assert.equal(r.files, 2);
     assert.equal(path.basename(r.folder), 'Picks');

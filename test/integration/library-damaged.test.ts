@@ -97,7 +97,7 @@ describe('a damaged library', () => {
     for (const f of ['-wal', '-shm']) rmSync(path.join(data, DB_FILE + f), { force: true });
     const app = createApp({ mode: 'serve', paths: { dataDir: data, modelsDir: path.join(t.dir, 'models') }, log: () => undefined });
     try {
-      const submitted = await app.router.call('jobs.submit', { mode: 'text', prompt: 'p', width: 64, height: 64, steps: 1 }, { transport: 'test' });
+      const submitted = await app.router.call('jobs.submit', { mode: 'text', prompt: 'p', width: 512, height: 512, steps: 1 }, { transport: 'test' });
       assert.equal(submitted.ok, false);
       assert.equal(!submitted.ok && submitted.error.code, 'conflict');
       assert.match(!submitted.ok ? submitted.error.message : '', /library\.sqlite/);

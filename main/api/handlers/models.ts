@@ -40,7 +40,7 @@ export function modelsHandlers(ctx: AppContext): Handlers<MethodsOf<typeof model
       });
       // with no model chosen yet, the one just imported is the one to use
       const selected = ctx.engine.settings.get().modelDir === null;
-      if (selected) ctx.engine.settings.update({ modelDir: model.path });
+      if (selected) await ctx.engine.settings.update({ modelDir: model.path });
       return { model, selected };
     },
     'models.download.start': (request) => ({
