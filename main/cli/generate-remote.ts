@@ -11,6 +11,7 @@ import { type GenerateRequest, GlimmerError, ServerKey, ServerKind, ServerUrl } 
 import { generatedPng } from '../library';
 import { createEngine, detectKind, EtaHistory } from '../remote';
 import { APP_NAME } from '../studio/paths';
+import { t } from './i18n';
 import { outFile } from './out-file';
 import { ProgressBar } from './progress-bar';
 
@@ -24,7 +25,7 @@ export interface RemoteGenerateArgs {
 export function engineKey(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const key = env.GLIMMER_ENGINE_KEY;
   if (key === undefined || key === '') return undefined;
-  if (!ServerKey.safeParse(key).success) throw new GlimmerError('bad_request', 'GLIMMER_ENGINE_KEY must be printable characters without spaces.');
+  if (!ServerKey.safeParse(key).success) throw new GlimmerError('bad_request', t('generate.badEngineKey'));
   return key;
 }
 
@@ -32,22 +33,22 @@ export function readCa(file: string | undefined, option = '--engine-ca'): string
   if (file === undefined) return undefined;
   try {
     const pem = readFileSync(file, 'utf8');
-    if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new Error('no certificate in it');
+    if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new Error(t('generate.noCertificate'));
     return pem;
   } catch (err) {
-    throw new GlimmerError('bad_request', `${option} ${file} cannot be used (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`);
+    throw new GlimmerError('bad_request', t('generate.caUnusable', { option, file, reason: (err as NodeJS.ErrnoException).code ?? (err as Error).message }));
   }
 }
 
 export async function runRemoteGenerate(v: RemoteGenerateArgs, request: GenerateRequest): Promise<number> {
   const url = ServerUrl.safeParse(v.engine);
-  if (!url.success) throw new GlimmerError('bad_request', `--engine ${url.error.issues[0]!.message}.`);
+  if (!url.success) throw new GlimmerError('bad_request', t('generate.badEngine', { message: url.error.issues[0]!.message }));
   const key = engineKey();
   const ca = readCa(v['engine-ca']);
   let kind: ServerKind;
   if (v['engine-kind'] !== undefined) {
     const k = ServerKind.safeParse(v['engine-kind']);
-    if (!k.success) throw new GlimmerError('bad_request', `--engine-kind must be openai or glimmer, not "${v['engine-kind']}".`);
+    if (!k.success) throw new GlimmerError('bad_request', t('generate.badEngineKind', { value: v['engine-kind'] }));
     kind = k.data;
   } else {
     kind = await detectKind(url.data, key, undefined, undefined, ca);
@@ -63,7 +64,7 @@ export async function runRemoteGenerate(v: RemoteGenerateArgs, request: Generate
   const bar = new ProgressBar();
   const t0 = Date.now();
   try {
-    console.error(`engine: ${host} (${kind === 'openai' ? 'OpenAI-style image server' : 'Glimmer server'})`);
+    console.error(t('generate.engine', { host, kind: t(`servers.kind.${kind}`) }));
     const made = await engine.run(
       { request },
       {
@@ -74,12 +75,12 @@ export async function runRemoteGenerate(v: RemoteGenerateArgs, request: Generate
           const file = path.resolve(outFile(v.out, i, request.count));
           const png = await generatedPng({ raw: img.pixels.rgb, width: img.pixels.width, height: img.pixels.height, channels: 3 }, img.recipe);
           await writeFileAtomic(file, png.bytes);
-          const notTaken = img.recipe.remote?.notTaken.length ? `; it could not take: ${img.recipe.remote.notTaken.join(', ')}` : '';
-          console.log(`${file}  (seed ${img.recipe.seed}, ${img.recipe.width}x${img.recipe.height}, ${img.recipe.steps} steps, model ${img.recipe.model} on ${host}${notTaken})`);
+          const notTaken = img.recipe.remote?.notTaken.length ? t('generate.notTaken', { limits: img.recipe.remote.notTaken.join(', ') }) : '';
+          console.log(t('generate.wroteRemote', { file, seed: img.recipe.seed, width: img.recipe.width, height: img.recipe.height, steps: img.recipe.steps, model: img.recipe.model, host, notTaken }));
         },
       },
     );
-    console.error(`done: ${made} image(s) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    console.error(t('generate.done', { count: made, seconds: ((Date.now() - t0) / 1000).toFixed(1) }));
     return 0;
   } finally {
     bar.end();

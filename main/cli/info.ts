@@ -16,7 +16,7 @@ export async function runInfo(args: string[]): Promise<number> {
   console.log(t('info.version', { version: onnxruntimeVersion }));
   for (const p of report.providers) {
     console.log(`  ${p.available ? '✓' : '✗'} ${p.name.padEnd(7)} ${p.reason}`);
-    if (p.available && p.adapter) console.log(`            on ${p.adapter}`);
+    if (p.available && p.adapter) console.log(`            ${t('info.adapter', { adapter: p.adapter })}`);
     for (const c of p.checks ?? []) console.log(`            ! ${c}`);
   }
   console.log(t('info.chosen', { provider: report.chosen, reason: report.chosenReason }));

@@ -14,21 +14,6 @@ import { createApp } from '../api/app';
 import { parseCommandArgs, parseIntArg } from './args';
 import { t } from './i18n';
 
-const HELP = `Usage: glimmer serve [--port N] [--host 127.0.0.1] [--token-file FILE] [--allow-remote] [--tls-cert FILE --tls-key FILE]
-
-Serves the studio and its API over HTTP + WebSocket, and an OpenAI-compatible images API
-(POST /v1/images/generations, POST /v1/images/edits, GET /v1/models; b64_json answers). Prints the
-URL to open (with its access token) on a line of its own. Every request needs the token: the cookie
-the URL sets, or "Authorization: Bearer <token>" for API clients and other studios.
-
-  --port N          the port (default: any free one)
-  --host ADDR       the address to listen on (default 127.0.0.1: this machine only)
-  --allow-remote    needed with a --host that is not loopback: other machines can then send jobs
-  --tls-cert FILE   HTTPS with this certificate (PEM; with --tls-key)
-  --tls-key FILE    the certificate's private key (PEM)
-  --token-file FILE read the access token from the first line of FILE (default: GLIMMER_SERVE_TOKEN,
-                    else a new random token each start). At least 16 characters of A-Z a-z 0-9 . _ ~ -`;
-
 /** Tokens travel in a cookie and a URL: letters, digits and . _ ~ - only, long enough not to guess. */
 const TOKEN = /^[A-Za-z0-9._~-]{16,256}$/;
 
@@ -40,7 +25,7 @@ export function chosenToken(file: string | undefined, env: NodeJS.ProcessEnv = p
     try {
       token = readFileSync(file, 'utf8').split(/\r?\n/)[0]!.trim();
     } catch (err) {
-      throw new GlimmerError('bad_request', `--token-file ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}).`);
+      throw new GlimmerError('bad_request', t('serve.tokenFileUnreadable', { file, code: (err as NodeJS.ErrnoException).code ?? t('serve.readError') }));
     }
     from = `--token-file ${file}`;
   } else {
@@ -49,7 +34,7 @@ export function chosenToken(file: string | undefined, env: NodeJS.ProcessEnv = p
     if (token === undefined || token === '') return undefined;
   }
   if (!TOKEN.test(token)) {
-    throw new GlimmerError('bad_request', `The access token from ${from} must be 16 to 256 characters of A-Z a-z 0-9 . _ ~ -.`);
+    throw new GlimmerError('bad_request', t('serve.badToken', { from }));
   }
   return token;
 }
@@ -62,10 +47,10 @@ export function rendererDir(): string {
 function readPem(file: string, what: string): Buffer {
   try {
     const pem = readFileSync(file);
-    if (!pem.toString('latin1').includes('-----BEGIN ')) throw new Error('not a PEM file');
+    if (!pem.toString('latin1').includes('-----BEGIN ')) throw new Error(t('serve.notPem'));
     return pem;
   } catch (err) {
-    throw new GlimmerError('bad_request', `${what} ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`);
+    throw new GlimmerError('bad_request', t('serve.pemUnreadable', { option: what, file, reason: (err as NodeJS.ErrnoException).code ?? (err as Error).message }));
   }
 }
 
@@ -80,22 +65,22 @@ export async function runServe(args: string[]): Promise<number> {
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
-    console.log(HELP);
+    console.log(t('serve.help'));
     return 0;
   }
   const port = parseIntArg('port', values.port, 0, 65535) ?? 0;
   const host = values.host ?? '127.0.0.1';
   if (!/^[0-9a-zA-Z.:[\]-]+$/.test(host)) throw new GlimmerError('bad_request', t('serve.badHost', { host }));
   if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) {
-    throw new GlimmerError('bad_request', '--tls-cert and --tls-key go together: give both files, or neither.');
+    throw new GlimmerError('bad_request', t('serve.tlsPair'));
   }
   const tls = values['tls-cert'] ? { cert: readPem(values['tls-cert'], '--tls-cert'), key: readPem(values['tls-key']!, '--tls-key') } : undefined;
   if (!isLoopback(host)) {
     if (!values['allow-remote']) {
-      throw new GlimmerError('bad_request', `--host ${host} lets other machines reach this studio: add --allow-remote to mean it (and --tls-cert/--tls-key for HTTPS).`);
+      throw new GlimmerError('bad_request', t('serve.needAllowRemote', { host }));
     }
-    console.error(`glimmer serve: warning: listening on ${host}, not loopback: anyone who can reach this machine and has the token can run jobs and read the library.`);
-    if (!tls) console.error('glimmer serve: warning: without --tls-cert/--tls-key the token and the images travel unencrypted; use HTTPS beyond a trusted network.');
+    console.error(t('serve.notLoopback', { host }));
+    if (!tls) console.error(t('serve.noTls'));
   }
   const token = chosenToken(values['token-file']);
   const app = createApp({ mode: 'serve' });
@@ -118,8 +103,8 @@ export async function runServe(args: string[]): Promise<number> {
   } catch (err) {
     await app.dispose();
     const e = err as NodeJS.ErrnoException;
-    if (e.code === 'EADDRINUSE') throw new GlimmerError('conflict', `Port ${port} is taken; choose another with --port.`);
-    if (tls && /key|cert|PEM|asn1/i.test(e.message ?? '')) throw new GlimmerError('bad_request', `The TLS certificate or key cannot be used (${e.message}).`);
+    if (e.code === 'EADDRINUSE') throw new GlimmerError('conflict', t('serve.portTaken', { port }));
+    if (tls && /key|cert|PEM|asn1/i.test(e.message ?? '')) throw new GlimmerError('bad_request', t('serve.tlsUnusable', { message: e.message }));
     throw err;
   }
   console.log(t('serve.serving', { url: server.url }));

@@ -24,14 +24,35 @@ export const cliEn = {
     usage: 'Usage: glimmer info [--json]',
     version: 'onnxruntime-node {{version}}',
     chosen: 'chosen: {{provider}} — {{reason}}',
+    adapter: 'on {{adapter}}',
   },
   serve: {
-    help: `Usage: glimmer serve [--port N] [--host 127.0.0.1]
+    help: `Usage: glimmer serve [--port N] [--host 127.0.0.1] [--token-file FILE] [--allow-remote] [--tls-cert FILE --tls-key FILE]
 
-Serves the studio and its API over HTTP + WebSocket. Prints the URL to open (with its access token)
-on a line of its own. Binds to loopback unless --host says otherwise.`,
+Serves the studio and its API over HTTP + WebSocket, and an OpenAI-compatible images API
+(POST /v1/images/generations, POST /v1/images/edits, GET /v1/models; b64_json answers). Prints the
+URL to open (with its access token) on a line of its own. Every request needs the token: the cookie
+the URL sets, or "Authorization: Bearer <token>" for API clients and other studios.
+
+  --port N          the port (default: any free one)
+  --host ADDR       the address to listen on (default 127.0.0.1: this machine only)
+  --allow-remote    needed with a --host that is not loopback: other machines can then send jobs
+  --tls-cert FILE   HTTPS with this certificate (PEM; with --tls-key)
+  --tls-key FILE    the certificate's private key (PEM)
+  --token-file FILE read the access token from the first line of FILE (default: GLIMMER_SERVE_TOKEN,
+                    else a new random token each start). At least 16 characters of A-Z a-z 0-9 . _ ~ -`,
     badHost: '--host "{{host}}" is not a host name or address.',
-    notLoopback: 'glimmer serve: warning: listening on {{host}}, not loopback; anyone with the URL and token can use this studio.',
+    tokenFileUnreadable: '--token-file {{file}} cannot be read ({{code}}).',
+    readError: 'error',
+    badToken: 'The access token from {{from}} must be 16 to 256 characters of A-Z a-z 0-9 . _ ~ -.',
+    notPem: 'not a PEM file',
+    pemUnreadable: '{{option}} {{file}} cannot be read ({{reason}}).',
+    tlsPair: '--tls-cert and --tls-key go together: give both files, or neither.',
+    needAllowRemote: '--host {{host}} lets other machines reach this studio: add --allow-remote to mean it (and --tls-cert/--tls-key for HTTPS).',
+    notLoopback: 'glimmer serve: warning: listening on {{host}}, not loopback: anyone who can reach this machine and has the token can run jobs and read the library.',
+    noTls: 'glimmer serve: warning: without --tls-cert/--tls-key the token and the images travel unencrypted; use HTTPS beyond a trusted network.',
+    portTaken: 'Port {{port}} is taken; choose another with --port.',
+    tlsUnusable: 'The TLS certificate or key cannot be used ({{message}}).',
     serving: 'Glimmer Studio is serving at {{url}}',
     openThis: 'Open this URL (it carries the access token):',
   },
@@ -101,6 +122,14 @@ There is no negative prompt: GLM-Image's unconditional pass does not read one.`,
     bestOfWithCount: '--best-of N makes N candidates: leave out --count.',
     done_one: 'done: {{count}} image in {{seconds}} s',
     done_other: 'done: {{count}} images in {{seconds}} s',
+    badEngineKey: 'GLIMMER_ENGINE_KEY must be printable characters without spaces.',
+    noCertificate: 'no certificate in it',
+    caUnusable: '{{option}} {{file}} cannot be used ({{reason}}).',
+    badEngine: '--engine {{message}}.',
+    badEngineKind: '--engine-kind must be openai or glimmer, not "{{value}}".',
+    engine: 'engine: {{host}} ({{kind}})',
+    wroteRemote: '{{file}}  (seed {{seed}}, {{width}}x{{height}}, {{steps}} steps, model {{model}} on {{host}}{{notTaken}})',
+    notTaken: '; it could not take: {{limits}}',
   },
   progress: {
     phase: {
@@ -183,6 +212,62 @@ The models folder is GLIMMER_MODELS_DIR or <data folder>/models.`,
     unknownSub: 'Unknown subcommand "{{sub}}" (see `glimmer models --help`).',
     notFound: 'No model named "{{name}}" and no such folder. Names and ids: `glimmer models list`.',
     ambiguous: '"{{name}}" names {{count}} models ({{ids}}); use an id from `glimmer models list`.',
+  },
+  library: {
+    help: `Usage: glimmer library rebuild
+
+Rebuilds the library of the data folder (GLIMMER_DATA_DIR, or the default one) from its image store
+when its database is missing, empty or unreadable. The damaged database is kept beside it; every
+image comes back with the recipe stored in it (projects, tags and ratings do not). A library that
+opens is never touched.`,
+    unknownArgs: 'Unknown arguments: {{args}} (see `glimmer library --help`).',
+    keptAs: 'The damaged database was kept as {{file}}',
+    rebuilt_one: 'Rebuilt the library in {{dir}}: {{count}} image, {{withRecipe}} with their recipe.',
+    rebuilt_other: 'Rebuilt the library in {{dir}}: {{count}} images, {{withRecipe}} with their recipe.',
+    notRestored: '  not restored: {{file}}',
+  },
+  servers: {
+    help: `Usage: glimmer servers <add|list|test|remove> [options]
+
+  add --name N --url URL [--kind openai|glimmer] [--pool P] [--key-file FILE] [--ca-file FILE]
+                     add a server: vLLM-Omni or SGLang-Diffusion serving GLM-Image (openai), or another
+                     Glimmer Studio's \`glimmer serve\` (glimmer); the kind is asked of the server when
+                     not given. Its key: the first line of --key-file, else GLIMMER_ENGINE_KEY, else none.
+                     Servers sharing a --pool take that pool's jobs in turn. --ca-file: a CA certificate
+                     (PEM) to trust for an HTTPS server with its own certificate.
+  list               every server: name, kind, URL, pool, whether a key is set, jobs done
+  test --name N      ask the server what it is and whether it answers (or --url URL [--kind K])
+  remove --name N    forget a server`,
+    notAKey: 'the first line is not a key',
+    keyFileUnusable: '--key-file {{file}} cannot be used ({{reason}}).',
+    testOk: 'ok   {{name}}: {{message}}{{latency}}',
+    testFail: 'FAIL {{name}}: {{message}}{{latency}}',
+    latency: ' ({{ms}} ms)',
+    badKind: '--kind must be openai or glimmer, not "{{value}}".',
+    needNameListed: '--name N is required (names are shown by `glimmer servers list`).',
+    noSuchName: 'There is no server named "{{name}}" (see `glimmer servers list`).',
+    none: 'No servers. Add one with `glimmer servers add --name N --url URL`.',
+    kind: {
+      openai: 'OpenAI-style image server',
+      glimmer: 'Glimmer server',
+    },
+    aKind: {
+      openai: 'an OpenAI-style image server',
+      glimmer: 'a Glimmer server',
+    },
+    listLine: '{{name}}\n  {{kind}}  {{url}}{{pool}}  {{key}}  {{jobs}}',
+    listPool: '  pool {{pool}}',
+    keySet: 'key set',
+    keyNotSet: 'key not set',
+    jobsDone: '{{jobs}} job(s) done',
+    needName: '--name N is required.',
+    needUrl: '--url URL is required.',
+    badUrl: '--url {{message}}.',
+    added: 'Added {{name}}: {{kind}} at {{url}}{{pool}}{{key}}.',
+    addedPool: ', pool {{pool}}',
+    addedKey: ', with a key',
+    removed: 'Removed {{name}}.',
+    unknownSub: 'Unknown servers command "{{sub}}" (see `glimmer servers --help`).',
   },
 };
 

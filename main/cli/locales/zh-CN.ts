@@ -26,14 +26,35 @@ export const cliZhCN: CliMessages = {
     usage: '用法：glimmer info [--json]',
     version: 'onnxruntime-node {{version}}',
     chosen: '选用：{{provider}} — {{reason}}',
+    adapter: '设备：{{adapter}}',
   },
   serve: {
-    help: `用法：glimmer serve [--port N] [--host 127.0.0.1]
+    help: `用法：glimmer serve [--port N] [--host 127.0.0.1] [--token-file 文件] [--allow-remote] [--tls-cert 文件 --tls-key 文件]
 
-通过 HTTP + WebSocket 提供工作室及其 API。单独一行打印要打开的网址（带访问令牌）。
-除非 --host 另有指定，只监听本机回环地址。`,
+通过 HTTP + WebSocket 提供工作室及其 API，并提供兼容 OpenAI 的图片 API
+（POST /v1/images/generations、POST /v1/images/edits、GET /v1/models；以 b64_json 返回）。
+单独一行打印要打开的网址（带访问令牌）。每个请求都需要令牌：由该网址设置的 Cookie，
+或供 API 客户端和其他工作室使用的 "Authorization: Bearer <令牌>"。
+
+  --port N          端口（默认：任意空闲端口）
+  --host 地址       监听的地址（默认 127.0.0.1：仅本机）
+  --allow-remote    --host 不是本机回环地址时必须加上：其他机器随后可以发送任务
+  --tls-cert 文件   使用此证书提供 HTTPS（PEM；与 --tls-key 一起使用）
+  --tls-key 文件    证书的私钥（PEM）
+  --token-file 文件 从文件的第一行读取访问令牌（默认：GLIMMER_SERVE_TOKEN，否则每次启动
+                    生成新的随机令牌）。至少 16 个字符，只能是 A-Z a-z 0-9 . _ ~ -`,
     badHost: '--host“{{host}}”不是主机名或地址。',
-    notLoopback: 'glimmer serve：警告：正在监听 {{host}}，不是本机回环地址；任何拿到网址和令牌的人都能使用这个工作室。',
+    tokenFileUnreadable: '无法读取 --token-file {{file}}（{{code}}）。',
+    readError: '错误',
+    badToken: '来自 {{from}} 的访问令牌必须是 16 到 256 个字符，只能是 A-Z a-z 0-9 . _ ~ -。',
+    notPem: '不是 PEM 文件',
+    pemUnreadable: '无法读取 {{option}} {{file}}（{{reason}}）。',
+    tlsPair: '--tls-cert 和 --tls-key 必须一起使用：两个文件都给，或者都不给。',
+    needAllowRemote: '--host {{host}} 会让其他机器访问这个工作室：如确有此意，请加上 --allow-remote（使用 HTTPS 还需 --tls-cert/--tls-key）。',
+    notLoopback: 'glimmer serve：警告：正在监听 {{host}}，不是本机回环地址：任何能访问这台机器并持有令牌的人都能运行任务、读取图库。',
+    noTls: 'glimmer serve：警告：没有 --tls-cert/--tls-key 时，令牌和图片以明文传输；在可信网络之外请使用 HTTPS。',
+    portTaken: '端口 {{port}} 已被占用；请用 --port 另选一个。',
+    tlsUnusable: '无法使用该 TLS 证书或私钥（{{message}}）。',
     serving: 'Glimmer Studio 正在 {{url}} 提供服务',
     openThis: '打开这个网址（其中带有访问令牌）：',
   },
@@ -103,6 +124,14 @@ export const cliZhCN: CliMessages = {
     bestOfWithCount: '--best-of N 会生成 N 个候选：请不要同时给 --count。',
     done_one: '完成：{{count}} 张图片，用时 {{seconds}} 秒',
     done_other: '完成：{{count}} 张图片，用时 {{seconds}} 秒',
+    badEngineKey: 'GLIMMER_ENGINE_KEY 必须由可打印字符组成，不能有空格。',
+    noCertificate: '其中没有证书',
+    caUnusable: '无法使用 {{option}} {{file}}（{{reason}}）。',
+    badEngine: '--engine {{message}}。',
+    badEngineKind: '--engine-kind 必须是 openai 或 glimmer，而不是“{{value}}”。',
+    engine: '服务器：{{host}}（{{kind}}）',
+    wroteRemote: '{{file}}（种子 {{seed}}，{{width}}x{{height}}，{{steps}} 步，模型 {{model}}，在 {{host}} 上{{notTaken}}）',
+    notTaken: '；它无法接受：{{limits}}',
   },
   progress: {
     phase: {
@@ -185,5 +214,60 @@ export const cliZhCN: CliMessages = {
     unknownSub: '未知子命令“{{sub}}”（见 `glimmer models --help`）。',
     notFound: '没有名为“{{name}}”的模型，也没有这个文件夹。名称和 id 见 `glimmer models list`。',
     ambiguous: '“{{name}}”对应 {{count}} 个模型（{{ids}}）；请使用 `glimmer models list` 中的 id。',
+  },
+  library: {
+    help: `用法：glimmer library rebuild
+
+当数据文件夹（GLIMMER_DATA_DIR 或默认文件夹）的图库数据库缺失、为空或无法读取时，根据其图片存储
+重建图库。损坏的数据库会保留在旁边；每张图片都会连同其中保存的配方一起恢复（项目、标签和评分不会）。
+能正常打开的图库绝不会被改动。`,
+    unknownArgs: '未知参数：{{args}}（见 `glimmer library --help`）。',
+    keptAs: '损坏的数据库已保留为 {{file}}',
+    rebuilt_one: '已重建 {{dir}} 中的图库：{{count}} 张图片，其中 {{withRecipe}} 张带有配方。',
+    rebuilt_other: '已重建 {{dir}} 中的图库：{{count}} 张图片，其中 {{withRecipe}} 张带有配方。',
+    notRestored: '  未恢复：{{file}}',
+  },
+  servers: {
+    help: `用法：glimmer servers <add|list|test|remove> [选项]
+
+  add --name 名称 --url URL [--kind openai|glimmer] [--pool 池名] [--key-file 文件] [--ca-file 文件]
+                     添加服务器：提供 GLM-Image 的 vLLM-Omni 或 SGLang-Diffusion（openai），或另一个
+                     Glimmer Studio 的 \`glimmer serve\`（glimmer）；未指定类型时会询问服务器。
+                     密钥：--key-file 的第一行，否则为 GLIMMER_ENGINE_KEY，否则没有密钥。
+                     同一 --pool 的服务器轮流接收该服务器池的任务。--ca-file：信任的 CA 证书（PEM），
+                     用于使用自有证书的 HTTPS 服务器。
+  list               所有服务器：名称、类型、URL、服务器池、是否设置了密钥、已完成的任务数
+  test --name 名称   询问服务器是什么、是否有响应（或 --url URL [--kind K]）
+  remove --name 名称 移除一个服务器`,
+    notAKey: '第一行不是密钥',
+    keyFileUnusable: '无法使用 --key-file {{file}}（{{reason}}）。',
+    testOk: '正常 {{name}}：{{message}}{{latency}}',
+    testFail: '失败 {{name}}：{{message}}{{latency}}',
+    latency: '（{{ms}} 毫秒）',
+    badKind: '--kind 必须是 openai 或 glimmer，而不是“{{value}}”。',
+    needNameListed: '必须提供 --name 名称（名称见 `glimmer servers list`）。',
+    noSuchName: '没有名为“{{name}}”的服务器（见 `glimmer servers list`）。',
+    none: '没有服务器。用 `glimmer servers add --name 名称 --url URL` 添加一个。',
+    kind: {
+      openai: 'OpenAI 风格的图片服务器',
+      glimmer: 'Glimmer 服务器',
+    },
+    aKind: {
+      openai: '一个 OpenAI 风格的图片服务器',
+      glimmer: '一个 Glimmer 服务器',
+    },
+    listLine: '{{name}}\n  {{kind}}  {{url}}{{pool}}  {{key}}  {{jobs}}',
+    listPool: '  服务器池 {{pool}}',
+    keySet: '已设置密钥',
+    keyNotSet: '未设置密钥',
+    jobsDone: '已完成 {{jobs}} 个任务',
+    needName: '必须提供 --name 名称。',
+    needUrl: '必须提供 --url URL。',
+    badUrl: '--url {{message}}。',
+    added: '已添加 {{name}}：{{kind}}，地址 {{url}}{{pool}}{{key}}。',
+    addedPool: '，服务器池 {{pool}}',
+    addedKey: '，带密钥',
+    removed: '已移除 {{name}}。',
+    unknownSub: '未知的 servers 命令“{{sub}}”（见 `glimmer servers --help`）。',
   },
 };

@@ -22,8 +22,7 @@ import { ResultActions } from '../results/ResultActions';
 import { fmt, t as translate } from '../i18n';
 import { library, type Generation, type Project } from '../library/client';
 import { mediaUrl } from '../media';
-import { LIMIT_TEXT } from '../servers';
-import type { TargetLimit } from '../../../main/contract';
+import { isTargetLimit, limitText } from '../servers';
 import { CheckedImage, GroupStrip } from '../text-check';
 
 export interface GenerationDetailProps {
@@ -96,8 +95,8 @@ export function GenerationDetail({ id, projects, tagOptions, onClose, onOpen, on
   if (remote && typeof remote.server === 'string') {
     const what = [remote.product, remote.kind === 'openai' ? t('detail.kindOpenai') : remote.kind === 'glimmer' ? t('detail.kindGlimmer') : null].filter((x) => typeof x === 'string' && x).join(', ');
     rows.push([t('detail.server'), `${remote.server}${what ? ` (${what})` : ''}`]);
-    const notTaken = Array.isArray(remote.notTaken) ? remote.notTaken.filter((l): l is TargetLimit => typeof l === 'string' && l in LIMIT_TEXT) : [];
-    if (notTaken.length > 0) rows.push([t('detail.notTaken'), notTaken.map((l) => `it ${LIMIT_TEXT[l]}`).join(' ')]);
+    const notTaken = Array.isArray(remote.notTaken) ? remote.notTaken.filter(isTargetLimit) : [];
+    if (notTaken.length > 0) rows.push([t('detail.notTaken'), notTaken.map((l) => limitText(l, t('servers.it'))).join(' ')]);
   }
   if (g.timings) rows.push([t('detail.time'), Object.entries(g.timings).map(([k, v]) => `${k} ${fmt.number(v / 1000, { maximumFractionDigits: 1 })} s`).join(', ')]);
 

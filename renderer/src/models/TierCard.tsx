@@ -5,6 +5,7 @@
  */
 import { Alert, Box, Button, Card, CardContent, Chip, MenuItem, Stack, Table, TableBody, TableCell, TableHead, TableRow, TextField, Typography } from '@mui/material';
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { TIERS, type Tier, type TierEstimate } from '../../../main/contract';
 import { useQuery } from '../api/hooks';
 import { formatBytes } from './format';
@@ -12,6 +13,7 @@ import { formatBytes } from './format';
 const SIZES = [512, 1024, 2048] as const;
 
 export function TierCard({ modelPath, tier, onUseTier }: { modelPath: string | null; tier: Tier | null; onUseTier(tier: Tier | null): void }) {
+  const { t } = useTranslation();
   const [size, setSize] = useState<(typeof SIZES)[number]>(1024);
   const [gpuGb, setGpuGb] = useState('');
   const tiers = useQuery('models.tiers', { path: modelPath ?? '', width: size, height: size }, modelPath, modelPath !== null && modelPath !== '');
@@ -25,12 +27,12 @@ export function TierCard({ modelPath, tier, onUseTier }: { modelPath: string | n
   const fromSystem = device?.memoryBytes != null && gpuBytes === device.memoryBytes;
 
   const fits = (e: TierEstimate) => {
-    if (TIERS[e.tier].deviceBytes === null) return <Chip size="small" label="host memory" />;
-    if (gpuBytes === null) return <Chip size="small" variant="outlined" label="enter your GPU's memory" />;
+    if (TIERS[e.tier].deviceBytes === null) return <Chip size="small" label={t('models.tiers.hostMemory')} />;
+    if (gpuBytes === null) return <Chip size="small" variant="outlined" label={t('models.tiers.enterGpu')} />;
     return e.peakBytes <= gpuBytes ? (
-      <Chip size="small" color="success" label={fromSystem ? 'fits your GPU' : `fits ${gpuGb} GB`} data-testid={`tier-fits-${e.tier}`} />
+      <Chip size="small" color="success" label={fromSystem ? t('models.tiers.fitsGpu') : t('models.tiers.fitsGb', { gb: gpuGb })} data-testid={`tier-fits-${e.tier}`} />
     ) : (
-      <Chip size="small" color="warning" label="too large" data-testid={`tier-too-large-${e.tier}`} />
+      <Chip size="small" color="warning" label={t('models.tiers.tooLarge')} data-testid={`tier-too-large-${e.tier}`} />
     );
   };
 
@@ -38,46 +40,46 @@ export function TierCard({ modelPath, tier, onUseTier }: { modelPath: string | n
     <Card variant="outlined" data-testid="tier-card">
       <CardContent>
         <Typography variant="h6" component="h3">
-          Memory tiers
+          {t('models.tiers.title')}
         </Typography>
         <Typography variant="body2" color="text.secondary" sx={{ mb: 1.5 }}>
-          A tier picks the precision, whether modules stay loaded and when the decoder works in tiles, to fit a memory size. Estimates: the weights in memory plus the largest working memory of each stage, for the model in use.
+          {t('models.tiers.help')}
         </Typography>
         {!modelPath ? (
-          <Typography variant="body2">Choose a model above to see its estimates.</Typography>
+          <Typography variant="body2">{t('models.tiers.chooseModel')}</Typography>
         ) : (
           <>
             <Stack direction="row" sx={{ gap: 2, flexWrap: 'wrap', alignItems: 'center', mb: 1 }}>
-              <TextField select size="small" label="Image size" value={size} onChange={(e) => setSize(Number(e.target.value) as (typeof SIZES)[number])} sx={{ minWidth: 160 }}>
+              <TextField select size="small" label={t('models.tiers.imageSize')} value={size} onChange={(e) => setSize(Number(e.target.value) as (typeof SIZES)[number])} sx={{ minWidth: 160 }}>
                 {SIZES.map((s) => (
                   <MenuItem key={s} value={s}>
-                    {s} x {s}
+                    {t('models.tiers.sizeOption', { size: s })}
                   </MenuItem>
                 ))}
               </TextField>
               <TextField
                 size="small"
-                label="Your GPU's memory (GB)"
+                label={t('models.tiers.gpuMemory')}
                 value={gpuGb}
                 onChange={(e) => setGpuGb(e.target.value)}
                 slotProps={{ htmlInput: { inputMode: 'decimal', 'data-testid': 'tier-gpu-gb' } }}
                 sx={{ width: 200 }}
-                helperText={device ? (device.memoryBytes ? `${device.name}: ${formatBytes(device.memoryBytes)} (${device.source})` : device.source) : ' '}
+                helperText={device ? (device.memoryBytes ? t('models.tiers.deviceMemory', { name: device.name, size: formatBytes(device.memoryBytes), source: device.source }) : device.source) : ' '}
               />
               <Button size="small" disabled={tier === null} onClick={() => onUseTier(null)}>
-                No tier (profile and precision in Settings)
+                {t('models.tiers.noTier')}
               </Button>
             </Stack>
             {tiers.error && <Alert severity="error">{tiers.error.message}</Alert>}
             {tiers.data && (
               <Box sx={{ overflowX: 'auto' }}>
-                <Table size="small" aria-label="Memory tiers">
+                <Table size="small" aria-label={t('models.tiers.title')}>
                   <TableHead>
                     <TableRow>
-                      <TableCell>Tier</TableCell>
-                      <TableCell>What it does</TableCell>
-                      <TableCell align="right">Peak at {size}²</TableCell>
-                      <TableCell>Fits</TableCell>
+                      <TableCell>{t('models.tiers.col.tier')}</TableCell>
+                      <TableCell>{t('models.tiers.col.what')}</TableCell>
+                      <TableCell align="right">{t('models.tiers.col.peak', { size })}</TableCell>
+                      <TableCell>{t('models.tiers.col.fits')}</TableCell>
                       <TableCell />
                     </TableRow>
                   </TableHead>
@@ -88,8 +90,8 @@ export function TierCard({ modelPath, tier, onUseTier }: { modelPath: string | n
                         <TableCell sx={{ maxWidth: 420 }}>
                           <Typography variant="body2">{TIERS[e.tier].description}</Typography>
                           <Typography variant="caption" color="text.secondary">
-                            {e.phases.map((p) => `${p.phase} ${formatBytes(p.bytes)}`).join(' · ')}
-                            {e.basis === 'files' ? ' (from the compiled files)' : ''}
+                            {e.phases.map((p) => t('models.tiers.phase', { phase: p.phase, size: formatBytes(p.bytes) })).join(' · ')}
+                            {e.basis === 'files' ? t('models.tiers.fromFiles') : ''}
                           </Typography>
                         </TableCell>
                         <TableCell align="right" data-testid={`tier-peak-${e.tier}`}>
@@ -97,8 +99,8 @@ export function TierCard({ modelPath, tier, onUseTier }: { modelPath: string | n
                         </TableCell>
                         <TableCell>{fits(e)}</TableCell>
                         <TableCell>
-                          <Button size="small" disabled={tier === e.tier} onClick={() => onUseTier(e.tier)} aria-label={`Use the ${TIERS[e.tier].label} tier`}>
-                            {tier === e.tier ? 'In use' : 'Use'}
+                          <Button size="small" disabled={tier === e.tier} onClick={() => onUseTier(e.tier)} aria-label={t('models.tiers.useNamed', { tier: TIERS[e.tier].label })}>
+                            {tier === e.tier ? t('models.tiers.inUse') : t('models.tiers.use')}
                           </Button>
                         </TableCell>
                       </TableRow>

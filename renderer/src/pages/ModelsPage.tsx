@@ -62,7 +62,7 @@ export function ModelsPage() {
     run(async () => {
       await call('settings.update', { tier });
       settings.reload();
-      return tier ? `The ${TIERS[tier].label} tier is used from the next generation.` : 'No tier: the memory profile and precision in Settings are used.';
+      return tier ? t('models.tierUsedNext', { tier: TIERS[tier].label }) : t('models.noTierUsed');
     });
 
   const current = models.models.find((m) => m.path === models.modelDir);

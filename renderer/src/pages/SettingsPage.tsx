@@ -146,7 +146,7 @@ export function SettingsPage() {
               </TextField>
               {s.tier && (
                 <Typography variant="caption" color="text.secondary" component="p" sx={{ mt: 0.5 }}>
-                  The {TIERS[s.tier].label} tier compiles at its own precision ({TIERS[s.tier].precision}, {TIERS[s.tier].compute} compute).
+                  {t('settings.tierPrecision', { tier: TIERS[s.tier].label, precision: TIERS[s.tier].precision, compute: TIERS[s.tier].compute })}
                 </Typography>
               )}
             </CardContent>

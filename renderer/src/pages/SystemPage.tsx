@@ -15,19 +15,20 @@ function gib(bytes: number): string {
 
 /** The device a provider runs on: each GPU as the system names it (vendor, product, chip, driver), software or not. */
 function Device({ p }: { p: ProviderStatus }) {
+  const { t } = useTranslation();
   if (!p.available) return <Typography variant="body2" color="text.secondary">—</Typography>;
-  if (!p.devices || p.devices.length === 0) return <Typography variant="body2">{p.adapter ?? 'not told'}</Typography>;
+  if (!p.devices || p.devices.length === 0) return <Typography variant="body2">{p.adapter ?? t('system.notTold')}</Typography>;
   return (
     <Stack spacing={0.5}>
       {p.devices.map((d) => (
         <Box key={`${d.vendor}-${d.name ?? ''}-${d.ids ?? ''}`}>
           <Typography variant="body2">
             {d.vendor} {d.name}
-            {d.software && <Chip size="small" color="warning" label="software" sx={{ ml: 1 }} />}
+            {d.software && <Chip size="small" color="warning" label={t('system.software')} sx={{ ml: 1 }} />}
           </Typography>
           {(d.architecture || d.driver || d.ids || d.note) && (
             <Typography variant="caption" color="text.secondary">
-              {[d.architecture, d.driver && `driver ${d.driver}`, d.ids, d.note].filter(Boolean).join(' · ')}
+              {[d.architecture, d.driver && t('system.driver', { driver: d.driver }), d.ids, d.note].filter(Boolean).join(' · ')}
             </Typography>
           )}
         </Box>

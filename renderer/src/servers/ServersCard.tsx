@@ -8,26 +8,29 @@ import DeleteIcon from '@mui/icons-material/Delete';
 import NetworkCheckIcon from '@mui/icons-material/NetworkCheck';
 import { Alert, Box, Button, Card, CardContent, Chip, MenuItem, Stack, TextField, Typography } from '@mui/material';
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import type { ServerInfo, ServerKind, ServerTest } from '../../../main/contract';
+import { useTranslation } from 'react-i18next';
+import { type ServerInfo, ServerKind, type ServerTest } from '../../../main/contract';
 import { ApiError, call } from '../api/client';
 import { serversStore } from './store';
-import { KIND_TEXT } from './words';
+import { kindHelp, kindLabel } from './words';
 
 function errorText(e: unknown): string {
   return e instanceof ApiError || e instanceof Error ? e.message : String(e);
 }
 
 function TestResult({ test }: { test: ServerTest }) {
+  const { t } = useTranslation();
   return (
     <Typography variant="body2" color={test.ok ? 'success.main' : 'error.main'} data-testid="server-test-result">
       {test.ok ? '✓ ' : '✗ '}
       {test.message}
-      {test.latencyMs !== null ? ` (${test.latencyMs} ms)` : ''}
+      {test.latencyMs !== null ? t('servers.latency', { ms: test.latencyMs }) : ''}
     </Typography>
   );
 }
 
 function ServerRow({ server }: { server: ServerInfo }) {
+  const { t } = useTranslation();
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const run = async (fn: () => Promise<unknown>) => {
@@ -48,25 +51,25 @@ function ServerRow({ server }: { server: ServerInfo }) {
         <Typography variant="subtitle2" sx={{ mr: 1 }}>
           {server.name}
         </Typography>
-        <Chip size="small" label={KIND_TEXT[server.kind].label} />
-        {server.pool && <Chip size="small" variant="outlined" label={`pool ${server.pool}`} />}
-        <Chip size="small" variant="outlined" label={server.keySet ? 'key set' : 'no key'} data-testid="server-key-state" />
-        {server.failingUntil && <Chip size="small" color="warning" label="skipped for now" title={server.lastError ?? ''} />}
+        <Chip size="small" label={kindLabel(server.kind)} />
+        {server.pool && <Chip size="small" variant="outlined" label={t('servers.pool', { pool: server.pool })} />}
+        <Chip size="small" variant="outlined" label={server.keySet ? t('servers.keySet') : t('servers.noKey')} data-testid="server-key-state" />
+        {server.failingUntil && <Chip size="small" color="warning" label={t('servers.skipped')} title={server.lastError ?? ''} />}
         <Box sx={{ flex: 1 }} />
         <Button size="small" startIcon={<NetworkCheckIcon />} disabled={busy} onClick={() => void run(() => call('servers.test', { id: server.id }))} data-testid="server-test">
-          Test
+          {t('servers.test')}
         </Button>
-        <Button size="small" color="error" startIcon={<DeleteIcon />} disabled={busy} onClick={() => void run(() => call('servers.remove', { id: server.id }))} aria-label={`Remove ${server.name}`} data-testid="server-remove">
-          Remove
+        <Button size="small" color="error" startIcon={<DeleteIcon />} disabled={busy} onClick={() => void run(() => call('servers.remove', { id: server.id }))} aria-label={t('servers.removeNamed', { name: server.name })} data-testid="server-remove">
+          {t('servers.remove')}
         </Button>
       </Stack>
       <Typography variant="body2" color="text.secondary" sx={{ wordBreak: 'break-all' }}>
-        {server.url} · {server.jobsDone} job{server.jobsDone === 1 ? '' : 's'} done
+        {server.url} · {t('servers.jobsDone', { count: server.jobsDone })}
       </Typography>
       {server.lastTest && <TestResult test={server.lastTest} />}
       {server.failingUntil && server.lastError && (
         <Typography variant="body2" color="warning.main">
-          Its pool skips it for now: {server.lastError}
+          {t('servers.poolSkips', { error: server.lastError })}
         </Typography>
       )}
       {problem && (
@@ -79,6 +82,7 @@ function ServerRow({ server }: { server: ServerInfo }) {
 }
 
 function AddServer() {
+  const { t } = useTranslation();
   const [name, setName] = useState('');
   const [url, setUrl] = useState('');
   const [kind, setKind] = useState<ServerKind>('openai');
@@ -118,32 +122,32 @@ function AddServer() {
     }
   };
   return (
-    <Box component="form" aria-label="Add a server" sx={{ mt: 2 }} onSubmit={(e) => (e.preventDefault(), void add())}>
+    <Box component="form" aria-label={t('servers.add.title')} sx={{ mt: 2 }} onSubmit={(e) => (e.preventDefault(), void add())}>
       <Typography variant="subtitle2" sx={{ mb: 1 }}>
-        Add a server
+        {t('servers.add.title')}
       </Typography>
       <Stack sx={{ gap: 1.5 }}>
         <Stack direction="row" sx={{ gap: 1.5, flexWrap: 'wrap' }}>
-          <TextField size="small" label="Name" value={name} onChange={(e) => setName(e.target.value)} slotProps={{ htmlInput: { 'data-testid': 'server-name', maxLength: 80 } }} />
-          <TextField size="small" label="URL" placeholder="http://gpu-box:8091" value={url} onChange={(e) => setUrl(e.target.value)} sx={{ flex: 1, minWidth: 240 }} slotProps={{ htmlInput: { 'data-testid': 'server-url' } }} />
+          <TextField size="small" label={t('servers.add.name')} value={name} onChange={(e) => setName(e.target.value)} slotProps={{ htmlInput: { 'data-testid': 'server-name', maxLength: 80 } }} />
+          <TextField size="small" label={t('servers.add.url')} placeholder="http://gpu-box:8091" value={url} onChange={(e) => setUrl(e.target.value)} sx={{ flex: 1, minWidth: 240 }} slotProps={{ htmlInput: { 'data-testid': 'server-url' } }} />
         </Stack>
         <Stack direction="row" sx={{ gap: 1.5, flexWrap: 'wrap' }}>
-          <TextField select size="small" label="Kind" value={kind} onChange={(e) => setKind(e.target.value as ServerKind)} helperText={KIND_TEXT[kind].help} sx={{ minWidth: 240 }} slotProps={{ htmlInput: { 'data-testid': 'server-kind' } }}>
-            {(Object.keys(KIND_TEXT) as ServerKind[]).map((k) => (
+          <TextField select size="small" label={t('servers.add.kind')} value={kind} onChange={(e) => setKind(e.target.value as ServerKind)} helperText={kindHelp(kind)} sx={{ minWidth: 240 }} slotProps={{ htmlInput: { 'data-testid': 'server-kind' } }}>
+            {ServerKind.options.map((k) => (
               <MenuItem key={k} value={k}>
-                {KIND_TEXT[k].label}
+                {kindLabel(k)}
               </MenuItem>
             ))}
           </TextField>
-          <TextField size="small" type="password" label="Key" autoComplete="off" value={key} onChange={(e) => setKey(e.target.value)} helperText="Sent as a Bearer token; never shown again" slotProps={{ htmlInput: { 'data-testid': 'server-key' } }} />
-          <TextField size="small" label="Pool (optional)" value={pool} onChange={(e) => setPool(e.target.value)} helperText="Servers sharing a pool take its jobs in turn" slotProps={{ htmlInput: { 'data-testid': 'server-pool', maxLength: 80 } }} />
+          <TextField size="small" type="password" label={t('servers.add.key')} autoComplete="off" value={key} onChange={(e) => setKey(e.target.value)} helperText={t('servers.add.keyHelp')} slotProps={{ htmlInput: { 'data-testid': 'server-key' } }} />
+          <TextField size="small" label={t('servers.add.pool')} value={pool} onChange={(e) => setPool(e.target.value)} helperText={t('servers.add.poolHelp')} slotProps={{ htmlInput: { 'data-testid': 'server-pool', maxLength: 80 } }} />
         </Stack>
         <Stack direction="row" sx={{ gap: 1 }}>
           <Button variant="outlined" disabled={busy || url.trim() === ''} onClick={() => void testIt()} data-testid="server-test-new">
-            Test
+            {t('servers.add.test')}
           </Button>
           <Button type="submit" variant="contained" disabled={busy || name.trim() === '' || url.trim() === ''} data-testid="server-add">
-            Add
+            {t('servers.add.submit')}
           </Button>
         </Stack>
         {test && <TestResult test={test} />}
@@ -158,21 +162,22 @@ function AddServer() {
 }
 
 export function ServersCard() {
+  const { t } = useTranslation();
   const state = useSyncExternalStore(serversStore.subscribe, serversStore.getState);
   useEffect(() => serversStore.start(), []);
   return (
     <Card variant="outlined" data-testid="servers-card">
       <CardContent>
         <Typography variant="h6" component="h3">
-          Servers
+          {t('servers.title')}
         </Typography>
         <Typography variant="body2" color="text.secondary" sx={{ mb: 1 }}>
-          Other machines your jobs can run on: a GPU server with vLLM-Omni or SGLang-Diffusion, or another Glimmer Studio. Images still land in your library here.
+          {t('servers.intro')}
         </Typography>
         {state.error && <Alert severity="error">{state.error}</Alert>}
         {state.loaded && state.servers.length === 0 && (
           <Typography variant="body2" color="text.secondary">
-            No servers yet: every job runs on this computer.
+            {t('servers.none')}
           </Typography>
         )}
         {state.servers.map((s) => (

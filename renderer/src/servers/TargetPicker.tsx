@@ -4,9 +4,10 @@
  */
 import { Alert, MenuItem, Stack, TextField, Typography } from '@mui/material';
 import { useEffect, useSyncExternalStore } from 'react';
+import { useTranslation } from 'react-i18next';
 import { BLOCKING_LIMITS, type LimitedRequest, targetLimits, type TargetLimit } from '../../../main/contract';
 import { serversStore, targetFromValue, targetKind, targetName, targetStore, targetValue } from './store';
-import { KIND_TEXT, LIMIT_TEXT } from './words';
+import { kindHelp, kindLabel, limitText } from './words';
 
 export function useTarget() {
   const target = useSyncExternalStore(targetStore.subscribe, targetStore.getState);
@@ -18,14 +19,16 @@ export function useTarget() {
 
 /** What the chosen target cannot take from the request, and the first reason it refuses the job (or null). */
 export function useTargetLimits(request: LimitedRequest): { limits: TargetLimit[]; refusal: string | null } {
+  const { t } = useTranslation();
   const { kind, name } = useTarget();
-  if (kind === null) return { limits: [], refusal: `${name} is gone: choose another target.` };
+  if (kind === null) return { limits: [], refusal: t('servers.target.gone', { name }) };
   const limits = targetLimits(kind, request);
   const blocking = limits.find((l) => BLOCKING_LIMITS.includes(l));
-  return { limits, refusal: blocking ? `${name} ${LIMIT_TEXT[blocking]}` : null };
+  return { limits, refusal: blocking ? limitText(blocking, name) : null };
 }
 
 export function TargetPicker({ request }: { request: LimitedRequest }) {
+  const { t } = useTranslation();
   const { target, servers, kind, name } = useTarget();
   const { limits } = useTargetLimits(request);
   if (servers.servers.length === 0) return null;
@@ -34,22 +37,22 @@ export function TargetPicker({ request }: { request: LimitedRequest }) {
       <TextField
         select
         size="small"
-        label="Run on"
+        label={t('servers.target.runOn')}
         value={targetValue(target)}
         onChange={(e) => targetStore.set(targetFromValue(e.target.value))}
-        helperText={kind && kind !== 'local' ? KIND_TEXT[kind].help : 'The GLM-Image model in Settings, on this machine'}
+        helperText={kind && kind !== 'local' ? kindHelp(kind) : t('servers.target.localHelp')}
         slotProps={{ htmlInput: { 'data-testid': 'target-select' } }}
       >
-        <MenuItem value="local">This computer</MenuItem>
+        <MenuItem value="local">{t('servers.target.local')}</MenuItem>
         {servers.servers.map((s) => (
           <MenuItem key={s.id} value={`server:${s.id}`}>
-            {s.name} · {KIND_TEXT[s.kind].label}
-            {s.failingUntil ? ' · failing' : ''}
+            {t('servers.target.server', { name: s.name, kind: kindLabel(s.kind) })}
+            {s.failingUntil ? t('servers.target.failing') : ''}
           </MenuItem>
         ))}
         {servers.pools.map((p) => (
           <MenuItem key={p.name} value={`pool:${p.name}`}>
-            Pool {p.name} · {p.servers.length} server{p.servers.length === 1 ? '' : 's'}
+            {t('servers.target.pool', { name: p.name, count: p.servers.length })}
           </MenuItem>
         ))}
         {kind === null && <MenuItem value={targetValue(target)}>{name}</MenuItem>}
@@ -57,7 +60,7 @@ export function TargetPicker({ request }: { request: LimitedRequest }) {
       {limits.map((l) => (
         <Alert key={l} severity={BLOCKING_LIMITS.includes(l) ? 'error' : 'info'} data-testid={`target-limit-${l}`} sx={{ py: 0 }}>
           <Typography variant="body2">
-            {name} {LIMIT_TEXT[l]}
+            {limitText(l, name)}
           </Typography>
         </Alert>
       ))}

@@ -2,4 +2,4 @@
 export { serversStore, targetStore, targetKind, targetName, targetValue, targetFromValue, type ServersState } from './store';
 export { TargetPicker, useTarget, useTargetLimits } from './TargetPicker';
 export { ServersCard } from './ServersCard';
-export { KIND_TEXT, LIMIT_TEXT } from './words';
+export { isTargetLimit, kindHelp, kindLabel, limitText } from './words';

@@ -1,15 +1,16 @@
-/** What the UI says about servers and what a target cannot take: one place for these words. */
-import type { ServerKind, TargetLimit } from '../../../main/contract';
+/**
+ * What the UI says about servers and what a target cannot take: one place for these words, in the
+ * current language (messages servers.kind.* and servers.limit.*). Components that show them re-render
+ * on a language change through their own useTranslation.
+ */
+import { type ServerKind, TargetLimit } from '../../../main/contract';
+import { t } from '../i18n';
 
-export const KIND_TEXT: Record<ServerKind, { label: string; help: string }> = {
-  openai: { label: 'OpenAI-style image server', help: 'vLLM-Omni or SGLang-Diffusion serving GLM-Image' },
-  glimmer: { label: 'Glimmer server', help: "another Glimmer Studio's glimmer serve: every mode, exact progress" },
-};
+export const kindLabel = (kind: ServerKind): string => t(`servers.kind.${kind}.label`);
+export const kindHelp = (kind: ServerKind): string => t(`servers.kind.${kind}.help`);
 
-/** What a target cannot take, said before the job is sent (the first two refuse the job). */
-export const LIMIT_TEXT: Record<TargetLimit, string> = {
-  mask: 'cannot do masked edits: the mask would be ignored, so the job is not sent. Choose This computer or a Glimmer server, or clear the mask.',
-  priorTokens: 'cannot reuse the visual tokens of an earlier image ("vary details"), so the job is not sent.',
-  arSeed: 'takes no seed for the visual tokens: this image cannot be made again exactly.',
-  progress: 'reports no progress while it works: the time left is an estimate from its past jobs.',
-};
+/** What a target cannot take, said before the job is sent (mask and priorTokens refuse the job); `name` is the target's. */
+export const limitText = (limit: TargetLimit, name: string): string => t(`servers.limit.${limit}`, { name });
+
+/** Whether a value read back from a recipe is a limit this studio knows. */
+export const isTargetLimit = (value: unknown): value is TargetLimit => TargetLimit.safeParse(value).success;
