@@ -73,13 +73,13 @@ describe('glimmer servers', () => {
 describe('glimmer generate --engine', () => {
   test('one job on a server: the PNG of the size asked, its recipe naming the server and what it could not take', async () => {
     const out = path.join(tmp, 'remote.png');
-    const r = await glimmer({ GLIMMER_ENGINE_KEY: KEY }, 'generate', '--engine', fake.url, '--prompt', 'a "neon" sign', '--size', '64x96', '--steps', '4', '--seed', '21', '--out', out);
+    const r = await glimmer({ GLIMMER_ENGINE_KEY: KEY }, 'generate', '--engine', fake.url, '--prompt', 'a "neon" sign', '--size', '512x576', '--steps', '4', '--seed', '21', '--out', out);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stderr, /engine: 127\.0\.0\.1:\d+ \(OpenAI-style image server\)/);
-    assert.match(r.stdout, /seed 21, 64x96, 4 steps, model zai-org\/GLM-Image on 127\.0\.0\.1:\d+; it could not take: arSeed, progress/);
+    assert.match(r.stdout, /seed 21, 512x576, 4 steps, model zai-org\/GLM-Image on 127\.0\.0\.1:\d+; it could not take: arSeed, progress/);
     const bytes = readFileSync(out);
     const meta = await sharp(bytes).metadata();
-    assert.deepEqual([meta.width, meta.height], [64, 96]);
+    assert.deepEqual([meta.width, meta.height], [512, 576]);
     const recipe = png.readPngMetadata(bytes).recipe as unknown as { seed: number; remote: { kind: string; notTaken: string[] } };
     assert.equal(recipe.seed, 21);
     assert.equal(recipe.remote.kind, 'openai');
@@ -90,12 +90,12 @@ describe('glimmer generate --engine', () => {
 
   test('a server that is not there, or a masked edit it cannot do, is a clear error', async () => {
     const port = await closedPort();
-    const down = await glimmer({}, 'generate', '--engine', `http://127.0.0.1:${port}`, '--engine-kind', 'openai', '--prompt', 'x', '--size', '64x64', '--out', path.join(tmp, 'x.png'));
+    const down = await glimmer({}, 'generate', '--engine', `http://127.0.0.1:${port}`, '--engine-kind', 'openai', '--prompt', 'x', '--size', '512x512', '--out', path.join(tmp, 'x.png'));
     assert.equal(down.status, 1);
     assert.match(down.stderr, /refused the connection at 127\.0\.0\.1:\d+: nothing is listening there/);
     const img = path.join(tmp, 'src.png');
     writeFileSync(img, await sharp({ create: { width: 64, height: 64, channels: 3, background: '#888' } }).png().toBuffer());
-    const masked = await glimmer({ GLIMMER_ENGINE_KEY: KEY }, 'generate', '--engine', fake.url, '--prompt', 'x', '--image', img, '--mask', img, '--size', '64x64', '--out', path.join(tmp, 'y.png'));
+    const masked = await glimmer({ GLIMMER_ENGINE_KEY: KEY }, 'generate', '--engine', fake.url, '--prompt', 'x', '--image', img, '--mask', img, '--size', '512x512', '--out', path.join(tmp, 'y.png'));
     assert.equal(masked.status, 2);
     assert.match(masked.stderr, /cannot do masked edits\. Run this job on This computer or on a Glimmer server/);
     const both = await glimmer({}, 'generate', '--engine', fake.url, '--model', tmp, '--prompt', 'x', '--out', path.join(tmp, 'z.png'));
