@@ -84,8 +84,8 @@ describe('a studio running jobs on another Glimmer server', () => {
       const { job } = await apiA.call<{ job: JobInfo }>('jobs.submit', {
         mode: 'edit',
         prompt: 'a red square with a "sign"',
-        width: 64,
-        height: 64,
+        width: 512,
+        height: 512,
         steps: 2,
         seed: 11,
         images: [{ dataBase64: source.toString('base64') }],
@@ -110,7 +110,7 @@ describe('a studio running jobs on another Glimmer server', () => {
       assert.match(String(recipe.mask), /^[0-9a-f]{64}$/, "B's recipe keeps the mask's hash");
       assert.equal(recipe.seed, 11);
       assert.ok(recipe.arTokens, 'the AR tokens came back');
-      assert.equal(generation.width, 64);
+      assert.equal(generation.width, 512);
       // B keeps its own copy in its library too
       const inB = await apiB.call<{ items: unknown[] }>('library.search', {});
       assert.equal(inB.items.length, 1);
@@ -119,8 +119,8 @@ describe('a studio running jobs on another Glimmer server', () => {
       const { job: vary } = await apiA.call<{ job: JobInfo }>('jobs.submit', {
         mode: 'text',
         prompt: 'a red square with a "sign"',
-        width: 64,
-        height: 64,
+        width: 512,
+        height: 512,
         steps: 2,
         seed: 12,
         reuseTokensOf: done.generationIds[0],
@@ -143,7 +143,7 @@ describe('a studio running jobs on another Glimmer server', () => {
   test('cancelling here cancels the job on B too', async () => {
     const events = await listen(a);
     try {
-      const { job } = await apiA.call<{ job: JobInfo }>('jobs.submit', { mode: 'text', prompt: 'a long one', width: 64, height: 64, steps: 200, seed: 1, target: { type: 'server', id: serverId } });
+      const { job } = await apiA.call<{ job: JobInfo }>('jobs.submit', { mode: 'text', prompt: 'a long one', width: 512, height: 512, steps: 200, seed: 1, target: { type: 'server', id: serverId } });
       const t0 = Date.now();
       while (!events.events.some((m) => m.event === 'job.progress' && (m.payload as { jobId: string; progress: JobProgress }).jobId === job.id && (m.payload as { progress: JobProgress }).progress.phase === 'dit')) {
         if (Date.now() - t0 > 120_000) throw new Error('the job never reached the diffusion steps on B');
@@ -170,7 +170,7 @@ describe('a studio running jobs on another Glimmer server', () => {
     const t = await apiA.call<ServerTest>('servers.test', { id: server.id });
     assert.equal(t.ok, false);
     assert.match(t.message, /refused the key \(401\)/);
-    const { job } = await apiA.call<{ job: JobInfo }>('jobs.submit', { mode: 'text', prompt: 'x', width: 64, height: 64, steps: 2, target: { type: 'server', id: server.id } });
+    const { job } = await apiA.call<{ job: JobInfo }>('jobs.submit', { mode: 'text', prompt: 'x', width: 512, height: 512, steps: 2, target: { type: 'server', id: server.id } });
     const done = await waitFor(apiA, job.id, 60_000);
     assert.equal(done.state, 'failed');
     assert.equal(done.error?.code, 'unauthorized');

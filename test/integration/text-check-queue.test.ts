@@ -9,7 +9,7 @@
  * is proven on rendered images (ocr-reader.test.ts, and library.checkText here on an imported poster).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -91,6 +91,7 @@ describe('text check through the queue', () => {
       // an export carries it as the recipe's sidecar data: in index.json, beside the PNG
       const project = library.createProject('Signs');
       library.moveGenerations([q.id, p.id], project.id);
+      mkdirSync(path.join(dataDir, 'export')); // the target must be an existing folder
       const exported = await library.exportProject(project.id, path.join(dataDir, 'export'));
       const index = JSON.parse(readFileSync(path.join(exported.folder, 'index.json'), 'utf8')) as { items: Array<{ id: number; textCheck?: TextCheck }> };
       assert.deepEqual(index.items.find((i) => i.id === q.id)?.textCheck, check);
