@@ -96,7 +96,7 @@ test('settings: choose the model folder and precision; the engine reports the mo
   await other.goto(serve.openUrl);
   await other.waitForFunction(() => getComputedStyle(document.body).backgroundColor === 'rgb(18, 18, 24)');
   await other.close();
-  await page.getByRole('radio', { name: 'Follow the system' }).check();
+  await page.getByRole('radiogroup', { name: 'Theme' }).getByRole('radio', { name: 'Follow the system' }).check();
   await page.waitForFunction(() => getComputedStyle(document.body).backgroundColor !== 'rgb(18, 18, 24)');
 });
 
@@ -201,6 +201,9 @@ test('gallery detail: favourite, delete, undo', async (t) => {
     await page.getByText('Restored.').waitFor();
     assert.equal((await get()).deletedAt, null, 'restored from the trash');
     await page.getByTestId('gallery-empty').getByText('The trash is empty.').waitFor();
+    // the detail is a dialog over the window: closed, the boards can be reached again
+    await page.keyboard.press('Escape');
+    await detail.waitFor({ state: 'detached' });
     await page.getByRole('navigation', { name: 'Boards' }).getByText('All images').click();
     await page.getByTestId('gallery-count').getByText('1 image').waitFor();
     await page.getByTestId('gallery-item').first().click();
