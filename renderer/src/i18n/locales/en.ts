@@ -637,6 +637,20 @@ export const en = {
     noTierUsed: 'No tier: the memory profile and precision in Settings are used.',
     tiers: {
       title: 'Memory tiers',
+      names: {
+        'gpu-24': 'GPU 24 GB',
+        'gpu-16': 'GPU 16 GB',
+        'gpu-12': 'GPU 12 GB',
+        'gpu-8': 'GPU 8 GB',
+        cpu: 'CPU',
+      },
+      descriptions: {
+        'gpu-24': 'int4 AR + fp16 DiT computing in fp16; modules stay loaded while they fit (fastest).',
+        'gpu-16': 'int4 AR + fp16 DiT with an int8 feed-forward, computing in fp16; modules released when the next stage needs the room.',
+        'gpu-12': 'int4 AR + int8 DiT computing in fp16; modules released when the next stage needs the room.',
+        'gpu-8': 'int4 AR + int4 DiT computing in fp16; modules released when the next stage needs the room; the VAE in tiles.',
+        cpu: 'int8 AR + int8 DiT computing in fp32 (int8 activations where fastest); one stage at a time in host memory.',
+      },
       help: 'A tier picks the precision, whether modules stay loaded and when the decoder works in tiles, to fit a memory size. Estimates: the weights in memory plus the largest working memory of each stage, for the model in use.',
       chooseModel: 'Choose a model above to see its estimates.',
       imageSize: 'Image size',

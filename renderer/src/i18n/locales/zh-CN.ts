@@ -635,6 +635,20 @@ export const zhCN: Messages = {
     noTierUsed: '不用档位：使用设置中的内存模式和精度。',
     tiers: {
       title: '内存档位',
+      names: {
+        'gpu-24': 'GPU 24 GB',
+        'gpu-16': 'GPU 16 GB',
+        'gpu-12': 'GPU 12 GB',
+        'gpu-8': 'GPU 8 GB',
+        cpu: 'CPU',
+      },
+      descriptions: {
+        'gpu-24': 'int4 AR + fp16 DiT，以 fp16 计算；放得下时模块常驻内存（最快）。',
+        'gpu-16': 'int4 AR + fp16 DiT，前馈层用 int8，以 fp16 计算；下一阶段需要空间时释放模块。',
+        'gpu-12': 'int4 AR + int8 DiT，以 fp16 计算；下一阶段需要空间时释放模块。',
+        'gpu-8': 'int4 AR + int4 DiT，以 fp16 计算；下一阶段需要空间时释放模块；VAE 分块解码。',
+        cpu: 'int8 AR + int8 DiT，以 fp32 计算（在最快处使用 int8 激活）；每次一个阶段，在主机内存中。',
+      },
       help: '档位决定精度、模块是否常驻内存以及解码器何时分块工作，以适应某个内存大小。估算值：当前模型在内存中的权重，加上每个阶段最大的工作内存。',
       chooseModel: '在上方选择一个模型即可查看它的估算值。',
       imageSize: '图片尺寸',
