@@ -13,23 +13,13 @@ import type { EngineSettings } from '../engine/pipeline';
 import { png } from '../library';
 import { parseCommandArgs } from './args';
 import { providerArg, withEngine } from './engine';
+import { t } from './i18n';
 
 export const CHECK_TEXT_ISSUES_EXIT = 3;
 
-const HELP = `Usage: glimmer check-text --image FILE [--prompt TEXT | --text S ...] [--json] [--provider P]
-
-  --image FILE     the image to read (PNG, JPEG or WebP)
-  --prompt TEXT    the prompt: its quoted strings ("like this", 'this', “this”, 「this」) are looked for
-  --text S         a string to look for (repeat for several); instead of --prompt
-                   (neither: the prompt of the recipe in the PNG, when it has one)
-  --json           print the whole result as JSON (per string: found, similarity, word accuracy, read, boxes)
-  --provider P     auto (default) | cuda | dml | coreml | webgpu | cpu
-
-Exit status: 0 when every string was read as written, ${CHECK_TEXT_ISSUES_EXIT} when some were not, 2 for bad arguments, 1 for other errors.`;
-
 /** The strings to look for, and where they came from (for the messages). */
 export function checkTargets(v: { prompt?: string; text?: string[] }, bytes: Uint8Array, file: string): { texts: string[]; from: string } {
-  if (v.prompt !== undefined && v.text !== undefined) throw new GlimmerError('bad_request', 'Give --prompt or --text, not both.');
+  if (v.prompt !== undefined && v.text !== undefined) throw new GlimmerError('bad_request', t('checkText.notBoth'));
   let texts: string[];
   let from: string;
   if (v.text !== undefined) {
@@ -38,7 +28,7 @@ export function checkTargets(v: { prompt?: string; text?: string[] }, bytes: Uin
   } else if (v.prompt !== undefined) {
     texts = extractGlyphTexts(v.prompt);
     from = '--prompt';
-    if (texts.length === 0) throw new GlimmerError('bad_request', '--prompt quotes no text, so there is nothing to check. Put the words in quotes ("like this"), or pass them with --text.');
+    if (texts.length === 0) throw new GlimmerError('bad_request', t('checkText.promptNoQuotes'));
   } else {
     let prompt: string | undefined;
     try {
@@ -46,25 +36,26 @@ export function checkTargets(v: { prompt?: string; text?: string[] }, bytes: Uin
     } catch {
       prompt = undefined;
     }
-    if (prompt === undefined) throw new GlimmerError('bad_request', `${path.basename(file)} carries no recipe with a prompt: pass --prompt TEXT or --text S.`);
+    if (prompt === undefined) throw new GlimmerError('bad_request', t('checkText.noRecipe', { file: path.basename(file) }));
     texts = extractGlyphTexts(prompt);
-    from = 'the recipe in the PNG';
-    if (texts.length === 0) throw new GlimmerError('bad_request', `The prompt in ${path.basename(file)}'s recipe quotes no text, so there is nothing to check. Pass --text S to look for a string.`);
+    from = t('checkText.fromRecipe');
+    if (texts.length === 0) throw new GlimmerError('bad_request', t('checkText.recipeNoQuotes', { file: path.basename(file) }));
   }
-  if (!texts.some(hasCheckableText)) throw new GlimmerError('bad_request', `The strings from ${from} have no letters or digits to check.`);
+  if (!texts.some(hasCheckableText)) throw new GlimmerError('bad_request', t('checkText.noLetters', { from }));
   return { texts, from };
 }
 
 /** One line per string, then the verdict. */
 export function formatCheck(check: TextCheck): string[] {
-  const lines = check.targets.map((t) => {
-    const mark = t.found ? '✓' : '✗';
-    const status = t.found ? 'found  ' : 'missing';
-    const read = t.found ? '' : t.read === null ? '  (nothing read there)' : `  read ${JSON.stringify(t.read)}`;
-    return `${mark} ${status} ${t.similarity.toFixed(2)}  ${JSON.stringify(t.target)}${read}`;
+  const lines = check.targets.map((target) => {
+    const similarity = target.similarity.toFixed(2);
+    const text = JSON.stringify(target.target);
+    if (target.found) return t('checkText.found', { similarity, target: text });
+    const read = target.read === null ? t('checkText.readNothing') : t('checkText.readAs', { read: JSON.stringify(target.read) });
+    return t('checkText.missing', { similarity, target: text, read });
   });
-  for (const s of check.skipped) lines.push(`- skipped        ${JSON.stringify(s)}  (no letters or digits)`);
-  lines.push(`${check.found}/${check.total} found, score ${check.score === null ? '—' : check.score.toFixed(2)}. ${check.message}`);
+  for (const s of check.skipped) lines.push(t('checkText.skipped', { text: JSON.stringify(s) }));
+  lines.push(t('checkText.summary', { found: check.found, total: check.total, score: check.score === null ? '—' : check.score.toFixed(2), message: check.message }));
   return lines;
 }
 
@@ -78,17 +69,17 @@ export async function runCheckText(args: string[]): Promise<number> {
     help: { type: 'boolean', short: 'h' },
   });
   if (v.help) {
-    console.log(HELP);
+    console.log(t('checkText.help', { issues: CHECK_TEXT_ISSUES_EXIT }));
     return 0;
   }
-  if (!v.image) throw new GlimmerError('bad_request', '--image FILE is required.');
+  if (!v.image) throw new GlimmerError('bad_request', t('checkText.needImage'));
   const provider = providerArg(v.provider);
   let bytes: Buffer;
   try {
-    if (!statSync(v.image).isFile()) throw new Error('not a file');
+    if (!statSync(v.image).isFile()) throw new Error(t('checkText.notAFile'));
     bytes = readFileSync(v.image);
   } catch (err) {
-    throw new GlimmerError('bad_request', `--image ${v.image} cannot be read (${(err as Error).message}).`);
+    throw new GlimmerError('bad_request', t('checkText.imageUnreadable', { file: v.image, message: (err as Error).message }));
   }
   const { texts } = checkTargets(v, bytes, v.image);
   const settings: EngineSettings = { modelDir: null, provider, memoryProfile: 'resident', precision: 'fp32' };

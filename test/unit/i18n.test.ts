@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
-import { formatBytes, formatDuration, pickLanguage, resolveLanguage } from '../../main/contract';
+import { formatBytes, formatDuration, pickLanguage, resolveLanguage, Tier, TIERS } from '../../main/contract';
 import { en } from '../../renderer/src/i18n/locales/en';
 import { zhCN } from '../../renderer/src/i18n/locales/zh-CN';
 import { fmt, i18n } from '../../renderer/src/i18n';
@@ -91,4 +91,26 @@ test('messages, plurals, numbers, sizes and durations per language', async () =>
   assert.equal(formatBytes(512), '512 bytes');
   assert.equal(formatDuration(3900), '1 h 5 min');
   assert.equal(formatBytes(12_500, 'zh-CN'), '12.5 kB');
+});
+
+test("memory tiers: the studio's English names and descriptions are the contract's (the CLI and API keep those)", async () => {
+  await i18n.changeLanguage('en');
+  for (const tier of Tier.options) {
+    assert.equal(i18n.t(`models.tiers.names.${tier}`), TIERS[tier].label, tier);
+    assert.equal(i18n.t(`models.tiers.descriptions.${tier}`), TIERS[tier].description, tier);
+  }
+  await i18n.changeLanguage('zh-CN');
+  assert.match(i18n.t('models.tiers.descriptions.cpu'), /主机内存/);
+  await i18n.changeLanguage('en');
+});
+
+test('the text check: plurals by count, numbers per language', async () => {
+  await i18n.changeLanguage('en');
+  assert.equal(i18n.t('textCheck.summaryAll', { count: 1 }), 'All 1 quoted string read as written');
+  assert.equal(i18n.t('textCheck.summaryAll', { count: 2 }), 'All 2 quoted strings read as written');
+  assert.equal(i18n.t('textCheck.bestOfNote', { count: 3 }), 'Best of 3 by text: the best first, the other candidates kept beside it as alternates.');
+  await i18n.changeLanguage('zh-CN');
+  assert.equal(i18n.t('textCheck.summary', { found: fmt.number(1), total: fmt.number(3) }), '引号中的 3 个字符串有 1 个与原文一致');
+  assert.equal(i18n.t('textCheck.bestOf', { count: 4 }), '按文字 4 选 1');
+  await i18n.changeLanguage('en');
 });

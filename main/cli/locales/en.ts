@@ -131,6 +131,33 @@ There is no negative prompt: GLM-Image's unconditional pass does not read one.`,
     wroteRemote: '{{file}}  (seed {{seed}}, {{width}}x{{height}}, {{steps}} steps, model {{model}} on {{host}}{{notTaken}})',
     notTaken: '; it could not take: {{limits}}',
   },
+  checkText: {
+    help: `Usage: glimmer check-text --image FILE [--prompt TEXT | --text S ...] [--json] [--provider P]
+
+  --image FILE     the image to read (PNG, JPEG or WebP)
+  --prompt TEXT    the prompt: its quoted strings ("like this", 'this', “this”, 「this」) are looked for
+  --text S         a string to look for (repeat for several); instead of --prompt
+                   (neither: the prompt of the recipe in the PNG, when it has one)
+  --json           print the whole result as JSON (per string: found, similarity, word accuracy, read, boxes)
+  --provider P     auto (default) | cuda | dml | coreml | webgpu | cpu
+
+Exit status: 0 when every string was read as written, {{issues}} when some were not, 2 for bad arguments, 1 for other errors.`,
+    notBoth: 'Give --prompt or --text, not both.',
+    promptNoQuotes: '--prompt quotes no text, so there is nothing to check. Put the words in quotes ("like this"), or pass them with --text.',
+    noRecipe: '{{file}} carries no recipe with a prompt: pass --prompt TEXT or --text S.',
+    recipeNoQuotes: "The prompt in {{file}}'s recipe quotes no text, so there is nothing to check. Pass --text S to look for a string.",
+    fromRecipe: 'the recipe in the PNG',
+    noLetters: 'The strings from {{from}} have no letters or digits to check.',
+    needImage: '--image FILE is required.',
+    notAFile: 'not a file',
+    imageUnreadable: '--image {{file}} cannot be read ({{message}}).',
+    found: '✓ found   {{similarity}}  {{target}}',
+    missing: '✗ missing {{similarity}}  {{target}}{{read}}',
+    readNothing: '  (nothing read there)',
+    readAs: '  read {{read}}',
+    skipped: '- skipped        {{text}}  (no letters or digits)',
+    summary: '{{found}}/{{total}} found, score {{score}}. {{message}}',
+  },
   progress: {
     phase: {
       load: 'loading',

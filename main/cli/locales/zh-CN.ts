@@ -133,6 +133,33 @@ export const cliZhCN: CliMessages = {
     wroteRemote: '{{file}}（种子 {{seed}}，{{width}}x{{height}}，{{steps}} 步，模型 {{model}}，在 {{host}} 上{{notTaken}}）',
     notTaken: '；它无法接受：{{limits}}',
   },
+  checkText: {
+    help: `用法：glimmer check-text --image 文件 [--prompt 文本 | --text S ...] [--json] [--provider P]
+
+  --image 文件     要读取的图片（PNG、JPEG 或 WebP）
+  --prompt 文本    提示词：查找其中引号里的字符串（"像这样"、'这样'、“这样”、「这样」）
+  --text S         要查找的字符串（可重复给出多个）；代替 --prompt
+                   （两者都不给：使用 PNG 中配方的提示词，如果有的话）
+  --json           以 JSON 输出完整结果（每个字符串：是否找到、相似度、词准确率、读到的内容、文字框）
+  --provider P     auto（默认）| cuda | dml | coreml | webgpu | cpu
+
+退出状态：每个字符串都按原样读出时为 0，有的没有读出时为 {{issues}}，参数错误为 2，其他错误为 1。`,
+    notBoth: '请给出 --prompt 或 --text，不要同时给出。',
+    promptNoQuotes: '--prompt 的引号中没有文字，没有可检查的内容。请把文字放在引号中（"像这样"），或用 --text 给出。',
+    noRecipe: '{{file}} 中没有带提示词的配方：请给出 --prompt 文本 或 --text S。',
+    recipeNoQuotes: '{{file}} 的配方中的提示词没有引号中的文字，没有可检查的内容。请用 --text S 给出要查找的字符串。',
+    fromRecipe: 'PNG 中的配方',
+    noLetters: '来自 {{from}} 的字符串中没有可检查的字母或数字。',
+    needImage: '必须提供 --image 文件。',
+    notAFile: '不是文件',
+    imageUnreadable: '无法读取 --image {{file}}（{{message}}）。',
+    found: '✓ 找到 {{similarity}}  {{target}}',
+    missing: '✗ 缺失 {{similarity}}  {{target}}{{read}}',
+    readNothing: '  （那里没有读到文字）',
+    readAs: '  读成 {{read}}',
+    skipped: '- 跳过        {{text}}  （没有字母或数字）',
+    summary: '找到 {{found}}/{{total}}，得分 {{score}}。{{message}}',
+  },
   progress: {
     phase: {
       load: '加载中',

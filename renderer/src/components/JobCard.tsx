@@ -9,7 +9,6 @@ import { describeProgress } from '../generate';
 import { fmt } from '../i18n';
 import type { JobView } from '../jobs';
 import { ResultGrid } from '../results/ResultGrid';
-import { TEXT_CHECK_STRINGS } from '../text-check';
 
 const STATE_COLOUR = { waiting: 'default', running: 'primary', done: 'success', failed: 'error', cancelled: 'default', interrupted: 'warning' } as const;
 
@@ -99,7 +98,7 @@ export function JobCard({ job, big = false }: { job: JobView; big?: boolean }) {
         {job.state === 'cancelled' && <Typography variant="body2" color="text.secondary">{t('job.cancelled')}</Typography>}
         {bestByText && job.state === 'done' && job.generationIds.length > 1 && (
           <Typography variant="caption" color="text.secondary" sx={{ display: 'block', mt: 1 }} data-testid="best-of-note">
-            {TEXT_CHECK_STRINGS.bestOfNote(job.generationIds.length)}
+            {t('textCheck.bestOfNote', { count: job.generationIds.length })}
           </Typography>
         )}
         <ResultGrid job={job} big={big} bestFirst={bestByText} />

@@ -86,9 +86,9 @@ export function TierCard({ modelPath, tier, onUseTier }: { modelPath: string | n
                   <TableBody>
                     {tiers.data.estimates.map((e) => (
                       <TableRow key={e.tier} selected={tier === e.tier} data-testid={`tier-row-${e.tier}`}>
-                        <TableCell>{TIERS[e.tier].label}</TableCell>
+                        <TableCell>{t(`models.tiers.names.${e.tier}`)}</TableCell>
                         <TableCell sx={{ maxWidth: 420 }}>
-                          <Typography variant="body2">{TIERS[e.tier].description}</Typography>
+                          <Typography variant="body2">{t(`models.tiers.descriptions.${e.tier}`)}</Typography>
                           <Typography variant="caption" color="text.secondary">
                             {e.phases.map((p) => t('models.tiers.phase', { phase: p.phase, size: formatBytes(p.bytes) })).join(' · ')}
                             {e.basis === 'files' ? t('models.tiers.fromFiles') : ''}
@@ -99,7 +99,7 @@ export function TierCard({ modelPath, tier, onUseTier }: { modelPath: string | n
                         </TableCell>
                         <TableCell>{fits(e)}</TableCell>
                         <TableCell>
-                          <Button size="small" disabled={tier === e.tier} onClick={() => onUseTier(e.tier)} aria-label={t('models.tiers.useNamed', { tier: TIERS[e.tier].label })}>
+                          <Button size="small" disabled={tier === e.tier} onClick={() => onUseTier(e.tier)} aria-label={t('models.tiers.useNamed', { tier: t(`models.tiers.names.${e.tier}`) })}>
                             {tier === e.tier ? t('models.tiers.inUse') : t('models.tiers.use')}
                           </Button>
                         </TableCell>

@@ -22,7 +22,6 @@ import { moveTo } from '../gallery/bulk';
 import { GalleryGrid } from '../gallery/GalleryGrid';
 import { bandSelect, clickSelect, EMPTY_SELECTION, keepShown, type Selection } from '../gallery/selection';
 import { library, type GenerationSummary, type Project, type SearchQuery } from '../library/client';
-import { TEXT_CHECK_STRINGS } from '../text-check';
 
 const PAGE = 200;
 
@@ -308,15 +307,15 @@ export function GalleryPage() {
             <TextField
               select
               size="small"
-              label={TEXT_CHECK_STRINGS.filterLabel}
+              label={t('textCheck.filterLabel')}
               value={filters.textCheck}
               onChange={(e) => setFilters((f) => ({ ...f, textCheck: e.target.value as Filters['textCheck'] }))}
               sx={{ width: 130 }}
               slotProps={{ inputLabel: { shrink: true }, select: { displayEmpty: true, SelectDisplayProps: { 'data-testid': 'text-check-filter' } as object } }}
             >
-              <MenuItem value="">{TEXT_CHECK_STRINGS.filterAny}</MenuItem>
-              <MenuItem value="ok">{TEXT_CHECK_STRINGS.filterOk}</MenuItem>
-              <MenuItem value="issues">{TEXT_CHECK_STRINGS.filterIssues}</MenuItem>
+              <MenuItem value="">{t('textCheck.filterAny')}</MenuItem>
+              <MenuItem value="ok">{t('textCheck.filterOk')}</MenuItem>
+              <MenuItem value="issues">{t('textCheck.filterIssues')}</MenuItem>
             </TextField>
             {board && (
               <Button

@@ -22,7 +22,6 @@ import { PromptPresets } from '../generate-ui/PromptPresets';
 import { useJobs } from '../jobs/useJobs';
 import { TargetPicker, targetStore, useTargetLimits } from '../servers';
 import { RecallReportView } from '../recall/RecallReportView';
-import { TEXT_CHECK_STRINGS } from '../text-check';
 
 /** Jobs submitted from this panel during this window's life (newest last). */
 const mine: string[] = [];
@@ -200,10 +199,10 @@ export function GeneratePage() {
             sx={{ width: 90 }}
           />
         </Stack>
-        <Tooltip title={TEXT_CHECK_STRINGS.keepBestHelp}>
+        <Tooltip title={t('textCheck.keepBestHelp')}>
           <FormControlLabel
             control={<Switch checked={draft.bestByText} onChange={(e) => set({ bestByText: e.target.checked, ...(e.target.checked && draft.count < 2 ? { count: 4 } : {}) })} data-testid="best-by-text" />}
-            label={TEXT_CHECK_STRINGS.keepBest}
+            label={t('textCheck.keepBest')}
           />
         </Tooltip>
         {problem && !error && (

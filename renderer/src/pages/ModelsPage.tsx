@@ -6,7 +6,7 @@
 import { Alert, Box, Button, Card, Chip, Skeleton, Stack, Typography } from '@mui/material';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { TIERS, type ModelInfo, type Settings, type Tier } from '../../../main/contract';
+import { type ModelInfo, type Settings, type Tier } from '../../../main/contract';
 import { call } from '../api/client';
 import { useQuery } from '../api/hooks';
 import {
@@ -62,7 +62,7 @@ export function ModelsPage() {
     run(async () => {
       await call('settings.update', { tier });
       settings.reload();
-      return tier ? t('models.tierUsedNext', { tier: TIERS[tier].label }) : t('models.noTierUsed');
+      return tier ? t('models.tierUsedNext', { tier: t(`models.tiers.names.${tier}`) }) : t('models.noTierUsed');
     });
 
   const current = models.models.find((m) => m.path === models.modelDir);

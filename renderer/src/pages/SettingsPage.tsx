@@ -146,7 +146,7 @@ export function SettingsPage() {
               </TextField>
               {s.tier && (
                 <Typography variant="caption" color="text.secondary" component="p" sx={{ mt: 0.5 }}>
-                  {t('settings.tierPrecision', { tier: TIERS[s.tier].label, precision: TIERS[s.tier].precision, compute: TIERS[s.tier].compute })}
+                  {t('settings.tierPrecision', { tier: t(`models.tiers.names.${s.tier}`), precision: TIERS[s.tier].precision, compute: TIERS[s.tier].compute })}
                 </Typography>
               )}
             </CardContent>
@@ -185,15 +185,15 @@ export function SettingsPage() {
                 value={s.tier ?? 'none'}
                 onChange={(e) => {
                   const v = e.target.value;
-                  void save({ tier: v === 'none' ? null : Tier.parse(v) }, v === 'none' ? t('settings.noTierSaved') : t('settings.tierSaved', { tier: TIERS[Tier.parse(v)].label }));
+                  void save({ tier: v === 'none' ? null : Tier.parse(v) }, v === 'none' ? t('settings.noTierSaved') : t('settings.tierSaved', { tier: t(`models.tiers.names.${Tier.parse(v)}`) }));
                 }}
                 sx={{ my: 1, minWidth: 280 }}
-                helperText={s.tier ? TIERS[s.tier].description : t('settings.tierHelp')}
+                helperText={s.tier ? t(`models.tiers.descriptions.${s.tier}`) : t('settings.tierHelp')}
               >
                 <MenuItem value="none">{t('settings.noTier')}</MenuItem>
                 {Tier.options.map((tier) => (
                   <MenuItem key={tier} value={tier}>
-                    {TIERS[tier].label}
+                    {t(`models.tiers.names.${tier}`)}
                   </MenuItem>
                 ))}
               </TextField>

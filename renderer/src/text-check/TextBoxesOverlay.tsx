@@ -1,10 +1,11 @@
 /** The text check's boxes drawn over its image: green where a quoted string was read as written, red where not. */
 import { Box } from '@mui/material';
+import { useTranslation } from 'react-i18next';
 import type { TextCheck } from '../../../main/contract';
-import { TEXT_CHECK_STRINGS as S } from './strings';
 import { overlayBoxes } from './view';
 
 export function TextBoxesOverlay({ check }: { check: TextCheck }) {
+  const { t } = useTranslation();
   const boxes = overlayBoxes(check);
   const font = Math.max(14, Math.round(check.width / 28));
   return (
@@ -13,7 +14,7 @@ export function TextBoxesOverlay({ check }: { check: TextCheck }) {
       viewBox={`0 0 ${check.width} ${check.height}`}
       preserveAspectRatio="none"
       role="img"
-      aria-label={S.overlayLabel}
+      aria-label={t('textCheck.overlayLabel')}
       data-testid="text-boxes"
       sx={{ position: 'absolute', inset: 0, width: '100%', height: '100%', pointerEvents: 'none' }}
     >

@@ -5,7 +5,8 @@
 import CancelIcon from '@mui/icons-material/Cancel';
 import CheckCircleIcon from '@mui/icons-material/CheckCircle';
 import { Alert, Box, Button, FormControlLabel, List, ListItem, ListItemIcon, ListItemText, Stack, Switch, Typography } from '@mui/material';
-import { TEXT_CHECK_STRINGS as S } from './strings';
+import { useTranslation } from 'react-i18next';
+import { fmt } from '../i18n';
 import type { LiveTextCheck } from './useTextCheck';
 import { summaryLine, targetRows } from './view';
 
@@ -17,23 +18,24 @@ export interface TextCheckPanelProps {
 }
 
 export function TextCheckPanel({ live, showBoxes, onShowBoxes, dense = false }: TextCheckPanelProps) {
+  const { t } = useTranslation();
   const { check, checkable, running, error, run } = live;
   if (!check && !checkable) return null;
   return (
-    <Box component="section" aria-label={S.title} data-testid="text-check" data-status={check?.status ?? 'unchecked'} sx={{ border: 1, borderColor: 'divider', borderRadius: 2, p: 1.25 }}>
+    <Box component="section" aria-label={t('textCheck.title')} data-testid="text-check" data-status={check?.status ?? 'unchecked'} sx={{ border: 1, borderColor: 'divider', borderRadius: 2, p: 1.25 }}>
       <Stack direction="row" sx={{ alignItems: 'center', gap: 1, flexWrap: 'wrap' }}>
         <Typography variant="subtitle2" component="h4" sx={{ flex: 1 }}>
-          {S.title}
+          {t('textCheck.title')}
         </Typography>
-        {check && check.targets.some((t) => t.boxes.length > 0) && (
+        {check && check.targets.some((target) => target.boxes.length > 0) && (
           <FormControlLabel
-            control={<Switch size="small" checked={showBoxes} onChange={(e) => onShowBoxes(e.target.checked)} slotProps={{ input: { 'aria-label': S.showBoxes } }} data-testid="text-boxes-toggle" />}
-            label={<Typography variant="caption">{S.showBoxes}</Typography>}
+            control={<Switch size="small" checked={showBoxes} onChange={(e) => onShowBoxes(e.target.checked)} slotProps={{ input: { 'aria-label': t('textCheck.showBoxes') } }} data-testid="text-boxes-toggle" />}
+            label={<Typography variant="caption">{t('textCheck.showBoxes')}</Typography>}
           />
         )}
         {checkable && (
           <Button size="small" onClick={run} disabled={running} data-testid="text-check-run">
-            {running ? S.checking : check ? S.checkAgain : S.checkNow}
+            {running ? t('textCheck.checking') : check ? t('textCheck.checkAgain') : t('textCheck.checkNow')}
           </Button>
         )}
       </Stack>
@@ -44,7 +46,7 @@ export function TextCheckPanel({ live, showBoxes, onShowBoxes, dense = false }: 
       )}
       {!check && (
         <Typography variant="body2" color="text.secondary">
-          {S.notChecked}
+          {t('textCheck.notChecked')}
         </Typography>
       )}
       {check && check.targets.length > 0 && (
@@ -53,9 +55,9 @@ export function TextCheckPanel({ live, showBoxes, onShowBoxes, dense = false }: 
             <ListItem key={i} disableGutters data-testid="text-target" data-found={r.found} sx={{ py: dense ? 0 : 0.25 }}>
               <ListItemIcon sx={{ minWidth: 30 }}>
                 {r.found ? (
-                  <CheckCircleIcon color="success" fontSize="small" titleAccess={S.found} data-testid="tick" />
+                  <CheckCircleIcon color="success" fontSize="small" titleAccess={t('textCheck.found')} data-testid="tick" />
                 ) : (
-                  <CancelIcon color="error" fontSize="small" titleAccess={S.missing} data-testid="cross" />
+                  <CancelIcon color="error" fontSize="small" titleAccess={t('textCheck.missing')} data-testid="cross" />
                 )}
               </ListItemIcon>
               <ListItemText
@@ -69,12 +71,12 @@ export function TextCheckPanel({ live, showBoxes, onShowBoxes, dense = false }: 
       )}
       {check?.truncated && (
         <Typography variant="caption" color="text.secondary" sx={{ display: 'block' }}>
-          {S.truncated}
+          {t('textCheck.truncated')}
         </Typography>
       )}
       {check && (
         <Typography variant="caption" color="text.secondary">
-          {S.provider(check.provider, check.ms)}
+          {t('textCheck.provider', { provider: check.provider, seconds: fmt.number(check.ms / 1000, { minimumFractionDigits: 1, maximumFractionDigits: 1 }) })}
         </Typography>
       )}
       {error && (

@@ -3,7 +3,7 @@
  * per quoted string, the boxes with their colours and labels, the summary line.
  */
 import type { TextBox, TextCheck } from '../../../main/contract';
-import { TEXT_CHECK_STRINGS as S } from './strings';
+import { fmt, t } from '../i18n';
 
 export interface TargetRow {
   target: string;
@@ -16,21 +16,24 @@ export interface TargetRow {
 }
 
 export function targetRows(check: TextCheck): TargetRow[] {
-  return check.targets.map((t) => {
-    const similarity = Math.round(t.similarity * 100);
-    const read = t.found ? null : t.read;
+  return check.targets.map((target) => {
+    const similarity = Math.round(target.similarity * 100);
+    const read = target.found ? null : target.read;
     return {
-      target: t.target,
-      found: t.found,
+      target: target.target,
+      found: target.found,
       read,
       similarity,
-      detail: t.found ? S.found : read === null || read === '' ? S.missing : `${S.readAs(read)} · ${S.similarity(similarity)}`,
+      detail: target.found ? t('textCheck.found') : read === null || read === '' ? t('textCheck.missing') : t('textCheck.readAlike', { read, percent: fmt.percent(similarity / 100) }),
     };
   });
 }
 
 export function summaryLine(check: TextCheck): string {
-  return check.status === 'no_targets' ? S.noTargets : S.summary(check.found, check.total);
+  if (check.status === 'no_targets') return t('textCheck.noTargets');
+  return check.found === check.total
+    ? t('textCheck.summaryAll', { count: check.total })
+    : t('textCheck.summary', { found: fmt.number(check.found), total: fmt.number(check.total) });
 }
 
 export interface OverlayBox {
@@ -46,11 +49,11 @@ const pointList = (b: TextBox) => b.map(([x, y]) => `${x},${y}`).join(' ');
 
 /** The boxes of every target (green where found, red where not), in the check's image pixels. */
 export function overlayBoxes(check: TextCheck): OverlayBox[] {
-  return check.targets.flatMap((t) =>
-    t.boxes.map((b, i) => ({
+  return check.targets.flatMap((target) =>
+    target.boxes.map((b, i) => ({
       points: pointList(b),
-      found: t.found,
-      label: i === 0 ? (t.found ? S.boxLabelFound(t.target) : S.boxLabelMiss(t.target)) : '',
+      found: target.found,
+      label: i === 0 ? t(target.found ? 'textCheck.boxLabelFound' : 'textCheck.boxLabelMiss', { target: target.target }) : '',
       x: Math.min(b[0][0], b[3][0]),
       y: Math.min(b[0][1], b[1][1]),
     })),
