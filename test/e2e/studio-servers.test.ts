@@ -69,6 +69,8 @@ test('settings: add a server, test it before and after; the key is never read ba
   const row = card.getByTestId('server-row');
   await row.getByText('GPU box').waitFor();
   await row.getByTestId('server-key-state').getByText('key set').waitFor();
+  // the form is cleared once the server is added (the row may show a moment before)
+  for (let i = 0; i < 50 && (await card.getByTestId('server-key').inputValue()) !== ''; i++) await page.waitForTimeout(100);
   assert.equal(await card.getByTestId('server-key').inputValue(), '', 'the key field is emptied');
   const { servers } = await api.call<{ servers: ServerInfo[] }>('servers.list');
   assert.equal(servers.length, 1);
@@ -123,6 +125,9 @@ test('generate: pick the server, see what it cannot take, send the job; it runs 
   const g = (await api.call<{ generation: LibraryGeneration }>('library.get', { id })).generation;
   assert.equal((g.recipe as { remote: { server: string } }).remote.server, 'GPU box');
   await page.screenshot({ path: screenshotPath('gallery-remote') });
+  // the detail is a dialog over the window: closed, the rest of the studio can be reached again
+  await page.keyboard.press('Escape');
+  await detail.waitFor({ state: 'detached' });
 });
 
 test('a server that is down: the job fails with a clear message and the queue goes on', { timeout: 120_000 }, async (t) => {
