@@ -147,7 +147,11 @@ test('gallery: find the image by searching its prompt', { timeout: LONG }, async
   await page.locator('#prompt').fill('A bowl of ramen on a wooden table');
   await page.getByRole('spinbutton', { name: 'Steps' }).fill('2');
   await page.getByTestId('generate-button').click();
-  await page.getByTestId('job-card').first().getByTestId('result-image').waitFor({ timeout: LONG });
+  // done, by the queue's word (the first card may still be the earlier job's for a moment)
+  for (let i = 0; !(await jobs()).some((j) => j.request.prompt.startsWith('A bowl of ramen') && j.state === 'done'); i++) {
+    assert.ok(i < LONG / 250, 'the ramen job finishes');
+    await page.waitForTimeout(250);
+  }
 
   await go('gallery');
   const items = page.getByTestId('gallery-item');
@@ -213,7 +217,7 @@ test('gallery detail: favourite, delete, undo', async (t) => {
 test('canvas: open from the gallery, paint a mask, undo and redo, run an edit that comes back as a linked version', { timeout: LONG }, async (t) => {
   if (!needs(t) || !haveImage(t)) return;
   const detail = page.getByTestId('generation-detail');
-  await detail.getByTestId('edit-in-canvas').click();
+  await detail.getByTestId('action-edit').click();
   await page.getByTestId('layer-base').waitFor();
   assert.match((await page.getByTestId('layer-base').textContent()) ?? '', /512×512/);
   const box = (await page.getByTestId('canvas').boundingBox())!;
@@ -330,7 +334,7 @@ test('gallery detail: vary details, vary composition, reuse settings', { timeout
   const after = (await api.call<{ generation: LibraryGeneration }>('library.get', { id })).generation;
   for (const made of [details.generationIds[0], composition.generationIds[0]]) assert.ok(after.children.includes(made!), `child ${made}`);
 
-  await detail.getByRole('button', { name: 'Reuse settings' }).click();
+  await detail.getByTestId('use-settings').click();
   await page.locator('#prompt').waitFor();
   assert.equal(await page.locator('#prompt').inputValue(), PROMPT);
   assert.equal(await page.getByLabel('Width').inputValue(), String(source.width));

@@ -1,6 +1,7 @@
 /**
  * The gallery detail as one drawer for the whole window: opened from a result card, a done queue
- * row, the gallery grid or a message's Show. Deleting from it is undoable from the message line.
+ * row, the gallery grid or a message's Show. Deleting from it is undoable from the message line; going
+ * to another screen from it closes it.
  */
 import { Drawer } from '@mui/material';
 import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
@@ -24,6 +25,11 @@ export function DetailHost() {
     if (id !== null) loadSide();
   }, [id, loadSide]);
   useEvents(['library.changed'], loadSide);
+  // an action that takes the user to another screen (edit on canvas, use these settings) closes it
+  useEffect(() => {
+    window.addEventListener('hashchange', closeDetail);
+    return () => window.removeEventListener('hashchange', closeDetail);
+  }, []);
 
   const onDeleted = (g: Generation) => {
     closeDetail();
