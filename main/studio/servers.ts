@@ -6,9 +6,8 @@
  * the engines: what the API returns says whether a key is set, and log lines never carry one.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, renameSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { readJsonFile } from './json-file';
 import { z } from 'zod';
 import { writeJsonAtomic } from '../../native-models/atomic-write';
 import { GlimmerError, type PoolInfo, ServerCa, ServerId, ServerKey, ServerKind, ServerName, ServerUrl } from '../contract';
@@ -68,21 +67,9 @@ export class ServerStore {
   }
 
   private read(): StoredFile {
-    if (!existsSync(this.file)) return freshFile();
-    try {
-      const parsed = StoredFile.safeParse(JSON.parse(readFileSync(this.file, 'utf8')));
-      if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).slice(0, 3).join('; '));
-      return parsed.data;
-    } catch (err) {
-      this.log(`[servers] ${this.file} is damaged (${(err as Error).message}); starting with no servers and keeping it as ${SERVERS_FILE}.bad`);
-      try {
-        renameSync(this.file, `${this.file}.bad`);
-      } catch {
-        // leave it
-      }
-      return freshFile();
-    }
+    return readJsonFile(this.file, StoredFile, freshFile, this.log, 'starting with no servers');
   }
+
 
   /** Writes are queued, so two quick changes land in order. */
   private save(): Promise<void> {
@@ -90,7 +77,6 @@ export class ServerStore {
     this.writing = this.writing
       .catch(() => undefined)
       .then(async () => {
-        await mkdir(path.dirname(this.file), { recursive: true });
         await writeJsonAtomic(this.file, snapshot, { mode: 0o600 });
       });
     return this.writing;

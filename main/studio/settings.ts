@@ -3,9 +3,10 @@
  * precision, memory tier, theme, language. Kept as JSON in the data folder (settings.json), written atomically; a
  * missing or damaged file means the defaults (a damaged one is kept aside as .bad).
  */
-import { existsSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { writeJsonAtomic } from '../../native-models/atomic-write';
 import path from 'node:path';
+import { readJsonFile } from './json-file';
 import { Settings, GlimmerError } from '../contract';
 
 export const SETTINGS_FILE = 'settings.json';
@@ -31,21 +32,9 @@ export class SettingsStore {
   }
 
   private read(): Settings {
-    if (!existsSync(this.file)) return { ...DEFAULT_SETTINGS };
-    try {
-      const parsed = Settings.partial().safeParse(JSON.parse(readFileSync(this.file, 'utf8')));
-      if (!parsed.success) throw new Error(parsed.error.issues.map((i) => i.message).join('; '));
-      return { ...DEFAULT_SETTINGS, ...parsed.data };
-    } catch (err) {
-      this.log(`[settings] ${this.file} is damaged (${(err as Error).message}); using defaults and keeping it as ${SETTINGS_FILE}.bad`);
-      try {
-        renameSync(this.file, `${this.file}.bad`);
-      } catch {
-        // leave it
-      }
-      return { ...DEFAULT_SETTINGS };
-    }
+    return { ...DEFAULT_SETTINGS, ...readJsonFile(this.file, Settings.partial(), () => ({}), this.log, 'using defaults') };
   }
+
 
   get(): Settings {
     return { ...this.value };

@@ -3,8 +3,8 @@
  * workspace.json beside settings.json, written atomically; a missing or damaged file means an empty
  * workspace (a damaged one is kept aside as .bad). Its own file so settings reads stay small.
  */
-import { existsSync, readFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
+import { readJsonFile } from './json-file';
 import { writeJsonAtomic } from '../../native-models/atomic-write';
 import { GlimmerError, Workspace } from '../contract';
 
@@ -21,21 +21,9 @@ export class WorkspaceStore {
   }
 
   private read(): Workspace {
-    if (!existsSync(this.file)) return { ...EMPTY };
-    try {
-      const parsed = Workspace.partial().safeParse(JSON.parse(readFileSync(this.file, 'utf8')));
-      if (!parsed.success) throw new Error(parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-      return { ...EMPTY, ...parsed.data };
-    } catch (err) {
-      this.log(`[workspace] ${this.file} is damaged (${(err as Error).message}); starting empty and keeping it as ${WORKSPACE_FILE}.bad`);
-      try {
-        renameSync(this.file, `${this.file}.bad`);
-      } catch {
-        // leave it
-      }
-      return { ...EMPTY };
-    }
+    return { ...EMPTY, ...readJsonFile(this.file, Workspace.partial(), () => ({}), this.log, 'starting empty') };
   }
+
 
   get(): Workspace {
     return structuredClone(this.value);
