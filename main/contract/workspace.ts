@@ -60,6 +60,8 @@ export const CanvasDraft = z
     crop: rect.nullable(),
     mode: z.enum(['edit', 'style', 'identity']),
     prompt,
+    /** Each mode tab's own text. */
+    prompts: z.object({ edit: prompt, style: prompt, identity: prompt }).partial().strict(),
     steps: num,
     guidance: num,
   })

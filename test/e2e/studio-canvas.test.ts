@@ -179,6 +179,50 @@ test('zoom with the wheel, fit, 100 %, and keys', { skip: missing ?? false }, as
   await page.getByTestId('tool-brush').click();
 });
 
+test('tool keys work with the focus on a toolbar button: H then a drag pans and paints nothing', { skip: missing ?? false }, async () => {
+  const box = await canvasBox();
+  await page.getByTestId('tool-brush').click();
+  assert.equal(await page.getByTestId('brush-size').count(), 1, 'brush controls show for the brush');
+  const focused = await page.evaluate(() => document.activeElement?.getAttribute('data-testid'));
+  assert.equal(focused, 'tool-brush', 'the toolbar button has the focus, not the canvas');
+  const strokesBefore = await strokes();
+  await page.keyboard.press('h');
+  await page.getByTestId('tool-state').getByText('Pan (H)').waitFor();
+  assert.equal(await page.getByTestId('tool-pan').getAttribute('aria-pressed'), 'true');
+  assert.equal(await page.getByTestId('brush-size').count(), 0, 'no brush controls for the pan tool');
+  const at = [box.width / 2 - 40, box.height / 2 + 60] as const;
+  const before = await pixel(at[0], at[1]);
+  await drag(box.x + at[0], box.y + at[1], box.x + at[0] + 90, box.y + at[1] + 20);
+  assert.ok(near(await pixel(at[0] + 90, at[1] + 20), before), 'the view panned with the pointer');
+  assert.equal(await strokes(), strokesBefore, 'no mask stroke was added');
+  // B from the same place brings the brush back; typing in the prompt does not switch tools
+  await page.keyboard.press('b');
+  await page.getByTestId('tool-state').getByText('Brush (B)').waitFor();
+  await page.locator('#canvas-prompt').fill('');
+  await page.locator('#canvas-prompt').pressSequentially('hc');
+  assert.equal(await page.locator('#canvas-prompt').inputValue(), 'hc');
+  await page.getByTestId('tool-state').getByText('Brush (B)').waitFor();
+  await page.locator('#canvas-prompt').fill('');
+  await page.getByTestId('zoom-fit').click();
+  await page.screenshot({ path: screenshotPath('canvas-keys') });
+});
+
+test('mode tabs keep their own text; a "reference first" error goes once a reference is added', { skip: missing ?? false }, async () => {
+  await page.getByTestId('mode-edit').click();
+  await page.locator('#canvas-prompt').fill('make the sky stormy');
+  await page.getByTestId('mode-style').click();
+  assert.equal(await page.locator('#canvas-prompt').inputValue(), '', 'the style tab has its own text');
+  await page.getByTestId('canvas-run').click();
+  await page.getByTestId('canvas-error').waitFor();
+  await page.getByTestId('add-reference-file').setInputFiles({ name: 'style.png', mimeType: 'image/png', buffer: await picture(128, 128, 250) });
+  await page.getByTestId('layer-reference').getByText('style.png').waitFor();
+  await page.getByTestId('canvas-error').waitFor({ state: 'detached' });
+  await page.getByTestId('mode-edit').click();
+  assert.equal(await page.locator('#canvas-prompt').inputValue(), 'make the sky stormy');
+  await page.getByTestId('layer-reference').getByRole('button', { name: /^Remove/ }).click();
+  await page.getByTestId('layer-reference').waitFor({ state: 'detached' });
+});
+
 test('crop by dragging, then undo the crop', { skip: missing ?? false }, async () => {
   const box = await canvasBox();
   await page.getByTestId('tool-crop').click();
@@ -203,7 +247,15 @@ test('drop and paste open other images as new documents', { skip: missing ?? fal
     d.items.add(new File([bytes], 'dropped.png', { type: 'image/png' }));
     return d;
   }, dropped);
+  // the document has a mask: opening another image asks first; keeping it changes nothing
   await page.dispatchEvent('[data-testid=canvas]', 'drop', { dataTransfer: dt });
+  await page.getByTestId('replace-dialog').waitFor();
+  await page.getByTestId('replace-cancel').click();
+  await page.getByTestId('replace-dialog').waitFor({ state: 'detached' });
+  assert.match((await page.getByTestId('layer-base').textContent()) ?? '', /ramp\.png/);
+  assert.notEqual(await strokes(), '0 strokes');
+  await page.dispatchEvent('[data-testid=canvas]', 'drop', { dataTransfer: dt });
+  await page.getByTestId('replace-confirm').click();
   await page.getByTestId('layer-base').getByText('dropped.png').waitFor();
   assert.equal(await strokes(), '0 strokes', 'a new document starts without a mask');
   assert.equal(await page.getByTestId('undo').isDisabled(), true, 'and with an empty history');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { CanvasStore, screenToImage } from '../../renderer/src/canvas';
+import { CanvasStore, DEFAULT_CANVAS_FORM, nextCanvasForm, outputSize, screenToImage } from '../../renderer/src/canvas';
 
 function opened(): CanvasStore {
   const store = new CanvasStore();
@@ -126,42 +126,100 @@ describe('canvas store', () => {
     assert.equal(store.references().length, 0);
   });
 
-  test('crop is clamped to the image; tiny or whole-image crops mean no crop; dragging makes one step', () => {
+  test('crop is clamped to the image and snapped to multiples of 32; tiny or whole-image crops mean no crop; dragging makes one step', () => {
     const store = opened();
+    // clamped to x 0..150, y 700..768 → 160×64, kept inside the image
     store.setCrop({ x: -50, y: 700, width: 200, height: 500 });
-    assert.deepEqual(store.getState().doc.crop, { x: 0, y: 700, width: 150, height: 68 });
+    assert.deepEqual(store.getState().doc.crop, { x: 0, y: 702, width: 160, height: 64 });
     store.setCrop({ x: 0, y: 0, width: 1024, height: 768 });
     assert.equal(store.getState().doc.crop, null);
+    store.setCrop({ x: 3, y: 2, width: 1020, height: 760 });
+    assert.equal(store.getState().doc.crop, null, 'snaps to the whole image: no crop');
     store.setCrop({ x: 5, y: 5, width: 3, height: 400 });
     assert.equal(store.getState().doc.crop, null);
     store.setCrop({ x: 10, y: 10, width: 100, height: 100 });
+    assert.deepEqual(store.getState().doc.crop, { x: 12, y: 12, width: 96, height: 96 });
     store.beginCrop(300, 300);
     store.dragCrop(250, 400);
     store.dragCrop(100, 500);
     assert.deepEqual(store.getState().cropDraft, { x: 100, y: 300, width: 200, height: 200 });
     store.endCrop();
-    assert.deepEqual(store.getState().doc.crop, { x: 100, y: 300, width: 200, height: 200 });
+    assert.deepEqual(store.getState().doc.crop, { x: 104, y: 304, width: 192, height: 192 });
+    for (const v of Object.values(store.getState().doc.crop!).slice(2)) assert.equal(v % 32, 0);
     assert.equal(store.getState().cropDraft, null);
     store.undo();
-    assert.deepEqual(store.getState().doc.crop, { x: 10, y: 10, width: 100, height: 100 });
+    assert.deepEqual(store.getState().doc.crop, { x: 12, y: 12, width: 96, height: 96 });
   });
 
-  test('a result at another resolution scales the mask and drops the crop; going back restores them', () => {
+  test('the output size is the region itself when the model takes it, otherwise scaled and said so', () => {
+    assert.deepEqual(outputSize(1024, 768), { width: 1024, height: 768, scaled: false });
+    assert.deepEqual(outputSize(640, 512), { width: 640, height: 512, scaled: false });
+    const small = outputSize(640, 480);
+    assert.equal(small.scaled, true);
+    assert.equal(small.width % 32, 0);
+    assert.equal(small.height % 32, 0);
+    assert.ok(small.height >= 512);
+    assert.equal(outputSize(2048, 2048).scaled, true, 'larger than about 1024² is brought down');
+  });
+
+  test('a result starts without the mask of the image it came from; undo brings the mask back', () => {
     const store = opened();
     store.beginStroke(512, 384);
     store.endStroke();
-    store.setCrop({ x: 0, y: 0, width: 512, height: 384 });
+    store.addVersion({ src: 'data:result', width: 1024, height: 768, generationId: '9' });
+    assert.equal(store.getState().doc.mask.strokes.length, 0);
+    store.undo();
+    assert.equal(store.getState().doc.mask.strokes.length, 1);
+  });
+
+  test('hasWork: a fresh document has none; a mask, a reference, a crop or a version is work', () => {
+    const store = new CanvasStore();
+    assert.equal(store.hasWork(), false);
+    store.open({ src: 'a', width: 512, height: 512 });
+    assert.equal(store.hasWork(), false);
+    store.beginStroke(10, 10);
+    store.endStroke();
+    assert.equal(store.hasWork(), true);
+    store.open({ src: 'b', width: 512, height: 512 });
+    assert.equal(store.hasWork(), false, 'a new document starts without work');
+    store.restore({ src: 'c', width: 512, height: 512 }, [{ src: 'r', width: 64, height: 64 }], [], null);
+    assert.equal(store.hasWork(), true, 'a kept document with a reference is work even with no history');
+  });
+
+  test('each mode tab keeps its own text', () => {
+    let form = nextCanvasForm(DEFAULT_CANVAS_FORM, { prompt: 'make the sky stormy' });
+    form = nextCanvasForm(form, { mode: 'style' });
+    assert.equal(form.prompt, '', 'the style tab does not inherit the edit instruction');
+    form = nextCanvasForm(form, { prompt: 'watercolour' });
+    form = nextCanvasForm(form, { mode: 'identity' });
+    assert.equal(form.prompt, '');
+    form = nextCanvasForm(form, { mode: 'edit' });
+    assert.equal(form.prompt, 'make the sky stormy');
+    form = nextCanvasForm(form, { mode: 'style' });
+    assert.equal(form.prompt, 'watercolour');
+    // a recipe that sets mode and text together
+    form = nextCanvasForm(form, { mode: 'identity', prompt: 'at the beach' });
+    assert.deepEqual(form.prompts, { edit: 'make the sky stormy', style: 'watercolour', identity: 'at the beach' });
+  });
+
+  test('a version at another resolution scales the mask and drops the crop; going back restores them', () => {
+    const store = opened();
     const first = store.getState().doc.versions[0]!.id;
     const v2 = store.addVersion({ src: 'data:big', width: 2048, height: 1536, generationId: '7' });
+    store.beginStroke(1024, 768);
+    store.endStroke();
+    store.setCrop({ x: 0, y: 0, width: 1024, height: 768 });
+    store.selectVersion(first);
     const s = store.getState().doc;
-    assert.equal(store.base()?.width, 2048);
-    assert.equal(store.base()?.generationId, '7');
-    assert.deepEqual(s.mask.strokes[0]?.points, [1024, 768]);
+    assert.equal(store.base()?.width, 1024);
+    assert.equal(store.base()?.generationId, null);
+    assert.deepEqual(s.mask.strokes[0]?.points, [512, 384]);
     assert.equal(s.crop, null);
     assert.equal(s.versions.find((v) => v.id === v2)?.parentId, first, 'linked to its source');
     store.undo();
-    assert.equal(store.base()?.width, 1024);
-    assert.deepEqual(store.getState().doc.mask.strokes[0]?.points, [512, 384]);
+    assert.equal(store.base()?.width, 2048);
+    assert.equal(store.base()?.generationId, '7');
+    assert.deepEqual(store.getState().doc.mask.strokes[0]?.points, [1024, 768]);
     assert.notEqual(store.getState().doc.crop, null);
   });
 

@@ -290,54 +290,25 @@ export function CanvasView({ store, onViewport }: CanvasViewProps) {
     return () => c.removeEventListener('wheel', onWheel);
   }, [store]);
 
-  const onKeyDown = (e: React.KeyboardEvent<HTMLCanvasElement>) => {
-    const { w, h } = size.current;
-    const mod = e.ctrlKey || e.metaKey;
-    const t = store.getState().tool;
-    const handled = (() => {
-      // Ctrl/Cmd+Z and +Y are handled for the whole canvas screen (CanvasPage)
-      if (mod) return false;
-      switch (e.key) {
-        case ' ':
-          space.current = true;
-          return true;
-        case 'b':
-          return store.setTool({ kind: 'brush' }), true;
-        case 'e':
-          return store.setTool({ kind: 'eraser' }), true;
-        case 'h':
-          return store.setTool({ kind: 'pan' }), true;
-        case 'c':
-          return store.setTool({ kind: 'crop' }), true;
-        case '[':
-          return store.setTool({ size: t.size / 1.25 }), true;
-        case ']':
-          return store.setTool({ size: t.size * 1.25 }), true;
-        case '+':
-        case '=':
-          return store.zoomAt(1.25, w / 2, h / 2), true;
-        case '-':
-          return store.zoomAt(0.8, w / 2, h / 2), true;
-        case '0':
-          return store.fit(w, h), true;
-        case '1':
-          return store.actualSize(w, h), true;
-        case 'ArrowLeft':
-          return store.panBy(40, 0), true;
-        case 'ArrowRight':
-          return store.panBy(-40, 0), true;
-        case 'ArrowUp':
-          return store.panBy(0, 40), true;
-        case 'ArrowDown':
-          return store.panBy(0, -40), true;
-        case 'Escape':
-          return store.cancelStroke(), true;
-        default:
-          return false;
-      }
-    })();
-    if (handled) e.preventDefault();
-  };
+  // keys for tools and view anywhere on the canvas screen (this view is mounted), except while typing
+  useEffect(() => {
+    const onKeyDown = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || isTypingTarget(e.target)) return;
+      if (canvasKey(store, e, size.current, space)) e.preventDefault();
+    };
+    const onKeyUp = (e: KeyboardEvent) => {
+      if (e.key === ' ') space.current = false;
+    };
+    const onBlur = () => (space.current = false);
+    window.addEventListener('keydown', onKeyDown);
+    window.addEventListener('keyup', onKeyUp);
+    window.addEventListener('blur', onBlur);
+    return () => {
+      window.removeEventListener('keydown', onKeyDown);
+      window.removeEventListener('keyup', onKeyUp);
+      window.removeEventListener('blur', onBlur);
+    };
+  }, [store]);
 
   return (
     <Box ref={box} sx={{ position: 'relative', width: '100%', height: '100%', overflow: 'hidden', touchAction: 'none' }}>
@@ -356,12 +327,62 @@ export function CanvasView({ store, onViewport }: CanvasViewProps) {
           pointer.current = null;
           redraw();
         }}
-        onKeyDown={onKeyDown}
-        onKeyUp={(e) => {
-          if (e.key === ' ') space.current = false;
-        }}
         onContextMenu={(e) => e.preventDefault()}
       />
     </Box>
   );
+}
+
+/** Text fields, sliders, selects and open dialogs keep their keys. */
+export function isTypingTarget(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  if (!el || typeof el.closest !== 'function') return false;
+  if (el.isContentEditable || el.closest('input, textarea, select, [role=slider], [role=dialog], [role=listbox], [role=menu]')) return true;
+  return false;
+}
+
+/** One key of the canvas screen → a store call; true when it was one of ours. */
+function canvasKey(store: CanvasStore, e: KeyboardEvent, size: { w: number; h: number }, space: { current: boolean }): boolean {
+  // Ctrl/Cmd+Z and +Y are handled for the whole canvas screen (CanvasPage)
+  if (e.ctrlKey || e.metaKey || e.altKey) return false;
+  const { w, h } = size;
+  const t = store.getState().tool;
+  switch (e.key.length === 1 ? e.key.toLowerCase() : e.key) {
+    case ' ':
+      space.current = true;
+      return true;
+    case 'b':
+      return store.setTool({ kind: 'brush' }), true;
+    case 'e':
+      return store.setTool({ kind: 'eraser' }), true;
+    case 'h':
+      return store.setTool({ kind: 'pan' }), true;
+    case 'c':
+      return store.setTool({ kind: 'crop' }), true;
+    case '[':
+      return store.setTool({ size: t.size / 1.25 }), true;
+    case ']':
+      return store.setTool({ size: t.size * 1.25 }), true;
+    case '+':
+    case '=':
+      return store.zoomAt(1.25, w / 2, h / 2), true;
+    case '-':
+      return store.zoomAt(0.8, w / 2, h / 2), true;
+    case '0':
+      return store.fit(w, h), true;
+    case '1':
+      return store.actualSize(w, h), true;
+    case 'ArrowLeft':
+      return store.panBy(40, 0), true;
+    case 'ArrowRight':
+      return store.panBy(-40, 0), true;
+    case 'ArrowUp':
+      return store.panBy(0, 40), true;
+    case 'ArrowDown':
+      return store.panBy(0, -40), true;
+    case 'Escape':
+      return store.cancelStroke(), true;
+    default:
+      return false;
+  }
 }

@@ -9,25 +9,26 @@ import { jobsStore } from '../jobs/session';
 import { library } from '../library/client';
 import { t } from '../i18n';
 import { mediaUrl } from '../media';
+import { type CanvasForm, DEFAULT_CANVAS_FORM, nextCanvasForm } from './form';
 import { CanvasStore } from './store';
+
+export { type CanvasForm, type CanvasMode, DEFAULT_CANVAS_FORM, nextCanvasForm } from './form';
 
 export const canvasStore = new CanvasStore();
 
-export type CanvasMode = 'edit' | 'style' | 'identity';
-
-/** The canvas's mode panel: which image-to-image mode, its prompt, steps and guidance (kept in the workspace). */
-export interface CanvasForm {
-  mode: CanvasMode;
-  prompt: string;
-  steps: number;
-  guidance: number;
-}
-
-export const DEFAULT_CANVAS_FORM: CanvasForm = { mode: 'edit', prompt: '', steps: 50, guidance: 1.5 };
 export const canvasForm = new Observable<CanvasForm>({ ...DEFAULT_CANVAS_FORM });
 
 export function setCanvasForm(patch: Partial<CanvasForm>): void {
-  canvasForm.set({ ...canvasForm.get(), ...patch });
+  canvasForm.set(nextCanvasForm(canvasForm.get(), patch));
+}
+
+/** An open waiting for the user to agree to replace the current document (CanvasPage asks). */
+export const pendingReplace = new Observable<{ name: string; run: () => void } | null>(null);
+
+/** Runs `open` now when nothing would be lost, otherwise once the user agrees (the canvas screen asks). */
+export function replaceDocument(name: string, open: () => void): void {
+  if (!canvasStore.hasWork()) return open();
+  pendingReplace.set({ name, run: open });
 }
 
 /** Jobs submitted from the canvas → the version they were made from. */
@@ -62,9 +63,3 @@ export async function submitFromCanvas(request: GenerateRequestInput, fromVersio
   return job;
 }
 
-
-/** Opens an image in the canvas and shows the canvas screen. */
-export function openInCanvas(image: { src: string; width: number; height: number; name?: string; generationId?: string | null }): void {
-  canvasStore.open(image);
-  window.location.hash = '/canvas';
-}

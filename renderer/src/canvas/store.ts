@@ -31,6 +31,14 @@ const EMPTY_DOC: CanvasDoc = {
 };
 
 const MIN_CROP = 8;
+/** Crop sides snap to multiples of this (the model's sizes: contract SIZE_RULE.step). */
+export const CROP_STEP = 32;
+
+/** `n` to the nearest multiple of `step`, at least one step, at most `max` (rounded down to a step when it is not one). */
+function snapTo(n: number, step: number, max: number): number {
+  const top = max >= step ? Math.floor(max / step) * step : max;
+  return Math.min(top, Math.max(step, Math.round(n / step) * step));
+}
 
 function clamp01(v: number): number {
   return Math.min(1, Math.max(0, v));
@@ -103,6 +111,16 @@ export class CanvasStore {
 
   references(): Layer[] {
     return this.state.doc.layers.filter((l) => l.role === 'reference');
+  }
+
+  /**
+   * Whether replacing the document would lose something the user did: any edit in the history, a
+   * mask, a reference or a result.
+   */
+  hasWork(): boolean {
+    const d = this.state.doc;
+    if (!this.base()) return false;
+    return this.past.length > 0 || d.mask.strokes.length > 0 || d.layers.length > 1 || d.versions.length > 1 || d.crop !== null;
   }
 
   currentVersion(): Version | null {
@@ -313,8 +331,13 @@ export class CanvasStore {
     const x1 = Math.min(base.width, Math.round(x + width));
     const y1 = Math.min(base.height, Math.round(y + height));
     if (x1 - x0 < MIN_CROP || y1 - y0 < MIN_CROP) return null;
-    if (x0 === 0 && y0 === 0 && x1 === base.width && y1 === base.height) return null;
-    return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+    // sides snap to sizes the model takes (multiples of 32), kept inside the image around the same centre
+    const w = snapTo(x1 - x0, CROP_STEP, base.width);
+    const h = snapTo(y1 - y0, CROP_STEP, base.height);
+    const cx = Math.min(base.width - w, Math.max(0, Math.round((x0 + x1 - w) / 2)));
+    const cy = Math.min(base.height - h, Math.max(0, Math.round((y0 + y1 - h) / 2)));
+    if (w === base.width && h === base.height) return null;
+    return { x: cx, y: cy, width: w, height: h };
   }
 
   beginCrop(x: number, y: number): void {
@@ -341,7 +364,10 @@ export class CanvasStore {
 
   // versions
 
-  /** A result made from `parentId` (default: the current version) becomes the base image. */
+  /**
+   * A result made from `parentId` (default: the current version) becomes the base image. The mask
+   * was for the image the result came from, so the new version starts without one (undo brings it back).
+   */
   addVersion(image: ImageSource, parentId: string | null = this.state.doc.currentVersionId): string {
     const id = this.nextId('v');
     const version: Version = {
@@ -353,7 +379,7 @@ export class CanvasStore {
       generationId: image.generationId ?? null,
       parentId,
     };
-    const doc = { ...this.state.doc, versions: [...this.state.doc.versions, version] };
+    const doc = { ...this.state.doc, versions: [...this.state.doc.versions, version], mask: { ...this.state.doc.mask, strokes: [] } };
     this.commit(this.withVersion(doc, version));
     return id;
   }

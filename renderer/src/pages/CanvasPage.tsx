@@ -24,6 +24,11 @@ import {
   Alert,
   Box,
   Button,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogContentText,
+  DialogTitle,
   Divider,
   IconButton,
   List,
@@ -46,13 +51,14 @@ import type { GenerateRequestInput, ImageRef } from '../../../main/contract';
 import { ApiError } from '../api/client';
 import { CanvasView } from '../canvas/CanvasView';
 import { fileToImageSource, imageBase64, maskBase64 } from '../canvas/images';
-import { canvasForm, canvasJobIds, canvasStore as store, resultProblems, setCanvasForm, submitFromCanvas, type CanvasMode } from '../canvas/session';
+import { canvasForm, canvasJobIds, canvasStore as store, pendingReplace, resultProblems, setCanvasForm, submitFromCanvas, type CanvasMode } from '../canvas/session';
+import { outputSize } from '../canvas/output';
+import { CROP_STEP } from '../canvas/store';
 import { imageFileOf, readDropped } from '../recall/dropped';
 import { openOnCanvas, recallOf } from '../recall/state';
 import type { Layer, ToolKind } from '../canvas';
 import { JobCard } from '../components/JobCard';
 import { PromptEditor } from '../components/PromptEditor';
-import { sizeLike } from '../generate';
 import { fmt } from '../i18n';
 import { useJobs } from '../jobs/useJobs';
 import { TargetPicker, targetStore, useTargetLimits } from '../servers';
@@ -140,6 +146,7 @@ export function CanvasPage() {
     >
       <input ref={fileInput} type="file" accept="image/png,image/jpeg,image/webp" hidden data-testid="open-file" onChange={(e) => void openFile(e.target.files?.[0]).then(() => (e.target.value = ''))} />
       <input ref={refInput} type="file" accept="image/png,image/jpeg,image/webp" hidden data-testid="add-reference-file" onChange={(e) => void openFile(e.target.files?.[0], true).then(() => (e.target.value = ''))} />
+      <ReplaceDialog />
       <Toolbox viewport={viewport.current} disabled={!base} />
       <Stack sx={{ minWidth: 0, borderLeft: 1, borderRight: 1, borderColor: 'divider' }}>
         <BrushBar />
@@ -232,26 +239,68 @@ function Toolbox({ viewport, disabled }: { viewport: { w: number; h: number }; d
 function BrushBar() {
   const { t } = useTranslation();
   const { tool, doc } = useSyncExternalStore(store.subscribe, store.getState);
+  const brush = tool.kind === 'brush' || tool.kind === 'eraser';
+  const key = TOOLS.find((x) => x.kind === tool.kind)?.key ?? '';
   return (
     <Stack direction="row" sx={{ alignItems: 'center', columnGap: 2, rowGap: 0, px: 2, py: 0.5, borderBottom: 1, borderColor: 'divider', minHeight: 48, flexWrap: 'wrap' }}>
-      <Typography variant="caption" sx={{ minWidth: 64 }}>
-        {t(`canvas.toolShort.${tool.kind}`)}
+      <Typography variant="caption" sx={{ minWidth: 64, fontWeight: 600 }} data-testid="tool-state" aria-live="polite">
+        {t('canvas.toolKey', { tool: t(`canvas.toolShort.${tool.kind}`), key })}
       </Typography>
-      <Typography variant="caption" id="brush-size">
-        {t('canvas.brushSize')}
-      </Typography>
-      <Slider size="small" min={1} max={512} value={tool.size} onChange={(_, v) => store.setTool({ size: v as number })} aria-labelledby="brush-size" sx={{ maxWidth: 180, minWidth: 80, flex: 1 }} valueLabelDisplay="auto" />
-      <Typography variant="caption" id="brush-hardness">
-        {t('canvas.hardness')}
-      </Typography>
-      <Slider size="small" min={0} max={1} step={0.05} value={tool.hardness} onChange={(_, v) => store.setTool({ hardness: v as number })} aria-labelledby="brush-hardness" sx={{ maxWidth: 140, minWidth: 70, flex: 1 }} valueLabelDisplay="auto" />
+      {brush && (
+        <>
+          <Typography variant="caption" id="brush-size">
+            {t('canvas.brushSize')}
+          </Typography>
+          <Slider size="small" min={1} max={512} value={tool.size} onChange={(_, v) => store.setTool({ size: v as number })} aria-labelledby="brush-size" sx={{ maxWidth: 180, minWidth: 80, flex: 1 }} valueLabelDisplay="auto" data-testid="brush-size" />
+          <Typography variant="caption" id="brush-hardness">
+            {t('canvas.hardness')}
+          </Typography>
+          <Slider size="small" min={0} max={1} step={0.05} value={tool.hardness} onChange={(_, v) => store.setTool({ hardness: v as number })} aria-labelledby="brush-hardness" sx={{ maxWidth: 140, minWidth: 70, flex: 1 }} valueLabelDisplay="auto" />
+        </>
+      )}
+      {tool.kind === 'crop' && !doc.crop && (
+        <Typography variant="caption" color="text.secondary">
+          {t('canvas.cropHelp', { step: CROP_STEP })}
+        </Typography>
+      )}
       <Box sx={{ flex: 1 }} />
       {doc.crop && (
-        <Button size="small" startIcon={<CropFreeIcon />} onClick={() => store.setCrop(null)}>
+        <Button size="small" startIcon={<CropFreeIcon />} onClick={() => store.setCrop(null)} title={t('canvas.cropSnapped', { step: CROP_STEP })}>
           {t('canvas.removeCrop', { width: doc.crop.width, height: doc.crop.height })}
         </Button>
       )}
     </Stack>
+  );
+}
+
+/** Asks before an image replaces a document with work in it. */
+function ReplaceDialog() {
+  const { t } = useTranslation();
+  const pending = useSyncExternalStore(pendingReplace.subscribe, pendingReplace.get);
+  const close = () => pendingReplace.set(null);
+  return (
+    <Dialog open={pending !== null} onClose={close} aria-labelledby="replace-title" data-testid="replace-dialog">
+      <DialogTitle id="replace-title">{t('canvas.replaceTitle')}</DialogTitle>
+      <DialogContent>
+        <DialogContentText>{t('canvas.replaceText', { name: pending?.name ?? '' })}</DialogContentText>
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={close} data-testid="replace-cancel">
+          {t('canvas.replaceKeep')}
+        </Button>
+        <Button
+          variant="contained"
+          color="warning"
+          data-testid="replace-confirm"
+          onClick={() => {
+            pending?.run();
+            close();
+          }}
+        >
+          {t('canvas.replaceConfirm')}
+        </Button>
+      </DialogActions>
+    </Dialog>
   );
 }
 
@@ -374,7 +423,7 @@ function ModePanel() {
   const base = doc.layers.find((l) => l.role === 'base')!;
   const refs = doc.layers.filter((l) => l.role === 'reference' && l.visible);
   const region = doc.crop ?? { x: 0, y: 0, width: base.width, height: base.height };
-  const out = sizeLike(region.width, region.height, 1024);
+  const out = outputSize(region.width, region.height);
   const problem =
     mode === 'style' && refs.length === 0
       ? t('canvas.needStyle')
@@ -384,6 +433,8 @@ function ModePanel() {
 
   const masked = mode === 'edit' && doc.mask.strokes.length > 0;
   const { refusal } = useTargetLimits({ mode, ...(masked ? { mask: true } : {}) });
+  // an error about what was missing goes once it is fixed (or another mode is chosen)
+  useEffect(() => setError(null), [problem, refusal, mode]);
   const run = async () => {
     if (problem) return setError(problem);
     if (refusal) return setError(refusal);
@@ -436,8 +487,11 @@ function ModePanel() {
         <TextField size="small" type="number" label={t('generate.guidance')} value={guidance} onChange={(e) => setGuidance(Math.max(0, Math.min(20, Number(e.target.value) || 0)))} slotProps={{ htmlInput: { step: 0.1 } }} />
       </Stack>
       <Typography variant="caption" color="text.secondary" sx={{ display: 'block', mt: 1 }}>
-        {t('canvas.output', { width: out.width, height: out.height })}
-        {doc.crop ? t('canvas.fromCrop') : ''}
+        <span data-testid="canvas-output">
+          {t('canvas.output', { width: out.width, height: out.height })}
+          {doc.crop ? t('canvas.fromCrop') : ''}
+          {out.scaled ? t('canvas.scaledFrom', { width: region.width, height: region.height }) : ''}
+        </span>
         {mode === 'edit' ? (doc.mask.strokes.length > 0 ? t('canvas.masked') : t('canvas.unmasked')) : ''}
       </Typography>
       <Box sx={{ mt: 1.5 }}>

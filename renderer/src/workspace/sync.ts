@@ -73,6 +73,7 @@ async function canvasDraft(): Promise<CanvasDraft> {
     crop: doc.crop,
     mode: form.mode,
     prompt: form.prompt,
+    prompts: { ...form.prompts, [form.mode]: form.prompt },
     steps: form.steps,
     guidance: form.guidance,
   };
@@ -99,6 +100,7 @@ async function restore(): Promise<void> {
     canvasForm.set({
       mode: (c.mode as CanvasMode | undefined) ?? DEFAULT_CANVAS_FORM.mode,
       prompt: c.prompt ?? '',
+      prompts: { ...c.prompts, [(c.mode as CanvasMode | undefined) ?? DEFAULT_CANVAS_FORM.mode]: c.prompt ?? '' },
       steps: typeof c.steps === 'number' ? c.steps : DEFAULT_CANVAS_FORM.steps,
       guidance: typeof c.guidance === 'number' ? c.guidance : DEFAULT_CANVAS_FORM.guidance,
     });
