@@ -49,15 +49,20 @@ export type DraftImage = z.infer<typeof DraftImage>;
 
 const rect = z.object({ x: num, y: num, width: num, height: num }).strict();
 const stroke = z
-  .object({ mode: z.enum(['brush', 'eraser']), size: num, hardness: num, points: z.array(num).max(40_000) })
+  .object({ mode: z.enum(['brush', 'eraser']), shape: z.enum(['rect', 'lasso']).optional(), size: num, hardness: num, points: z.array(num).max(40_000) })
   .strict();
+const edge = z.number().int().min(0).max(4096);
 
 export const CanvasDraft = z
   .object({
     base: DraftImage.nullable(),
     references: z.array(DraftImage).max(4),
     strokes: z.array(stroke).max(2000),
+    /** The mask's invert, grow/shrink and feather (pixels). */
+    maskEdit: z.object({ invert: z.boolean(), grow: z.number().int().min(-256).max(256), feather: z.number().int().min(0).max(256) }).strict(),
     crop: rect.nullable(),
+    /** The canvas extended beyond the image (outpainting), pixels per side. */
+    extend: z.object({ left: edge, top: edge, right: edge, bottom: edge }).strict().nullable(),
     mode: z.enum(['edit', 'style', 'identity']),
     prompt,
     /** Each mode tab's own text. */

@@ -1,19 +1,28 @@
 /**
  * The canvas editor in Chromium against `serve`: open an image by file dialog, drop and paste; paint
  * the mask, erase, undo and redo (checked on the drawn pixels, not only on counters); zoom, fit,
- * 100 %; crop and undo it; keyboard shortcuts. Needs no model.
+ * 100 %; crop and undo it; keyboard shortcuts from anywhere on the screen; selections; extend the
+ * canvas and run an outpaint (with the tiny checkpoint; that step skips, saying so, without it).
  */
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright';
 import sharp from 'sharp';
 import { chromiumMissingReason, launchChromium, screenshotPath } from '../helpers/browser';
+import type { JobInfo, LibraryGeneration } from '../../main/contract';
+import { checkpointDir } from '../helpers/fixtures';
 import { type ServeProcess, startServe } from '../helpers/serve';
+import { canRun, type StudioApi, studioApi } from '../helpers/studio';
 
 const missing = chromiumMissingReason();
 if (missing) console.log(`# skipping e2e: ${missing}`);
 
+const noModel = existsSync(checkpointDir()) ? null : `the tiny checkpoint is missing at ${checkpointDir()} (GLIMMER_FIXTURES)`;
+const LONG = 240_000;
+
 let serve: ServeProcess;
+let api: StudioApi;
 let browser: Browser;
 let page: Page;
 const errors: string[] = [];
@@ -70,6 +79,9 @@ const near = (a: number[], b: number[], tol = 3) => a.slice(0, 3).every((v, i) =
 before(async () => {
   if (missing) return;
   serve = await startServe();
+  api = await studioApi(serve);
+  // set-up, not under test: the tiny model for the steps that run a job
+  if (!noModel) await api.call('settings.update', { modelDir: checkpointDir(), precision: 'fp32' });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   page.on('pageerror', (err) => errors.push(err.message));
@@ -270,5 +282,99 @@ test('drop and paste open other images as new documents', { skip: missing ?? fal
   await page.getByTestId('layer-base').getByText('pasted.png').waitFor();
   assert.match((await page.getByTestId('layer-base').textContent()) ?? '', /200×100/);
   await page.screenshot({ path: screenshotPath('canvas') });
+  assert.deepEqual(errors, []);
+});
+
+async function jobs(): Promise<JobInfo[]> {
+  return (await api.call<{ jobs: JobInfo[] }>('jobs.list', { includeFinished: true })).jobs;
+}
+
+/** Opens a picture from the file dialog, agreeing to replace the document when asked. */
+async function openPicture(name: string, png: Buffer): Promise<void> {
+  await page.getByTestId('open-file').setInputFiles({ name, mimeType: 'image/png', buffer: png });
+  const confirm = page.getByTestId('replace-confirm');
+  const base = page.getByTestId('layer-base').getByText(name);
+  await Promise.race([confirm.waitFor().then(() => confirm.click()), base.waitFor()]);
+  await base.waitFor();
+}
+
+test('selections: a rectangle (M) adds to the mask, Alt+drag takes part away; invert shows on the overlay and undoes', { skip: missing ?? false }, async () => {
+  await openPicture('select.png', await picture());
+  const box = await canvasBox();
+  const cx = box.x + box.width / 2;
+  const cy = box.y + box.height / 2;
+  const clean = await pixel(box.width / 2, box.height / 2 + 10);
+  await page.getByTestId('canvas').focus();
+  await page.keyboard.press('m');
+  await page.getByTestId('tool-state').getByText('Select (M)').waitFor();
+  assert.equal(await page.getByTestId('brush-size').count(), 0, 'no brush controls for a selection tool');
+  await drag(cx - 100, cy - 60, cx + 100, cy + 60);
+  assert.equal(await strokes(), '1 stroke');
+  const inside = await pixel(box.width / 2, box.height / 2 + 10);
+  assert.ok(!near(inside, clean), 'the selected area shows as mask');
+  await page.keyboard.down('Alt');
+  await drag(cx - 30, cy - 30, cx + 30, cy + 30);
+  await page.keyboard.up('Alt');
+  assert.equal(await strokes(), '2 strokes');
+  assert.ok(near(await pixel(box.width / 2, box.height / 2 + 10), clean), 'Alt+drag took the middle away');
+  const outside = await pixel(box.width / 2, box.height / 2 + 120);
+  await page.getByTestId('mask-invert').click();
+  assert.ok(!near(await pixel(box.width / 2, box.height / 2 + 120), outside), 'inverted: outside is now mask');
+  assert.ok(!near(await pixel(box.width / 2, box.height / 2 + 10), clean), 'inverted: the hole is mask too');
+  await page.getByTestId('undo').click();
+  assert.ok(near(await pixel(box.width / 2, box.height / 2 + 120), outside), 'undo: not inverted');
+  await page.screenshot({ path: screenshotPath('canvas-selection') });
+  await page.getByTestId('clear-mask').click();
+  assert.equal(await strokes(), '0 strokes');
+});
+
+test('extend the canvas by 128 px to the right and run an outpaint: the result is a new version, the original area kept', { skip: missing ?? false, timeout: LONG }, async (t) => {
+  await openPicture('outpaint.png', await picture(512, 512));
+  const box = await canvasBox();
+  const bg = await pixel(4, 4);
+  await page.getByTestId('extend-by').fill('128');
+  await page.getByTestId('extend-right').click();
+  await page.getByTestId('extend-state').getByText('right 128').waitFor();
+  assert.match((await page.getByTestId('canvas-output').textContent()) ?? '', /640×512/);
+  // fitted to the extended document: the new area on the right is drawn with the mask over it
+  const zoom = Number(((await page.getByTestId('zoom-readout').textContent()) ?? '').replace('%', '')) / 100;
+  const right = await pixel(box.width / 2 + 0.4 * 640 * zoom, box.height / 2);
+  const left = await pixel(box.width / 2 - 0.4 * 640 * zoom, box.height / 2 + 10);
+  assert.ok(!near(right, bg), `the new area is drawn (${right} vs the background ${bg})`);
+  assert.ok(right[0]! > 200 && right[2]! > right[1]!, `the new area is covered by the mask colour: ${right}`);
+  assert.ok(left[0]! < 90 && Math.abs(left[1]! - 128) <= 6, `the image's left edge is the picture's own (dark red ramp, green 128): ${left}`);
+  await page.screenshot({ path: screenshotPath('canvas-extend') });
+  if (!canRun(t, missing ?? noModel)) return;
+  await page.getByTestId('mode-edit').click();
+  await page.locator('#canvas-prompt').fill('a calm sea continues to the right');
+  await page.getByRole('spinbutton', { name: 'Steps' }).fill('2');
+  await page.getByTestId('canvas-run').click();
+  await page.getByTestId('version').nth(1).waitFor({ timeout: LONG });
+  const job = (await jobs()).find((j) => j.request.mode === 'edit');
+  assert.ok(job && job.request.mode === 'edit', 'an edit job was submitted');
+  assert.equal(job.state, 'done', JSON.stringify(job.error));
+  assert.deepEqual([job.request.width, job.request.height], [640, 512]);
+  assert.ok(job.request.mask, 'the new area went as the mask');
+  const maskB64 = (job.request.mask as { dataBase64: string }).dataBase64;
+  const m = await sharp(Buffer.from(maskB64, 'base64')).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  assert.deepEqual([m.info.width, m.info.height], [640, 512]);
+  const at = (x: number, y: number) => m.data[(y * 640 + x) * m.info.channels]!;
+  assert.equal(at(600, 100), 255, 'the new area is white');
+  assert.equal(at(100, 100), 0, 'the original is black');
+  const image = (job.request.images as { dataBase64: string }[])[0]!;
+  const sent = await sharp(Buffer.from(image.dataBase64, 'base64')).metadata();
+  assert.deepEqual([sent.width, sent.height], [640, 512], 'the extended image was sent');
+  assert.equal((await page.getByTestId('extend-state').count()), 0, 'the result is not extended');
+  assert.match((await page.getByTestId('version').nth(1).textContent()) ?? '', /from Original/);
+  // the result's original area is the picture's own pixels, bit for bit
+  const g = (await api.call<{ generation: LibraryGeneration }>('library.get', { id: job.generationIds[0] })).generation;
+  const res = await fetch(`${serve.origin}/media/${g.media!.image}`, { headers: { authorization: `Bearer ${serve.token}` } });
+  const out = await sharp(Buffer.from(await res.arrayBuffer())).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const src = await sharp(await picture(512, 512)).raw().toBuffer();
+  assert.deepEqual([out.info.width, out.info.height], [640, 512]);
+  let differ = 0;
+  for (let y = 0; y < 512; y++) for (let x = 0; x < 512; x++) for (let c = 0; c < 3; c++) if (out.data[(y * 640 + x) * 3 + c] !== src[(y * 512 + x) * 3 + c]) differ++;
+  assert.equal(differ, 0, 'original pixels changed');
+  await page.screenshot({ path: screenshotPath('canvas-outpaint') });
   assert.deepEqual(errors, []);
 });

@@ -223,6 +223,66 @@ describe('canvas store', () => {
     assert.notEqual(store.getState().doc.crop, null);
   });
 
+  test('extend: by pixels on chosen sides, to an aspect ratio (the image centred), clamped; one undo step each', () => {
+    const store = opened(); // 1024×768
+    assertUndoable(store, () => store.extendBy(128, ['right']), 'extend right');
+    assert.deepEqual(store.getState().doc.extend, { left: 0, top: 0, right: 128, bottom: 0 });
+    assert.deepEqual(store.area(), { x: 0, y: 0, width: 1152, height: 768 });
+    store.extendBy(64, ['left', 'top']);
+    assert.deepEqual(store.area(), { x: -64, y: -64, width: 1216, height: 832 });
+    store.extendToAspect(16, 9);
+    const a = store.area()!;
+    assert.deepEqual(store.getState().doc.extend, { left: 170, top: 0, right: 171, bottom: 0 }, '768·16/9 = 1365 wide, 341 more split around the image');
+    assert.equal(a.width, 1365);
+    store.extendToAspect(1, 1);
+    assert.deepEqual(store.getState().doc.extend, { left: 0, top: 128, right: 0, bottom: 128 });
+    store.extendToAspect(4, 3);
+    assert.equal(store.getState().doc.extend, null, 'already 4:3: nothing to add');
+    store.setExtend({ left: -5, top: 1e9, right: 0, bottom: 0 });
+    assert.deepEqual(store.getState().doc.extend, { left: 0, top: 2048, right: 0, bottom: 0 });
+    // a crop may reach into the extension; the fit shows the whole document
+    store.setCrop({ x: 0, y: -2048, width: 512, height: 512 });
+    assert.deepEqual(store.getState().doc.crop, { x: 0, y: -2048, width: 512, height: 512 });
+    store.fit(800, 600);
+    const v = store.getState().view;
+    const top = screenToImage(v, v.panX, v.panY - 2048 * v.zoom);
+    assert.ok(Math.abs(top.y + 2048) < 1e-6 && v.panY - 2048 * v.zoom >= 16 - 1e-6, 'the extension is inside the viewport');
+    // a result covers the extended area: the new version is not extended
+    store.addVersion({ src: 'data:out', width: 1024, height: 2816 });
+    assert.equal(store.getState().doc.extend, null);
+  });
+
+  test('selections: a rectangle or lasso drag is one stroke; Alt takes away; invert, grow and feather are undoable edits', () => {
+    const store = opened();
+    store.setTool({ kind: 'rect' });
+    store.beginStroke(10, 20);
+    store.extendStroke(50, 30);
+    store.extendStroke(110, 220);
+    assert.deepEqual(store.getState().draft?.points, [10, 20, 110, 220], 'a rectangle keeps its two corners');
+    store.endStroke();
+    store.beginStroke(60, 60, true);
+    store.extendStroke(80, 80);
+    store.endStroke();
+    store.beginStroke(5, 5);
+    store.endStroke(); // a click, not a rectangle: nothing
+    store.setTool({ kind: 'lasso' });
+    store.beginStroke(300, 300);
+    for (const [x, y] of [[400, 300], [400, 400], [300, 400]] as const) store.extendStroke(x, y);
+    store.endStroke();
+    const strokes = store.getState().doc.mask.strokes;
+    assert.deepEqual(strokes.map((s) => [s.shape, s.mode]), [['rect', 'brush'], ['rect', 'eraser'], ['lasso', 'brush']]);
+    assert.deepEqual(strokes[2]!.points, [300, 300, 400, 300, 400, 400, 300, 400]);
+    assertUndoable(store, () => store.setMaskInvert(true), 'invert');
+    assertUndoable(store, () => store.setMaskGrow(-12), 'shrink');
+    assertUndoable(store, () => store.setMaskFeather(9), 'feather');
+    for (const g of [1, 2, 3]) store.setMaskGrow(g, true);
+    store.endGesture();
+    store.undo();
+    assert.equal(store.getState().doc.mask.grow, -12, 'one slider drag is one step');
+    store.setMaskGrow(1e9);
+    assert.equal(store.getState().doc.mask.grow, 256);
+  });
+
   test('view changes are not edits: zoom, pan, fit and 100 % leave the history alone', () => {
     const store = opened();
     store.zoomAt(2, 100, 100);

@@ -5,6 +5,10 @@
  * from. The document and the mode panel are kept in the workspace.
  */
 import AddPhotoAlternateIcon from '@mui/icons-material/AddPhotoAlternate';
+import ArrowBackIcon from '@mui/icons-material/ArrowBack';
+import ArrowDownwardIcon from '@mui/icons-material/ArrowDownward';
+import ArrowForwardIcon from '@mui/icons-material/ArrowForward';
+import ArrowUpwardIcon from '@mui/icons-material/ArrowUpward';
 import AutoFixOffIcon from '@mui/icons-material/AutoFixOff';
 import BrushIcon from '@mui/icons-material/Brush';
 import CloseIcon from '@mui/icons-material/Close';
@@ -12,6 +16,8 @@ import CropIcon from '@mui/icons-material/Crop';
 import CropFreeIcon from '@mui/icons-material/CropFree';
 import FileOpenIcon from '@mui/icons-material/FileOpen';
 import FitScreenIcon from '@mui/icons-material/FitScreen';
+import GestureIcon from '@mui/icons-material/Gesture';
+import HighlightAltIcon from '@mui/icons-material/HighlightAlt';
 import LayersClearIcon from '@mui/icons-material/LayersClear';
 import PanToolIcon from '@mui/icons-material/PanTool';
 import RedoIcon from '@mui/icons-material/Redo';
@@ -30,13 +36,16 @@ import {
   DialogContentText,
   DialogTitle,
   Divider,
+  FormControlLabel,
   IconButton,
   List,
   ListItem,
   ListItemButton,
   ListItemText,
+  MenuItem,
   Slider,
   Stack,
+  Switch,
   Tab,
   Tabs,
   TextField,
@@ -56,7 +65,8 @@ import { outputSize } from '../canvas/output';
 import { CROP_STEP } from '../canvas/store';
 import { imageFileOf, readDropped } from '../recall/dropped';
 import { openOnCanvas, recallOf } from '../recall/state';
-import type { Layer, ToolKind } from '../canvas';
+import { ASPECTS } from '../generate';
+import { docRect, MAX_EXTEND, MAX_MASK_EDGE, type Edges, type Layer, type Rect, type ToolKind } from '../canvas';
 import { JobCard } from '../components/JobCard';
 import { PromptEditor } from '../components/PromptEditor';
 import { fmt } from '../i18n';
@@ -71,6 +81,8 @@ const MODES: readonly Mode[] = ['edit', 'style', 'identity'];
 const TOOLS: { kind: ToolKind; key: string; icon: ReactNode }[] = [
   { kind: 'brush', key: 'B', icon: <BrushIcon /> },
   { kind: 'eraser', key: 'E', icon: <AutoFixOffIcon /> },
+  { kind: 'rect', key: 'M', icon: <HighlightAltIcon /> },
+  { kind: 'lasso', key: 'L', icon: <GestureIcon /> },
   { kind: 'pan', key: 'H', icon: <PanToolIcon /> },
   { kind: 'crop', key: 'C', icon: <CropIcon /> },
 ];
@@ -184,6 +196,8 @@ export function CanvasPage() {
           <>
             <LayersPanel />
             <Divider sx={{ my: 2 }} />
+            <ExtendPanel />
+            <Divider sx={{ my: 2 }} />
             <VersionsPanel />
             <Divider sx={{ my: 2 }} />
             <ModePanel />
@@ -257,6 +271,11 @@ function BrushBar() {
           </Typography>
           <Slider size="small" min={0} max={1} step={0.05} value={tool.hardness} onChange={(_, v) => store.setTool({ hardness: v as number })} aria-labelledby="brush-hardness" sx={{ maxWidth: 140, minWidth: 70, flex: 1 }} valueLabelDisplay="auto" />
         </>
+      )}
+      {(tool.kind === 'rect' || tool.kind === 'lasso') && (
+        <Typography variant="caption" color="text.secondary">
+          {t('canvas.selectHelp')}
+        </Typography>
       )}
       {tool.kind === 'crop' && !doc.crop && (
         <Typography variant="caption" color="text.secondary">
@@ -343,10 +362,95 @@ function LayersPanel() {
             aria-label={t('canvas.maskOpacity')}
           />
         </Box>
+        <MaskControls />
         {layers.map((l) => (
           <LayerRow key={l.id} layer={l} />
         ))}
       </List>
+    </Box>
+  );
+}
+
+/** Invert, grow/shrink and feather: they apply to the whole mask (painted, selected and the extension). */
+function MaskControls() {
+  const { t } = useTranslation();
+  const { mask } = useSyncExternalStore(store.subscribe, store.getState).doc;
+  return (
+    <Box sx={{ px: 1, pb: 1 }}>
+      <FormControlLabel
+        control={<Switch size="small" checked={mask.invert} onChange={(e) => store.setMaskInvert(e.target.checked)} data-testid="mask-invert" />}
+        label={<Typography variant="caption">{t('canvas.invertMask')}</Typography>}
+      />
+      <Typography variant="caption" id="mask-grow" sx={{ display: 'block' }}>
+        {t('canvas.growMask', { value: mask.grow })}
+      </Typography>
+      <Slider size="small" min={-64} max={64} step={1} value={Math.max(-64, Math.min(64, mask.grow))} onChange={(_, v) => store.setMaskGrow(v as number, true)} onChangeCommitted={() => store.endGesture()} aria-labelledby="mask-grow" data-testid="mask-grow" />
+      <Typography variant="caption" id="mask-feather" sx={{ display: 'block' }}>
+        {t('canvas.featherMask', { value: mask.feather })}
+      </Typography>
+      <Slider size="small" min={0} max={Math.min(64, MAX_MASK_EDGE)} step={1} value={Math.min(64, mask.feather)} onChange={(_, v) => store.setMaskFeather(v as number, true)} onChangeCommitted={() => store.endGesture()} aria-labelledby="mask-feather" data-testid="mask-feather" />
+    </Box>
+  );
+}
+
+const SIDES: { side: keyof Edges; icon: ReactNode }[] = [
+  { side: 'left', icon: <ArrowBackIcon fontSize="small" /> },
+  { side: 'top', icon: <ArrowUpwardIcon fontSize="small" /> },
+  { side: 'right', icon: <ArrowForwardIcon fontSize="small" /> },
+  { side: 'bottom', icon: <ArrowDownwardIcon fontSize="small" /> },
+];
+
+/** Outpainting: the canvas extended on any side, by a number of pixels or to an aspect ratio; the new area is masked. */
+function ExtendPanel() {
+  const { t } = useTranslation();
+  const { doc } = useSyncExternalStore(store.subscribe, store.getState);
+  const [by, setBy] = useState(128);
+  const [aspect, setAspect] = useState('16:9');
+  const e = doc.extend;
+  const a = ASPECTS.find((x) => x.id === aspect) ?? ASPECTS[0]!;
+  return (
+    <Box>
+      <Typography variant="subtitle2" component="h3">
+        {t('canvas.extend')}
+      </Typography>
+      <Typography variant="caption" color="text.secondary" sx={{ display: 'block', mb: 1 }}>
+        {t('canvas.extendHelp')}
+      </Typography>
+      <Stack direction="row" sx={{ alignItems: 'center', gap: 0.5, flexWrap: 'wrap' }}>
+        <TextField size="small" type="number" label={t('canvas.extendBy')} value={by} onChange={(ev) => setBy(Math.max(1, Math.min(MAX_EXTEND, Math.round(Number(ev.target.value) || 1))))} sx={{ width: 96 }} slotProps={{ htmlInput: { step: 32, 'data-testid': 'extend-by' } }} />
+        {SIDES.map(({ side, icon }) => (
+          <Tooltip key={side} title={t(`canvas.extendSide.${side}`, { n: by })}>
+            <IconButton size="small" aria-label={t(`canvas.extendSide.${side}`, { n: by })} onClick={() => store.extendBy(by, [side])} data-testid={`extend-${side}`}>
+              {icon}
+            </IconButton>
+          </Tooltip>
+        ))}
+        <Button size="small" onClick={() => store.extendBy(by, ['left', 'top', 'right', 'bottom'])} data-testid="extend-all">
+          {t('canvas.extendAll')}
+        </Button>
+      </Stack>
+      <Stack direction="row" sx={{ alignItems: 'center', gap: 1, mt: 1 }}>
+        <TextField select size="small" label={t('canvas.extendAspect')} value={aspect} onChange={(ev) => setAspect(ev.target.value)} sx={{ minWidth: 120 }} slotProps={{ htmlInput: { 'data-testid': 'extend-aspect' } }}>
+          {ASPECTS.map((x) => (
+            <MenuItem key={x.id} value={x.id}>
+              {x.id}
+            </MenuItem>
+          ))}
+        </TextField>
+        <Button size="small" onClick={() => store.extendToAspect(a.w, a.h)} data-testid="extend-to-aspect">
+          {t('canvas.extendTo')}
+        </Button>
+      </Stack>
+      {e && (
+        <Stack direction="row" sx={{ alignItems: 'center', gap: 1, mt: 1 }}>
+          <Typography variant="caption" data-testid="extend-state">
+            {t('canvas.extended', { left: e.left, top: e.top, right: e.right, bottom: e.bottom })}
+          </Typography>
+          <Button size="small" onClick={() => store.setExtend(null)} data-testid="extend-remove">
+            {t('canvas.extendRemove')}
+          </Button>
+        </Stack>
+      )}
     </Box>
   );
 }
@@ -404,9 +508,9 @@ function VersionsPanel() {
   );
 }
 
-async function refFor(layer: Layer, crop: { x: number; y: number; width: number; height: number } | null): Promise<ImageRef> {
-  if (layer.generationId && !crop) return { generationId: layer.generationId };
-  return { dataBase64: await imageBase64(layer.src, layer.width, layer.height, crop), name: `${layer.name}.png` };
+async function refFor(layer: Layer, crop: Rect | null, extend: Edges | null = null): Promise<ImageRef> {
+  if (layer.generationId && !crop && !extend) return { generationId: layer.generationId };
+  return { dataBase64: await imageBase64(layer.src, layer.width, layer.height, crop, extend), name: `${layer.name}.png` };
 }
 
 function ModePanel() {
@@ -422,16 +526,18 @@ function ModePanel() {
   const [error, setError] = useState<string | null>(null);
   const base = doc.layers.find((l) => l.role === 'base')!;
   const refs = doc.layers.filter((l) => l.role === 'reference' && l.visible);
-  const region = doc.crop ?? { x: 0, y: 0, width: base.width, height: base.height };
+  const region = doc.crop ?? docRect(base.width, base.height, doc.extend);
   const out = outputSize(region.width, region.height);
   const problem =
-    mode === 'style' && refs.length === 0
+    doc.extend && mode !== 'edit'
+      ? t('canvas.extendNeedsEdit')
+      : mode === 'style' && refs.length === 0
       ? t('canvas.needStyle')
       : mode !== 'style' && prompt.trim() === ''
         ? t(`canvas.modes.${mode}.needPrompt`)
         : null;
 
-  const masked = mode === 'edit' && doc.mask.strokes.length > 0;
+  const masked = mode === 'edit' && (doc.mask.strokes.length > 0 || doc.extend !== null);
   const { refusal } = useTargetLimits({ mode, ...(masked ? { mask: true } : {}) });
   // an error about what was missing goes once it is fixed (or another mode is chosen)
   useEffect(() => setError(null), [problem, refusal, mode]);
@@ -442,17 +548,17 @@ function ModePanel() {
     setError(null);
     try {
       const common = {
-        prompt: prompt.trim() === '' && mode === 'style' ? t('canvas.defaultStylePrompt') : prompt,
+        prompt: prompt.trim() !== '' ? prompt : mode === 'style' ? t('canvas.defaultStylePrompt') : t('canvas.defaultOutpaintPrompt'),
         width: out.width,
         height: out.height,
         steps,
         guidance,
         ...(base.generationId ? { parentId: base.generationId } : {}),
       };
-      const image = await refFor(base, doc.crop);
+      const image = await refFor(base, doc.crop, doc.extend);
       let request: GenerateRequestInput;
       if (mode === 'edit') {
-        const mask = maskBase64(doc.mask.strokes, base.width, base.height, doc.crop);
+        const mask = maskBase64(doc.mask, base.width, base.height, doc.crop, doc.extend);
         const extra = await Promise.all(refs.slice(0, 3).map((l) => refFor(l, null)));
         request = { mode: 'edit', ...common, images: [image, ...extra], ...(mask ? { mask: { dataBase64: mask, name: 'mask.png' } } : {}) };
       } else if (mode === 'style') {
@@ -492,7 +598,7 @@ function ModePanel() {
           {doc.crop ? t('canvas.fromCrop') : ''}
           {out.scaled ? t('canvas.scaledFrom', { width: region.width, height: region.height }) : ''}
         </span>
-        {mode === 'edit' ? (doc.mask.strokes.length > 0 ? t('canvas.masked') : t('canvas.unmasked')) : ''}
+        {mode === 'edit' ? (doc.extend ? t('canvas.outpaint') : doc.mask.strokes.length > 0 ? t('canvas.masked') : t('canvas.unmasked')) : ''}
       </Typography>
       <Box sx={{ mt: 1.5 }}>
         <TargetPicker request={{ mode, ...(masked ? { mask: true } : {}) }} />

@@ -70,7 +70,9 @@ async function canvasDraft(): Promise<CanvasDraft> {
     base: base ? await draftImage(base) : null,
     references: (await Promise.all(refs.map(draftImage))).filter((r): r is DraftImage => r !== null),
     strokes: doc.mask.strokes.slice(-2000).map((s) => ({ ...s, points: s.points.slice(0, 40_000) })),
+    maskEdit: { invert: doc.mask.invert, grow: doc.mask.grow, feather: doc.mask.feather },
     crop: doc.crop,
+    extend: doc.extend,
     mode: form.mode,
     prompt: form.prompt,
     prompts: { ...form.prompts, [form.mode]: form.prompt },
@@ -107,7 +109,7 @@ async function restore(): Promise<void> {
     const base = c.base ? await sourceOf(c.base) : null;
     if (base && !touched.canvas) {
       const refs = (await Promise.all((c.references ?? []).map(sourceOf))).filter((r): r is ImageSource => r !== null);
-      canvasStore.restore(base, refs, c.strokes ?? [], c.crop ?? null);
+      canvasStore.restore(base, refs, c.strokes ?? [], c.crop ?? null, { ...c.maskEdit, extend: c.extend ?? null });
     }
   }
 }
