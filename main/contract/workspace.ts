@@ -57,6 +57,8 @@ export const CanvasDraft = z
   .object({
     base: DraftImage.nullable(),
     references: z.array(DraftImage).max(4),
+    /** Each reference's role, in the same order (content when missing). */
+    referenceRoles: z.array(z.enum(['content', 'style', 'subject'])).max(4),
     strokes: z.array(stroke).max(2000),
     /** The mask's invert, grow/shrink and feather (pixels). */
     maskEdit: z.object({ invert: z.boolean(), grow: z.number().int().min(-256).max(256), feather: z.number().int().min(0).max(256) }).strict(),

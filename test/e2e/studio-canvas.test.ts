@@ -378,3 +378,41 @@ test('extend the canvas by 128 px to the right and run an outpaint: the result i
   await page.screenshot({ path: screenshotPath('canvas-outpaint') });
   assert.deepEqual(errors, []);
 });
+
+test('a style transfer with two reference slots: one the content, one the style, in the order shown', { skip: missing ?? false, timeout: LONG }, async (t) => {
+  await page.getByTestId('mode-edit').click();
+  const content = await sharp({ create: { width: 200, height: 300, channels: 3, background: { r: 200, g: 180, b: 40 } } }).png().toBuffer();
+  const style = await sharp({ create: { width: 320, height: 320, channels: 3, background: { r: 30, g: 60, b: 200 } } }).png().toBuffer();
+  await page.getByTestId('add-reference-file').setInputFiles({ name: 'paint.png', mimeType: 'image/png', buffer: style });
+  await page.getByTestId('layer-reference').getByText('paint.png').waitFor();
+  await page.getByTestId('add-reference-file').setInputFiles({ name: 'content.png', mimeType: 'image/png', buffer: content });
+  await page.getByTestId('layer-reference').nth(1).getByText('content.png').waitFor();
+  assert.equal(await page.getByTestId('slot-thumb').count(), 2, 'both slots show a thumbnail');
+  const roles = async () => page.getByTestId('slot-role').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
+  assert.deepEqual(await roles(), ['content', 'content'], 'added in the edit mode: content');
+  // paint.png becomes the style; content.png goes first
+  await page.getByRole('combobox', { name: 'Role of paint.png' }).click();
+  await page.getByRole('option', { name: 'Style' }).click();
+  await page.getByRole('button', { name: 'Move content.png earlier' }).click();
+  await page.getByTestId('layer-reference').first().getByText('content.png').waitFor();
+  assert.deepEqual(await roles(), ['content', 'style']);
+  await page.getByTestId('mode-style').click();
+  assert.match((await page.getByTestId('mode-images').textContent()) ?? '', /content\.png \(content\), paint\.png \(style\)/);
+  await page.screenshot({ path: screenshotPath('canvas-slots') });
+  if (!canRun(t, missing ?? noModel)) return;
+  const versions = await page.getByTestId('version').count();
+  await page.getByRole('spinbutton', { name: 'Steps' }).fill('2');
+  await page.getByTestId('canvas-run').click();
+  await page.getByTestId('version').nth(versions).waitFor({ timeout: LONG });
+  const job = (await jobs()).find((j) => j.request.mode === 'style');
+  assert.ok(job && job.request.mode === 'style');
+  assert.equal(job.state, 'done', JSON.stringify(job.error));
+  const size = async (ref: unknown) => {
+    const m = await sharp(Buffer.from((ref as { dataBase64: string }).dataBase64, 'base64')).metadata();
+    return [m.width, m.height];
+  };
+  assert.deepEqual(await size(job.request.content), [200, 300], 'the content slot went as the content');
+  assert.deepEqual(await size(job.request.style), [320, 320], 'the style slot went as the style');
+  await page.screenshot({ path: screenshotPath('canvas-style-slots') });
+  assert.deepEqual(errors, []);
+});

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { CanvasStore, DEFAULT_CANVAS_FORM, nextCanvasForm, outputSize, screenToImage } from '../../renderer/src/canvas';
+import { CanvasStore, DEFAULT_CANVAS_FORM, imagesForMode, nextCanvasForm, outputSize, screenToImage } from '../../renderer/src/canvas';
 
 function opened(): CanvasStore {
   const store = new CanvasStore();
@@ -281,6 +281,40 @@ describe('canvas store', () => {
     assert.equal(store.getState().doc.mask.grow, -12, 'one slider drag is one step');
     store.setMaskGrow(1e9);
     assert.equal(store.getState().doc.mask.grow, 256);
+  });
+
+  test('reference slots: a role each, an order; each mode takes what it can and names what it leaves', () => {
+    const store = opened();
+    const a = store.addReference({ src: 'data:a', width: 64, height: 64, name: 'a' });
+    const b = store.addReference({ src: 'data:b', width: 64, height: 64, name: 'b', slot: 'style' });
+    const c = store.addReference({ src: 'data:c', width: 64, height: 64, name: 'c', slot: 'subject' });
+    assert.deepEqual(store.references().map((l) => [l.name, l.slot]), [['a', 'content'], ['b', 'style'], ['c', 'subject']]);
+    assertUndoable(store, () => store.setSlotRole(a, 'style'), 'slot role');
+    assertUndoable(store, () => store.moveReference(c, -2), 'slot order');
+    assert.deepEqual(store.references().map((l) => l.name), ['c', 'a', 'b']);
+    store.moveReference(c, -5); // already first: stays (the base stays below every slot)
+    assert.deepEqual(store.getState().doc.layers.map((l) => l.name), ['photo.png', 'c', 'a', 'b']);
+    const base = store.base()!;
+    const names = (m: ReturnType<typeof imagesForMode>) => m.images.map(({ layer, use }) => `${layer.name}:${use}`);
+    const layers = () => store.getState().doc.layers;
+    store.setSlotRole(a, 'content');
+    // a is content, b style, c subject; order c, a, b
+    assert.deepEqual(names(imagesForMode('style', base, layers())), ['a:content', 'b:style']);
+    assert.deepEqual(imagesForMode('style', base, layers()).unused.map((l) => l.name), ['c']);
+    assert.deepEqual(names(imagesForMode('identity', base, layers())), ['c:subject']);
+    assert.deepEqual(names(imagesForMode('edit', base, layers())), ['photo.png:source', 'c:reference', 'a:reference', 'b:reference']);
+    // a fourth visible slot is more than an edit takes
+    store.addReference({ src: 'data:d', width: 8, height: 8, name: 'd' });
+    assert.deepEqual(imagesForMode('edit', base, layers()).unused.map((l) => l.name), ['d']);
+    // hidden slots are not sent; without a content slot the image is the content; without a style slot, style is missing
+    store.setLayerVisible(a, false);
+    store.setSlotRole(store.references()[3]!.id, 'style');
+    assert.deepEqual(names(imagesForMode('style', base, layers())), ['photo.png:content', 'b:style']);
+    store.setLayerVisible(b, false);
+    store.setLayerVisible(store.references()[3]!.id, false);
+    assert.equal(imagesForMode('style', base, layers()).missing, 'style');
+    store.setLayerVisible(c, false);
+    assert.deepEqual(names(imagesForMode('identity', base, layers())), ['photo.png:subject']);
   });
 
   test('view changes are not edits: zoom, pan, fit and 100 % leave the history alone', () => {

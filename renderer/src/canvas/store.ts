@@ -6,7 +6,7 @@
  */
 import { t } from '../i18n';
 import { docRect, scaleStrokes } from './mask';
-import type { CanvasDoc, CanvasState, Edges, Layer, Rect, Stroke, Tool, Version, View } from './types';
+import type { CanvasDoc, CanvasState, Edges, Layer, Rect, SlotRole, Stroke, Tool, Version, View } from './types';
 import { actualSizeView, clampZoom, fitView, zoomAt } from './view';
 
 export interface ImageSource {
@@ -15,6 +15,8 @@ export interface ImageSource {
   height: number;
   name?: string;
   generationId?: string | null;
+  /** As a reference: its role (default content). */
+  slot?: SlotRole;
 }
 
 export interface CanvasStoreOptions {
@@ -178,6 +180,7 @@ export class CanvasStore {
       visible: true,
       opacity: 1,
       generationId: image.generationId ?? null,
+      slot: null,
     };
     const version: Version = {
       id: versionId,
@@ -208,7 +211,7 @@ export class CanvasStore {
     this.open(base);
     const layers = [...this.state.doc.layers];
     for (const r of references) {
-      layers.push({ id: this.nextId('layer'), name: r.name ?? t('canvas.defaultReference'), role: 'reference', src: r.src, width: r.width, height: r.height, visible: true, opacity: 1, generationId: r.generationId ?? null });
+      layers.push({ id: this.nextId('layer'), name: r.name ?? t('canvas.defaultReference'), role: 'reference', src: r.src, width: r.width, height: r.height, visible: true, opacity: 1, generationId: r.generationId ?? null, slot: r.slot ?? 'content' });
     }
     const m = this.state.doc.mask;
     const mask = {
@@ -225,7 +228,7 @@ export class CanvasStore {
     this.set({ doc: { ...doc, crop: crop ? this.clampCrop(crop) : null } });
   }
 
-  /** Adds a reference image (style, subject, extra) above the base; returns its id. */
+  /** Adds a reference slot (its role: content unless told) after the others; returns its id. */
   addReference(image: ImageSource): string {
     const id = this.nextId('layer');
     const layer: Layer = {
@@ -238,9 +241,31 @@ export class CanvasStore {
       visible: true,
       opacity: 1,
       generationId: image.generationId ?? null,
+      slot: image.slot ?? 'content',
     };
     this.commit({ ...this.state.doc, layers: [...this.state.doc.layers, layer] });
     return id;
+  }
+
+  /** The role a reference slot gives a job. */
+  setSlotRole(id: string, slot: SlotRole): void {
+    const layer = this.state.doc.layers.find((l) => l.id === id);
+    if (!layer || layer.role !== 'reference') return;
+    this.updateLayer(id, { slot });
+  }
+
+  /** Moves a reference slot `delta` places in the order the prompt sees them (negative: earlier). */
+  moveReference(id: string, delta: number): void {
+    const i = this.state.doc.layers.findIndex((l) => l.id === id);
+    if (i >= 0) this.moveLayer(id, i + delta);
+  }
+
+  /**
+   * The visible reference slots with the role `slot`, in order; without `slot`, every visible one.
+   * (What each mode sends: see slotsFor in ./slots.)
+   */
+  slots(slot?: SlotRole): Layer[] {
+    return this.state.doc.layers.filter((l) => l.role === 'reference' && l.visible && (slot === undefined || l.slot === slot));
   }
 
   removeLayer(id: string): void {

@@ -10,6 +10,10 @@ export interface Rect {
 /** What a layer is used for when a job is submitted. */
 export type LayerRole = 'base' | 'reference';
 
+/** What a reference slot gives a job: the content to redraw, the style to take, the subject to keep. */
+export type SlotRole = 'content' | 'style' | 'subject';
+export const SLOT_ROLES: readonly SlotRole[] = ['content', 'style', 'subject'];
+
 export interface Layer {
   id: string;
   name: string;
@@ -23,6 +27,8 @@ export interface Layer {
   opacity: number;
   /** The library generation this image is, when it is one. */
   generationId: string | null;
+  /** A reference's role (references are slots, in the order the prompt sees them); null for the base. */
+  slot: SlotRole | null;
 }
 
 export type StrokeMode = 'brush' | 'eraser';

@@ -66,7 +66,7 @@ import { CROP_STEP } from '../canvas/store';
 import { imageFileOf, readDropped } from '../recall/dropped';
 import { openOnCanvas, recallOf } from '../recall/state';
 import { ASPECTS } from '../generate';
-import { docRect, MAX_EXTEND, MAX_MASK_EDGE, type Edges, type Layer, type Rect, type ToolKind } from '../canvas';
+import { docRect, imagesForMode, MAX_EXTEND, MAX_MASK_EDGE, SLOT_ROLES, type Edges, type Layer, type Rect, type SlotRole, type ToolKind } from '../canvas';
 import { JobCard } from '../components/JobCard';
 import { PromptEditor } from '../components/PromptEditor';
 import { fmt } from '../i18n';
@@ -102,7 +102,7 @@ export function CanvasPage() {
     setError(null);
     try {
       if (asReference && store.base()) {
-        store.addReference(await fileToImageSource(file));
+        store.addReference({ ...(await fileToImageSource(file)), slot: defaultSlot(canvasForm.get().mode) });
         return;
       }
       // an image opened here brings its recipe (if it has one) into the mode panel
@@ -195,6 +195,8 @@ export function CanvasPage() {
         {base && (
           <>
             <LayersPanel />
+            <Divider sx={{ my: 2 }} />
+            <SlotsPanel />
             <Divider sx={{ my: 2 }} />
             <ExtendPanel />
             <Divider sx={{ my: 2 }} />
@@ -326,7 +328,7 @@ function ReplaceDialog() {
 function LayersPanel() {
   const { t } = useTranslation();
   const { doc } = useSyncExternalStore(store.subscribe, store.getState);
-  const layers = [...doc.layers].reverse();
+  const layers = doc.layers.filter((l) => l.role === 'base');
   return (
     <Box>
       <Typography variant="subtitle2" component="h3">
@@ -455,6 +457,74 @@ function ExtendPanel() {
   );
 }
 
+/** A new reference's role: what the current mode still lacks (style, subject), otherwise content. */
+function defaultSlot(mode: Mode): SlotRole {
+  if (mode === 'style' && store.slots('style').length === 0) return 'style';
+  if (mode === 'identity' && store.slots('subject').length === 0) return 'subject';
+  return 'content';
+}
+
+/** The reference slots in the order the prompt sees them: thumbnail, role, order, visibility. */
+function SlotsPanel() {
+  const { t } = useTranslation();
+  const { doc } = useSyncExternalStore(store.subscribe, store.getState);
+  const slots = doc.layers.filter((l) => l.role === 'reference');
+  return (
+    <Box>
+      <Typography variant="subtitle2" component="h3">
+        {t('canvas.references')}
+      </Typography>
+      {slots.length === 0 && (
+        <Typography variant="caption" color="text.secondary">
+          {t('canvas.noReferences')}
+        </Typography>
+      )}
+      <List dense disablePadding aria-label={t('canvas.references')}>
+        {slots.map((l, i) => (
+          <ListItem key={l.id} disableGutters data-testid="layer-reference" sx={{ alignItems: 'flex-start', gap: 1 }}>
+            <Typography variant="caption" sx={{ pt: 1, minWidth: 14 }} aria-label={t('canvas.slotOrder', { n: i + 1 })}>
+              {i + 1}
+            </Typography>
+            <Box component="img" src={l.src} alt="" data-testid="slot-thumb" sx={{ width: 48, height: 48, objectFit: 'cover', borderRadius: 1, opacity: l.visible ? 1 : 0.4, flexShrink: 0 }} />
+            <Box sx={{ minWidth: 0, flex: 1 }}>
+              <Typography variant="body2" noWrap title={l.name}>
+                {l.name}
+              </Typography>
+              <TextField
+                select
+                size="small"
+                variant="standard"
+                value={l.slot ?? 'content'}
+                onChange={(e) => store.setSlotRole(l.id, e.target.value as SlotRole)}
+                slotProps={{ htmlInput: { 'aria-label': t('canvas.slotRoleOf', { name: l.name }), 'data-testid': 'slot-role' } }}
+                sx={{ minWidth: 110 }}
+              >
+                {SLOT_ROLES.map((r) => (
+                  <MenuItem key={r} value={r}>
+                    {t(`canvas.slotRole.${r}`)}
+                  </MenuItem>
+                ))}
+              </TextField>
+            </Box>
+            <Stack direction="row" sx={{ flexShrink: 0 }}>
+              <IconButton size="small" aria-label={t('canvas.slotEarlier', { name: l.name })} disabled={i === 0} onClick={() => store.moveReference(l.id, -1)} data-testid="slot-up">
+                <ArrowUpwardIcon fontSize="small" />
+              </IconButton>
+              <IconButton size="small" aria-label={t('canvas.slotLater', { name: l.name })} disabled={i === slots.length - 1} onClick={() => store.moveReference(l.id, 1)} data-testid="slot-down">
+                <ArrowDownwardIcon fontSize="small" />
+              </IconButton>
+              <VisibilityButton visible={l.visible} what={l.name} onToggle={() => store.setLayerVisible(l.id, !l.visible)} />
+              <IconButton size="small" aria-label={t('canvas.removeNamed', { name: l.name })} onClick={() => store.removeLayer(l.id)}>
+                <CloseIcon fontSize="small" />
+              </IconButton>
+            </Stack>
+          </ListItem>
+        ))}
+      </List>
+    </Box>
+  );
+}
+
 function LayerRow({ layer }: { layer: Layer }) {
   const { t } = useTranslation();
   return (
@@ -525,17 +595,17 @@ function ModePanel() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const base = doc.layers.find((l) => l.role === 'base')!;
-  const refs = doc.layers.filter((l) => l.role === 'reference' && l.visible);
+  const uses = imagesForMode(mode, base, doc.layers);
   const region = doc.crop ?? docRect(base.width, base.height, doc.extend);
   const out = outputSize(region.width, region.height);
   const problem =
     doc.extend && mode !== 'edit'
       ? t('canvas.extendNeedsEdit')
-      : mode === 'style' && refs.length === 0
-      ? t('canvas.needStyle')
-      : mode !== 'style' && prompt.trim() === ''
-        ? t(`canvas.modes.${mode}.needPrompt`)
-        : null;
+      : uses.missing === 'style'
+        ? t('canvas.needStyle')
+        : mode !== 'style' && prompt.trim() === '' && !(mode === 'edit' && doc.extend)
+          ? t(`canvas.modes.${mode}.needPrompt`)
+          : null;
 
   const masked = mode === 'edit' && (doc.mask.strokes.length > 0 || doc.extend !== null);
   const { refusal } = useTargetLimits({ mode, ...(masked ? { mask: true } : {}) });
@@ -555,16 +625,16 @@ function ModePanel() {
         guidance,
         ...(base.generationId ? { parentId: base.generationId } : {}),
       };
-      const image = await refFor(base, doc.crop, doc.extend);
+      // the base image as cropped/extended; a slot as it is
+      const refs = await Promise.all(uses.images.map(({ layer }) => (layer === base ? refFor(base, doc.crop, doc.extend) : refFor(layer, null))));
       let request: GenerateRequestInput;
       if (mode === 'edit') {
         const mask = maskBase64(doc.mask, base.width, base.height, doc.crop, doc.extend);
-        const extra = await Promise.all(refs.slice(0, 3).map((l) => refFor(l, null)));
-        request = { mode: 'edit', ...common, images: [image, ...extra], ...(mask ? { mask: { dataBase64: mask, name: 'mask.png' } } : {}) };
+        request = { mode: 'edit', ...common, images: refs, ...(mask ? { mask: { dataBase64: mask, name: 'mask.png' } } : {}) };
       } else if (mode === 'style') {
-        request = { mode: 'style', ...common, content: image, style: await refFor(refs[0]!, null) };
+        request = { mode: 'style', ...common, content: refs[0]!, style: refs[1]! };
       } else {
-        request = { mode: 'identity', ...common, subject: image };
+        request = { mode: 'identity', ...common, subject: refs[0]! };
       }
       const target = targetStore.getState();
       await submitFromCanvas(target.type !== 'local' ? { ...request, target } : request, doc.currentVersionId);
@@ -588,6 +658,10 @@ function ModePanel() {
         {t(`canvas.modes.${mode}.help`)}
       </Typography>
       <PromptEditor id="canvas-prompt" label={t(`canvas.modes.${mode}.prompt`)} value={prompt} onChange={setPrompt} placeholder={t(`canvas.modes.${mode}.placeholder`)} minRows={3} onSubmit={() => void run()} />
+      <Typography variant="caption" color="text.secondary" sx={{ display: 'block', mt: 1 }} data-testid="mode-images">
+        {t('canvas.sends', { list: uses.images.map(({ layer, use }) => t('canvas.sendsItem', { name: layer === base ? t('canvas.defaultImage') : layer.name, use: t(`canvas.use.${use}`) })).join(', ') })}
+        {uses.unused.length > 0 ? t('canvas.unusedSlots', { list: uses.unused.map((l) => l.name).join(', ') }) : ''}
+      </Typography>
       <Stack direction="row" sx={{ gap: 1.5, mt: 1 }}>
         <TextField size="small" type="number" label={t('generate.steps')} value={steps} onChange={(e) => setSteps(Math.max(1, Math.min(200, Math.round(Number(e.target.value) || 1))))} />
         <TextField size="small" type="number" label={t('generate.guidance')} value={guidance} onChange={(e) => setGuidance(Math.max(0, Math.min(20, Number(e.target.value) || 0)))} slotProps={{ htmlInput: { step: 0.1 } }} />

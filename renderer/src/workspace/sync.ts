@@ -10,6 +10,7 @@ import { Observable } from '../app/store';
 import { canvasForm, canvasStore, DEFAULT_CANVAS_FORM, type CanvasMode } from '../canvas/session';
 import { loadImage } from '../canvas/images';
 import type { ImageSource } from '../canvas/store';
+import type { SlotRole } from '../canvas';
 import { draftFromStored, generateDraft } from '../generate';
 import { library } from '../library/client';
 import { mediaUrl } from '../media';
@@ -66,9 +67,11 @@ async function canvasDraft(): Promise<CanvasDraft> {
   const base = doc.layers.find((l) => l.role === 'base');
   const refs = doc.layers.filter((l) => l.role === 'reference').slice(0, 4);
   const form = canvasForm.get();
+  const kept = (await Promise.all(refs.map(async (l) => ({ image: await draftImage(l), role: l.slot ?? 'content' })))).filter((r): r is { image: DraftImage; role: SlotRole } => r.image !== null);
   return {
     base: base ? await draftImage(base) : null,
-    references: (await Promise.all(refs.map(draftImage))).filter((r): r is DraftImage => r !== null),
+    references: kept.map((r) => r.image),
+    referenceRoles: kept.map((r) => r.role),
     strokes: doc.mask.strokes.slice(-2000).map((s) => ({ ...s, points: s.points.slice(0, 40_000) })),
     maskEdit: { invert: doc.mask.invert, grow: doc.mask.grow, feather: doc.mask.feather },
     crop: doc.crop,
@@ -108,7 +111,11 @@ async function restore(): Promise<void> {
     });
     const base = c.base ? await sourceOf(c.base) : null;
     if (base && !touched.canvas) {
-      const refs = (await Promise.all((c.references ?? []).map(sourceOf))).filter((r): r is ImageSource => r !== null);
+      const refs: ImageSource[] = [];
+      for (const [i, r] of (c.references ?? []).entries()) {
+        const source = await sourceOf(r);
+        if (source) refs.push({ ...source, slot: c.referenceRoles?.[i] ?? 'content' });
+      }
       canvasStore.restore(base, refs, c.strokes ?? [], c.crop ?? null, { ...c.maskEdit, extend: c.extend ?? null });
     }
   }
