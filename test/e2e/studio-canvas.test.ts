@@ -416,3 +416,51 @@ test('a style transfer with two reference slots: one the content, one the style,
   await page.screenshot({ path: screenshotPath('canvas-style-slots') });
   assert.deepEqual(errors, []);
 });
+
+test('reload: the document comes back with its versions, references, mask and view', { skip: missing ?? false, timeout: LONG }, async () => {
+  const box = await canvasBox();
+  await page.getByTestId('tool-brush').click();
+  await drag(box.x + box.width / 2 - 60, box.y + box.height / 2, box.x + box.width / 2 + 60, box.y + box.height / 2 + 20);
+  await page.getByRole('slider', { name: /^Feather/ }).focus();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await page.getByTestId('canvas').hover();
+  await page.mouse.wheel(0, -200);
+  const seen = {
+    versions: await page.getByTestId('version').evaluateAll((els) => els.map((e) => e.textContent)),
+    current: await page.locator('[data-testid=version].Mui-selected').textContent(),
+    strokes: await strokes(),
+    slots: await page.getByTestId('layer-reference').evaluateAll((els) => els.map((e) => e.textContent)),
+    roles: await page.getByTestId('slot-role').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value)),
+    feather: await page.getByText(/^Feather: \d+ px$/).textContent(),
+    zoom: await page.getByTestId('zoom-readout').textContent(),
+    centre: await pixel(box.width / 2, box.height / 2 + 10),
+  };
+  assert.notEqual(seen.strokes, '0 strokes');
+  assert.equal(seen.feather, 'Feather: 2 px');
+  // kept as the user works: wait until the workspace has this document, then reload
+  for (let i = 0; ; i++) {
+    const ws = await api.call<{ canvas: { strokes?: unknown[]; versions?: unknown[]; maskEdit?: { feather?: number }; view?: { zoom: number } } | null }>('workspace.get');
+    const c = ws.canvas;
+    if (c && c.strokes?.length === Number(seen.strokes.split(' ')[0]) && c.versions?.length === seen.versions.length && c.maskEdit?.feather === 2 && c.view && `${Math.round(c.view.zoom * 100)}%` === seen.zoom) break;
+    assert.ok(i < 100, `the workspace keeps the document: ${JSON.stringify(c).slice(0, 300)}`);
+    await page.waitForTimeout(100);
+  }
+  await page.reload();
+  await page.getByTestId('layer-base').waitFor();
+  await page.getByTestId('version').nth(seen.versions.length - 1).waitFor();
+  assert.deepEqual(await page.getByTestId('version').evaluateAll((els) => els.map((e) => e.textContent)), seen.versions, 'the versions and their links');
+  assert.equal(await page.locator('[data-testid=version].Mui-selected').textContent(), seen.current);
+  assert.equal(await strokes(), seen.strokes, 'the mask');
+  assert.deepEqual(await page.getByTestId('layer-reference').evaluateAll((els) => els.map((e) => e.textContent)), seen.slots, 'the reference slots');
+  assert.deepEqual(await page.getByTestId('slot-role').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value)), seen.roles);
+  assert.equal(await page.getByText(/^Feather: \d+ px$/).textContent(), seen.feather);
+  assert.equal(await page.getByTestId('zoom-readout').textContent(), seen.zoom, 'the view');
+  for (let tries = 0; !near(await pixel(box.width / 2, box.height / 2 + 10), seen.centre, 4); tries++) {
+    assert.ok(tries < 50, 'the same picture is drawn at the same place with the same mask');
+    await page.waitForTimeout(100);
+  }
+  assert.equal(await page.getByTestId('undo').isDisabled(), true, 'a fresh history');
+  await page.screenshot({ path: screenshotPath('canvas-restored') });
+  assert.deepEqual(errors, []);
+});

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { CanvasStore, DEFAULT_CANVAS_FORM, imagesForMode, nextCanvasForm, outputSize, screenToImage } from '../../renderer/src/canvas';
+import { CanvasDraft, type DraftImage } from '../../main/contract';
+import { CanvasStore, DEFAULT_CANVAS_FORM, documentOfDraft, draftOfDocument, imagesForMode, type ImageSource, keepDocument, nextCanvasForm, outputSize, screenToImage } from '../../renderer/src/canvas';
 
 function opened(): CanvasStore {
   const store = new CanvasStore();
@@ -182,8 +183,10 @@ describe('canvas store', () => {
     assert.equal(store.hasWork(), true);
     store.open({ src: 'b', width: 512, height: 512 });
     assert.equal(store.hasWork(), false, 'a new document starts without work');
-    store.restore({ src: 'c', width: 512, height: 512 }, [{ src: 'r', width: 64, height: 64 }], [], null);
+    const kept = keepDocument(store.getState().doc, null)!;
+    store.restoreDocument({ ...kept, references: [{ src: 'r', width: 64, height: 64, slot: 'style', visible: true }] });
     assert.equal(store.hasWork(), true, 'a kept document with a reference is work even with no history');
+    assert.equal(store.getState().canUndo, false);
   });
 
   test('each mode tab keeps its own text', () => {
@@ -315,6 +318,65 @@ describe('canvas store', () => {
     assert.equal(imagesForMode('style', base, layers()).missing, 'style');
     store.setLayerVisible(c, false);
     assert.deepEqual(names(imagesForMode('identity', base, layers())), ['photo.png:subject']);
+  });
+
+  test('the document round trip: kept as a workspace draft (through the contract) and brought back the same', async () => {
+    const store = opened();
+    const first = store.getState().doc.versions[0]!.id;
+    const v2 = store.addVersion({ src: '/media/r2.png', width: 1024, height: 768, generationId: '12', name: 'edit #12' });
+    store.addVersion({ src: '/media/r3.png', width: 1024, height: 768, generationId: '13', name: 'style #13' }, first);
+    store.selectVersion(v2);
+    const ref = store.addReference({ src: 'data:image/png;base64,QUJD', width: 64, height: 64, name: 'paint.png', slot: 'style' });
+    store.addReference({ src: '/media/s.png', width: 32, height: 32, name: 'subject', generationId: '5', slot: 'subject' });
+    store.setLayerVisible(ref, false);
+    store.setTool({ kind: 'rect' });
+    store.beginStroke(10, 10);
+    store.extendStroke(200, 100);
+    store.endStroke();
+    store.setTool({ kind: 'brush', size: 30 });
+    store.beginStroke(300, 300);
+    store.extendStroke(350, 320);
+    store.endStroke();
+    store.setMaskInvert(true);
+    store.setMaskGrow(-3);
+    store.setMaskFeather(12);
+    store.setMaskOpacity(0.8);
+    store.extendBy(64, ['left', 'bottom']);
+    store.setCrop({ x: -64, y: 0, width: 512, height: 512 });
+    store.zoomAt(2, 100, 50);
+    const before = store.getState();
+
+    // images as a library id when they are one, else their bytes (a data URL); everything through the schema
+    const encode = async (i: ImageSource): Promise<DraftImage | null> =>
+      i.generationId ? { generationId: i.generationId, width: i.width, height: i.height, name: i.name ?? '' } : { dataUrl: `data:image/png;base64,${Buffer.from(i.src).toString('base64')}`, width: i.width, height: i.height, name: i.name ?? '' };
+    const decode = async (d: DraftImage): Promise<ImageSource | null> =>
+      'generationId' in d
+        ? { src: `/media/${d.generationId === '12' ? 'r2' : d.generationId === '13' ? 'r3' : d.generationId === '5' ? 's' : 'x'}.png`, width: d.width, height: d.height, name: d.name, generationId: d.generationId }
+        : { src: Buffer.from(d.dataUrl.split(',')[1]!, 'base64').toString(), width: d.width, height: d.height, name: d.name };
+    const draft = CanvasDraft.parse(JSON.parse(JSON.stringify(await draftOfDocument(keepDocument(before.doc, before.view)!, encode))));
+    assert.equal(draft.versions!.filter((v) => v.image === null).length, 1, 'the current version is kept once, as the base');
+
+    const back = new CanvasStore();
+    back.restoreDocument((await documentOfDraft(draft, decode))!);
+    const after = back.getState();
+    // the same document, but for the ids it was given
+    const strip = (doc: typeof before.doc) => {
+      const vid = new Map(doc.versions.map((v, i) => [v.id, i]));
+      return {
+        ...doc,
+        layers: doc.layers.map(({ id: _id, ...l }) => l),
+        versions: doc.versions.map(({ id: _id, parentId, ...v }) => ({ ...v, parent: parentId === null ? null : vid.get(parentId) })),
+        currentVersionId: vid.get(doc.currentVersionId!),
+      };
+    };
+    assert.deepEqual(strip(after.doc), strip(before.doc));
+    assert.deepEqual(after.view, before.view, 'the view comes back');
+    assert.equal(back.takeKeptView(), true, 'and is not fitted over');
+    assert.equal(back.takeKeptView(), false);
+    assert.equal(after.canUndo, false, 'restoring is not an edit');
+    // a version whose image is gone is left out; the others keep their links
+    const gone = await documentOfDraft(draft, async (d) => ('generationId' in d && d.generationId === '13' ? null : decode(d)));
+    assert.deepEqual(gone!.versions.map((v) => [v.label, v.parent]), [['Original', null], ['edit #12', 0]]);
   });
 
   test('view changes are not edits: zoom, pan, fit and 100 % leave the history alone', () => {

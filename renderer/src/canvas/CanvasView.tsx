@@ -78,7 +78,8 @@ export function CanvasView({ store, onViewport }: CanvasViewProps) {
       if (lastBaseId.current === null && b) {
         const a = store.area()!;
         lastBaseId.current = `${b.id}:${a.x},${a.y},${a.width}x${a.height}`;
-        store.fit(size.current.w, size.current.h);
+        // a document brought back after a reload keeps the view it had
+        if (!store.takeKeptView()) store.fit(size.current.w, size.current.h);
       }
       redraw();
     });
@@ -92,7 +93,7 @@ export function CanvasView({ store, onViewport }: CanvasViewProps) {
   useEffect(() => {
     if (baseKey && baseKey !== lastBaseId.current && size.current.w > 1) {
       lastBaseId.current = baseKey;
-      store.fit(size.current.w, size.current.h);
+      if (!store.takeKeptView()) store.fit(size.current.w, size.current.h);
     }
   }, [baseKey, store]);
 

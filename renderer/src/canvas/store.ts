@@ -5,6 +5,7 @@
  * directly.
  */
 import { t } from '../i18n';
+import type { KeptDocument } from './keep';
 import { docRect, scaleStrokes } from './mask';
 import type { CanvasDoc, CanvasState, Edges, Layer, Rect, SlotRole, Stroke, Tool, Version, View } from './types';
 import { actualSizeView, clampZoom, fitView, zoomAt } from './view';
@@ -60,6 +61,7 @@ export class CanvasStore {
   private listeners = new Set<() => void>();
   private ids = 0;
   private cropAnchor: { x: number; y: number } | null = null;
+  private viewKept = false;
   private readonly historyLimit: number;
 
   constructor(options: CanvasStoreOptions = {}) {
@@ -194,38 +196,55 @@ export class CanvasStore {
     this.past = [];
     this.future = [];
     this.lastKey = null;
+    this.viewKept = false;
     this.set({ doc: { ...EMPTY_DOC, layers: [base], versions: [version], currentVersionId: versionId }, draft: null, cropDraft: null });
   }
 
   /**
-   * A document as it was kept (the workspace's draft): the base, its references, the mask strokes and
-   * the crop, with a fresh history (restoring is not an edit).
+   * A document as it was kept (the workspace's draft, canvas/keep.ts): its versions and their links,
+   * the current one as the base, the reference slots, the mask and its settings, the crop, the
+   * extension and the view, with a fresh history (restoring is not an edit).
    */
-  restore(
-    base: ImageSource,
-    references: readonly ImageSource[],
-    strokes: readonly Stroke[],
-    crop: Rect | null,
-    more: { invert?: boolean; grow?: number; feather?: number; extend?: Edges | null } = {},
-  ): void {
-    this.open(base);
+  restoreDocument(kept: KeptDocument): void {
+    const cur = kept.versions[kept.current];
+    if (!cur) return;
+    this.open(cur.image);
+    const ids = kept.versions.map(() => this.nextId('v'));
+    const versions: Version[] = kept.versions.map((v, i) => ({
+      id: ids[i]!,
+      label: v.label || t('canvas.versionN', { n: i + 1 }),
+      src: v.image.src,
+      width: v.image.width,
+      height: v.image.height,
+      generationId: v.image.generationId ?? null,
+      parentId: v.parent !== null && v.parent !== i ? (ids[v.parent] ?? null) : null,
+    }));
     const layers = [...this.state.doc.layers];
-    for (const r of references) {
-      layers.push({ id: this.nextId('layer'), name: r.name ?? t('canvas.defaultReference'), role: 'reference', src: r.src, width: r.width, height: r.height, visible: true, opacity: 1, generationId: r.generationId ?? null, slot: r.slot ?? 'content' });
+    for (const r of kept.references) {
+      layers.push({ id: this.nextId('layer'), name: r.name ?? t('canvas.defaultReference'), role: 'reference', src: r.src, width: r.width, height: r.height, visible: r.visible, opacity: 1, generationId: r.generationId ?? null, slot: r.slot });
     }
-    const m = this.state.doc.mask;
+    const m = kept.mask;
     const mask = {
-      ...m,
-      strokes: [...strokes],
-      invert: more.invert ?? false,
-      grow: Math.round(Math.min(MAX_MASK_EDGE, Math.max(-MAX_MASK_EDGE, more.grow ?? 0))),
-      feather: Math.round(Math.min(MAX_MASK_EDGE, Math.max(0, more.feather ?? 0))),
+      strokes: [...kept.strokes],
+      visible: m.visible,
+      opacity: clamp01(m.opacity),
+      invert: m.invert,
+      grow: Math.round(Math.min(MAX_MASK_EDGE, Math.max(-MAX_MASK_EDGE, m.grow))),
+      feather: Math.round(Math.min(MAX_MASK_EDGE, Math.max(0, m.feather))),
     };
-    const e = more.extend;
+    const e = kept.extend;
     const extend = e && e.left + e.top + e.right + e.bottom > 0 ? { left: e.left, top: e.top, right: e.right, bottom: e.bottom } : null;
-    const doc = { ...this.state.doc, layers, mask, extend };
+    const doc: CanvasDoc = { layers, mask, crop: null, extend, versions, currentVersionId: ids[kept.current]! };
     this.state = { ...this.state, doc };
-    this.set({ doc: { ...doc, crop: crop ? this.clampCrop(crop) : null } });
+    this.viewKept = kept.view !== null;
+    this.set({ doc: { ...doc, crop: kept.crop ? this.clampCrop(kept.crop) : null }, ...(kept.view ? { view: { ...kept.view, zoom: clampZoom(kept.view.zoom) } } : {}) });
+  }
+
+  /** True once after a restore that brought its view back (the view is not fitted over it). */
+  takeKeptView(): boolean {
+    const kept = this.viewKept;
+    this.viewKept = false;
+    return kept;
   }
 
   /** Adds a reference slot (its role: content unless told) after the others; returns its id. */
