@@ -46,7 +46,9 @@ export class WorkspaceStore {
 
   async update(patch: Partial<Workspace>): Promise<Workspace> {
     const before = this.value;
-    const next = Workspace.parse({ ...before, ...patch });
+    // a part given as undefined (possible over IPC) is a part not given
+    const given = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+    const next = Workspace.parse({ ...before, ...given });
     // the next update builds on this one even before it is on disk; a failed write takes it back
     this.value = next;
     const write = this.writing.then(() => writeJsonAtomic(this.file, next));

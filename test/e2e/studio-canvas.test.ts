@@ -376,6 +376,24 @@ test('extend the canvas by 128 px to the right and run an outpaint: the result i
   for (let y = 0; y < 512; y++) for (let x = 0; x < 512; x++) for (let c = 0; c < 3; c++) if (out.data[(y * 640 + x) * 3 + c] !== src[(y * 512 + x) * 3 + c]) differ++;
   assert.equal(differ, 0, 'original pixels changed');
   await page.screenshot({ path: screenshotPath('canvas-outpaint') });
+
+  // before/after: the source lies where it was in the result (the left 512 of 640 px); slid all the
+  // way, the new area on the right shows nothing of the source, and the original area is unchanged
+  const zoomNow = Number(((await page.getByTestId('zoom-readout').textContent()) ?? '').replace('%', '')) / 100;
+  const newArea = [box.width / 2 + 0.4 * 640 * zoomNow, box.height / 2] as const;
+  const oldArea = [box.width / 2 - 0.3 * 640 * zoomNow, box.height / 2 + 10] as const;
+  const after = { fresh: await pixel(...newArea), kept: await pixel(...oldArea) };
+  await page.getByTestId('compare-toggle').click();
+  await page.getByRole('slider', { name: 'Before/after split' }).focus();
+  await page.keyboard.press('End');
+  await frame();
+  const before = { fresh: await pixel(...newArea), kept: await pixel(...oldArea) };
+  assert.ok(!near(before.fresh, after.fresh), `the new area shows the source's (empty) side: ${before.fresh} vs ${after.fresh}`);
+  assert.ok(near(before.kept, after.kept), `the original area is the same before and after: ${before.kept} vs ${after.kept}`);
+  await page.screenshot({ path: screenshotPath('canvas-before-after') });
+  await page.keyboard.press('Home');
+  assert.ok(near(await pixel(...newArea), after.fresh), 'slid back: the result');
+  await page.getByTestId('compare-toggle').click();
   assert.deepEqual(errors, []);
 });
 

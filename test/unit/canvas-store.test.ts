@@ -324,7 +324,7 @@ describe('canvas store', () => {
     const store = opened();
     const first = store.getState().doc.versions[0]!.id;
     const v2 = store.addVersion({ src: '/media/r2.png', width: 1024, height: 768, generationId: '12', name: 'edit #12' });
-    store.addVersion({ src: '/media/r3.png', width: 1024, height: 768, generationId: '13', name: 'style #13' }, first);
+    store.addVersion({ src: '/media/r3.png', width: 1024, height: 768, generationId: '13', name: 'style #13' }, first, { x: 64, y: 0, width: 960, height: 720 });
     store.selectVersion(v2);
     const ref = store.addReference({ src: 'data:image/png;base64,QUJD', width: 64, height: 64, name: 'paint.png', slot: 'style' });
     store.addReference({ src: '/media/s.png', width: 32, height: 32, name: 'subject', generationId: '5', slot: 'subject' });
@@ -377,6 +377,27 @@ describe('canvas store', () => {
     // a version whose image is gone is left out; the others keep their links
     const gone = await documentOfDraft(draft, async (d) => ('generationId' in d && d.generationId === '13' ? null : decode(d)));
     assert.deepEqual(gone!.versions.map((v) => [v.label, v.parent]), [['Original', null], ['edit #12', 0]]);
+  });
+
+  test('before/after: only for a version with a source; knows where the source lies; off for the original', () => {
+    const store = opened();
+    store.setCompare(true);
+    assert.equal(store.getState().compare, null, 'the original has nothing to compare with');
+    const first = store.getState().doc.versions[0]!.id;
+    store.addVersion({ src: 'data:out', width: 1280, height: 768 }, first, { x: 0, y: 0, width: 1024, height: 768 });
+    assert.deepEqual(store.currentVersion()?.place, { x: 0, y: 0, width: 1024, height: 768 });
+    assert.equal(store.sourceVersion()?.id, first);
+    store.setCompare(true, 2);
+    assert.deepEqual(store.getState().compare, { split: 1 });
+    store.setCompare(true, 0.25);
+    assert.deepEqual(store.getState().compare, { split: 0.25 });
+    assert.equal(store.getState().canUndo, true);
+    const undoable = store.getState().doc;
+    store.setCompare(false);
+    assert.equal(store.getState().doc, undoable, 'not an edit');
+    store.setCompare(true);
+    store.selectVersion(first);
+    assert.equal(store.getState().compare, null, 'the original: off');
   });
 
   test('view changes are not edits: zoom, pan, fit and 100 % leave the history alone', () => {

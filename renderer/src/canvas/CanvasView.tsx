@@ -170,6 +170,24 @@ export function CanvasView({ store, onViewport }: CanvasViewProps) {
       ctx.drawImage(img, 0, 0, b.width, b.height);
       ctx.globalAlpha = 1;
     }
+    // before/after: the version this one was made from, where it lies in it, left of the split
+    const before = s.compare ? s.doc.versions.find((v) => v.id === s.doc.versions.find((c) => c.id === s.doc.currentVersionId)?.parentId) : undefined;
+    if (s.compare && before) {
+      const x = s.compare.split * b.width;
+      const prev = loadedImage(images.current, before.src, redraw);
+      const cur = s.doc.versions.find((v) => v.id === s.doc.currentVersionId);
+      const at = cur?.place ?? { x: 0, y: 0, width: b.width, height: b.height };
+      ctx.save();
+      ctx.beginPath();
+      ctx.rect(0, 0, x, b.height);
+      ctx.clip();
+      ctx.fillStyle = theme.palette.mode === 'dark' ? '#2a2a33' : '#ffffff';
+      ctx.fillRect(0, 0, x, b.height);
+      if (prev) ctx.drawImage(prev, at.x, at.y, at.width, at.height);
+      ctx.restore();
+      ctx.fillStyle = '#ffffff';
+      ctx.fillRect(x - 1 / zoom, 0, 2 / zoom, b.height);
+    }
     if (s.doc.mask.visible || s.draft) {
       const m = maskImage(s);
       if (m) {

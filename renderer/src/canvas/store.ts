@@ -74,6 +74,7 @@ export class CanvasStore {
       cropDraft: null,
       canUndo: false,
       canRedo: false,
+      compare: null,
     };
   }
 
@@ -192,12 +193,13 @@ export class CanvasStore {
       height: image.height,
       generationId: image.generationId ?? null,
       parentId: null,
+      place: null,
     };
     this.past = [];
     this.future = [];
     this.lastKey = null;
     this.viewKept = false;
-    this.set({ doc: { ...EMPTY_DOC, layers: [base], versions: [version], currentVersionId: versionId }, draft: null, cropDraft: null });
+    this.set({ doc: { ...EMPTY_DOC, layers: [base], versions: [version], currentVersionId: versionId }, draft: null, cropDraft: null, compare: null });
   }
 
   /**
@@ -218,6 +220,7 @@ export class CanvasStore {
       height: v.image.height,
       generationId: v.image.generationId ?? null,
       parentId: v.parent !== null && v.parent !== i ? (ids[v.parent] ?? null) : null,
+      place: v.parent !== null && v.parent !== i ? (v.place ?? null) : null,
     }));
     const layers = [...this.state.doc.layers];
     for (const r of kept.references) {
@@ -515,7 +518,7 @@ export class CanvasStore {
    * A result made from `parentId` (default: the current version) becomes the base image. The mask
    * was for the image the result came from, so the new version starts without one (undo brings it back).
    */
-  addVersion(image: ImageSource, parentId: string | null = this.state.doc.currentVersionId): string {
+  addVersion(image: ImageSource, parentId: string | null = this.state.doc.currentVersionId, place: Rect | null = null): string {
     const id = this.nextId('v');
     const version: Version = {
       id,
@@ -525,6 +528,7 @@ export class CanvasStore {
       height: image.height,
       generationId: image.generationId ?? null,
       parentId,
+      place: parentId === null ? null : place,
     };
     // the result covers the extended area: the new version is not extended
     const doc = { ...this.state.doc, versions: [...this.state.doc.versions, version], mask: { ...this.state.doc.mask, strokes: [] }, extend: null };
@@ -536,6 +540,7 @@ export class CanvasStore {
     const version = this.state.doc.versions.find((v) => v.id === id);
     if (!version || id === this.state.doc.currentVersionId) return;
     this.commit(this.withVersion(this.state.doc, version));
+    if (!version.parentId) this.setCompare(false);
   }
 
   /** The doc with `version` as its base image; the mask follows a change of resolution, the crop is dropped then. */
@@ -551,7 +556,19 @@ export class CanvasStore {
     return { ...doc, layers, mask, crop: resized ? null : doc.crop, extend: resized ? null : doc.extend, currentVersionId: version.id };
   }
 
-  // ───── not edits: tool and view ─────
+  // ───── not edits: tool, view, before/after ─────
+
+  /** The version the current one was made from (what before/after compares it with). */
+  sourceVersion(): Version | null {
+    const cur = this.currentVersion();
+    return (cur?.parentId && this.state.doc.versions.find((v) => v.id === cur.parentId)) || null;
+  }
+
+  /** Before/after on (at `split`, 0..1 of the width, default the middle) or off; only for a version that has a source. */
+  setCompare(on: boolean, split = this.state.compare?.split ?? 0.5): void {
+    if (on && !this.sourceVersion()) return;
+    this.set({ compare: on ? { split: clamp01(split) } : null });
+  }
 
   setTool(patch: Partial<Tool>): void {
     const tool = { ...this.state.tool, ...patch };

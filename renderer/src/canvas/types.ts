@@ -80,6 +80,11 @@ export interface Version {
   generationId: string | null;
   /** The version it was made from (null for an opened image). */
   parentId: string | null;
+  /**
+   * Where the version it was made from lies in this one's pixels (a crop, an extension or a change of
+   * size moves and scales it); null: over the whole image.
+   */
+  place: Rect | null;
 }
 
 /** The undoable part: every change to it is one entry in the history. */
@@ -120,4 +125,6 @@ export interface CanvasState {
   cropDraft: Rect | null;
   canUndo: boolean;
   canRedo: boolean;
+  /** Before/after: the current version's source drawn left of `split` (0..1 of the width); null: off. Not an edit. */
+  compare: { split: number } | null;
 }

@@ -574,6 +574,26 @@ function VersionsPanel() {
           </ListItemButton>
         ))}
       </List>
+      <CompareControls />
+    </Box>
+  );
+}
+
+/** Before/after: the current version against the one it was made from, split by a slider. */
+function CompareControls() {
+  const { t } = useTranslation();
+  const state = useSyncExternalStore(store.subscribe, store.getState);
+  const source = store.sourceVersion();
+  if (!source) return null;
+  return (
+    <Box sx={{ px: 1, mt: 1 }}>
+      <FormControlLabel
+        control={<Switch size="small" checked={state.compare !== null} onChange={(e) => store.setCompare(e.target.checked)} data-testid="compare-toggle" />}
+        label={<Typography variant="caption">{t('canvas.compare', { version: source.label })}</Typography>}
+      />
+      {state.compare && (
+        <Slider size="small" min={0} max={1} step={0.01} value={state.compare.split} onChange={(_, v) => store.setCompare(true, v as number)} aria-label={t('canvas.compareSplit')} data-testid="compare-split" />
+      )}
     </Box>
   );
 }
@@ -637,7 +657,10 @@ function ModePanel() {
         request = { mode: 'identity', ...common, subject: refs[0]! };
       }
       const target = targetStore.getState();
-      await submitFromCanvas(target.type !== 'local' ? { ...request, target } : request, doc.currentVersionId);
+      // where the image sent lies in the result (fractions): the crop or the extension moves it
+      const place = { x: -region.x / region.width, y: -region.y / region.height, width: base.width / region.width, height: base.height / region.height };
+      const whole = place.x === 0 && place.y === 0 && place.width === 1 && place.height === 1;
+      await submitFromCanvas(target.type !== 'local' ? { ...request, target } : request, doc.currentVersionId, uses.images[0]?.layer === base && !whole ? place : null);
     } catch (e) {
       setError(e instanceof ApiError || e instanceof Error ? e.message : String(e));
     } finally {

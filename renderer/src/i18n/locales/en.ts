@@ -373,6 +373,8 @@ export const en = {
     replaceText: 'Opening {{name}} replaces the image on the canvas with its mask, references and versions. Results already made stay in the gallery.',
     replaceKeep: 'Keep working',
     replaceConfirm: 'Replace',
+    compare: 'Before/after with {{version}}',
+    compareSplit: 'Before/after split',
     references: 'References',
     noReferences: 'No references yet: add one with “Add reference…”. Each has a role (content, style, subject); the prompt sees them in this order.',
     slotOrder: 'Reference {{n}}',

@@ -371,6 +371,8 @@ export const zhCN: Messages = {
     replaceText: '打开 {{name}} 会替换画布上的图片及其蒙版、参考图和版本。已生成的结果仍保留在图库中。',
     replaceKeep: '继续编辑',
     replaceConfirm: '替换',
+    compare: '与 {{version}} 前后对比',
+    compareSplit: '前后对比分隔位置',
     references: '参考图',
     noReferences: '还没有参考图：用“添加参考图…”添加。每张都有一个角色（内容、风格、主体）；提示词按此顺序看到它们。',
     slotOrder: '参考图 {{n}}',
