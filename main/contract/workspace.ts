@@ -49,17 +49,40 @@ export type DraftImage = z.infer<typeof DraftImage>;
 
 const rect = z.object({ x: num, y: num, width: num, height: num }).strict();
 const stroke = z
-  .object({ mode: z.enum(['brush', 'eraser']), size: num, hardness: num, points: z.array(num).max(40_000) })
+  .object({ mode: z.enum(['brush', 'eraser']), shape: z.enum(['rect', 'lasso']).optional(), size: num, hardness: num, points: z.array(num).max(40_000) })
   .strict();
+const edge = z.number().int().min(0).max(4096);
 
 export const CanvasDraft = z
   .object({
     base: DraftImage.nullable(),
     references: z.array(DraftImage).max(4),
+    /** Each reference's role, in the same order (content when missing). */
+    referenceRoles: z.array(z.enum(['content', 'style', 'subject'])).max(4),
     strokes: z.array(stroke).max(2000),
+    /** The mask's invert, grow/shrink and feather (pixels). */
+    maskEdit: z
+      .object({ invert: z.boolean(), grow: z.number().int().min(-256).max(256), feather: z.number().int().min(0).max(256), visible: z.boolean(), opacity: z.number().min(0).max(1) })
+      .partial()
+      .strict(),
+    /** Each reference's visibility, in the same order (visible when missing). */
+    referenceVisible: z.array(z.boolean()).max(4),
+    /**
+     * The versions, oldest first: their image (null: the one in `base`, which is the current version),
+     * label and the index of the version each was made from.
+     */
+    versions: z
+      .array(z.object({ image: DraftImage.nullable(), label: shortText, parent: z.number().int().min(0).max(199).nullable(), place: rect.optional() }).strict())
+      .max(200),
+    /** Zoom and pan when it was kept. */
+    view: z.object({ zoom: z.number().positive().max(64), panX: num, panY: num }).strict(),
     crop: rect.nullable(),
+    /** The canvas extended beyond the image (outpainting), pixels per side. */
+    extend: z.object({ left: edge, top: edge, right: edge, bottom: edge }).strict().nullable(),
     mode: z.enum(['edit', 'style', 'identity']),
     prompt,
+    /** Each mode tab's own text. */
+    prompts: z.object({ edit: prompt, style: prompt, identity: prompt }).partial().strict(),
     steps: num,
     guidance: num,
   })

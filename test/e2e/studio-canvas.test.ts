@@ -1,19 +1,28 @@
 /**
  * The canvas editor in Chromium against `serve`: open an image by file dialog, drop and paste; paint
  * the mask, erase, undo and redo (checked on the drawn pixels, not only on counters); zoom, fit,
- * 100 %; crop and undo it; keyboard shortcuts. Needs no model.
+ * 100 %; crop and undo it; keyboard shortcuts from anywhere on the screen; selections; extend the
+ * canvas and run an outpaint (with the tiny checkpoint; that step skips, saying so, without it).
  */
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright';
 import sharp from 'sharp';
 import { chromiumMissingReason, launchChromium, screenshotPath } from '../helpers/browser';
+import type { JobInfo, LibraryGeneration } from '../../main/contract';
+import { checkpointDir } from '../helpers/fixtures';
 import { type ServeProcess, startServe } from '../helpers/serve';
+import { canRun, type StudioApi, studioApi } from '../helpers/studio';
 
 const missing = chromiumMissingReason();
 if (missing) console.log(`# skipping e2e: ${missing}`);
 
+const noModel = existsSync(checkpointDir()) ? null : `the tiny checkpoint is missing at ${checkpointDir()} (GLIMMER_FIXTURES)`;
+const LONG = 240_000;
+
 let serve: ServeProcess;
+let api: StudioApi;
 let browser: Browser;
 let page: Page;
 const errors: string[] = [];
@@ -70,6 +79,9 @@ const near = (a: number[], b: number[], tol = 3) => a.slice(0, 3).every((v, i) =
 before(async () => {
   if (missing) return;
   serve = await startServe();
+  api = await studioApi(serve);
+  // set-up, not under test: the tiny model for the steps that run a job
+  if (!noModel) await api.call('settings.update', { modelDir: checkpointDir(), precision: 'fp32' });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   page.on('pageerror', (err) => errors.push(err.message));
@@ -179,6 +191,50 @@ test('zoom with the wheel, fit, 100 %, and keys', { skip: missing ?? false }, as
   await page.getByTestId('tool-brush').click();
 });
 
+test('tool keys work with the focus on a toolbar button: H then a drag pans and paints nothing', { skip: missing ?? false }, async () => {
+  const box = await canvasBox();
+  await page.getByTestId('tool-brush').click();
+  assert.equal(await page.getByTestId('brush-size').count(), 1, 'brush controls show for the brush');
+  const focused = await page.evaluate(() => document.activeElement?.getAttribute('data-testid'));
+  assert.equal(focused, 'tool-brush', 'the toolbar button has the focus, not the canvas');
+  const strokesBefore = await strokes();
+  await page.keyboard.press('h');
+  await page.getByTestId('tool-state').getByText('Pan (H)').waitFor();
+  assert.equal(await page.getByTestId('tool-pan').getAttribute('aria-pressed'), 'true');
+  assert.equal(await page.getByTestId('brush-size').count(), 0, 'no brush controls for the pan tool');
+  const at = [box.width / 2 - 40, box.height / 2 + 60] as const;
+  const before = await pixel(at[0], at[1]);
+  await drag(box.x + at[0], box.y + at[1], box.x + at[0] + 90, box.y + at[1] + 20);
+  assert.ok(near(await pixel(at[0] + 90, at[1] + 20), before), 'the view panned with the pointer');
+  assert.equal(await strokes(), strokesBefore, 'no mask stroke was added');
+  // B from the same place brings the brush back; typing in the prompt does not switch tools
+  await page.keyboard.press('b');
+  await page.getByTestId('tool-state').getByText('Brush (B)').waitFor();
+  await page.locator('#canvas-prompt').fill('');
+  await page.locator('#canvas-prompt').pressSequentially('hc');
+  assert.equal(await page.locator('#canvas-prompt').inputValue(), 'hc');
+  await page.getByTestId('tool-state').getByText('Brush (B)').waitFor();
+  await page.locator('#canvas-prompt').fill('');
+  await page.getByTestId('zoom-fit').click();
+  await page.screenshot({ path: screenshotPath('canvas-keys') });
+});
+
+test('mode tabs keep their own text; a "reference first" error goes once a reference is added', { skip: missing ?? false }, async () => {
+  await page.getByTestId('mode-edit').click();
+  await page.locator('#canvas-prompt').fill('make the sky stormy');
+  await page.getByTestId('mode-style').click();
+  assert.equal(await page.locator('#canvas-prompt').inputValue(), '', 'the style tab has its own text');
+  await page.getByTestId('canvas-run').click();
+  await page.getByTestId('canvas-error').waitFor();
+  await page.getByTestId('add-reference-file').setInputFiles({ name: 'style.png', mimeType: 'image/png', buffer: await picture(128, 128, 250) });
+  await page.getByTestId('layer-reference').getByText('style.png').waitFor();
+  await page.getByTestId('canvas-error').waitFor({ state: 'detached' });
+  await page.getByTestId('mode-edit').click();
+  assert.equal(await page.locator('#canvas-prompt').inputValue(), 'make the sky stormy');
+  await page.getByTestId('layer-reference').getByRole('button', { name: /^Remove/ }).click();
+  await page.getByTestId('layer-reference').waitFor({ state: 'detached' });
+});
+
 test('crop by dragging, then undo the crop', { skip: missing ?? false }, async () => {
   const box = await canvasBox();
   await page.getByTestId('tool-crop').click();
@@ -203,7 +259,15 @@ test('drop and paste open other images as new documents', { skip: missing ?? fal
     d.items.add(new File([bytes], 'dropped.png', { type: 'image/png' }));
     return d;
   }, dropped);
+  // the document has a mask: opening another image asks first; keeping it changes nothing
   await page.dispatchEvent('[data-testid=canvas]', 'drop', { dataTransfer: dt });
+  await page.getByTestId('replace-dialog').waitFor();
+  await page.getByTestId('replace-cancel').click();
+  await page.getByTestId('replace-dialog').waitFor({ state: 'detached' });
+  assert.match((await page.getByTestId('layer-base').textContent()) ?? '', /ramp\.png/);
+  assert.notEqual(await strokes(), '0 strokes');
+  await page.dispatchEvent('[data-testid=canvas]', 'drop', { dataTransfer: dt });
+  await page.getByTestId('replace-confirm').click();
   await page.getByTestId('layer-base').getByText('dropped.png').waitFor();
   assert.equal(await strokes(), '0 strokes', 'a new document starts without a mask');
   assert.equal(await page.getByTestId('undo').isDisabled(), true, 'and with an empty history');
@@ -218,5 +282,203 @@ test('drop and paste open other images as new documents', { skip: missing ?? fal
   await page.getByTestId('layer-base').getByText('pasted.png').waitFor();
   assert.match((await page.getByTestId('layer-base').textContent()) ?? '', /200×100/);
   await page.screenshot({ path: screenshotPath('canvas') });
+  assert.deepEqual(errors, []);
+});
+
+async function jobs(): Promise<JobInfo[]> {
+  return (await api.call<{ jobs: JobInfo[] }>('jobs.list', { includeFinished: true })).jobs;
+}
+
+/** Opens a picture from the file dialog, agreeing to replace the document when asked. */
+async function openPicture(name: string, png: Buffer): Promise<void> {
+  await page.getByTestId('open-file').setInputFiles({ name, mimeType: 'image/png', buffer: png });
+  const confirm = page.getByTestId('replace-confirm');
+  const base = page.getByTestId('layer-base').getByText(name);
+  await Promise.race([confirm.waitFor().then(() => confirm.click()), base.waitFor()]);
+  await base.waitFor();
+}
+
+test('selections: a rectangle (M) adds to the mask, Alt+drag takes part away; invert shows on the overlay and undoes', { skip: missing ?? false }, async () => {
+  await openPicture('select.png', await picture());
+  const box = await canvasBox();
+  const cx = box.x + box.width / 2;
+  const cy = box.y + box.height / 2;
+  const clean = await pixel(box.width / 2, box.height / 2 + 10);
+  await page.getByTestId('canvas').focus();
+  await page.keyboard.press('m');
+  await page.getByTestId('tool-state').getByText('Select (M)').waitFor();
+  assert.equal(await page.getByTestId('brush-size').count(), 0, 'no brush controls for a selection tool');
+  await drag(cx - 100, cy - 60, cx + 100, cy + 60);
+  assert.equal(await strokes(), '1 stroke');
+  const inside = await pixel(box.width / 2, box.height / 2 + 10);
+  assert.ok(!near(inside, clean), 'the selected area shows as mask');
+  await page.keyboard.down('Alt');
+  await drag(cx - 30, cy - 30, cx + 30, cy + 30);
+  await page.keyboard.up('Alt');
+  assert.equal(await strokes(), '2 strokes');
+  assert.ok(near(await pixel(box.width / 2, box.height / 2 + 10), clean), 'Alt+drag took the middle away');
+  const outside = await pixel(box.width / 2, box.height / 2 + 120);
+  await page.getByTestId('mask-invert').click();
+  assert.ok(!near(await pixel(box.width / 2, box.height / 2 + 120), outside), 'inverted: outside is now mask');
+  assert.ok(!near(await pixel(box.width / 2, box.height / 2 + 10), clean), 'inverted: the hole is mask too');
+  await page.getByTestId('undo').click();
+  assert.ok(near(await pixel(box.width / 2, box.height / 2 + 120), outside), 'undo: not inverted');
+  await page.screenshot({ path: screenshotPath('canvas-selection') });
+  await page.getByTestId('clear-mask').click();
+  assert.equal(await strokes(), '0 strokes');
+});
+
+test('extend the canvas by 128 px to the right and run an outpaint: the result is a new version, the original area kept', { skip: missing ?? false, timeout: LONG }, async (t) => {
+  await openPicture('outpaint.png', await picture(512, 512));
+  const box = await canvasBox();
+  const bg = await pixel(4, 4);
+  await page.getByTestId('extend-by').fill('128');
+  await page.getByTestId('extend-right').click();
+  await page.getByTestId('extend-state').getByText('right 128').waitFor();
+  assert.match((await page.getByTestId('canvas-output').textContent()) ?? '', /640×512/);
+  // fitted to the extended document: the new area on the right is drawn with the mask over it
+  const zoom = Number(((await page.getByTestId('zoom-readout').textContent()) ?? '').replace('%', '')) / 100;
+  const right = await pixel(box.width / 2 + 0.4 * 640 * zoom, box.height / 2);
+  const left = await pixel(box.width / 2 - 0.4 * 640 * zoom, box.height / 2 + 10);
+  assert.ok(!near(right, bg), `the new area is drawn (${right} vs the background ${bg})`);
+  assert.ok(right[0]! > 200 && right[2]! > right[1]!, `the new area is covered by the mask colour: ${right}`);
+  assert.ok(left[0]! < 90 && Math.abs(left[1]! - 128) <= 6, `the image's left edge is the picture's own (dark red ramp, green 128): ${left}`);
+  await page.screenshot({ path: screenshotPath('canvas-extend') });
+  if (!canRun(t, missing ?? noModel)) return;
+  await page.getByTestId('mode-edit').click();
+  await page.locator('#canvas-prompt').fill('a calm sea continues to the right');
+  await page.getByRole('spinbutton', { name: 'Steps' }).fill('2');
+  await page.getByTestId('canvas-run').click();
+  await page.getByTestId('version').nth(1).waitFor({ timeout: LONG });
+  const job = (await jobs()).find((j) => j.request.mode === 'edit');
+  assert.ok(job && job.request.mode === 'edit', 'an edit job was submitted');
+  assert.equal(job.state, 'done', JSON.stringify(job.error));
+  assert.deepEqual([job.request.width, job.request.height], [640, 512]);
+  assert.ok(job.request.mask, 'the new area went as the mask');
+  const maskB64 = (job.request.mask as { dataBase64: string }).dataBase64;
+  const m = await sharp(Buffer.from(maskB64, 'base64')).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  assert.deepEqual([m.info.width, m.info.height], [640, 512]);
+  const at = (x: number, y: number) => m.data[(y * 640 + x) * m.info.channels]!;
+  assert.equal(at(600, 100), 255, 'the new area is white');
+  assert.equal(at(100, 100), 0, 'the original is black');
+  const image = (job.request.images as { dataBase64: string }[])[0]!;
+  const sent = await sharp(Buffer.from(image.dataBase64, 'base64')).metadata();
+  assert.deepEqual([sent.width, sent.height], [640, 512], 'the extended image was sent');
+  assert.equal((await page.getByTestId('extend-state').count()), 0, 'the result is not extended');
+  assert.match((await page.getByTestId('version').nth(1).textContent()) ?? '', /from Original/);
+  // the result's original area is the picture's own pixels, bit for bit
+  const g = (await api.call<{ generation: LibraryGeneration }>('library.get', { id: job.generationIds[0] })).generation;
+  const res = await fetch(`${serve.origin}/media/${g.media!.image}`, { headers: { authorization: `Bearer ${serve.token}` } });
+  const out = await sharp(Buffer.from(await res.arrayBuffer())).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const src = await sharp(await picture(512, 512)).raw().toBuffer();
+  assert.deepEqual([out.info.width, out.info.height], [640, 512]);
+  let differ = 0;
+  for (let y = 0; y < 512; y++) for (let x = 0; x < 512; x++) for (let c = 0; c < 3; c++) if (out.data[(y * 640 + x) * 3 + c] !== src[(y * 512 + x) * 3 + c]) differ++;
+  assert.equal(differ, 0, 'original pixels changed');
+  await page.screenshot({ path: screenshotPath('canvas-outpaint') });
+
+  // before/after: the source lies where it was in the result (the left 512 of 640 px); slid all the
+  // way, the new area on the right shows nothing of the source, and the original area is unchanged
+  const zoomNow = Number(((await page.getByTestId('zoom-readout').textContent()) ?? '').replace('%', '')) / 100;
+  const newArea = [box.width / 2 + 0.4 * 640 * zoomNow, box.height / 2] as const;
+  const oldArea = [box.width / 2 - 0.3 * 640 * zoomNow, box.height / 2 + 10] as const;
+  const after = { fresh: await pixel(...newArea), kept: await pixel(...oldArea) };
+  await page.getByTestId('compare-toggle').click();
+  await page.getByRole('slider', { name: 'Before/after split' }).focus();
+  await page.keyboard.press('End');
+  await frame();
+  const before = { fresh: await pixel(...newArea), kept: await pixel(...oldArea) };
+  assert.ok(!near(before.fresh, after.fresh), `the new area shows the source's (empty) side: ${before.fresh} vs ${after.fresh}`);
+  assert.ok(near(before.kept, after.kept), `the original area is the same before and after: ${before.kept} vs ${after.kept}`);
+  await page.screenshot({ path: screenshotPath('canvas-before-after') });
+  await page.keyboard.press('Home');
+  assert.ok(near(await pixel(...newArea), after.fresh), 'slid back: the result');
+  await page.getByTestId('compare-toggle').click();
+  assert.deepEqual(errors, []);
+});
+
+test('a style transfer with two reference slots: one the content, one the style, in the order shown', { skip: missing ?? false, timeout: LONG }, async (t) => {
+  await page.getByTestId('mode-edit').click();
+  const content = await sharp({ create: { width: 200, height: 300, channels: 3, background: { r: 200, g: 180, b: 40 } } }).png().toBuffer();
+  const style = await sharp({ create: { width: 320, height: 320, channels: 3, background: { r: 30, g: 60, b: 200 } } }).png().toBuffer();
+  await page.getByTestId('add-reference-file').setInputFiles({ name: 'paint.png', mimeType: 'image/png', buffer: style });
+  await page.getByTestId('layer-reference').getByText('paint.png').waitFor();
+  await page.getByTestId('add-reference-file').setInputFiles({ name: 'content.png', mimeType: 'image/png', buffer: content });
+  await page.getByTestId('layer-reference').nth(1).getByText('content.png').waitFor();
+  assert.equal(await page.getByTestId('slot-thumb').count(), 2, 'both slots show a thumbnail');
+  const roles = async () => page.getByTestId('slot-role').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
+  assert.deepEqual(await roles(), ['content', 'content'], 'added in the edit mode: content');
+  // paint.png becomes the style; content.png goes first
+  await page.getByRole('combobox', { name: 'Role of paint.png' }).click();
+  await page.getByRole('option', { name: 'Style' }).click();
+  await page.getByRole('button', { name: 'Move content.png earlier' }).click();
+  await page.getByTestId('layer-reference').first().getByText('content.png').waitFor();
+  assert.deepEqual(await roles(), ['content', 'style']);
+  await page.getByTestId('mode-style').click();
+  assert.match((await page.getByTestId('mode-images').textContent()) ?? '', /content\.png \(content\), paint\.png \(style\)/);
+  await page.screenshot({ path: screenshotPath('canvas-slots') });
+  if (!canRun(t, missing ?? noModel)) return;
+  const versions = await page.getByTestId('version').count();
+  await page.getByRole('spinbutton', { name: 'Steps' }).fill('2');
+  await page.getByTestId('canvas-run').click();
+  await page.getByTestId('version').nth(versions).waitFor({ timeout: LONG });
+  const job = (await jobs()).find((j) => j.request.mode === 'style');
+  assert.ok(job && job.request.mode === 'style');
+  assert.equal(job.state, 'done', JSON.stringify(job.error));
+  const size = async (ref: unknown) => {
+    const m = await sharp(Buffer.from((ref as { dataBase64: string }).dataBase64, 'base64')).metadata();
+    return [m.width, m.height];
+  };
+  assert.deepEqual(await size(job.request.content), [200, 300], 'the content slot went as the content');
+  assert.deepEqual(await size(job.request.style), [320, 320], 'the style slot went as the style');
+  await page.screenshot({ path: screenshotPath('canvas-style-slots') });
+  assert.deepEqual(errors, []);
+});
+
+test('reload: the document comes back with its versions, references, mask and view', { skip: missing ?? false, timeout: LONG }, async () => {
+  const box = await canvasBox();
+  await page.getByTestId('tool-brush').click();
+  await drag(box.x + box.width / 2 - 60, box.y + box.height / 2, box.x + box.width / 2 + 60, box.y + box.height / 2 + 20);
+  await page.getByRole('slider', { name: /^Feather/ }).focus();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await page.getByTestId('canvas').hover();
+  await page.mouse.wheel(0, -200);
+  const seen = {
+    versions: await page.getByTestId('version').evaluateAll((els) => els.map((e) => e.textContent)),
+    current: await page.locator('[data-testid=version].Mui-selected').textContent(),
+    strokes: await strokes(),
+    slots: await page.getByTestId('layer-reference').evaluateAll((els) => els.map((e) => e.textContent)),
+    roles: await page.getByTestId('slot-role').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value)),
+    feather: await page.getByText(/^Feather: \d+ px$/).textContent(),
+    zoom: await page.getByTestId('zoom-readout').textContent(),
+    centre: await pixel(box.width / 2, box.height / 2 + 10),
+  };
+  assert.notEqual(seen.strokes, '0 strokes');
+  assert.equal(seen.feather, 'Feather: 2 px');
+  // kept as the user works: wait until the workspace has this document, then reload
+  for (let i = 0; ; i++) {
+    const ws = await api.call<{ canvas: { strokes?: unknown[]; versions?: unknown[]; maskEdit?: { feather?: number }; view?: { zoom: number } } | null }>('workspace.get');
+    const c = ws.canvas;
+    if (c && c.strokes?.length === Number(seen.strokes.split(' ')[0]) && c.versions?.length === seen.versions.length && c.maskEdit?.feather === 2 && c.view && `${Math.round(c.view.zoom * 100)}%` === seen.zoom) break;
+    assert.ok(i < 100, `the workspace keeps the document: ${JSON.stringify(c).slice(0, 300)}`);
+    await page.waitForTimeout(100);
+  }
+  await page.reload();
+  await page.getByTestId('layer-base').waitFor();
+  await page.getByTestId('version').nth(seen.versions.length - 1).waitFor();
+  assert.deepEqual(await page.getByTestId('version').evaluateAll((els) => els.map((e) => e.textContent)), seen.versions, 'the versions and their links');
+  assert.equal(await page.locator('[data-testid=version].Mui-selected').textContent(), seen.current);
+  assert.equal(await strokes(), seen.strokes, 'the mask');
+  assert.deepEqual(await page.getByTestId('layer-reference').evaluateAll((els) => els.map((e) => e.textContent)), seen.slots, 'the reference slots');
+  assert.deepEqual(await page.getByTestId('slot-role').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value)), seen.roles);
+  assert.equal(await page.getByText(/^Feather: \d+ px$/).textContent(), seen.feather);
+  assert.equal(await page.getByTestId('zoom-readout').textContent(), seen.zoom, 'the view');
+  for (let tries = 0; !near(await pixel(box.width / 2, box.height / 2 + 10), seen.centre, 4); tries++) {
+    assert.ok(tries < 50, 'the same picture is drawn at the same place with the same mask');
+    await page.waitForTimeout(100);
+  }
+  assert.equal(await page.getByTestId('undo').isDisabled(), true, 'a fresh history');
+  await page.screenshot({ path: screenshotPath('canvas-restored') });
   assert.deepEqual(errors, []);
 });

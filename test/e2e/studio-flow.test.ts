@@ -272,6 +272,9 @@ test('canvas: style transfer from a reference layer, then identity into a new sc
   const ref = await sharp({ create: { width: 320, height: 320, channels: 3, background: { r: 30, g: 60, b: 200 } } }).png().toBuffer();
   await page.getByTestId('add-reference-file').setInputFiles({ name: 'style.png', mimeType: 'image/png', buffer: ref });
   await page.getByTestId('layer-reference').getByText('style.png').waitFor();
+  // added in the edit mode it is a content slot: it becomes the style slot
+  await page.getByRole('combobox', { name: 'Role of style.png' }).click();
+  await page.getByRole('option', { name: 'Style' }).click();
   await page.getByTestId('mode-style').click();
   await page.getByRole('spinbutton', { name: 'Steps' }).fill('3');
   await page.getByTestId('canvas-run').click();

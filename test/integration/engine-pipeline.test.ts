@@ -10,7 +10,7 @@ import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import { type GenerateRequest, isCodedError } from '../../main/contract';
-import { CompiledModel, decodeTokens, type PipelineEvent } from '../../main/engine/pipeline';
+import { CompiledModel, decodeTokens, fitReference, type PipelineEvent, sourceIdsOnGrid } from '../../main/engine/pipeline';
 import { compiledTinyModel, tempRoot, testEngine } from '../helpers/engine';
 
 const t2i = (over: Partial<GenerateRequest> = {}): GenerateRequest =>
@@ -216,6 +216,68 @@ describe('engine on the tiny model', () => {
       }
       assert.ok(maskedDiffer > 0, 'masked cells are sampled (differ between seeds)');
       assert.ok(a!.recipe.mask && /^[0-9a-f]{64}$/.test(a!.recipe.mask));
+    } finally {
+      await engine.dispose();
+    }
+  });
+
+  test('outpaint: the original area keeps its pixels bit for bit and its AR cells are the source\'s VQ ids', async () => {
+    const engine = testEngine(modelDir);
+    const S = 256;
+    const W = S + 128;
+    try {
+      // the tiny model's own image, then the canvas extended by 128 px on the right: the new area is
+      // filled with each row's last pixel and is the mask (white), the original is kept (black)
+      const [orig] = await engine.generate(t2i({ width: S, height: S, steps: 2, seed: 5 }));
+      const o = orig!.pixels.rgb;
+      const ext = await pngBase64(W, S, (x, y) => {
+        const i = (y * S + Math.min(x, S - 1)) * 3;
+        return [o[i]!, o[i + 1]!, o[i + 2]!];
+      });
+      const mask = await pngBase64(W, S, (x) => (x >= S ? [255, 255, 255] : [0, 0, 0]));
+      const req = (seed: number): GenerateRequest => ({
+        mode: 'edit',
+        prompt: 'continue the picture to the right',
+        width: W,
+        height: S,
+        steps: 2,
+        guidance: 1.5,
+        seed,
+        count: 1,
+        images: [{ dataBase64: ext.b64 }],
+        mask: { dataBase64: mask.b64 },
+      });
+      const [a] = await engine.generate(req(11));
+      assert.equal(a!.pixels.width, W);
+      let changed = 0;
+      for (let y = 0; y < S; y++) {
+        for (let x = 0; x < W; x++) {
+          for (let c = 0; c < 3; c++) {
+            const i = (y * W + x) * 3 + c;
+            if (x < S) assert.equal(a!.pixels.rgb[i], o[(y * S + x) * 3 + c], `original pixel (${x}, ${y}) channel ${c} changed`);
+            else if (a!.pixels.rgb[i] !== ext.rgb[i]) changed++;
+          }
+        }
+      }
+      assert.ok(changed > 1000, `the new area is generated (${changed} values differ from the fill)`);
+
+      // the source's VQ ids, computed here from the extended image through the vision tokenizer
+      const sessions = (engine as unknown as { loaded: { sessions: { model: { processor: Parameters<typeof fitReference>[0]; imageProcessor: unknown }; get(k: 'vision'): Promise<{ tokenizeImage(img: unknown, p: unknown): Promise<{ ids: ArrayLike<number | bigint>; grid: number[] }> }> } } }).loaded.sessions;
+      const fitted = await fitReference(sessions.model.processor, { data: ext.rgb, width: W, height: S, channels: 3 });
+      const vision = await sessions.get('vision');
+      const src = await vision.tokenizeImage(fitted, sessions.model.imageProcessor);
+      const tokens = decodeTokens(a!.recipe)!;
+      assert.deepEqual([tokens.rows, tokens.cols], [S / 32, W / 32]);
+      const expected = sourceIdsOnGrid(src.ids, src.grid[1]!, src.grid[2]!, tokens.rows, tokens.cols);
+      let newCells = 0;
+      for (let r = 0; r < tokens.rows; r++) {
+        for (let c = 0; c < tokens.cols; c++) {
+          const i = r * tokens.cols + c;
+          if (c < S / 32) assert.equal(tokens.ids[i], expected[i], `cell ${r},${c} of the original area is not the source's VQ id`);
+          else if (tokens.ids[i] !== expected[i]) newCells++;
+        }
+      }
+      assert.ok(newCells > 0, 'cells of the new area are sampled, not copied');
     } finally {
       await engine.dispose();
     }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { CanvasStore, screenToImage } from '../../renderer/src/canvas';
+import { CanvasDraft, type DraftImage } from '../../main/contract';
+import { CanvasStore, DEFAULT_CANVAS_FORM, documentOfDraft, draftOfDocument, imagesForMode, type ImageSource, keepDocument, nextCanvasForm, outputSize, screenToImage } from '../../renderer/src/canvas';
 
 function opened(): CanvasStore {
   const store = new CanvasStore();
@@ -126,43 +127,277 @@ describe('canvas store', () => {
     assert.equal(store.references().length, 0);
   });
 
-  test('crop is clamped to the image; tiny or whole-image crops mean no crop; dragging makes one step', () => {
+  test('crop is clamped to the image and snapped to multiples of 32; tiny or whole-image crops mean no crop; dragging makes one step', () => {
     const store = opened();
+    // clamped to x 0..150, y 700..768 → 160×64, kept inside the image
     store.setCrop({ x: -50, y: 700, width: 200, height: 500 });
-    assert.deepEqual(store.getState().doc.crop, { x: 0, y: 700, width: 150, height: 68 });
+    assert.deepEqual(store.getState().doc.crop, { x: 0, y: 702, width: 160, height: 64 });
     store.setCrop({ x: 0, y: 0, width: 1024, height: 768 });
     assert.equal(store.getState().doc.crop, null);
+    store.setCrop({ x: 3, y: 2, width: 1020, height: 760 });
+    assert.equal(store.getState().doc.crop, null, 'snaps to the whole image: no crop');
     store.setCrop({ x: 5, y: 5, width: 3, height: 400 });
     assert.equal(store.getState().doc.crop, null);
     store.setCrop({ x: 10, y: 10, width: 100, height: 100 });
+    assert.deepEqual(store.getState().doc.crop, { x: 12, y: 12, width: 96, height: 96 });
     store.beginCrop(300, 300);
     store.dragCrop(250, 400);
     store.dragCrop(100, 500);
     assert.deepEqual(store.getState().cropDraft, { x: 100, y: 300, width: 200, height: 200 });
     store.endCrop();
-    assert.deepEqual(store.getState().doc.crop, { x: 100, y: 300, width: 200, height: 200 });
+    assert.deepEqual(store.getState().doc.crop, { x: 104, y: 304, width: 192, height: 192 });
+    for (const v of Object.values(store.getState().doc.crop!).slice(2)) assert.equal(v % 32, 0);
     assert.equal(store.getState().cropDraft, null);
     store.undo();
-    assert.deepEqual(store.getState().doc.crop, { x: 10, y: 10, width: 100, height: 100 });
+    assert.deepEqual(store.getState().doc.crop, { x: 12, y: 12, width: 96, height: 96 });
   });
 
-  test('a result at another resolution scales the mask and drops the crop; going back restores them', () => {
+  test('the output size is the region itself when the model takes it, otherwise scaled and said so', () => {
+    assert.deepEqual(outputSize(1024, 768), { width: 1024, height: 768, scaled: false });
+    assert.deepEqual(outputSize(640, 512), { width: 640, height: 512, scaled: false });
+    const small = outputSize(640, 480);
+    assert.equal(small.scaled, true);
+    assert.equal(small.width % 32, 0);
+    assert.equal(small.height % 32, 0);
+    assert.ok(small.height >= 512);
+    assert.equal(outputSize(2048, 2048).scaled, true, 'larger than about 1024² is brought down');
+  });
+
+  test('a result starts without the mask of the image it came from; undo brings the mask back', () => {
     const store = opened();
     store.beginStroke(512, 384);
     store.endStroke();
-    store.setCrop({ x: 0, y: 0, width: 512, height: 384 });
+    store.addVersion({ src: 'data:result', width: 1024, height: 768, generationId: '9' });
+    assert.equal(store.getState().doc.mask.strokes.length, 0);
+    store.undo();
+    assert.equal(store.getState().doc.mask.strokes.length, 1);
+  });
+
+  test('hasWork: a fresh document has none; a mask, a reference, a crop or a version is work', () => {
+    const store = new CanvasStore();
+    assert.equal(store.hasWork(), false);
+    store.open({ src: 'a', width: 512, height: 512 });
+    assert.equal(store.hasWork(), false);
+    store.beginStroke(10, 10);
+    store.endStroke();
+    assert.equal(store.hasWork(), true);
+    store.open({ src: 'b', width: 512, height: 512 });
+    assert.equal(store.hasWork(), false, 'a new document starts without work');
+    const kept = keepDocument(store.getState().doc, null)!;
+    store.restoreDocument({ ...kept, references: [{ src: 'r', width: 64, height: 64, slot: 'style', visible: true }] });
+    assert.equal(store.hasWork(), true, 'a kept document with a reference is work even with no history');
+    assert.equal(store.getState().canUndo, false);
+  });
+
+  test('each mode tab keeps its own text', () => {
+    let form = nextCanvasForm(DEFAULT_CANVAS_FORM, { prompt: 'make the sky stormy' });
+    form = nextCanvasForm(form, { mode: 'style' });
+    assert.equal(form.prompt, '', 'the style tab does not inherit the edit instruction');
+    form = nextCanvasForm(form, { prompt: 'watercolour' });
+    form = nextCanvasForm(form, { mode: 'identity' });
+    assert.equal(form.prompt, '');
+    form = nextCanvasForm(form, { mode: 'edit' });
+    assert.equal(form.prompt, 'make the sky stormy');
+    form = nextCanvasForm(form, { mode: 'style' });
+    assert.equal(form.prompt, 'watercolour');
+    // a recipe that sets mode and text together
+    form = nextCanvasForm(form, { mode: 'identity', prompt: 'at the beach' });
+    assert.deepEqual(form.prompts, { edit: 'make the sky stormy', style: 'watercolour', identity: 'at the beach' });
+  });
+
+  test('a version at another resolution scales the mask and drops the crop; going back restores them', () => {
+    const store = opened();
     const first = store.getState().doc.versions[0]!.id;
     const v2 = store.addVersion({ src: 'data:big', width: 2048, height: 1536, generationId: '7' });
+    store.beginStroke(1024, 768);
+    store.endStroke();
+    store.setCrop({ x: 0, y: 0, width: 1024, height: 768 });
+    store.selectVersion(first);
     const s = store.getState().doc;
-    assert.equal(store.base()?.width, 2048);
-    assert.equal(store.base()?.generationId, '7');
-    assert.deepEqual(s.mask.strokes[0]?.points, [1024, 768]);
+    assert.equal(store.base()?.width, 1024);
+    assert.equal(store.base()?.generationId, null);
+    assert.deepEqual(s.mask.strokes[0]?.points, [512, 384]);
     assert.equal(s.crop, null);
     assert.equal(s.versions.find((v) => v.id === v2)?.parentId, first, 'linked to its source');
     store.undo();
-    assert.equal(store.base()?.width, 1024);
-    assert.deepEqual(store.getState().doc.mask.strokes[0]?.points, [512, 384]);
+    assert.equal(store.base()?.width, 2048);
+    assert.equal(store.base()?.generationId, '7');
+    assert.deepEqual(store.getState().doc.mask.strokes[0]?.points, [1024, 768]);
     assert.notEqual(store.getState().doc.crop, null);
+  });
+
+  test('extend: by pixels on chosen sides, to an aspect ratio (the image centred), clamped; one undo step each', () => {
+    const store = opened(); // 1024×768
+    assertUndoable(store, () => store.extendBy(128, ['right']), 'extend right');
+    assert.deepEqual(store.getState().doc.extend, { left: 0, top: 0, right: 128, bottom: 0 });
+    assert.deepEqual(store.area(), { x: 0, y: 0, width: 1152, height: 768 });
+    store.extendBy(64, ['left', 'top']);
+    assert.deepEqual(store.area(), { x: -64, y: -64, width: 1216, height: 832 });
+    store.extendToAspect(16, 9);
+    const a = store.area()!;
+    assert.deepEqual(store.getState().doc.extend, { left: 170, top: 0, right: 171, bottom: 0 }, '768·16/9 = 1365 wide, 341 more split around the image');
+    assert.equal(a.width, 1365);
+    store.extendToAspect(1, 1);
+    assert.deepEqual(store.getState().doc.extend, { left: 0, top: 128, right: 0, bottom: 128 });
+    store.extendToAspect(4, 3);
+    assert.equal(store.getState().doc.extend, null, 'already 4:3: nothing to add');
+    store.setExtend({ left: -5, top: 1e9, right: 0, bottom: 0 });
+    assert.deepEqual(store.getState().doc.extend, { left: 0, top: 2048, right: 0, bottom: 0 });
+    // a crop may reach into the extension; the fit shows the whole document
+    store.setCrop({ x: 0, y: -2048, width: 512, height: 512 });
+    assert.deepEqual(store.getState().doc.crop, { x: 0, y: -2048, width: 512, height: 512 });
+    store.fit(800, 600);
+    const v = store.getState().view;
+    const top = screenToImage(v, v.panX, v.panY - 2048 * v.zoom);
+    assert.ok(Math.abs(top.y + 2048) < 1e-6 && v.panY - 2048 * v.zoom >= 16 - 1e-6, 'the extension is inside the viewport');
+    // a result covers the extended area: the new version is not extended
+    store.addVersion({ src: 'data:out', width: 1024, height: 2816 });
+    assert.equal(store.getState().doc.extend, null);
+  });
+
+  test('selections: a rectangle or lasso drag is one stroke; Alt takes away; invert, grow and feather are undoable edits', () => {
+    const store = opened();
+    store.setTool({ kind: 'rect' });
+    store.beginStroke(10, 20);
+    store.extendStroke(50, 30);
+    store.extendStroke(110, 220);
+    assert.deepEqual(store.getState().draft?.points, [10, 20, 110, 220], 'a rectangle keeps its two corners');
+    store.endStroke();
+    store.beginStroke(60, 60, true);
+    store.extendStroke(80, 80);
+    store.endStroke();
+    store.beginStroke(5, 5);
+    store.endStroke(); // a click, not a rectangle: nothing
+    store.setTool({ kind: 'lasso' });
+    store.beginStroke(300, 300);
+    for (const [x, y] of [[400, 300], [400, 400], [300, 400]] as const) store.extendStroke(x, y);
+    store.endStroke();
+    const strokes = store.getState().doc.mask.strokes;
+    assert.deepEqual(strokes.map((s) => [s.shape, s.mode]), [['rect', 'brush'], ['rect', 'eraser'], ['lasso', 'brush']]);
+    assert.deepEqual(strokes[2]!.points, [300, 300, 400, 300, 400, 400, 300, 400]);
+    assertUndoable(store, () => store.setMaskInvert(true), 'invert');
+    assertUndoable(store, () => store.setMaskGrow(-12), 'shrink');
+    assertUndoable(store, () => store.setMaskFeather(9), 'feather');
+    for (const g of [1, 2, 3]) store.setMaskGrow(g, true);
+    store.endGesture();
+    store.undo();
+    assert.equal(store.getState().doc.mask.grow, -12, 'one slider drag is one step');
+    store.setMaskGrow(1e9);
+    assert.equal(store.getState().doc.mask.grow, 256);
+  });
+
+  test('reference slots: a role each, an order; each mode takes what it can and names what it leaves', () => {
+    const store = opened();
+    const a = store.addReference({ src: 'data:a', width: 64, height: 64, name: 'a' });
+    const b = store.addReference({ src: 'data:b', width: 64, height: 64, name: 'b', slot: 'style' });
+    const c = store.addReference({ src: 'data:c', width: 64, height: 64, name: 'c', slot: 'subject' });
+    assert.deepEqual(store.references().map((l) => [l.name, l.slot]), [['a', 'content'], ['b', 'style'], ['c', 'subject']]);
+    assertUndoable(store, () => store.setSlotRole(a, 'style'), 'slot role');
+    assertUndoable(store, () => store.moveReference(c, -2), 'slot order');
+    assert.deepEqual(store.references().map((l) => l.name), ['c', 'a', 'b']);
+    store.moveReference(c, -5); // already first: stays (the base stays below every slot)
+    assert.deepEqual(store.getState().doc.layers.map((l) => l.name), ['photo.png', 'c', 'a', 'b']);
+    const base = store.base()!;
+    const names = (m: ReturnType<typeof imagesForMode>) => m.images.map(({ layer, use }) => `${layer.name}:${use}`);
+    const layers = () => store.getState().doc.layers;
+    store.setSlotRole(a, 'content');
+    // a is content, b style, c subject; order c, a, b
+    assert.deepEqual(names(imagesForMode('style', base, layers())), ['a:content', 'b:style']);
+    assert.deepEqual(imagesForMode('style', base, layers()).unused.map((l) => l.name), ['c']);
+    assert.deepEqual(names(imagesForMode('identity', base, layers())), ['c:subject']);
+    assert.deepEqual(names(imagesForMode('edit', base, layers())), ['photo.png:source', 'c:reference', 'a:reference', 'b:reference']);
+    // a fourth visible slot is more than an edit takes
+    store.addReference({ src: 'data:d', width: 8, height: 8, name: 'd' });
+    assert.deepEqual(imagesForMode('edit', base, layers()).unused.map((l) => l.name), ['d']);
+    // hidden slots are not sent; without a content slot the image is the content; without a style slot, style is missing
+    store.setLayerVisible(a, false);
+    store.setSlotRole(store.references()[3]!.id, 'style');
+    assert.deepEqual(names(imagesForMode('style', base, layers())), ['photo.png:content', 'b:style']);
+    store.setLayerVisible(b, false);
+    store.setLayerVisible(store.references()[3]!.id, false);
+    assert.equal(imagesForMode('style', base, layers()).missing, 'style');
+    store.setLayerVisible(c, false);
+    assert.deepEqual(names(imagesForMode('identity', base, layers())), ['photo.png:subject']);
+  });
+
+  test('the document round trip: kept as a workspace draft (through the contract) and brought back the same', async () => {
+    const store = opened();
+    const first = store.getState().doc.versions[0]!.id;
+    const v2 = store.addVersion({ src: '/media/r2.png', width: 1024, height: 768, generationId: '12', name: 'edit #12' });
+    store.addVersion({ src: '/media/r3.png', width: 1024, height: 768, generationId: '13', name: 'style #13' }, first, { x: 64, y: 0, width: 960, height: 720 });
+    store.selectVersion(v2);
+    const ref = store.addReference({ src: 'data:image/png;base64,QUJD', width: 64, height: 64, name: 'paint.png', slot: 'style' });
+    store.addReference({ src: '/media/s.png', width: 32, height: 32, name: 'subject', generationId: '5', slot: 'subject' });
+    store.setLayerVisible(ref, false);
+    store.setTool({ kind: 'rect' });
+    store.beginStroke(10, 10);
+    store.extendStroke(200, 100);
+    store.endStroke();
+    store.setTool({ kind: 'brush', size: 30 });
+    store.beginStroke(300, 300);
+    store.extendStroke(350, 320);
+    store.endStroke();
+    store.setMaskInvert(true);
+    store.setMaskGrow(-3);
+    store.setMaskFeather(12);
+    store.setMaskOpacity(0.8);
+    store.extendBy(64, ['left', 'bottom']);
+    store.setCrop({ x: -64, y: 0, width: 512, height: 512 });
+    store.zoomAt(2, 100, 50);
+    const before = store.getState();
+
+    // images as a library id when they are one, else their bytes (a data URL); everything through the schema
+    const encode = async (i: ImageSource): Promise<DraftImage | null> =>
+      i.generationId ? { generationId: i.generationId, width: i.width, height: i.height, name: i.name ?? '' } : { dataUrl: `data:image/png;base64,${Buffer.from(i.src).toString('base64')}`, width: i.width, height: i.height, name: i.name ?? '' };
+    const decode = async (d: DraftImage): Promise<ImageSource | null> =>
+      'generationId' in d
+        ? { src: `/media/${d.generationId === '12' ? 'r2' : d.generationId === '13' ? 'r3' : d.generationId === '5' ? 's' : 'x'}.png`, width: d.width, height: d.height, name: d.name, generationId: d.generationId }
+        : { src: Buffer.from(d.dataUrl.split(',')[1]!, 'base64').toString(), width: d.width, height: d.height, name: d.name };
+    const draft = CanvasDraft.parse(JSON.parse(JSON.stringify(await draftOfDocument(keepDocument(before.doc, before.view)!, encode))));
+    assert.equal(draft.versions!.filter((v) => v.image === null).length, 1, 'the current version is kept once, as the base');
+
+    const back = new CanvasStore();
+    back.restoreDocument((await documentOfDraft(draft, decode))!);
+    const after = back.getState();
+    // the same document, but for the ids it was given
+    const strip = (doc: typeof before.doc) => {
+      const vid = new Map(doc.versions.map((v, i) => [v.id, i]));
+      return {
+        ...doc,
+        layers: doc.layers.map(({ id: _id, ...l }) => l),
+        versions: doc.versions.map(({ id: _id, parentId, ...v }) => ({ ...v, parent: parentId === null ? null : vid.get(parentId) })),
+        currentVersionId: vid.get(doc.currentVersionId!),
+      };
+    };
+    assert.deepEqual(strip(after.doc), strip(before.doc));
+    assert.deepEqual(after.view, before.view, 'the view comes back');
+    assert.equal(back.takeKeptView(), true, 'and is not fitted over');
+    assert.equal(back.takeKeptView(), false);
+    assert.equal(after.canUndo, false, 'restoring is not an edit');
+    // a version whose image is gone is left out; the others keep their links
+    const gone = await documentOfDraft(draft, async (d) => ('generationId' in d && d.generationId === '13' ? null : decode(d)));
+    assert.deepEqual(gone!.versions.map((v) => [v.label, v.parent]), [['Original', null], ['edit #12', 0]]);
+  });
+
+  test('before/after: only for a version with a source; knows where the source lies; off for the original', () => {
+    const store = opened();
+    store.setCompare(true);
+    assert.equal(store.getState().compare, null, 'the original has nothing to compare with');
+    const first = store.getState().doc.versions[0]!.id;
+    store.addVersion({ src: 'data:out', width: 1280, height: 768 }, first, { x: 0, y: 0, width: 1024, height: 768 });
+    assert.deepEqual(store.currentVersion()?.place, { x: 0, y: 0, width: 1024, height: 768 });
+    assert.equal(store.sourceVersion()?.id, first);
+    store.setCompare(true, 2);
+    assert.deepEqual(store.getState().compare, { split: 1 });
+    store.setCompare(true, 0.25);
+    assert.deepEqual(store.getState().compare, { split: 0.25 });
+    assert.equal(store.getState().canUndo, true);
+    const undoable = store.getState().doc;
+    store.setCompare(false);
+    assert.equal(store.getState().doc, undoable, 'not an edit');
+    store.setCompare(true);
+    store.selectVersion(first);
+    assert.equal(store.getState().compare, null, 'the original: off');
   });
 
   test('view changes are not edits: zoom, pan, fit and 100 % leave the history alone', () => {

@@ -85,6 +85,19 @@ describe('masks', () => {
       assert.ok(edge >= 10 && edge < 200, `feathered edge value ${edge}`);
     }
   });
+
+  test('blend with a feathered (grey) mask: each pixel mixed by its value; 0 is the source exactly', () => {
+    const soft = { width: 32, height: 1, alpha: new Float32Array(32) };
+    // 0 up to x = 8, a ramp 8..24, 1 from 24 on
+    for (let x = 0; x < 32; x++) soft.alpha[x] = Math.min(1, Math.max(0, (x - 8) / 16));
+    const src = new Uint8Array(32 * 3).fill(10);
+    const gen = new Uint8Array(32 * 3).fill(210);
+    const out = blendMasked(gen, src, soft, 2);
+    for (let x = 0; x <= 8; x++) assert.equal(out[x * 3], 10, `x=${x}`);
+    for (let x = 24; x < 32; x++) assert.equal(out[x * 3], 210, `x=${x}`);
+    assert.equal(out[16 * 3], 110, 'half way: half and half');
+    for (let x = 9; x < 32; x++) assert.ok(out[x * 3]! >= out[(x - 1) * 3]!, 'rises along the ramp');
+  });
 });
 
 test('recipe tokens: base64 int32 round trip and a sha256 over the little-endian bytes', () => {

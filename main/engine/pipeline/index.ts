@@ -10,6 +10,6 @@ export { ModuleSessions, profilePlan, withProfile, type MemoryPlan, type JobSize
 export { runPipeline, type PipelineContext, type PipelineInput, type PipelineOutput } from './pipeline';
 export { PhaseClock, type PipelineEvent, type PipelineStreamer, type PreviewImage } from './progress';
 export { latentPreview, tokenGridPreview } from './preview';
-export { blendMasked, forcedCells, maskAt, maskedCells, sourceIdsOnGrid, type PixelMask } from './mask';
+export { blendMasked, forcedCells, maskAt, maskedCells, maskIsSoft, sourceIdsOnGrid, type PixelMask } from './mask';
 export { fitReference, referenceSize, resizeCover } from './references';
 export { decodeTokens, encodeTokens, tokensHash } from './recipe';

@@ -3,7 +3,9 @@
  *  - Token level: target-grid cells wholly outside the mask are forced to the source image's own VQ
  *    ids, so the AR samples only the masked cells.
  *  - Pixel level: outside the mask the final pixels ARE the source's; inside, the generated pixels,
- *    feathered over a few pixels just inside the mask edge (never outside it).
+ *    feathered over a few pixels just inside the mask edge (never outside it). A mask with grey
+ *    levels (the canvas's feather) is its own seam: each pixel is mixed by its mask value, so a pixel
+ *    at 0 is still the source's bit for bit.
  */
 import sharp from 'sharp';
 import { GlimmerError } from '../../contract';
@@ -92,12 +94,30 @@ function blur(a: Float32Array, w: number, h: number, r: number): Float32Array {
   return out;
 }
 
+/** Whether the mask has grey levels (a feathered edge), not only 0 and 1. */
+export function maskIsSoft(mask: PixelMask): boolean {
+  for (const v of mask.alpha) if (v > 0 && v < 1) return true;
+  return false;
+}
+
 /**
- * out = source·(1−a) + generated·a, with a = 0 wherever the mask is ≤ 0.5 (unmasked pixels are the
- * source's, bit for bit) and rising to 1 over `feather` pixels inside the mask edge.
+ * out = source·(1−a) + generated·a. A black-and-white mask: a = 0 wherever the mask is ≤ 0.5
+ * (unmasked pixels are the source's, bit for bit), rising to 1 over `feather` pixels inside the mask
+ * edge. A mask with grey levels: a = the mask's value (0 stays the source's, bit for bit).
  */
 export function blendMasked(generated: Uint8Array, source: Uint8Array, mask: PixelMask, feather = Math.max(1, Math.round(Math.min(mask.width, mask.height) / 64))): Uint8Array {
   const { width: w, height: h } = mask;
+  if (maskIsSoft(mask)) {
+    const out = new Uint8Array(generated.length);
+    for (let i = 0; i < w * h; i++) {
+      const a = Math.min(1, Math.max(0, mask.alpha[i]!));
+      for (let c = 0; c < 3; c++) {
+        const o = i * 3 + c;
+        out[o] = a === 0 ? source[o]! : Math.round(source[o]! * (1 - a) + generated[o]! * a);
+      }
+    }
+    return out;
+  }
   const hard = new Float32Array(w * h);
   for (let i = 0; i < hard.length; i++) hard[i] = mask.alpha[i]! > 0.5 ? 1 : 0;
   const soft = blur(hard, w, h, feather);

@@ -7,7 +7,7 @@ import { Box } from '@mui/material';
 import { useTheme } from '@mui/material/styles';
 import { useEffect, useRef, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
-import { applyStroke, MaskRaster } from './mask';
+import { applyStroke, docRect, finishMask, MaskRaster, maskIsPlain } from './mask';
 import type { CanvasStore } from './store';
 import type { CanvasState } from './types';
 import { screenToImage, wheelFactor } from './view';
@@ -42,6 +42,8 @@ export function CanvasView({ store, onViewport }: CanvasViewProps) {
   const size = useRef({ w: 1, h: 1 });
   const maskCanvas = useRef<HTMLCanvasElement | null>(null);
   const raster = useRef<MaskRaster | null>(null);
+  /** The mask and extension the overlay was last finished for (invert, grow, feather, new area). */
+  const finished = useRef<{ mask: unknown; extend: unknown } | null>(null);
   const pointer = useRef<{ x: number; y: number } | null>(null);
   const drag = useRef<{ kind: 'paint' | 'pan' | 'crop'; lastX: number; lastY: number; id: number } | null>(null);
   const touches = useRef(new Map<number, { x: number; y: number }>());
@@ -56,6 +58,7 @@ export function CanvasView({ store, onViewport }: CanvasViewProps) {
     frame.current = requestAnimationFrame(() => drawLatest.current(store.getState()));
   };
   const base = state.doc.layers.find((l) => l.role === 'base');
+  const area = base ? docRect(base.width, base.height, state.doc.extend) : null;
 
   // size of the viewport
   useEffect(() => {
@@ -73,8 +76,10 @@ export function CanvasView({ store, onViewport }: CanvasViewProps) {
       onViewport?.(size.current.w, size.current.h);
       const b = store.base();
       if (lastBaseId.current === null && b) {
-        lastBaseId.current = `${b.id}:${b.width}x${b.height}`;
-        store.fit(size.current.w, size.current.h);
+        const a = store.area()!;
+        lastBaseId.current = `${b.id}:${a.x},${a.y},${a.width}x${a.height}`;
+        // a document brought back after a reload keeps the view it had
+        if (!store.takeKeptView()) store.fit(size.current.w, size.current.h);
       }
       redraw();
     });
@@ -83,12 +88,12 @@ export function CanvasView({ store, onViewport }: CanvasViewProps) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [store]);
 
-  // a newly opened image, or a version of another size, is fitted to the viewport
-  const baseKey = base ? `${base.id}:${base.width}x${base.height}` : null;
+  // a newly opened image, a version of another size, or an extension is fitted to the viewport
+  const baseKey = base && area ? `${base.id}:${area.x},${area.y},${area.width}x${area.height}` : null;
   useEffect(() => {
     if (baseKey && baseKey !== lastBaseId.current && size.current.w > 1) {
       lastBaseId.current = baseKey;
-      store.fit(size.current.w, size.current.h);
+      if (!store.takeKeptView()) store.fit(size.current.w, size.current.h);
     }
   }, [baseKey, store]);
 
@@ -97,23 +102,31 @@ export function CanvasView({ store, onViewport }: CanvasViewProps) {
   function maskImage(s: CanvasState): HTMLCanvasElement | null {
     const b = s.doc.layers.find((l) => l.role === 'base');
     if (!b) return null;
-    if (!raster.current || raster.current.width !== b.width || raster.current.height !== b.height) {
-      raster.current = new MaskRaster(b.width, b.height);
+    const a = docRect(b.width, b.height, s.doc.extend);
+    const r = raster.current;
+    if (!r || r.width !== a.width || r.height !== a.height || r.origin.x !== a.x || r.origin.y !== a.y) {
+      raster.current = new MaskRaster(a.width, a.height, { x: a.x, y: a.y });
+      finished.current = null;
       maskCanvas.current = document.createElement('canvas');
-      maskCanvas.current.width = b.width;
-      maskCanvas.current.height = b.height;
+      maskCanvas.current.width = a.width;
+      maskCanvas.current.height = a.height;
     }
-    const changed = raster.current.sync(s.doc.mask.strokes);
+    const changed = raster.current!.sync(s.doc.mask.strokes);
     const mc = maskCanvas.current!;
-    if (!changed && !s.draft && mc.dataset.draft !== '1') return mc;
-    let data = raster.current.data;
+    const same = finished.current?.mask === s.doc.mask && finished.current?.extend === s.doc.extend;
+    if (!changed && same && !s.draft && mc.dataset.draft !== '1') return mc;
+    let data = raster.current!.data;
     if (s.draft) {
+      // while drawing: the strokes as painted plus the one being drawn (finishing waits for the end)
       data = data.slice();
-      applyStroke(data, b.width, b.height, s.draft);
+      applyStroke(data, a.width, a.height, s.draft, a);
+    } else if (!maskIsPlain(s.doc.mask, s.doc.extend)) {
+      data = finishMask(data, a, b, s.doc.mask, s.doc.extend);
     }
+    finished.current = s.draft ? null : { mask: s.doc.mask, extend: s.doc.extend };
     mc.dataset.draft = s.draft ? '1' : '0';
     const ctx = mc.getContext('2d')!;
-    const out = ctx.createImageData(b.width, b.height);
+    const out = ctx.createImageData(a.width, a.height);
     const px = out.data;
     for (let i = 0, o = 0; i < data.length; i++, o += 4) {
       const v = data[i]!;
@@ -143,7 +156,12 @@ export function CanvasView({ store, onViewport }: CanvasViewProps) {
     ctx.translate(panX, panY);
     ctx.scale(zoom, zoom);
     ctx.imageSmoothingEnabled = zoom < 2;
-    // checkerboard under the image (transparency), then the image
+    // the extension's new area (outpainting), then a plain ground under the image (transparency), then the image
+    const a = docRect(b.width, b.height, s.doc.extend);
+    if (s.doc.extend) {
+      ctx.fillStyle = theme.palette.mode === 'dark' ? '#1d1d26' : '#d4d1de';
+      ctx.fillRect(a.x, a.y, a.width, a.height);
+    }
     ctx.fillStyle = theme.palette.mode === 'dark' ? '#2a2a33' : '#ffffff';
     ctx.fillRect(0, 0, b.width, b.height);
     const img = loadedImage(images.current, b.src, redraw);
@@ -152,19 +170,45 @@ export function CanvasView({ store, onViewport }: CanvasViewProps) {
       ctx.drawImage(img, 0, 0, b.width, b.height);
       ctx.globalAlpha = 1;
     }
+    // before/after: the version this one was made from, where it lies in it, left of the split
+    const before = s.compare ? s.doc.versions.find((v) => v.id === s.doc.versions.find((c) => c.id === s.doc.currentVersionId)?.parentId) : undefined;
+    if (s.compare && before) {
+      const x = s.compare.split * b.width;
+      const prev = loadedImage(images.current, before.src, redraw);
+      const cur = s.doc.versions.find((v) => v.id === s.doc.currentVersionId);
+      const at = cur?.place ?? { x: 0, y: 0, width: b.width, height: b.height };
+      ctx.save();
+      ctx.beginPath();
+      ctx.rect(0, 0, x, b.height);
+      ctx.clip();
+      ctx.fillStyle = theme.palette.mode === 'dark' ? '#2a2a33' : '#ffffff';
+      ctx.fillRect(0, 0, x, b.height);
+      if (prev) ctx.drawImage(prev, at.x, at.y, at.width, at.height);
+      ctx.restore();
+      ctx.fillStyle = '#ffffff';
+      ctx.fillRect(x - 1 / zoom, 0, 2 / zoom, b.height);
+    }
     if (s.doc.mask.visible || s.draft) {
       const m = maskImage(s);
       if (m) {
         ctx.globalAlpha = s.doc.mask.opacity;
-        ctx.drawImage(m, 0, 0);
+        ctx.drawImage(m, a.x, a.y);
         ctx.globalAlpha = 1;
       }
+    }
+    if (s.doc.extend) {
+      // the image's own edge inside the extended document
+      ctx.setLineDash([6 / zoom, 4 / zoom]);
+      ctx.lineWidth = 1 / zoom;
+      ctx.strokeStyle = theme.palette.mode === 'dark' ? 'rgba(255,255,255,0.7)' : 'rgba(0,0,0,0.6)';
+      ctx.strokeRect(0, 0, b.width, b.height);
+      ctx.setLineDash([]);
     }
     const crop = s.cropDraft ?? s.doc.crop;
     if (crop) {
       ctx.fillStyle = 'rgba(0,0,0,0.55)';
       ctx.beginPath();
-      ctx.rect(0, 0, b.width, b.height);
+      ctx.rect(a.x, a.y, a.width, a.height);
       ctx.rect(crop.x, crop.y, crop.width, crop.height);
       ctx.fill('evenodd');
       ctx.setLineDash([6 / zoom, 4 / zoom]);
@@ -230,7 +274,8 @@ export function CanvasView({ store, onViewport }: CanvasViewProps) {
       store.beginCrop(ip.x, ip.y);
     } else {
       drag.current = { kind: 'paint', lastX: p.x, lastY: p.y, id: e.pointerId };
-      store.beginStroke(ip.x, ip.y);
+      // Alt with a selection tool takes the area away from the mask
+      store.beginStroke(ip.x, ip.y, e.altKey);
     }
   };
 
@@ -290,54 +335,25 @@ export function CanvasView({ store, onViewport }: CanvasViewProps) {
     return () => c.removeEventListener('wheel', onWheel);
   }, [store]);
 
-  const onKeyDown = (e: React.KeyboardEvent<HTMLCanvasElement>) => {
-    const { w, h } = size.current;
-    const mod = e.ctrlKey || e.metaKey;
-    const t = store.getState().tool;
-    const handled = (() => {
-      // Ctrl/Cmd+Z and +Y are handled for the whole canvas screen (CanvasPage)
-      if (mod) return false;
-      switch (e.key) {
-        case ' ':
-          space.current = true;
-          return true;
-        case 'b':
-          return store.setTool({ kind: 'brush' }), true;
-        case 'e':
-          return store.setTool({ kind: 'eraser' }), true;
-        case 'h':
-          return store.setTool({ kind: 'pan' }), true;
-        case 'c':
-          return store.setTool({ kind: 'crop' }), true;
-        case '[':
-          return store.setTool({ size: t.size / 1.25 }), true;
-        case ']':
-          return store.setTool({ size: t.size * 1.25 }), true;
-        case '+':
-        case '=':
-          return store.zoomAt(1.25, w / 2, h / 2), true;
-        case '-':
-          return store.zoomAt(0.8, w / 2, h / 2), true;
-        case '0':
-          return store.fit(w, h), true;
-        case '1':
-          return store.actualSize(w, h), true;
-        case 'ArrowLeft':
-          return store.panBy(40, 0), true;
-        case 'ArrowRight':
-          return store.panBy(-40, 0), true;
-        case 'ArrowUp':
-          return store.panBy(0, 40), true;
-        case 'ArrowDown':
-          return store.panBy(0, -40), true;
-        case 'Escape':
-          return store.cancelStroke(), true;
-        default:
-          return false;
-      }
-    })();
-    if (handled) e.preventDefault();
-  };
+  // keys for tools and view anywhere on the canvas screen (this view is mounted), except while typing
+  useEffect(() => {
+    const onKeyDown = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || isTypingTarget(e.target)) return;
+      if (canvasKey(store, e, size.current, space)) e.preventDefault();
+    };
+    const onKeyUp = (e: KeyboardEvent) => {
+      if (e.key === ' ') space.current = false;
+    };
+    const onBlur = () => (space.current = false);
+    window.addEventListener('keydown', onKeyDown);
+    window.addEventListener('keyup', onKeyUp);
+    window.addEventListener('blur', onBlur);
+    return () => {
+      window.removeEventListener('keydown', onKeyDown);
+      window.removeEventListener('keyup', onKeyUp);
+      window.removeEventListener('blur', onBlur);
+    };
+  }, [store]);
 
   return (
     <Box ref={box} sx={{ position: 'relative', width: '100%', height: '100%', overflow: 'hidden', touchAction: 'none' }}>
@@ -347,7 +363,7 @@ export function CanvasView({ store, onViewport }: CanvasViewProps) {
         role="img"
         aria-label={t('canvas.viewLabel')}
         data-testid="canvas"
-        style={{ width: '100%', height: '100%', display: 'block', cursor: state.tool.kind === 'pan' ? 'grab' : state.tool.kind === 'crop' ? 'crosshair' : 'none', outlineOffset: -3 }}
+        style={{ width: '100%', height: '100%', display: 'block', cursor: state.tool.kind === 'pan' ? 'grab' : state.tool.kind === 'brush' || state.tool.kind === 'eraser' ? 'none' : 'crosshair', outlineOffset: -3 }}
         onPointerDown={onPointerDown}
         onPointerMove={onPointerMove}
         onPointerUp={onPointerUp}
@@ -356,12 +372,66 @@ export function CanvasView({ store, onViewport }: CanvasViewProps) {
           pointer.current = null;
           redraw();
         }}
-        onKeyDown={onKeyDown}
-        onKeyUp={(e) => {
-          if (e.key === ' ') space.current = false;
-        }}
         onContextMenu={(e) => e.preventDefault()}
       />
     </Box>
   );
+}
+
+/** Text fields, sliders, selects and open dialogs keep their keys. */
+export function isTypingTarget(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  if (!el || typeof el.closest !== 'function') return false;
+  if (el.isContentEditable || el.closest('input, textarea, select, [role=slider], [role=dialog], [role=listbox], [role=menu]')) return true;
+  return false;
+}
+
+/** One key of the canvas screen → a store call; true when it was one of ours. */
+function canvasKey(store: CanvasStore, e: KeyboardEvent, size: { w: number; h: number }, space: { current: boolean }): boolean {
+  // Ctrl/Cmd+Z and +Y are handled for the whole canvas screen (CanvasPage)
+  if (e.ctrlKey || e.metaKey || e.altKey) return false;
+  const { w, h } = size;
+  const t = store.getState().tool;
+  switch (e.key.length === 1 ? e.key.toLowerCase() : e.key) {
+    case ' ':
+      space.current = true;
+      return true;
+    case 'b':
+      return store.setTool({ kind: 'brush' }), true;
+    case 'e':
+      return store.setTool({ kind: 'eraser' }), true;
+    case 'h':
+      return store.setTool({ kind: 'pan' }), true;
+    case 'c':
+      return store.setTool({ kind: 'crop' }), true;
+    case 'm':
+      return store.setTool({ kind: 'rect' }), true;
+    case 'l':
+      return store.setTool({ kind: 'lasso' }), true;
+    case '[':
+      return store.setTool({ size: t.size / 1.25 }), true;
+    case ']':
+      return store.setTool({ size: t.size * 1.25 }), true;
+    case '+':
+    case '=':
+      return store.zoomAt(1.25, w / 2, h / 2), true;
+    case '-':
+      return store.zoomAt(0.8, w / 2, h / 2), true;
+    case '0':
+      return store.fit(w, h), true;
+    case '1':
+      return store.actualSize(w, h), true;
+    case 'ArrowLeft':
+      return store.panBy(40, 0), true;
+    case 'ArrowRight':
+      return store.panBy(-40, 0), true;
+    case 'ArrowUp':
+      return store.panBy(0, 40), true;
+    case 'ArrowDown':
+      return store.panBy(0, -40), true;
+    case 'Escape':
+      return store.cancelStroke(), true;
+    default:
+      return false;
+  }
 }

@@ -3,8 +3,8 @@
  * layers and the mask into the PNG bytes a job request carries.
  */
 import { t } from '../i18n';
-import { cropMask, maskIsEmpty, rasterizeStrokes } from './mask';
-import type { Rect, Stroke } from './types';
+import { cropMask, docRect, maskIsEmpty, rasterizeMask } from './mask';
+import type { Edges, MaskLayer, Rect } from './types';
 
 export function loadImage(src: string): Promise<HTMLImageElement> {
   return new Promise((resolve, reject) => {
@@ -32,25 +32,36 @@ function canvasBase64(c: HTMLCanvasElement): string {
   return c.toDataURL('image/png').replace(/^data:image\/png;base64,/, '');
 }
 
-/** The image (cropped when a crop is set) as base64 PNG. */
-export async function imageBase64(src: string, width: number, height: number, crop: Rect | null): Promise<string> {
+/**
+ * The image (cropped when a crop is set) as base64 PNG. With an extension (outpainting) the new area
+ * is filled with the image stretched over it and blurred: the model sees colours that continue the
+ * picture (the mask marks that area to be drawn anew, so the fill itself never stays).
+ */
+export async function imageBase64(src: string, width: number, height: number, crop: Rect | null, extend: Edges | null = null): Promise<string> {
   const img = await loadImage(src);
-  const r = crop ?? { x: 0, y: 0, width, height };
+  const area = docRect(width, height, extend);
+  const r = crop ?? area;
   const c = document.createElement('canvas');
   c.width = r.width;
   c.height = r.height;
   const ctx = c.getContext('2d')!;
+  if (extend) {
+    ctx.filter = `blur(${Math.max(8, Math.round(Math.max(area.width, area.height) / 40))}px)`;
+    ctx.drawImage(img, area.x - r.x, area.y - r.y, area.width, area.height);
+    ctx.filter = 'none';
+  }
   // draw at the layer's size (the image may be stored larger or smaller than shown)
   ctx.drawImage(img, -r.x, -r.y, width, height);
   return canvasBase64(c);
 }
 
-/** The mask (white = change, black = keep) as base64 PNG, or null when nothing is painted. */
-export function maskBase64(strokes: readonly Stroke[], width: number, height: number, crop: Rect | null): string | null {
-  let data = rasterizeStrokes(strokes, width, height);
-  let w = width;
-  let h = height;
-  if (crop) ({ data, width: w, height: h } = cropMask(data, width, height, crop));
+/** The mask (white = change, black = keep; grey: a feathered edge) as base64 PNG, or null when nothing is marked. */
+export function maskBase64(mask: MaskLayer, width: number, height: number, crop: Rect | null, extend: Edges | null = null): string | null {
+  const whole = rasterizeMask(mask, { width, height }, extend);
+  let data = whole.data;
+  let w = whole.area.width;
+  let h = whole.area.height;
+  if (crop) ({ data, width: w, height: h } = cropMask(data, w, h, { ...crop, x: crop.x - whole.area.x, y: crop.y - whole.area.y }));
   if (maskIsEmpty(data)) return null;
   const c = document.createElement('canvas');
   c.width = w;

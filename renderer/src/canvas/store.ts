@@ -5,8 +5,9 @@
  * directly.
  */
 import { t } from '../i18n';
-import { scaleStrokes } from './mask';
-import type { CanvasDoc, CanvasState, Layer, Rect, Stroke, Tool, Version, View } from './types';
+import type { KeptDocument } from './keep';
+import { docRect, scaleStrokes } from './mask';
+import type { CanvasDoc, CanvasState, Edges, Layer, Rect, SlotRole, Stroke, Tool, Version, View } from './types';
 import { actualSizeView, clampZoom, fitView, zoomAt } from './view';
 
 export interface ImageSource {
@@ -15,6 +16,8 @@ export interface ImageSource {
   height: number;
   name?: string;
   generationId?: string | null;
+  /** As a reference: its role (default content). */
+  slot?: SlotRole;
 }
 
 export interface CanvasStoreOptions {
@@ -24,13 +27,26 @@ export interface CanvasStoreOptions {
 
 const EMPTY_DOC: CanvasDoc = {
   layers: [],
-  mask: { strokes: [], visible: true, opacity: 0.5 },
+  mask: { strokes: [], visible: true, opacity: 0.5, invert: false, grow: 0, feather: 0 },
   crop: null,
+  extend: null,
   versions: [],
   currentVersionId: null,
 };
 
 const MIN_CROP = 8;
+/** Most pixels the canvas may be extended by on one side. */
+export const MAX_EXTEND = 2048;
+/** Most pixels a mask may grow, shrink or feather by. */
+export const MAX_MASK_EDGE = 256;
+/** Crop sides snap to multiples of this (the model's sizes: contract SIZE_RULE.step). */
+export const CROP_STEP = 32;
+
+/** `n` to the nearest multiple of `step`, at least one step, at most `max` (rounded down to a step when it is not one). */
+function snapTo(n: number, step: number, max: number): number {
+  const top = max >= step ? Math.floor(max / step) * step : max;
+  return Math.min(top, Math.max(step, Math.round(n / step) * step));
+}
 
 function clamp01(v: number): number {
   return Math.min(1, Math.max(0, v));
@@ -45,6 +61,7 @@ export class CanvasStore {
   private listeners = new Set<() => void>();
   private ids = 0;
   private cropAnchor: { x: number; y: number } | null = null;
+  private viewKept = false;
   private readonly historyLimit: number;
 
   constructor(options: CanvasStoreOptions = {}) {
@@ -57,6 +74,7 @@ export class CanvasStore {
       cropDraft: null,
       canUndo: false,
       canRedo: false,
+      compare: null,
     };
   }
 
@@ -101,8 +119,24 @@ export class CanvasStore {
     return this.state.doc.layers.find((l) => l.role === 'base') ?? null;
   }
 
+  /** The document's area in image pixels: the base image plus its extension (null without an image). */
+  area(): Rect | null {
+    const base = this.base();
+    return base ? docRect(base.width, base.height, this.state.doc.extend) : null;
+  }
+
   references(): Layer[] {
     return this.state.doc.layers.filter((l) => l.role === 'reference');
+  }
+
+  /**
+   * Whether replacing the document would lose something the user did: any edit in the history, a
+   * mask, a reference or a result.
+   */
+  hasWork(): boolean {
+    const d = this.state.doc;
+    if (!this.base()) return false;
+    return this.past.length > 0 || d.mask.strokes.length > 0 || d.layers.length > 1 || d.versions.length > 1 || d.crop !== null || d.extend !== null;
   }
 
   currentVersion(): Version | null {
@@ -149,6 +183,7 @@ export class CanvasStore {
       visible: true,
       opacity: 1,
       generationId: image.generationId ?? null,
+      slot: null,
     };
     const version: Version = {
       id: versionId,
@@ -158,29 +193,64 @@ export class CanvasStore {
       height: image.height,
       generationId: image.generationId ?? null,
       parentId: null,
+      place: null,
     };
     this.past = [];
     this.future = [];
     this.lastKey = null;
-    this.set({ doc: { ...EMPTY_DOC, layers: [base], versions: [version], currentVersionId: versionId }, draft: null, cropDraft: null });
+    this.viewKept = false;
+    this.set({ doc: { ...EMPTY_DOC, layers: [base], versions: [version], currentVersionId: versionId }, draft: null, cropDraft: null, compare: null });
   }
 
   /**
-   * A document as it was kept (the workspace's draft): the base, its references, the mask strokes and
-   * the crop, with a fresh history (restoring is not an edit).
+   * A document as it was kept (the workspace's draft, canvas/keep.ts): its versions and their links,
+   * the current one as the base, the reference slots, the mask and its settings, the crop, the
+   * extension and the view, with a fresh history (restoring is not an edit).
    */
-  restore(base: ImageSource, references: readonly ImageSource[], strokes: readonly Stroke[], crop: Rect | null): void {
-    this.open(base);
+  restoreDocument(kept: KeptDocument): void {
+    const cur = kept.versions[kept.current];
+    if (!cur) return;
+    this.open(cur.image);
+    const ids = kept.versions.map(() => this.nextId('v'));
+    const versions: Version[] = kept.versions.map((v, i) => ({
+      id: ids[i]!,
+      label: v.label || t('canvas.versionN', { n: i + 1 }),
+      src: v.image.src,
+      width: v.image.width,
+      height: v.image.height,
+      generationId: v.image.generationId ?? null,
+      parentId: v.parent !== null && v.parent !== i ? (ids[v.parent] ?? null) : null,
+      place: v.parent !== null && v.parent !== i ? (v.place ?? null) : null,
+    }));
     const layers = [...this.state.doc.layers];
-    for (const r of references) {
-      layers.push({ id: this.nextId('layer'), name: r.name ?? t('canvas.defaultReference'), role: 'reference', src: r.src, width: r.width, height: r.height, visible: true, opacity: 1, generationId: r.generationId ?? null });
+    for (const r of kept.references) {
+      layers.push({ id: this.nextId('layer'), name: r.name ?? t('canvas.defaultReference'), role: 'reference', src: r.src, width: r.width, height: r.height, visible: r.visible, opacity: 1, generationId: r.generationId ?? null, slot: r.slot });
     }
-    const doc = { ...this.state.doc, layers, mask: { ...this.state.doc.mask, strokes: [...strokes] } };
+    const m = kept.mask;
+    const mask = {
+      strokes: [...kept.strokes],
+      visible: m.visible,
+      opacity: clamp01(m.opacity),
+      invert: m.invert,
+      grow: Math.round(Math.min(MAX_MASK_EDGE, Math.max(-MAX_MASK_EDGE, m.grow))),
+      feather: Math.round(Math.min(MAX_MASK_EDGE, Math.max(0, m.feather))),
+    };
+    const e = kept.extend;
+    const extend = e && e.left + e.top + e.right + e.bottom > 0 ? { left: e.left, top: e.top, right: e.right, bottom: e.bottom } : null;
+    const doc: CanvasDoc = { layers, mask, crop: null, extend, versions, currentVersionId: ids[kept.current]! };
     this.state = { ...this.state, doc };
-    this.set({ doc: { ...doc, crop: crop ? this.clampCrop(crop) : null } });
+    this.viewKept = kept.view !== null;
+    this.set({ doc: { ...doc, crop: kept.crop ? this.clampCrop(kept.crop) : null }, ...(kept.view ? { view: { ...kept.view, zoom: clampZoom(kept.view.zoom) } } : {}) });
   }
 
-  /** Adds a reference image (style, subject, extra) above the base; returns its id. */
+  /** True once after a restore that brought its view back (the view is not fitted over it). */
+  takeKeptView(): boolean {
+    const kept = this.viewKept;
+    this.viewKept = false;
+    return kept;
+  }
+
+  /** Adds a reference slot (its role: content unless told) after the others; returns its id. */
   addReference(image: ImageSource): string {
     const id = this.nextId('layer');
     const layer: Layer = {
@@ -193,9 +263,31 @@ export class CanvasStore {
       visible: true,
       opacity: 1,
       generationId: image.generationId ?? null,
+      slot: image.slot ?? 'content',
     };
     this.commit({ ...this.state.doc, layers: [...this.state.doc.layers, layer] });
     return id;
+  }
+
+  /** The role a reference slot gives a job. */
+  setSlotRole(id: string, slot: SlotRole): void {
+    const layer = this.state.doc.layers.find((l) => l.id === id);
+    if (!layer || layer.role !== 'reference') return;
+    this.updateLayer(id, { slot });
+  }
+
+  /** Moves a reference slot `delta` places in the order the prompt sees them (negative: earlier). */
+  moveReference(id: string, delta: number): void {
+    const i = this.state.doc.layers.findIndex((l) => l.id === id);
+    if (i >= 0) this.moveLayer(id, i + delta);
+  }
+
+  /**
+   * The visible reference slots with the role `slot`, in order; without `slot`, every visible one.
+   * (What each mode sends: see slotsFor in ./slots.)
+   */
+  slots(slot?: SlotRole): Layer[] {
+    return this.state.doc.layers.filter((l) => l.role === 'reference' && l.visible && (slot === undefined || l.slot === slot));
   }
 
   removeLayer(id: string): void {
@@ -257,20 +349,34 @@ export class CanvasStore {
 
   // strokes: begin/extend are drafts; endStroke makes the whole stroke one edit
 
-  beginStroke(x: number, y: number): void {
+  /**
+   * Starts a brush or eraser stroke, or a rectangle or lasso selection (which adds to the mask, or
+   * takes away from it with `subtract`), at an image point.
+   */
+  beginStroke(x: number, y: number, subtract = false): void {
     const { tool } = this.state;
-    if (!this.base() || (tool.kind !== 'brush' && tool.kind !== 'eraser')) return;
+    if (!this.base()) return;
+    if (tool.kind === 'rect' || tool.kind === 'lasso') {
+      this.set({ draft: { mode: subtract ? 'eraser' : 'brush', shape: tool.kind, size: 0, hardness: 1, points: [x, y, x, y].slice(0, tool.kind === 'rect' ? 4 : 2) } });
+      return;
+    }
+    if (tool.kind !== 'brush' && tool.kind !== 'eraser') return;
     this.set({ draft: { mode: tool.kind, size: tool.size, hardness: tool.hardness, points: [x, y] } });
   }
 
   extendStroke(x: number, y: number): void {
     const draft = this.state.draft;
     if (!draft) return;
+    if (draft.shape === 'rect') {
+      this.set({ draft: { ...draft, points: [draft.points[0]!, draft.points[1]!, x, y] } });
+      return;
+    }
     const n = draft.points.length;
     const dx = x - draft.points[n - 2]!;
     const dy = y - draft.points[n - 1]!;
-    // skip moves shorter than a tenth of the brush (they add nothing visible)
-    if (dx * dx + dy * dy < (draft.size * 0.1) ** 2) return;
+    // skip moves shorter than a tenth of the brush, or 2 px of a lasso (they add nothing visible)
+    const min = draft.shape === 'lasso' ? 2 : draft.size * 0.1;
+    if (dx * dx + dy * dy < min * min) return;
     this.set({ draft: { ...draft, points: [...draft.points, x, y] } });
   }
 
@@ -278,7 +384,67 @@ export class CanvasStore {
     const draft = this.state.draft;
     if (!draft) return;
     this.state = { ...this.state, draft: null };
+    const p = draft.points;
+    const empty = draft.shape === 'rect' ? Math.abs(p[2]! - p[0]!) < 1 || Math.abs(p[3]! - p[1]!) < 1 : draft.shape === 'lasso' && p.length < 6;
+    if (empty) return this.set({});
     this.commit({ ...this.state.doc, mask: { ...this.state.doc.mask, strokes: [...this.state.doc.mask.strokes, draft] } });
+  }
+
+  setMaskInvert(invert: boolean): void {
+    if (this.state.doc.mask.invert === invert) return;
+    this.commit({ ...this.state.doc, mask: { ...this.state.doc.mask, invert } });
+  }
+
+  /** Grow (positive) or shrink (negative) in pixels; pass `merge` while a slider is dragged. */
+  setMaskGrow(grow: number, merge = false): void {
+    const v = Math.round(Math.min(MAX_MASK_EDGE, Math.max(-MAX_MASK_EDGE, grow)));
+    if (v === this.state.doc.mask.grow) return;
+    this.commit({ ...this.state.doc, mask: { ...this.state.doc.mask, grow: v } }, merge ? 'mask-grow' : null);
+  }
+
+  setMaskFeather(feather: number, merge = false): void {
+    const v = Math.round(Math.min(MAX_MASK_EDGE, Math.max(0, feather)));
+    if (v === this.state.doc.mask.feather) return;
+    this.commit({ ...this.state.doc, mask: { ...this.state.doc.mask, feather: v } }, merge ? 'mask-feather' : null);
+  }
+
+  // extension (outpainting)
+
+  /** Sets how far the canvas reaches beyond the image on each side (whole pixels, 0..MAX_EXTEND); all 0 or null: not extended. */
+  setExtend(edges: Edges | null): void {
+    const e = edges && {
+      left: Math.round(Math.min(MAX_EXTEND, Math.max(0, edges.left))),
+      top: Math.round(Math.min(MAX_EXTEND, Math.max(0, edges.top))),
+      right: Math.round(Math.min(MAX_EXTEND, Math.max(0, edges.right))),
+      bottom: Math.round(Math.min(MAX_EXTEND, Math.max(0, edges.bottom))),
+    };
+    const next = e && e.left + e.top + e.right + e.bottom > 0 ? e : null;
+    const cur = this.state.doc.extend;
+    if (!this.base() || (next === null && cur === null)) return;
+    if (next && cur && next.left === cur.left && next.top === cur.top && next.right === cur.right && next.bottom === cur.bottom) return;
+    // a crop made for the old area is dropped (it would cut the new area off)
+    this.commit({ ...this.state.doc, extend: next, crop: null });
+  }
+
+  /** Adds `by` pixels to the sides named. */
+  extendBy(by: number, sides: readonly (keyof Edges)[]): void {
+    const e = { left: 0, top: 0, right: 0, bottom: 0, ...this.state.doc.extend };
+    for (const side of sides) e[side] += by;
+    this.setExtend(e);
+  }
+
+  /** Extends the shorter way so the document has the aspect `aw`:`ah`, the image centred (never cuts). */
+  extendToAspect(aw: number, ah: number): void {
+    const base = this.base();
+    if (!base || !(aw > 0 && ah > 0)) return;
+    const r = aw / ah;
+    if (base.width / base.height < r) {
+      const add = Math.max(0, Math.round(base.height * r) - base.width);
+      this.setExtend({ left: Math.floor(add / 2), right: Math.ceil(add / 2), top: 0, bottom: 0 });
+    } else {
+      const add = Math.max(0, Math.round(base.width / r) - base.height);
+      this.setExtend({ top: Math.floor(add / 2), bottom: Math.ceil(add / 2), left: 0, right: 0 });
+    }
   }
 
   cancelStroke(): void {
@@ -297,8 +463,8 @@ export class CanvasStore {
   }
 
   private clampCrop(rect: Rect): Rect | null {
-    const base = this.base();
-    if (!base) return null;
+    const area = this.area();
+    if (!area) return null;
     let { x, y, width, height } = rect;
     if (width < 0) {
       x += width;
@@ -308,13 +474,20 @@ export class CanvasStore {
       y += height;
       height = -height;
     }
-    const x0 = Math.max(0, Math.round(x));
-    const y0 = Math.max(0, Math.round(y));
-    const x1 = Math.min(base.width, Math.round(x + width));
-    const y1 = Math.min(base.height, Math.round(y + height));
+    const ax1 = area.x + area.width;
+    const ay1 = area.y + area.height;
+    const x0 = Math.max(area.x, Math.round(x));
+    const y0 = Math.max(area.y, Math.round(y));
+    const x1 = Math.min(ax1, Math.round(x + width));
+    const y1 = Math.min(ay1, Math.round(y + height));
     if (x1 - x0 < MIN_CROP || y1 - y0 < MIN_CROP) return null;
-    if (x0 === 0 && y0 === 0 && x1 === base.width && y1 === base.height) return null;
-    return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+    // sides snap to sizes the model takes (multiples of 32), kept inside the document around the same centre
+    const w = snapTo(x1 - x0, CROP_STEP, area.width);
+    const h = snapTo(y1 - y0, CROP_STEP, area.height);
+    const cx = Math.min(ax1 - w, Math.max(area.x, Math.round((x0 + x1 - w) / 2)));
+    const cy = Math.min(ay1 - h, Math.max(area.y, Math.round((y0 + y1 - h) / 2)));
+    if (w === area.width && h === area.height) return null;
+    return { x: cx, y: cy, width: w, height: h };
   }
 
   beginCrop(x: number, y: number): void {
@@ -341,8 +514,11 @@ export class CanvasStore {
 
   // versions
 
-  /** A result made from `parentId` (default: the current version) becomes the base image. */
-  addVersion(image: ImageSource, parentId: string | null = this.state.doc.currentVersionId): string {
+  /**
+   * A result made from `parentId` (default: the current version) becomes the base image. The mask
+   * was for the image the result came from, so the new version starts without one (undo brings it back).
+   */
+  addVersion(image: ImageSource, parentId: string | null = this.state.doc.currentVersionId, place: Rect | null = null): string {
     const id = this.nextId('v');
     const version: Version = {
       id,
@@ -352,8 +528,10 @@ export class CanvasStore {
       height: image.height,
       generationId: image.generationId ?? null,
       parentId,
+      place: parentId === null ? null : place,
     };
-    const doc = { ...this.state.doc, versions: [...this.state.doc.versions, version] };
+    // the result covers the extended area: the new version is not extended
+    const doc = { ...this.state.doc, versions: [...this.state.doc.versions, version], mask: { ...this.state.doc.mask, strokes: [] }, extend: null };
     this.commit(this.withVersion(doc, version));
     return id;
   }
@@ -362,6 +540,7 @@ export class CanvasStore {
     const version = this.state.doc.versions.find((v) => v.id === id);
     if (!version || id === this.state.doc.currentVersionId) return;
     this.commit(this.withVersion(this.state.doc, version));
+    if (!version.parentId) this.setCompare(false);
   }
 
   /** The doc with `version` as its base image; the mask follows a change of resolution, the crop is dropped then. */
@@ -374,10 +553,22 @@ export class CanvasStore {
     const mask = resized && base
       ? { ...doc.mask, strokes: scaleStrokes(doc.mask.strokes, version.width / base.width, version.height / base.height) }
       : doc.mask;
-    return { ...doc, layers, mask, crop: resized ? null : doc.crop, currentVersionId: version.id };
+    return { ...doc, layers, mask, crop: resized ? null : doc.crop, extend: resized ? null : doc.extend, currentVersionId: version.id };
   }
 
-  // ───── not edits: tool and view ─────
+  // ───── not edits: tool, view, before/after ─────
+
+  /** The version the current one was made from (what before/after compares it with). */
+  sourceVersion(): Version | null {
+    const cur = this.currentVersion();
+    return (cur?.parentId && this.state.doc.versions.find((v) => v.id === cur.parentId)) || null;
+  }
+
+  /** Before/after on (at `split`, 0..1 of the width, default the middle) or off; only for a version that has a source. */
+  setCompare(on: boolean, split = this.state.compare?.split ?? 0.5): void {
+    if (on && !this.sourceVersion()) return;
+    this.set({ compare: on ? { split: clamp01(split) } : null });
+  }
 
   setTool(patch: Partial<Tool>): void {
     const tool = { ...this.state.tool, ...patch };
@@ -399,9 +590,12 @@ export class CanvasStore {
     this.set({ view: { ...v, panX: v.panX + dx, panY: v.panY + dy } });
   }
 
+  /** The whole document (the image and its extension) in the viewport. */
   fit(viewportW: number, viewportH: number): void {
-    const base = this.base();
-    if (base) this.set({ view: fitView(viewportW, viewportH, base.width, base.height) });
+    const a = this.area();
+    if (!a) return;
+    const v = fitView(viewportW, viewportH, a.width, a.height);
+    this.set({ view: { ...v, panX: v.panX - a.x * v.zoom, panY: v.panY - a.y * v.zoom } });
   }
 
   actualSize(viewportW: number, viewportH: number): void {

@@ -10,6 +10,10 @@ export interface Rect {
 /** What a layer is used for when a job is submitted. */
 export type LayerRole = 'base' | 'reference';
 
+/** What a reference slot gives a job: the content to redraw, the style to take, the subject to keep. */
+export type SlotRole = 'content' | 'style' | 'subject';
+export const SLOT_ROLES: readonly SlotRole[] = ['content', 'style', 'subject'];
+
 export interface Layer {
   id: string;
   name: string;
@@ -23,13 +27,20 @@ export interface Layer {
   opacity: number;
   /** The library generation this image is, when it is one. */
   generationId: string | null;
+  /** A reference's role (references are slots, in the order the prompt sees them); null for the base. */
+  slot: SlotRole | null;
 }
 
 export type StrokeMode = 'brush' | 'eraser';
 
-/** One mask stroke in image pixels: a brush adds to the mask, an eraser removes from it. */
+/**
+ * One mask stroke in image pixels: a brush adds to the mask, an eraser removes from it. A selection
+ * (`shape`) fills its outline instead of sweeping a brush: 'rect' from (x0, y0) to (x1, y1), 'lasso'
+ * the polygon through its points; size and hardness do not apply to it.
+ */
 export interface Stroke {
   mode: StrokeMode;
+  shape?: 'rect' | 'lasso';
   /** Diameter in image pixels. */
   size: number;
   /** 1: hard edge; 0: soft all the way from the centre. */
@@ -43,6 +54,20 @@ export interface MaskLayer {
   visible: boolean;
   /** How strongly the mask overlay is drawn (not what is sent). */
   opacity: number;
+  /** The painted/selected area flipped (what was kept changes and the other way round). */
+  invert: boolean;
+  /** Pixels the mask grows by (negative: shrinks). */
+  grow: number;
+  /** Pixels of soft edge outside the mask. */
+  feather: number;
+}
+
+/** Pixels added on each side of the image (outpainting): the new area is always part of the mask. */
+export interface Edges {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
 }
 
 /** A version of the base image: the original, or a result made from another version. */
@@ -55,14 +80,21 @@ export interface Version {
   generationId: string | null;
   /** The version it was made from (null for an opened image). */
   parentId: string | null;
+  /**
+   * Where the version it was made from lies in this one's pixels (a crop, an extension or a change of
+   * size moves and scales it); null: over the whole image.
+   */
+  place: Rect | null;
 }
 
 /** The undoable part: every change to it is one entry in the history. */
 export interface CanvasDoc {
   layers: readonly Layer[];
   mask: MaskLayer;
-  /** In base-image pixels; null: the whole image. */
+  /** In base-image pixels (it may reach into the extension); null: the whole document. */
   crop: Rect | null;
+  /** The canvas extended beyond the base image (outpainting); null: not extended. */
+  extend: Edges | null;
   versions: readonly Version[];
   currentVersionId: string | null;
 }
@@ -74,7 +106,7 @@ export interface View {
   panY: number;
 }
 
-export type ToolKind = 'brush' | 'eraser' | 'pan' | 'crop';
+export type ToolKind = 'brush' | 'eraser' | 'rect' | 'lasso' | 'pan' | 'crop';
 
 export interface Tool {
   kind: ToolKind;
@@ -87,10 +119,12 @@ export interface CanvasState {
   doc: CanvasDoc;
   view: View;
   tool: Tool;
-  /** The stroke being painted (committed to the doc on endStroke). */
+  /** The stroke or selection being drawn (committed to the doc on endStroke). */
   draft: Stroke | null;
   /** The crop rectangle being dragged (committed on endCrop). */
   cropDraft: Rect | null;
   canUndo: boolean;
   canRedo: boolean;
+  /** Before/after: the current version's source drawn left of `split` (0..1 of the width); null: off. Not an edit. */
+  compare: { split: number } | null;
 }

@@ -5,6 +5,10 @@
  * from. The document and the mode panel are kept in the workspace.
  */
 import AddPhotoAlternateIcon from '@mui/icons-material/AddPhotoAlternate';
+import ArrowBackIcon from '@mui/icons-material/ArrowBack';
+import ArrowDownwardIcon from '@mui/icons-material/ArrowDownward';
+import ArrowForwardIcon from '@mui/icons-material/ArrowForward';
+import ArrowUpwardIcon from '@mui/icons-material/ArrowUpward';
 import AutoFixOffIcon from '@mui/icons-material/AutoFixOff';
 import BrushIcon from '@mui/icons-material/Brush';
 import CloseIcon from '@mui/icons-material/Close';
@@ -12,6 +16,8 @@ import CropIcon from '@mui/icons-material/Crop';
 import CropFreeIcon from '@mui/icons-material/CropFree';
 import FileOpenIcon from '@mui/icons-material/FileOpen';
 import FitScreenIcon from '@mui/icons-material/FitScreen';
+import GestureIcon from '@mui/icons-material/Gesture';
+import HighlightAltIcon from '@mui/icons-material/HighlightAlt';
 import LayersClearIcon from '@mui/icons-material/LayersClear';
 import PanToolIcon from '@mui/icons-material/PanTool';
 import RedoIcon from '@mui/icons-material/Redo';
@@ -24,14 +30,22 @@ import {
   Alert,
   Box,
   Button,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogContentText,
+  DialogTitle,
   Divider,
+  FormControlLabel,
   IconButton,
   List,
   ListItem,
   ListItemButton,
   ListItemText,
+  MenuItem,
   Slider,
   Stack,
+  Switch,
   Tab,
   Tabs,
   TextField,
@@ -46,13 +60,15 @@ import type { GenerateRequestInput, ImageRef } from '../../../main/contract';
 import { ApiError } from '../api/client';
 import { CanvasView } from '../canvas/CanvasView';
 import { fileToImageSource, imageBase64, maskBase64 } from '../canvas/images';
-import { canvasForm, canvasJobIds, canvasStore as store, resultProblems, setCanvasForm, submitFromCanvas, type CanvasMode } from '../canvas/session';
+import { canvasForm, canvasJobIds, canvasStore as store, pendingReplace, resultProblems, setCanvasForm, submitFromCanvas, type CanvasMode } from '../canvas/session';
+import { outputSize } from '../canvas/output';
+import { CROP_STEP } from '../canvas/store';
 import { imageFileOf, readDropped } from '../recall/dropped';
 import { openOnCanvas, recallOf } from '../recall/state';
-import type { Layer, ToolKind } from '../canvas';
+import { ASPECTS } from '../generate';
+import { docRect, imagesForMode, MAX_EXTEND, MAX_MASK_EDGE, SLOT_ROLES, type Edges, type Layer, type Rect, type SlotRole, type ToolKind } from '../canvas';
 import { JobCard } from '../components/JobCard';
 import { PromptEditor } from '../components/PromptEditor';
-import { sizeLike } from '../generate';
 import { fmt } from '../i18n';
 import { useJobs } from '../jobs/useJobs';
 import { TargetPicker, targetStore, useTargetLimits } from '../servers';
@@ -65,6 +81,8 @@ const MODES: readonly Mode[] = ['edit', 'style', 'identity'];
 const TOOLS: { kind: ToolKind; key: string; icon: ReactNode }[] = [
   { kind: 'brush', key: 'B', icon: <BrushIcon /> },
   { kind: 'eraser', key: 'E', icon: <AutoFixOffIcon /> },
+  { kind: 'rect', key: 'M', icon: <HighlightAltIcon /> },
+  { kind: 'lasso', key: 'L', icon: <GestureIcon /> },
   { kind: 'pan', key: 'H', icon: <PanToolIcon /> },
   { kind: 'crop', key: 'C', icon: <CropIcon /> },
 ];
@@ -84,7 +102,7 @@ export function CanvasPage() {
     setError(null);
     try {
       if (asReference && store.base()) {
-        store.addReference(await fileToImageSource(file));
+        store.addReference({ ...(await fileToImageSource(file)), slot: defaultSlot(canvasForm.get().mode) });
         return;
       }
       // an image opened here brings its recipe (if it has one) into the mode panel
@@ -140,6 +158,7 @@ export function CanvasPage() {
     >
       <input ref={fileInput} type="file" accept="image/png,image/jpeg,image/webp" hidden data-testid="open-file" onChange={(e) => void openFile(e.target.files?.[0]).then(() => (e.target.value = ''))} />
       <input ref={refInput} type="file" accept="image/png,image/jpeg,image/webp" hidden data-testid="add-reference-file" onChange={(e) => void openFile(e.target.files?.[0], true).then(() => (e.target.value = ''))} />
+      <ReplaceDialog />
       <Toolbox viewport={viewport.current} disabled={!base} />
       <Stack sx={{ minWidth: 0, borderLeft: 1, borderRight: 1, borderColor: 'divider' }}>
         <BrushBar />
@@ -176,6 +195,10 @@ export function CanvasPage() {
         {base && (
           <>
             <LayersPanel />
+            <Divider sx={{ my: 2 }} />
+            <SlotsPanel />
+            <Divider sx={{ my: 2 }} />
+            <ExtendPanel />
             <Divider sx={{ my: 2 }} />
             <VersionsPanel />
             <Divider sx={{ my: 2 }} />
@@ -232,22 +255,38 @@ function Toolbox({ viewport, disabled }: { viewport: { w: number; h: number }; d
 function BrushBar() {
   const { t } = useTranslation();
   const { tool, doc } = useSyncExternalStore(store.subscribe, store.getState);
+  const brush = tool.kind === 'brush' || tool.kind === 'eraser';
+  const key = TOOLS.find((x) => x.kind === tool.kind)?.key ?? '';
   return (
     <Stack direction="row" sx={{ alignItems: 'center', columnGap: 2, rowGap: 0, px: 2, py: 0.5, borderBottom: 1, borderColor: 'divider', minHeight: 48, flexWrap: 'wrap' }}>
-      <Typography variant="caption" sx={{ minWidth: 64 }}>
-        {t(`canvas.toolShort.${tool.kind}`)}
+      <Typography variant="caption" sx={{ minWidth: 64, fontWeight: 600 }} data-testid="tool-state" aria-live="polite">
+        {t('canvas.toolKey', { tool: t(`canvas.toolShort.${tool.kind}`), key })}
       </Typography>
-      <Typography variant="caption" id="brush-size">
-        {t('canvas.brushSize')}
-      </Typography>
-      <Slider size="small" min={1} max={512} value={tool.size} onChange={(_, v) => store.setTool({ size: v as number })} aria-labelledby="brush-size" sx={{ maxWidth: 180, minWidth: 80, flex: 1 }} valueLabelDisplay="auto" />
-      <Typography variant="caption" id="brush-hardness">
-        {t('canvas.hardness')}
-      </Typography>
-      <Slider size="small" min={0} max={1} step={0.05} value={tool.hardness} onChange={(_, v) => store.setTool({ hardness: v as number })} aria-labelledby="brush-hardness" sx={{ maxWidth: 140, minWidth: 70, flex: 1 }} valueLabelDisplay="auto" />
+      {brush && (
+        <>
+          <Typography variant="caption" id="brush-size">
+            {t('canvas.brushSize')}
+          </Typography>
+          <Slider size="small" min={1} max={512} value={tool.size} onChange={(_, v) => store.setTool({ size: v as number })} aria-labelledby="brush-size" sx={{ maxWidth: 180, minWidth: 80, flex: 1 }} valueLabelDisplay="auto" data-testid="brush-size" />
+          <Typography variant="caption" id="brush-hardness">
+            {t('canvas.hardness')}
+          </Typography>
+          <Slider size="small" min={0} max={1} step={0.05} value={tool.hardness} onChange={(_, v) => store.setTool({ hardness: v as number })} aria-labelledby="brush-hardness" sx={{ maxWidth: 140, minWidth: 70, flex: 1 }} valueLabelDisplay="auto" />
+        </>
+      )}
+      {(tool.kind === 'rect' || tool.kind === 'lasso') && (
+        <Typography variant="caption" color="text.secondary">
+          {t('canvas.selectHelp')}
+        </Typography>
+      )}
+      {tool.kind === 'crop' && !doc.crop && (
+        <Typography variant="caption" color="text.secondary">
+          {t('canvas.cropHelp', { step: CROP_STEP })}
+        </Typography>
+      )}
       <Box sx={{ flex: 1 }} />
       {doc.crop && (
-        <Button size="small" startIcon={<CropFreeIcon />} onClick={() => store.setCrop(null)}>
+        <Button size="small" startIcon={<CropFreeIcon />} onClick={() => store.setCrop(null)} title={t('canvas.cropSnapped', { step: CROP_STEP })}>
           {t('canvas.removeCrop', { width: doc.crop.width, height: doc.crop.height })}
         </Button>
       )}
@@ -255,10 +294,41 @@ function BrushBar() {
   );
 }
 
+/** Asks before an image replaces a document with work in it. */
+function ReplaceDialog() {
+  const { t } = useTranslation();
+  const pending = useSyncExternalStore(pendingReplace.subscribe, pendingReplace.get);
+  const close = () => pendingReplace.set(null);
+  return (
+    <Dialog open={pending !== null} onClose={close} aria-labelledby="replace-title" data-testid="replace-dialog">
+      <DialogTitle id="replace-title">{t('canvas.replaceTitle')}</DialogTitle>
+      <DialogContent>
+        <DialogContentText>{t('canvas.replaceText', { name: pending?.name ?? '' })}</DialogContentText>
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={close} data-testid="replace-cancel">
+          {t('canvas.replaceKeep')}
+        </Button>
+        <Button
+          variant="contained"
+          color="warning"
+          data-testid="replace-confirm"
+          onClick={() => {
+            pending?.run();
+            close();
+          }}
+        >
+          {t('canvas.replaceConfirm')}
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+}
+
 function LayersPanel() {
   const { t } = useTranslation();
   const { doc } = useSyncExternalStore(store.subscribe, store.getState);
-  const layers = [...doc.layers].reverse();
+  const layers = doc.layers.filter((l) => l.role === 'base');
   return (
     <Box>
       <Typography variant="subtitle2" component="h3">
@@ -294,8 +364,161 @@ function LayersPanel() {
             aria-label={t('canvas.maskOpacity')}
           />
         </Box>
+        <MaskControls />
         {layers.map((l) => (
           <LayerRow key={l.id} layer={l} />
+        ))}
+      </List>
+    </Box>
+  );
+}
+
+/** Invert, grow/shrink and feather: they apply to the whole mask (painted, selected and the extension). */
+function MaskControls() {
+  const { t } = useTranslation();
+  const { mask } = useSyncExternalStore(store.subscribe, store.getState).doc;
+  return (
+    <Box sx={{ px: 1, pb: 1 }}>
+      <FormControlLabel
+        control={<Switch size="small" checked={mask.invert} onChange={(e) => store.setMaskInvert(e.target.checked)} data-testid="mask-invert" />}
+        label={<Typography variant="caption">{t('canvas.invertMask')}</Typography>}
+      />
+      <Typography variant="caption" id="mask-grow" sx={{ display: 'block' }}>
+        {t('canvas.growMask', { value: mask.grow })}
+      </Typography>
+      <Slider size="small" min={-64} max={64} step={1} value={Math.max(-64, Math.min(64, mask.grow))} onChange={(_, v) => store.setMaskGrow(v as number, true)} onChangeCommitted={() => store.endGesture()} aria-labelledby="mask-grow" data-testid="mask-grow" />
+      <Typography variant="caption" id="mask-feather" sx={{ display: 'block' }}>
+        {t('canvas.featherMask', { value: mask.feather })}
+      </Typography>
+      <Slider size="small" min={0} max={Math.min(64, MAX_MASK_EDGE)} step={1} value={Math.min(64, mask.feather)} onChange={(_, v) => store.setMaskFeather(v as number, true)} onChangeCommitted={() => store.endGesture()} aria-labelledby="mask-feather" data-testid="mask-feather" />
+    </Box>
+  );
+}
+
+const SIDES: { side: keyof Edges; icon: ReactNode }[] = [
+  { side: 'left', icon: <ArrowBackIcon fontSize="small" /> },
+  { side: 'top', icon: <ArrowUpwardIcon fontSize="small" /> },
+  { side: 'right', icon: <ArrowForwardIcon fontSize="small" /> },
+  { side: 'bottom', icon: <ArrowDownwardIcon fontSize="small" /> },
+];
+
+/** Outpainting: the canvas extended on any side, by a number of pixels or to an aspect ratio; the new area is masked. */
+function ExtendPanel() {
+  const { t } = useTranslation();
+  const { doc } = useSyncExternalStore(store.subscribe, store.getState);
+  const [by, setBy] = useState(128);
+  const [aspect, setAspect] = useState('16:9');
+  const e = doc.extend;
+  const a = ASPECTS.find((x) => x.id === aspect) ?? ASPECTS[0]!;
+  return (
+    <Box>
+      <Typography variant="subtitle2" component="h3">
+        {t('canvas.extend')}
+      </Typography>
+      <Typography variant="caption" color="text.secondary" sx={{ display: 'block', mb: 1 }}>
+        {t('canvas.extendHelp')}
+      </Typography>
+      <Stack direction="row" sx={{ alignItems: 'center', gap: 0.5, flexWrap: 'wrap' }}>
+        <TextField size="small" type="number" label={t('canvas.extendBy')} value={by} onChange={(ev) => setBy(Math.max(1, Math.min(MAX_EXTEND, Math.round(Number(ev.target.value) || 1))))} sx={{ width: 96 }} slotProps={{ htmlInput: { step: 32, 'data-testid': 'extend-by' } }} />
+        {SIDES.map(({ side, icon }) => (
+          <Tooltip key={side} title={t(`canvas.extendSide.${side}`, { n: by })}>
+            <IconButton size="small" aria-label={t(`canvas.extendSide.${side}`, { n: by })} onClick={() => store.extendBy(by, [side])} data-testid={`extend-${side}`}>
+              {icon}
+            </IconButton>
+          </Tooltip>
+        ))}
+        <Button size="small" onClick={() => store.extendBy(by, ['left', 'top', 'right', 'bottom'])} data-testid="extend-all">
+          {t('canvas.extendAll')}
+        </Button>
+      </Stack>
+      <Stack direction="row" sx={{ alignItems: 'center', gap: 1, mt: 1 }}>
+        <TextField select size="small" label={t('canvas.extendAspect')} value={aspect} onChange={(ev) => setAspect(ev.target.value)} sx={{ minWidth: 120 }} slotProps={{ htmlInput: { 'data-testid': 'extend-aspect' } }}>
+          {ASPECTS.map((x) => (
+            <MenuItem key={x.id} value={x.id}>
+              {x.id}
+            </MenuItem>
+          ))}
+        </TextField>
+        <Button size="small" onClick={() => store.extendToAspect(a.w, a.h)} data-testid="extend-to-aspect">
+          {t('canvas.extendTo')}
+        </Button>
+      </Stack>
+      {e && (
+        <Stack direction="row" sx={{ alignItems: 'center', gap: 1, mt: 1 }}>
+          <Typography variant="caption" data-testid="extend-state">
+            {t('canvas.extended', { left: e.left, top: e.top, right: e.right, bottom: e.bottom })}
+          </Typography>
+          <Button size="small" onClick={() => store.setExtend(null)} data-testid="extend-remove">
+            {t('canvas.extendRemove')}
+          </Button>
+        </Stack>
+      )}
+    </Box>
+  );
+}
+
+/** A new reference's role: what the current mode still lacks (style, subject), otherwise content. */
+function defaultSlot(mode: Mode): SlotRole {
+  if (mode === 'style' && store.slots('style').length === 0) return 'style';
+  if (mode === 'identity' && store.slots('subject').length === 0) return 'subject';
+  return 'content';
+}
+
+/** The reference slots in the order the prompt sees them: thumbnail, role, order, visibility. */
+function SlotsPanel() {
+  const { t } = useTranslation();
+  const { doc } = useSyncExternalStore(store.subscribe, store.getState);
+  const slots = doc.layers.filter((l) => l.role === 'reference');
+  return (
+    <Box>
+      <Typography variant="subtitle2" component="h3">
+        {t('canvas.references')}
+      </Typography>
+      {slots.length === 0 && (
+        <Typography variant="caption" color="text.secondary">
+          {t('canvas.noReferences')}
+        </Typography>
+      )}
+      <List dense disablePadding aria-label={t('canvas.references')}>
+        {slots.map((l, i) => (
+          <ListItem key={l.id} disableGutters data-testid="layer-reference" sx={{ alignItems: 'flex-start', gap: 1 }}>
+            <Typography variant="caption" sx={{ pt: 1, minWidth: 14 }} aria-label={t('canvas.slotOrder', { n: i + 1 })}>
+              {i + 1}
+            </Typography>
+            <Box component="img" src={l.src} alt="" data-testid="slot-thumb" sx={{ width: 48, height: 48, objectFit: 'cover', borderRadius: 1, opacity: l.visible ? 1 : 0.4, flexShrink: 0 }} />
+            <Box sx={{ minWidth: 0, flex: 1 }}>
+              <Typography variant="body2" noWrap title={l.name}>
+                {l.name}
+              </Typography>
+              <TextField
+                select
+                size="small"
+                variant="standard"
+                value={l.slot ?? 'content'}
+                onChange={(e) => store.setSlotRole(l.id, e.target.value as SlotRole)}
+                slotProps={{ htmlInput: { 'aria-label': t('canvas.slotRoleOf', { name: l.name }), 'data-testid': 'slot-role' } }}
+                sx={{ minWidth: 110 }}
+              >
+                {SLOT_ROLES.map((r) => (
+                  <MenuItem key={r} value={r}>
+                    {t(`canvas.slotRole.${r}`)}
+                  </MenuItem>
+                ))}
+              </TextField>
+            </Box>
+            <Stack direction="row" sx={{ flexShrink: 0 }}>
+              <IconButton size="small" aria-label={t('canvas.slotEarlier', { name: l.name })} disabled={i === 0} onClick={() => store.moveReference(l.id, -1)} data-testid="slot-up">
+                <ArrowUpwardIcon fontSize="small" />
+              </IconButton>
+              <IconButton size="small" aria-label={t('canvas.slotLater', { name: l.name })} disabled={i === slots.length - 1} onClick={() => store.moveReference(l.id, 1)} data-testid="slot-down">
+                <ArrowDownwardIcon fontSize="small" />
+              </IconButton>
+              <VisibilityButton visible={l.visible} what={l.name} onToggle={() => store.setLayerVisible(l.id, !l.visible)} />
+              <IconButton size="small" aria-label={t('canvas.removeNamed', { name: l.name })} onClick={() => store.removeLayer(l.id)}>
+                <CloseIcon fontSize="small" />
+              </IconButton>
+            </Stack>
+          </ListItem>
         ))}
       </List>
     </Box>
@@ -351,13 +574,33 @@ function VersionsPanel() {
           </ListItemButton>
         ))}
       </List>
+      <CompareControls />
     </Box>
   );
 }
 
-async function refFor(layer: Layer, crop: { x: number; y: number; width: number; height: number } | null): Promise<ImageRef> {
-  if (layer.generationId && !crop) return { generationId: layer.generationId };
-  return { dataBase64: await imageBase64(layer.src, layer.width, layer.height, crop), name: `${layer.name}.png` };
+/** Before/after: the current version against the one it was made from, split by a slider. */
+function CompareControls() {
+  const { t } = useTranslation();
+  const state = useSyncExternalStore(store.subscribe, store.getState);
+  const source = store.sourceVersion();
+  if (!source) return null;
+  return (
+    <Box sx={{ px: 1, mt: 1 }}>
+      <FormControlLabel
+        control={<Switch size="small" checked={state.compare !== null} onChange={(e) => store.setCompare(e.target.checked)} data-testid="compare-toggle" />}
+        label={<Typography variant="caption">{t('canvas.compare', { version: source.label })}</Typography>}
+      />
+      {state.compare && (
+        <Slider size="small" min={0} max={1} step={0.01} value={state.compare.split} onChange={(_, v) => store.setCompare(true, v as number)} aria-label={t('canvas.compareSplit')} data-testid="compare-split" />
+      )}
+    </Box>
+  );
+}
+
+async function refFor(layer: Layer, crop: Rect | null, extend: Edges | null = null): Promise<ImageRef> {
+  if (layer.generationId && !crop && !extend) return { generationId: layer.generationId };
+  return { dataBase64: await imageBase64(layer.src, layer.width, layer.height, crop, extend), name: `${layer.name}.png` };
 }
 
 function ModePanel() {
@@ -372,18 +615,22 @@ function ModePanel() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const base = doc.layers.find((l) => l.role === 'base')!;
-  const refs = doc.layers.filter((l) => l.role === 'reference' && l.visible);
-  const region = doc.crop ?? { x: 0, y: 0, width: base.width, height: base.height };
-  const out = sizeLike(region.width, region.height, 1024);
+  const uses = imagesForMode(mode, base, doc.layers);
+  const region = doc.crop ?? docRect(base.width, base.height, doc.extend);
+  const out = outputSize(region.width, region.height);
   const problem =
-    mode === 'style' && refs.length === 0
-      ? t('canvas.needStyle')
-      : mode !== 'style' && prompt.trim() === ''
-        ? t(`canvas.modes.${mode}.needPrompt`)
-        : null;
+    doc.extend && mode !== 'edit'
+      ? t('canvas.extendNeedsEdit')
+      : uses.missing === 'style'
+        ? t('canvas.needStyle')
+        : mode !== 'style' && prompt.trim() === '' && !(mode === 'edit' && doc.extend)
+          ? t(`canvas.modes.${mode}.needPrompt`)
+          : null;
 
-  const masked = mode === 'edit' && doc.mask.strokes.length > 0;
+  const masked = mode === 'edit' && (doc.mask.strokes.length > 0 || doc.extend !== null);
   const { refusal } = useTargetLimits({ mode, ...(masked ? { mask: true } : {}) });
+  // an error about what was missing goes once it is fixed (or another mode is chosen)
+  useEffect(() => setError(null), [problem, refusal, mode]);
   const run = async () => {
     if (problem) return setError(problem);
     if (refusal) return setError(refusal);
@@ -391,26 +638,29 @@ function ModePanel() {
     setError(null);
     try {
       const common = {
-        prompt: prompt.trim() === '' && mode === 'style' ? t('canvas.defaultStylePrompt') : prompt,
+        prompt: prompt.trim() !== '' ? prompt : mode === 'style' ? t('canvas.defaultStylePrompt') : t('canvas.defaultOutpaintPrompt'),
         width: out.width,
         height: out.height,
         steps,
         guidance,
         ...(base.generationId ? { parentId: base.generationId } : {}),
       };
-      const image = await refFor(base, doc.crop);
+      // the base image as cropped/extended; a slot as it is
+      const refs = await Promise.all(uses.images.map(({ layer }) => (layer === base ? refFor(base, doc.crop, doc.extend) : refFor(layer, null))));
       let request: GenerateRequestInput;
       if (mode === 'edit') {
-        const mask = maskBase64(doc.mask.strokes, base.width, base.height, doc.crop);
-        const extra = await Promise.all(refs.slice(0, 3).map((l) => refFor(l, null)));
-        request = { mode: 'edit', ...common, images: [image, ...extra], ...(mask ? { mask: { dataBase64: mask, name: 'mask.png' } } : {}) };
+        const mask = maskBase64(doc.mask, base.width, base.height, doc.crop, doc.extend);
+        request = { mode: 'edit', ...common, images: refs, ...(mask ? { mask: { dataBase64: mask, name: 'mask.png' } } : {}) };
       } else if (mode === 'style') {
-        request = { mode: 'style', ...common, content: image, style: await refFor(refs[0]!, null) };
+        request = { mode: 'style', ...common, content: refs[0]!, style: refs[1]! };
       } else {
-        request = { mode: 'identity', ...common, subject: image };
+        request = { mode: 'identity', ...common, subject: refs[0]! };
       }
       const target = targetStore.getState();
-      await submitFromCanvas(target.type !== 'local' ? { ...request, target } : request, doc.currentVersionId);
+      // where the image sent lies in the result (fractions): the crop or the extension moves it
+      const place = { x: -region.x / region.width, y: -region.y / region.height, width: base.width / region.width, height: base.height / region.height };
+      const whole = place.x === 0 && place.y === 0 && place.width === 1 && place.height === 1;
+      await submitFromCanvas(target.type !== 'local' ? { ...request, target } : request, doc.currentVersionId, uses.images[0]?.layer === base && !whole ? place : null);
     } catch (e) {
       setError(e instanceof ApiError || e instanceof Error ? e.message : String(e));
     } finally {
@@ -431,14 +681,21 @@ function ModePanel() {
         {t(`canvas.modes.${mode}.help`)}
       </Typography>
       <PromptEditor id="canvas-prompt" label={t(`canvas.modes.${mode}.prompt`)} value={prompt} onChange={setPrompt} placeholder={t(`canvas.modes.${mode}.placeholder`)} minRows={3} onSubmit={() => void run()} />
+      <Typography variant="caption" color="text.secondary" sx={{ display: 'block', mt: 1 }} data-testid="mode-images">
+        {t('canvas.sends', { list: uses.images.map(({ layer, use }) => t('canvas.sendsItem', { name: layer === base ? t('canvas.defaultImage') : layer.name, use: t(`canvas.use.${use}`) })).join(', ') })}
+        {uses.unused.length > 0 ? t('canvas.unusedSlots', { list: uses.unused.map((l) => l.name).join(', ') }) : ''}
+      </Typography>
       <Stack direction="row" sx={{ gap: 1.5, mt: 1 }}>
         <TextField size="small" type="number" label={t('generate.steps')} value={steps} onChange={(e) => setSteps(Math.max(1, Math.min(200, Math.round(Number(e.target.value) || 1))))} />
         <TextField size="small" type="number" label={t('generate.guidance')} value={guidance} onChange={(e) => setGuidance(Math.max(0, Math.min(20, Number(e.target.value) || 0)))} slotProps={{ htmlInput: { step: 0.1 } }} />
       </Stack>
       <Typography variant="caption" color="text.secondary" sx={{ display: 'block', mt: 1 }}>
-        {t('canvas.output', { width: out.width, height: out.height })}
-        {doc.crop ? t('canvas.fromCrop') : ''}
-        {mode === 'edit' ? (doc.mask.strokes.length > 0 ? t('canvas.masked') : t('canvas.unmasked')) : ''}
+        <span data-testid="canvas-output">
+          {t('canvas.output', { width: out.width, height: out.height })}
+          {doc.crop ? t('canvas.fromCrop') : ''}
+          {out.scaled ? t('canvas.scaledFrom', { width: region.width, height: region.height }) : ''}
+        </span>
+        {mode === 'edit' ? (doc.extend ? t('canvas.outpaint') : doc.mask.strokes.length > 0 ? t('canvas.masked') : t('canvas.unmasked')) : ''}
       </Typography>
       <Box sx={{ mt: 1.5 }}>
         <TargetPicker request={{ mode, ...(masked ? { mask: true } : {}) }} />

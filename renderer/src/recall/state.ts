@@ -6,7 +6,7 @@ import { call } from '../api/client';
 import { openDetail } from '../app/detail';
 import { notify } from '../app/notify';
 import { Observable } from '../app/store';
-import { canvasStore, setCanvasForm } from '../canvas/session';
+import { canvasStore, replaceDocument, setCanvasForm } from '../canvas/session';
 import { generateDraft, recallFromRecipe, type RecallResult } from '../generate';
 import { t } from '../i18n';
 import { base64Of, type DroppedImage } from './dropped';
@@ -43,8 +43,10 @@ export async function applySettings(from: string, result: RecallResult): Promise
 
 /** Opens the image on the canvas, its recipe (if any) in the mode panel. */
 export function openOnCanvas(image: DroppedImage, result: RecallResult | null): void {
-  canvasStore.open({ src: image.url, width: image.width, height: image.height, name: image.name });
-  if (result) setCanvasForm(result.canvas);
+  replaceDocument(image.name, () => {
+    canvasStore.open({ src: image.url, width: image.width, height: image.height, name: image.name });
+    if (result) setCanvasForm(result.canvas);
+  });
   window.location.hash = '/canvas';
 }
 

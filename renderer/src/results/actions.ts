@@ -4,7 +4,7 @@
  */
 import type { GenerateRequestInput } from '../../../main/contract';
 import { call } from '../api/client';
-import { openInCanvas, setCanvasForm } from '../canvas/session';
+import { canvasStore, replaceDocument, setCanvasForm } from '../canvas/session';
 import { t } from '../i18n';
 import type { Generation } from '../library/client';
 import { mediaUrl } from '../media';
@@ -48,8 +48,12 @@ export function canVary(g: Generation): boolean {
 /** Opens the image on the canvas, ready for an edit of it. */
 export function editOnCanvas(g: Generation): void {
   if (!g.media) return;
-  setCanvasForm({ mode: 'edit', prompt: '' });
-  openInCanvas({ src: mediaUrl(g.media.image), width: g.width, height: g.height, generationId: g.id, name: g.prompt.slice(0, 40) || t('detail.title', { id: g.id }) });
+  const image = { src: mediaUrl(g.media.image), width: g.width, height: g.height, generationId: g.id, name: g.prompt.slice(0, 40) || t('detail.title', { id: g.id }) };
+  replaceDocument(image.name, () => {
+    canvasStore.open(image);
+    setCanvasForm({ mode: 'edit', prompt: '' });
+  });
+  window.location.hash = '/canvas';
 }
 
 export function downloadName(g: Generation): string {

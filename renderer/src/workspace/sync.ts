@@ -10,6 +10,7 @@ import { Observable } from '../app/store';
 import { canvasForm, canvasStore, DEFAULT_CANVAS_FORM, type CanvasMode } from '../canvas/session';
 import { loadImage } from '../canvas/images';
 import type { ImageSource } from '../canvas/store';
+import { documentOfDraft, draftOfDocument, keepDocument } from '../canvas/keep';
 import { draftFromStored, generateDraft } from '../generate';
 import { library } from '../library/client';
 import { mediaUrl } from '../media';
@@ -44,8 +45,8 @@ async function toDataUrl(src: string): Promise<string | null> {
   return p;
 }
 
-async function draftImage(layer: { src: string; width: number; height: number; name: string; generationId: string | null }): Promise<DraftImage | null> {
-  const name = layer.name.slice(0, 200);
+async function draftImage(layer: ImageSource): Promise<DraftImage | null> {
+  const name = (layer.name ?? '').slice(0, 200);
   if (layer.generationId) return { generationId: layer.generationId, width: layer.width, height: layer.height, name };
   const dataUrl = await toDataUrl(layer.src);
   return dataUrl && /^data:image\/(png|jpeg|webp);base64,/.test(dataUrl) ? { dataUrl, width: layer.width, height: layer.height, name } : null;
@@ -62,17 +63,15 @@ async function sourceOf(img: DraftImage): Promise<ImageSource | null> {
 }
 
 async function canvasDraft(): Promise<CanvasDraft> {
-  const doc = canvasStore.getState().doc;
-  const base = doc.layers.find((l) => l.role === 'base');
-  const refs = doc.layers.filter((l) => l.role === 'reference').slice(0, 4);
+  const { doc, view } = canvasStore.getState();
   const form = canvasForm.get();
+  const kept = keepDocument(doc, view);
+  const images = kept ? await draftOfDocument(kept, draftImage) : { base: null };
   return {
-    base: base ? await draftImage(base) : null,
-    references: (await Promise.all(refs.map(draftImage))).filter((r): r is DraftImage => r !== null),
-    strokes: doc.mask.strokes.slice(-2000).map((s) => ({ ...s, points: s.points.slice(0, 40_000) })),
-    crop: doc.crop,
+    ...images,
     mode: form.mode,
     prompt: form.prompt,
+    prompts: { ...form.prompts, [form.mode]: form.prompt },
     steps: form.steps,
     guidance: form.guidance,
   };
@@ -99,14 +98,12 @@ async function restore(): Promise<void> {
     canvasForm.set({
       mode: (c.mode as CanvasMode | undefined) ?? DEFAULT_CANVAS_FORM.mode,
       prompt: c.prompt ?? '',
+      prompts: { ...c.prompts, [(c.mode as CanvasMode | undefined) ?? DEFAULT_CANVAS_FORM.mode]: c.prompt ?? '' },
       steps: typeof c.steps === 'number' ? c.steps : DEFAULT_CANVAS_FORM.steps,
       guidance: typeof c.guidance === 'number' ? c.guidance : DEFAULT_CANVAS_FORM.guidance,
     });
-    const base = c.base ? await sourceOf(c.base) : null;
-    if (base && !touched.canvas) {
-      const refs = (await Promise.all((c.references ?? []).map(sourceOf))).filter((r): r is ImageSource => r !== null);
-      canvasStore.restore(base, refs, c.strokes ?? [], c.crop ?? null);
-    }
+    const kept = await documentOfDraft(c, sourceOf);
+    if (kept && !touched.canvas) canvasStore.restoreDocument(kept);
   }
 }
 
@@ -130,13 +127,15 @@ export function startWorkspaceSync(): void {
     touched.generate = true;
     saveGenerate();
   });
-  let lastDoc = canvasStore.getState().doc;
+  let last = canvasStore.getState();
   canvasStore.subscribe(() => {
-    const doc = canvasStore.getState().doc;
-    if (doc === lastDoc) return; // the view or the tool changed, not the document
-    lastDoc = doc;
-    if (restoring) return;
-    touched.canvas = true;
+    const now = canvasStore.getState();
+    const docChanged = now.doc !== last.doc;
+    const viewChanged = now.view !== last.view;
+    last = now;
+    // the tool alone is not kept; the view is, but a view change alone does not count as work
+    if (restoring || (!docChanged && !viewChanged)) return;
+    if (docChanged) touched.canvas = true;
     saveCanvas();
   });
   canvasForm.subscribe(() => {

@@ -1,0 +1,26 @@
+/** The canvas's mode panel as plain values (no React): the mode, each mode's own text, steps, guidance. */
+
+export type CanvasMode = 'edit' | 'style' | 'identity';
+
+/**
+ * The canvas's mode panel: which image-to-image mode, its prompt, steps and guidance (kept in the
+ * workspace). Each mode tab keeps its own text: `prompt` is the current mode's, `prompts` all of them.
+ */
+export interface CanvasForm {
+  mode: CanvasMode;
+  prompt: string;
+  prompts: Partial<Record<CanvasMode, string>>;
+  steps: number;
+  guidance: number;
+}
+
+export const DEFAULT_CANVAS_FORM: CanvasForm = { mode: 'edit', prompt: '', prompts: {}, steps: 50, guidance: 1.5 };
+
+/** The form after `patch`: a change of mode brings that mode's own text back; `prompt` is the text of the (new) mode. */
+export function nextCanvasForm(form: CanvasForm, patch: Partial<CanvasForm>): CanvasForm {
+  const prompts = { ...form.prompts, [form.mode]: form.prompt, ...patch.prompts };
+  const mode = patch.mode ?? form.mode;
+  const prompt = patch.prompt ?? (patch.prompts?.[mode] !== undefined || mode !== form.mode ? (prompts[mode] ?? '') : form.prompt);
+  return { ...form, ...patch, mode, prompt, prompts: { ...prompts, [mode]: prompt } };
+}
+
