@@ -223,7 +223,8 @@ function Toolbox({ viewport, disabled }: { viewport: { w: number; h: number }; d
     </Tooltip>
   );
   return (
-    <Stack role="toolbar" aria-label={t('canvas.tools')} aria-orientation="vertical" sx={{ alignItems: 'center', py: 1, gap: 0.5 }}>
+    // in a short window (200 % zoom) the tools scroll rather than being cut off
+    <Stack role="toolbar" aria-label={t('canvas.tools')} aria-orientation="vertical" sx={{ alignItems: 'center', py: 1, gap: 0.5, minHeight: 0, overflowY: 'auto', overflowX: 'hidden' }}>
       <ToggleButtonGroup orientation="vertical" exclusive size="small" value={state.tool.kind} onChange={(_, v: ToolKind | null) => v && store.setTool({ kind: v })} disabled={disabled}>
         {TOOLS.map((tool) => (
           <ToggleButton key={tool.kind} value={tool.kind} aria-label={t('canvas.toolKey', { tool: t(`canvas.tool.${tool.kind}`), key: tool.key })} title={t('canvas.toolKey', { tool: t(`canvas.tool.${tool.kind}`), key: tool.key })} data-testid={`tool-${tool.kind}`}>
