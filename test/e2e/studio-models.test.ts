@@ -172,8 +172,10 @@ test('compiling the checkpoint shows progress per module, then the compiled mode
   assert.ok(texts.some((s) => /building · layers\.\d+: \d+ of \d+ tensors \([\d.]+ (bytes|kB|MB) of [\d.]+ (kB|MB)\)/.test(s)), `layers seen: ${JSON.stringify(texts.slice(0, 20))}`);
   // the table never called the folder done (or incomplete) while the compile ran: compiling, then ready
   const statuses = await page.evaluate(() => (window as unknown as { __rowStatuses: string[] }).__rowStatuses);
-  assert.ok(statuses.includes('compiling'), JSON.stringify(statuses));
-  assert.ok(!statuses.slice(0, statuses.lastIndexOf('compiling')).includes('incomplete'), JSON.stringify(statuses));
+  // (a compile of the tiny model may end before the table lists the folder at all: then it shows ready only)
+  assert.ok(!statuses.includes('incomplete'), JSON.stringify(statuses));
+  assert.ok(statuses.every((st) => st === 'compiling' || st === 'ready'), JSON.stringify(statuses));
+  assert.equal(statuses.at(-1), 'ready', JSON.stringify(statuses));
   const total = Number(/All (\d+) modules compiled/.exec((await compile.getByTestId('compile-progress').textContent()) ?? '')?.[1]);
   assert.ok(total > 1);
   // each module was shown as it finished
