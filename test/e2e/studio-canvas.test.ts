@@ -482,3 +482,51 @@ test('reload: the document comes back with its versions, references, mask and vi
   await page.screenshot({ path: screenshotPath('canvas-restored') });
   assert.deepEqual(errors, []);
 });
+
+test('a result is a layer over its source: hide it, see through it, export it flattened, delete it', { skip: missing ?? false, timeout: LONG }, async (t) => {
+  if (!canRun(t, missing ?? noModel)) return;
+  const layer = page.getByTestId('layer-result');
+  await layer.waitFor();
+  const box = await canvasBox();
+  const at = [box.width / 2 + 20, box.height / 2 - 30] as const;
+  const shown = await pixel(...at);
+  await layer.getByRole('button', { name: /^Hide/ }).click();
+  const under = await pixel(...at);
+  await layer.getByRole('button', { name: /^Show/ }).click();
+  assert.ok(near(await pixel(...at), shown), 'shown again');
+  const slider = page.getByRole('slider', { name: /^Opacity of .* over its source$/ });
+  await slider.focus();
+  await page.keyboard.press('Home');
+  assert.ok(near(await pixel(...at), under), 'opacity 0: the source');
+  for (let i = 0; i < 10; i++) await page.keyboard.press('ArrowRight');
+  const half = await pixel(...at);
+  for (let c = 0; c < 3; c++) assert.ok(Math.abs(half[c]! - (shown[c]! + under[c]!) / 2) <= 3, `half way between result and source: ${half} from ${shown} and ${under}`);
+
+  // the export flattens the two as drawn: every pixel half the result and half its source
+  const style = (await jobs()).find((j) => j.request.mode === 'style')!;
+  const edit = (await jobs()).find((j) => j.request.mode === 'edit')!;
+  const image = async (id: string) => {
+    const g = (await api.call<{ generation: LibraryGeneration }>('library.get', { id })).generation;
+    const res = await fetch(`${serve.origin}/media/${g.media!.image}`, { headers: { authorization: `Bearer ${serve.token}` } });
+    return sharp(Buffer.from(await res.arrayBuffer())).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  };
+  const [top, bottom] = await Promise.all([image(style.generationIds[0]!), image(edit.generationIds[0]!)]);
+  const download = page.waitForEvent('download');
+  await page.getByTestId('export-flat').click();
+  const file = await (await download).path();
+  const flat = await sharp(file).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  assert.deepEqual([flat.info.width, flat.info.height], [top.info.width, top.info.height]);
+  let worst = 0;
+  for (let i = 0; i < flat.data.length; i += 997) worst = Math.max(worst, Math.abs(flat.data[i]! - (top.data[i]! + bottom.data[i]!) / 2));
+  assert.ok(worst <= 2, `flattened at half opacity (worst difference ${worst})`);
+  await page.screenshot({ path: screenshotPath('canvas-layers') });
+
+  // delete the result: back to its source, one version fewer, one undo away
+  const count = await page.getByTestId('version').count();
+  await page.getByTestId('result-delete').click();
+  assert.equal(await page.getByTestId('version').count(), count - 1);
+  assert.match((await page.locator('[data-testid=version].Mui-selected').textContent()) ?? '', /edit #/);
+  await page.getByTestId('undo').click();
+  assert.equal(await page.getByTestId('version').count(), count);
+  assert.deepEqual(errors, []);
+});

@@ -165,8 +165,17 @@ export function CanvasView({ store, onViewport }: CanvasViewProps) {
     ctx.fillStyle = theme.palette.mode === 'dark' ? '#2a2a33' : '#ffffff';
     ctx.fillRect(0, 0, b.width, b.height);
     const img = loadedImage(images.current, b.src, redraw);
-    if (img && b.visible) {
-      ctx.globalAlpha = b.opacity;
+    // a result is a layer over its source: hidden or see-through, the source shows under it
+    const current = s.doc.versions.find((v) => v.id === s.doc.currentVersionId);
+    const source = current?.parentId ? s.doc.versions.find((v) => v.id === current.parentId) : undefined;
+    const alpha = source && current ? (current.visible ? current.opacity : 0) : 1;
+    if (source && current && alpha < 1) {
+      const under = loadedImage(images.current, source.src, redraw);
+      const at = current.place ?? { x: 0, y: 0, width: b.width, height: b.height };
+      if (under) ctx.drawImage(under, at.x, at.y, at.width, at.height);
+    }
+    if (img && b.visible && alpha > 0) {
+      ctx.globalAlpha = b.opacity * alpha;
       ctx.drawImage(img, 0, 0, b.width, b.height);
       ctx.globalAlpha = 1;
     }

@@ -194,6 +194,8 @@ export class CanvasStore {
       generationId: image.generationId ?? null,
       parentId: null,
       place: null,
+      visible: true,
+      opacity: 1,
     };
     this.past = [];
     this.future = [];
@@ -221,6 +223,8 @@ export class CanvasStore {
       generationId: v.image.generationId ?? null,
       parentId: v.parent !== null && v.parent !== i ? (ids[v.parent] ?? null) : null,
       place: v.parent !== null && v.parent !== i ? (v.place ?? null) : null,
+      visible: v.visible ?? true,
+      opacity: clamp01(v.opacity ?? 1),
     }));
     const layers = [...this.state.doc.layers];
     for (const r of kept.references) {
@@ -529,6 +533,8 @@ export class CanvasStore {
       generationId: image.generationId ?? null,
       parentId,
       place: parentId === null ? null : place,
+      visible: true,
+      opacity: 1,
     };
     // the result covers the extended area: the new version is not extended
     const doc = { ...this.state.doc, versions: [...this.state.doc.versions, version], mask: { ...this.state.doc.mask, strokes: [] }, extend: null };
@@ -554,6 +560,48 @@ export class CanvasStore {
       ? { ...doc.mask, strokes: scaleStrokes(doc.mask.strokes, version.width / base.width, version.height / base.height) }
       : doc.mask;
     return { ...doc, layers, mask, crop: resized ? null : doc.crop, extend: resized ? null : doc.extend, currentVersionId: version.id };
+  }
+
+  // results as layers over their source
+
+  private updateVersion(id: string, patch: Partial<Version>, key: string | null = null): void {
+    const versions = this.state.doc.versions;
+    const i = versions.findIndex((v) => v.id === id);
+    if (i < 0 || versions[i]!.parentId === null) return;
+    if ((Object.keys(patch) as (keyof Version)[]).every((k) => versions[i]![k] === patch[k])) return;
+    const next = versions.slice();
+    next[i] = { ...versions[i]!, ...patch };
+    this.commit({ ...this.state.doc, versions: next }, key);
+  }
+
+  /** Shows or hides a result over its source. */
+  setResultVisible(id: string, visible: boolean): void {
+    this.updateVersion(id, { visible });
+  }
+
+  /** How opaque a result is over its source; pass `merge` while a slider is dragged. */
+  setResultOpacity(id: string, opacity: number, merge = false): void {
+    this.updateVersion(id, { opacity: clamp01(opacity) }, merge ? `result-opacity:${id}` : null);
+  }
+
+  /**
+   * Deletes a result (never the original): the versions made from it are then made from its source,
+   * and when it is the current one its source becomes current.
+   */
+  removeVersion(id: string): void {
+    const doc = this.state.doc;
+    const gone = doc.versions.find((v) => v.id === id);
+    if (!gone || gone.parentId === null) return;
+    const versions = doc.versions.filter((v) => v.id !== id).map((v) => (v.parentId === id ? { ...v, parentId: gone.parentId, place: null } : v));
+    const next = { ...doc, versions };
+    const source = versions.find((v) => v.id === gone.parentId)!;
+    this.commit(doc.currentVersionId === id ? this.withVersion(next, source) : next);
+  }
+
+  /** Whether the current version is drawn as anything but itself (a hidden or see-through result over its source). */
+  blended(): boolean {
+    const cur = this.currentVersion();
+    return cur !== null && cur.parentId !== null && this.sourceVersion() !== null && (!cur.visible || cur.opacity < 1);
   }
 
   // ───── not edits: tool, view, before/after ─────

@@ -15,6 +15,7 @@ import CloseIcon from '@mui/icons-material/Close';
 import CropIcon from '@mui/icons-material/Crop';
 import CropFreeIcon from '@mui/icons-material/CropFree';
 import FileOpenIcon from '@mui/icons-material/FileOpen';
+import FileDownloadIcon from '@mui/icons-material/FileDownload';
 import FitScreenIcon from '@mui/icons-material/FitScreen';
 import GestureIcon from '@mui/icons-material/Gesture';
 import HighlightAltIcon from '@mui/icons-material/HighlightAlt';
@@ -59,7 +60,7 @@ import { useTranslation } from 'react-i18next';
 import type { GenerateRequestInput, ImageRef } from '../../../main/contract';
 import { ApiError } from '../api/client';
 import { CanvasView } from '../canvas/CanvasView';
-import { fileToImageSource, imageBase64, maskBase64 } from '../canvas/images';
+import { fileToImageSource, flattenedDataUrl, imageBase64, maskBase64 } from '../canvas/images';
 import { canvasForm, canvasJobIds, canvasStore as store, pendingReplace, resultProblems, setCanvasForm, submitFromCanvas, type CanvasMode } from '../canvas/session';
 import { outputSize } from '../canvas/output';
 import { CROP_STEP } from '../canvas/store';
@@ -365,11 +366,64 @@ function LayersPanel() {
           />
         </Box>
         <MaskControls />
+        <ResultLayerRow />
         {layers.map((l) => (
           <LayerRow key={l.id} layer={l} />
         ))}
       </List>
     </Box>
+  );
+}
+
+/** The current version as a layer over its source: visibility, opacity, delete; and the flattened export. */
+function ResultLayerRow() {
+  const { t } = useTranslation();
+  const { doc } = useSyncExternalStore(store.subscribe, store.getState);
+  const cur = doc.versions.find((v) => v.id === doc.currentVersionId);
+  const source = cur?.parentId ? doc.versions.find((v) => v.id === cur.parentId) : undefined;
+  const exportFlat = async () => {
+    if (!cur) return;
+    const a = document.createElement('a');
+    a.href = await flattenedDataUrl(cur, source ?? null);
+    a.download = `${cur.label.replace(/[^\p{L}\p{N}._ -]+/gu, '_') || 'canvas'}.png`;
+    a.click();
+  };
+  return (
+    <>
+      {cur && source && (
+        <Box data-testid="layer-result">
+          <ListItem
+            disableGutters
+            secondaryAction={
+              <Stack direction="row">
+                <VisibilityButton visible={cur.visible} what={cur.label} onToggle={() => store.setResultVisible(cur.id, !cur.visible)} />
+                <IconButton size="small" aria-label={t('canvas.deleteResult', { name: cur.label })} onClick={() => store.removeVersion(cur.id)} data-testid="result-delete">
+                  <CloseIcon fontSize="small" />
+                </IconButton>
+              </Stack>
+            }
+          >
+            <Box component="img" src={cur.src} alt="" sx={{ width: 40, height: 40, objectFit: 'cover', borderRadius: 1, mr: 1, opacity: cur.visible ? cur.opacity : 0.3 }} />
+            <ListItemText primary={cur.label} secondary={t('canvas.resultOver', { version: source.label })} slotProps={{ primary: { noWrap: true } }} sx={{ pr: 8 }} />
+          </ListItem>
+          <Box sx={{ px: 1 }}>
+            <Slider
+              size="small"
+              min={0}
+              max={1}
+              step={0.05}
+              value={cur.opacity}
+              onChange={(_, v) => store.setResultOpacity(cur.id, v as number, true)}
+              onChangeCommitted={() => store.endGesture()}
+              aria-label={t('canvas.resultOpacity', { name: cur.label })}
+            />
+          </Box>
+        </Box>
+      )}
+      <Button size="small" startIcon={<FileDownloadIcon />} onClick={() => void exportFlat()} disabled={!cur} data-testid="export-flat" sx={{ ml: 0.5, mb: 1 }}>
+        {t('canvas.exportFlat')}
+      </Button>
+    </>
   );
 }
 
@@ -646,7 +700,10 @@ function ModePanel() {
         ...(base.generationId ? { parentId: base.generationId } : {}),
       };
       // the base image as cropped/extended; a slot as it is
-      const refs = await Promise.all(uses.images.map(({ layer }) => (layer === base ? refFor(base, doc.crop, doc.extend) : refFor(layer, null))));
+      // what is drawn is what is sent: a result hidden or see-through over its source goes flattened
+      const cur = store.currentVersion();
+      const sent = store.blended() && cur ? { ...base, src: await flattenedDataUrl(cur, store.sourceVersion()), generationId: null } : base;
+      const refs = await Promise.all(uses.images.map(({ layer }) => (layer === base ? refFor(sent, doc.crop, doc.extend) : refFor(layer, null))));
       let request: GenerateRequestInput;
       if (mode === 'edit') {
         const mask = maskBase64(doc.mask, base.width, base.height, doc.crop, doc.extend);
