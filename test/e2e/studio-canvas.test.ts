@@ -328,6 +328,23 @@ test('selections: a rectangle (M) adds to the mask, Alt+drag takes part away; in
   assert.equal(await strokes(), '0 strokes');
 });
 
+test('extend by dragging a side handle (X): steps of 32, one undo step', { skip: missing ?? false }, async () => {
+  await openPicture('handles.png', await picture(512, 512));
+  const box = await canvasBox();
+  await page.getByTestId('canvas').focus();
+  await page.keyboard.press('x');
+  await page.getByTestId('tool-state').getByText('Extend (X)').waitFor();
+  const zoom = Number(((await page.getByTestId('zoom-readout').textContent()) ?? '').replace('%', '')) / 100;
+  // the right edge of the image, at the middle of its height; 96 image pixels outwards
+  const edgeX = box.x + box.width / 2 + 256 * zoom;
+  const midY = box.y + box.height / 2;
+  await drag(edgeX - 2, midY, edgeX - 2 + 96 * zoom, midY);
+  await page.getByTestId('extend-state').getByText('right 96').waitFor();
+  await page.screenshot({ path: screenshotPath('canvas-extend-handles') });
+  await page.getByTestId('undo').click();
+  await page.getByTestId('extend-state').waitFor({ state: 'detached' });
+});
+
 test('extend the canvas by 128 px to the right and run an outpaint: the result is a new version, the original area kept', { skip: missing ?? false, timeout: LONG }, async (t) => {
   await openPicture('outpaint.png', await picture(512, 512));
   const box = await canvasBox();

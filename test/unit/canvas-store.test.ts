@@ -255,6 +255,25 @@ describe('canvas store', () => {
     assert.equal(store.getState().doc.extend, null);
   });
 
+  test('extend handles: the nearest side moves with the drag, in steps of 32; the whole drag is one undo step', () => {
+    const store = opened(); // 1024×768
+    assert.equal(store.extendSideAt(1020, 400), 'right');
+    assert.equal(store.extendSideAt(500, 3), 'top');
+    assert.equal(store.extendSideAt(-40, 300), 'left');
+    for (const d of [10, 50, 100, 130]) store.dragExtend('right', 0, d);
+    store.endGesture();
+    assert.deepEqual(store.getState().doc.extend, { left: 0, top: 0, right: 128, bottom: 0 });
+    assert.equal(store.extendSideAt(1150, 400), 'right', 'the edge is now the extended one');
+    store.dragExtend('right', 128, -1000);
+    store.endGesture();
+    assert.equal(store.getState().doc.extend, null, 'dragged back past the image: not extended');
+    store.undo();
+    assert.deepEqual(store.getState().doc.extend, { left: 0, top: 0, right: 128, bottom: 0 });
+    store.undo();
+    assert.equal(store.getState().doc.extend, null);
+    assert.equal(store.getState().canUndo, false, 'one step for the whole first drag');
+  });
+
   test('selections: a rectangle or lasso drag is one stroke; Alt takes away; invert, grow and feather are undoable edits', () => {
     const store = opened();
     store.setTool({ kind: 'rect' });

@@ -415,7 +415,7 @@ export class CanvasStore {
   // extension (outpainting)
 
   /** Sets how far the canvas reaches beyond the image on each side (whole pixels, 0..MAX_EXTEND); all 0 or null: not extended. */
-  setExtend(edges: Edges | null): void {
+  setExtend(edges: Edges | null, merge = false): void {
     const e = edges && {
       left: Math.round(Math.min(MAX_EXTEND, Math.max(0, edges.left))),
       top: Math.round(Math.min(MAX_EXTEND, Math.max(0, edges.top))),
@@ -427,7 +427,33 @@ export class CanvasStore {
     if (!this.base() || (next === null && cur === null)) return;
     if (next && cur && next.left === cur.left && next.top === cur.top && next.right === cur.right && next.bottom === cur.bottom) return;
     // a crop made for the old area is dropped (it would cut the new area off)
-    this.commit({ ...this.state.doc, extend: next, crop: null });
+    this.commit({ ...this.state.doc, extend: next, crop: null }, merge ? 'extend-drag' : null);
+  }
+
+  /**
+   * The side of the document a handle drag at image point (x, y) moves: the nearest edge of the
+   * document area (null without an image).
+   */
+  extendSideAt(x: number, y: number): keyof Edges | null {
+    const a = this.area();
+    if (!a) return null;
+    const d: [keyof Edges, number][] = [
+      ['left', Math.abs(x - a.x)],
+      ['right', Math.abs(a.x + a.width - x)],
+      ['top', Math.abs(y - a.y)],
+      ['bottom', Math.abs(a.y + a.height - y)],
+    ];
+    return d.reduce((best, e) => (e[1] < best[1] ? e : best))[0];
+  }
+
+  /**
+   * A handle drag: `side` set to `start` plus how far the pointer went outwards (`delta`, image
+   * pixels), snapped to multiples of 32; the whole drag is one undo step (endGesture ends it).
+   */
+  dragExtend(side: keyof Edges, start: number, delta: number): void {
+    const e = { left: 0, top: 0, right: 0, bottom: 0, ...this.state.doc.extend };
+    e[side] = Math.max(0, Math.round((start + delta) / CROP_STEP) * CROP_STEP);
+    this.setExtend(e, true);
   }
 
   /** Adds `by` pixels to the sides named. */

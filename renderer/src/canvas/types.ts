@@ -112,7 +112,7 @@ export interface View {
   panY: number;
 }
 
-export type ToolKind = 'brush' | 'eraser' | 'rect' | 'lasso' | 'pan' | 'crop';
+export type ToolKind = 'brush' | 'eraser' | 'rect' | 'lasso' | 'pan' | 'crop' | 'extend';
 
 export interface Tool {
   kind: ToolKind;

@@ -20,6 +20,7 @@ import FitScreenIcon from '@mui/icons-material/FitScreen';
 import GestureIcon from '@mui/icons-material/Gesture';
 import HighlightAltIcon from '@mui/icons-material/HighlightAlt';
 import LayersClearIcon from '@mui/icons-material/LayersClear';
+import OpenInFullIcon from '@mui/icons-material/OpenInFull';
 import PanToolIcon from '@mui/icons-material/PanTool';
 import RedoIcon from '@mui/icons-material/Redo';
 import UndoIcon from '@mui/icons-material/Undo';
@@ -86,6 +87,7 @@ const TOOLS: { kind: ToolKind; key: string; icon: ReactNode }[] = [
   { kind: 'lasso', key: 'L', icon: <GestureIcon /> },
   { kind: 'pan', key: 'H', icon: <PanToolIcon /> },
   { kind: 'crop', key: 'C', icon: <CropIcon /> },
+  { kind: 'extend', key: 'X', icon: <OpenInFullIcon /> },
 ];
 
 export function CanvasPage() {
@@ -278,6 +280,11 @@ function BrushBar() {
       {(tool.kind === 'rect' || tool.kind === 'lasso') && (
         <Typography variant="caption" color="text.secondary">
           {t('canvas.selectHelp')}
+        </Typography>
+      )}
+      {tool.kind === 'extend' && (
+        <Typography variant="caption" color="text.secondary">
+          {t('canvas.extendHandleHelp', { step: CROP_STEP })}
         </Typography>
       )}
       {tool.kind === 'crop' && !doc.crop && (
