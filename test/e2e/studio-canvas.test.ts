@@ -215,6 +215,11 @@ test('tool keys work with the focus on a toolbar button: H then a drag pans and 
   assert.equal(await page.locator('#canvas-prompt').inputValue(), 'hc');
   await page.getByTestId('tool-state').getByText('Brush (B)').waitFor();
   await page.locator('#canvas-prompt').fill('');
+  // Space on a focused toolbar button still presses it (it is only "hold to pan" elsewhere)
+  await page.getByTestId('tool-pan').focus();
+  await page.keyboard.press(' ');
+  await page.getByTestId('tool-state').getByText('Pan (H)').waitFor();
+  await page.keyboard.press('b');
   await page.getByTestId('zoom-fit').click();
   await page.screenshot({ path: screenshotPath('canvas-keys') });
 });

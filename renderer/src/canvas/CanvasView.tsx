@@ -377,6 +377,8 @@ export function CanvasView({ store, onViewport }: CanvasViewProps) {
   useEffect(() => {
     const onKeyDown = (e: KeyboardEvent) => {
       if (e.defaultPrevented || isTypingTarget(e.target)) return;
+      // Space, Enter and the arrows press and move between buttons, tabs and switches: theirs there
+      if ((e.key === ' ' || e.key.startsWith('Arrow')) && isControlTarget(e.target)) return;
       if (canvasKey(store, e, size.current, space)) e.preventDefault();
     };
     const onKeyUp = (e: KeyboardEvent) => {
@@ -422,6 +424,13 @@ export function isTypingTarget(target: EventTarget | null): boolean {
   if (!el || typeof el.closest !== 'function') return false;
   if (el.isContentEditable || el.closest('input, textarea, select, [role=slider], [role=dialog], [role=listbox], [role=menu]')) return true;
   return false;
+}
+
+/** Buttons, links, tabs, switches and the like (they use Space and the arrows themselves). */
+function isControlTarget(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  if (!el || typeof el.closest !== 'function') return false;
+  return el.closest('button, a[href], [role=button], [role=tab], [role=radio], [role=switch], [role=checkbox], [role=option], [role=menuitem]') !== null;
 }
 
 /** One key of the canvas screen → a store call; true when it was one of ours. */
