@@ -215,6 +215,11 @@ test('tool keys work with the focus on a toolbar button: H then a drag pans and 
   assert.equal(await page.locator('#canvas-prompt').inputValue(), 'hc');
   await page.getByTestId('tool-state').getByText('Brush (B)').waitFor();
   await page.locator('#canvas-prompt').fill('');
+  // Space on a focused toolbar button still presses it (it is only "hold to pan" elsewhere)
+  await page.getByTestId('tool-pan').focus();
+  await page.keyboard.press(' ');
+  await page.getByTestId('tool-state').getByText('Pan (H)').waitFor();
+  await page.keyboard.press('b');
   await page.getByTestId('zoom-fit').click();
   await page.screenshot({ path: screenshotPath('canvas-keys') });
 });
@@ -326,6 +331,23 @@ test('selections: a rectangle (M) adds to the mask, Alt+drag takes part away; in
   await page.screenshot({ path: screenshotPath('canvas-selection') });
   await page.getByTestId('clear-mask').click();
   assert.equal(await strokes(), '0 strokes');
+});
+
+test('extend by dragging a side handle (X): steps of 32, one undo step', { skip: missing ?? false }, async () => {
+  await openPicture('handles.png', await picture(512, 512));
+  const box = await canvasBox();
+  await page.getByTestId('canvas').focus();
+  await page.keyboard.press('x');
+  await page.getByTestId('tool-state').getByText('Extend (X)').waitFor();
+  const zoom = Number(((await page.getByTestId('zoom-readout').textContent()) ?? '').replace('%', '')) / 100;
+  // the right edge of the image, at the middle of its height; 96 image pixels outwards
+  const edgeX = box.x + box.width / 2 + 256 * zoom;
+  const midY = box.y + box.height / 2;
+  await drag(edgeX - 2, midY, edgeX - 2 + 96 * zoom, midY);
+  await page.getByTestId('extend-state').getByText('right 96').waitFor();
+  await page.screenshot({ path: screenshotPath('canvas-extend-handles') });
+  await page.getByTestId('undo').click();
+  await page.getByTestId('extend-state').waitFor({ state: 'detached' });
 });
 
 test('extend the canvas by 128 px to the right and run an outpaint: the result is a new version, the original area kept', { skip: missing ?? false, timeout: LONG }, async (t) => {
@@ -480,5 +502,53 @@ test('reload: the document comes back with its versions, references, mask and vi
   }
   assert.equal(await page.getByTestId('undo').isDisabled(), true, 'a fresh history');
   await page.screenshot({ path: screenshotPath('canvas-restored') });
+  assert.deepEqual(errors, []);
+});
+
+test('a result is a layer over its source: hide it, see through it, export it flattened, delete it', { skip: missing ?? false, timeout: LONG }, async (t) => {
+  if (!canRun(t, missing ?? noModel)) return;
+  const layer = page.getByTestId('layer-result');
+  await layer.waitFor();
+  const box = await canvasBox();
+  const at = [box.width / 2 + 20, box.height / 2 - 30] as const;
+  const shown = await pixel(...at);
+  await layer.getByRole('button', { name: /^Hide/ }).click();
+  const under = await pixel(...at);
+  await layer.getByRole('button', { name: /^Show/ }).click();
+  assert.ok(near(await pixel(...at), shown), 'shown again');
+  const slider = page.getByRole('slider', { name: /^Opacity of .* over its source$/ });
+  await slider.focus();
+  await page.keyboard.press('Home');
+  assert.ok(near(await pixel(...at), under), 'opacity 0: the source');
+  for (let i = 0; i < 10; i++) await page.keyboard.press('ArrowRight');
+  const half = await pixel(...at);
+  for (let c = 0; c < 3; c++) assert.ok(Math.abs(half[c]! - (shown[c]! + under[c]!) / 2) <= 3, `half way between result and source: ${half} from ${shown} and ${under}`);
+
+  // the export flattens the two as drawn: every pixel half the result and half its source
+  const style = (await jobs()).find((j) => j.request.mode === 'style')!;
+  const edit = (await jobs()).find((j) => j.request.mode === 'edit')!;
+  const image = async (id: string) => {
+    const g = (await api.call<{ generation: LibraryGeneration }>('library.get', { id })).generation;
+    const res = await fetch(`${serve.origin}/media/${g.media!.image}`, { headers: { authorization: `Bearer ${serve.token}` } });
+    return sharp(Buffer.from(await res.arrayBuffer())).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  };
+  const [top, bottom] = await Promise.all([image(style.generationIds[0]!), image(edit.generationIds[0]!)]);
+  const download = page.waitForEvent('download');
+  await page.getByTestId('export-flat').click();
+  const file = await (await download).path();
+  const flat = await sharp(file).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  assert.deepEqual([flat.info.width, flat.info.height], [top.info.width, top.info.height]);
+  let worst = 0;
+  for (let i = 0; i < flat.data.length; i += 997) worst = Math.max(worst, Math.abs(flat.data[i]! - (top.data[i]! + bottom.data[i]!) / 2));
+  assert.ok(worst <= 2, `flattened at half opacity (worst difference ${worst})`);
+  await page.screenshot({ path: screenshotPath('canvas-layers') });
+
+  // delete the result: back to its source, one version fewer, one undo away
+  const count = await page.getByTestId('version').count();
+  await page.getByTestId('result-delete').click();
+  assert.equal(await page.getByTestId('version').count(), count - 1);
+  assert.match((await page.locator('[data-testid=version].Mui-selected').textContent()) ?? '', /edit #/);
+  await page.getByTestId('undo').click();
+  assert.equal(await page.getByTestId('version').count(), count);
   assert.deepEqual(errors, []);
 });

@@ -255,6 +255,25 @@ describe('canvas store', () => {
     assert.equal(store.getState().doc.extend, null);
   });
 
+  test('extend handles: the nearest side moves with the drag, in steps of 32; the whole drag is one undo step', () => {
+    const store = opened(); // 1024×768
+    assert.equal(store.extendSideAt(1020, 400), 'right');
+    assert.equal(store.extendSideAt(500, 3), 'top');
+    assert.equal(store.extendSideAt(-40, 300), 'left');
+    for (const d of [10, 50, 100, 130]) store.dragExtend('right', 0, d);
+    store.endGesture();
+    assert.deepEqual(store.getState().doc.extend, { left: 0, top: 0, right: 128, bottom: 0 });
+    assert.equal(store.extendSideAt(1150, 400), 'right', 'the edge is now the extended one');
+    store.dragExtend('right', 128, -1000);
+    store.endGesture();
+    assert.equal(store.getState().doc.extend, null, 'dragged back past the image: not extended');
+    store.undo();
+    assert.deepEqual(store.getState().doc.extend, { left: 0, top: 0, right: 128, bottom: 0 });
+    store.undo();
+    assert.equal(store.getState().doc.extend, null);
+    assert.equal(store.getState().canUndo, false, 'one step for the whole first drag');
+  });
+
   test('selections: a rectangle or lasso drag is one stroke; Alt takes away; invert, grow and feather are undoable edits', () => {
     const store = opened();
     store.setTool({ kind: 'rect' });
@@ -326,6 +345,7 @@ describe('canvas store', () => {
     const v2 = store.addVersion({ src: '/media/r2.png', width: 1024, height: 768, generationId: '12', name: 'edit #12' });
     store.addVersion({ src: '/media/r3.png', width: 1024, height: 768, generationId: '13', name: 'style #13' }, first, { x: 64, y: 0, width: 960, height: 720 });
     store.selectVersion(v2);
+    store.setResultOpacity(v2, 0.6);
     const ref = store.addReference({ src: 'data:image/png;base64,QUJD', width: 64, height: 64, name: 'paint.png', slot: 'style' });
     store.addReference({ src: '/media/s.png', width: 32, height: 32, name: 'subject', generationId: '5', slot: 'subject' });
     store.setLayerVisible(ref, false);
@@ -398,6 +418,36 @@ describe('canvas store', () => {
     store.setCompare(true);
     store.selectVersion(first);
     assert.equal(store.getState().compare, null, 'the original: off');
+  });
+
+  test('results are layers over their source: visibility, opacity (one drag one step), delete back to the source', () => {
+    const store = opened();
+    const first = store.getState().doc.versions[0]!.id;
+    store.setResultOpacity(first, 0.2);
+    store.setResultVisible(first, false);
+    assert.deepEqual([store.currentVersion()?.opacity, store.currentVersion()?.visible], [1, true], 'the original is no layer over anything');
+    const a = store.addVersion({ src: 'data:a', width: 1024, height: 768, generationId: '1' });
+    const b = store.addVersion({ src: 'data:b', width: 1024, height: 768, generationId: '2' }, a);
+    assert.equal(store.blended(), false);
+    assertUndoable(store, () => store.setResultVisible(b, false), 'hide a result');
+    assertUndoable(store, () => store.setResultOpacity(b, 0.4), 'result opacity');
+    assert.equal(store.blended(), true);
+    for (const o of [0.35, 0.3, 0.25]) store.setResultOpacity(b, o, true);
+    store.endGesture();
+    store.undo();
+    assert.equal(store.currentVersion()?.opacity, 0.4, 'a slider drag is one step');
+    store.setResultOpacity(b, 7);
+    assert.equal(store.currentVersion()?.opacity, 1);
+    // deleting a result in the middle: what was made from it is made from its source; the current one stays
+    assertUndoable(store, () => store.removeVersion(a), 'delete a result');
+    assert.deepEqual(store.getState().doc.versions.map((v) => [v.generationId, v.parentId]), [[null, null], ['2', first]]);
+    assert.equal(store.currentVersion()?.id, b);
+    // deleting the current one brings its source back as the image
+    store.removeVersion(b);
+    assert.equal(store.currentVersion()?.id, first);
+    assert.equal(store.base()?.src, 'data:base');
+    store.removeVersion(first);
+    assert.equal(store.getState().doc.versions.length, 1, 'the original stays');
   });
 
   test('view changes are not edits: zoom, pan, fit and 100 % leave the history alone', () => {

@@ -9,7 +9,7 @@ import { useEffect, useRef, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { applyStroke, docRect, finishMask, MaskRaster, maskIsPlain } from './mask';
 import type { CanvasStore } from './store';
-import type { CanvasState } from './types';
+import type { CanvasState, Edges } from './types';
 import { screenToImage, wheelFactor } from './view';
 
 export interface CanvasViewProps {
@@ -45,7 +45,7 @@ export function CanvasView({ store, onViewport }: CanvasViewProps) {
   /** The mask and extension the overlay was last finished for (invert, grow, feather, new area). */
   const finished = useRef<{ mask: unknown; extend: unknown } | null>(null);
   const pointer = useRef<{ x: number; y: number } | null>(null);
-  const drag = useRef<{ kind: 'paint' | 'pan' | 'crop'; lastX: number; lastY: number; id: number } | null>(null);
+  const drag = useRef<{ kind: 'paint' | 'pan' | 'crop' | 'extend'; lastX: number; lastY: number; id: number; side?: keyof Edges; from?: { x: number; y: number; start: number } } | null>(null);
   const touches = useRef(new Map<number, { x: number; y: number }>());
   const pinch = useRef<{ dist: number; midX: number; midY: number } | null>(null);
   const space = useRef(false);
@@ -93,7 +93,8 @@ export function CanvasView({ store, onViewport }: CanvasViewProps) {
   useEffect(() => {
     if (baseKey && baseKey !== lastBaseId.current && size.current.w > 1) {
       lastBaseId.current = baseKey;
-      if (!store.takeKeptView()) store.fit(size.current.w, size.current.h);
+      // not while a side is dragged (the view would move under the pointer): fitted when it ends
+      if (drag.current?.kind !== 'extend' && !store.takeKeptView()) store.fit(size.current.w, size.current.h);
     }
   }, [baseKey, store]);
 
@@ -165,8 +166,17 @@ export function CanvasView({ store, onViewport }: CanvasViewProps) {
     ctx.fillStyle = theme.palette.mode === 'dark' ? '#2a2a33' : '#ffffff';
     ctx.fillRect(0, 0, b.width, b.height);
     const img = loadedImage(images.current, b.src, redraw);
-    if (img && b.visible) {
-      ctx.globalAlpha = b.opacity;
+    // a result is a layer over its source: hidden or see-through, the source shows under it
+    const current = s.doc.versions.find((v) => v.id === s.doc.currentVersionId);
+    const source = current?.parentId ? s.doc.versions.find((v) => v.id === current.parentId) : undefined;
+    const alpha = source && current ? (current.visible ? current.opacity : 0) : 1;
+    if (source && current && alpha < 1) {
+      const under = loadedImage(images.current, source.src, redraw);
+      const at = current.place ?? { x: 0, y: 0, width: b.width, height: b.height };
+      if (under) ctx.drawImage(under, at.x, at.y, at.width, at.height);
+    }
+    if (img && b.visible && alpha > 0) {
+      ctx.globalAlpha = b.opacity * alpha;
       ctx.drawImage(img, 0, 0, b.width, b.height);
       ctx.globalAlpha = 1;
     }
@@ -203,6 +213,22 @@ export function CanvasView({ store, onViewport }: CanvasViewProps) {
       ctx.strokeStyle = theme.palette.mode === 'dark' ? 'rgba(255,255,255,0.7)' : 'rgba(0,0,0,0.6)';
       ctx.strokeRect(0, 0, b.width, b.height);
       ctx.setLineDash([]);
+    }
+    if (s.tool.kind === 'extend') {
+      // a handle in the middle of each side of the document: drag one outwards to extend that side
+      const hs = 10 / zoom;
+      ctx.fillStyle = '#ffffff';
+      ctx.strokeStyle = 'rgba(0,0,0,0.8)';
+      ctx.lineWidth = 1.5 / zoom;
+      for (const [hx, hy] of [
+        [a.x, a.y + a.height / 2],
+        [a.x + a.width, a.y + a.height / 2],
+        [a.x + a.width / 2, a.y],
+        [a.x + a.width / 2, a.y + a.height],
+      ] as const) {
+        ctx.fillRect(hx - hs / 2, hy - hs / 2, hs, hs);
+        ctx.strokeRect(hx - hs / 2, hy - hs / 2, hs, hs);
+      }
     }
     const crop = s.cropDraft ?? s.doc.crop;
     if (crop) {
@@ -269,7 +295,12 @@ export function CanvasView({ store, onViewport }: CanvasViewProps) {
     const ip = screenToImage(store.getState().view, p.x, p.y);
     if (panning) drag.current = { kind: 'pan', lastX: p.x, lastY: p.y, id: e.pointerId };
     else if (e.button !== 0) return;
-    else if (tool === 'crop') {
+    else if (tool === 'extend') {
+      const side = store.extendSideAt(ip.x, ip.y);
+      if (!side) return;
+      drag.current = { kind: 'extend', lastX: p.x, lastY: p.y, id: e.pointerId, side, from: { x: ip.x, y: ip.y, start: store.getState().doc.extend?.[side] ?? 0 } };
+      store.endGesture();
+    } else if (tool === 'crop') {
       drag.current = { kind: 'crop', lastX: p.x, lastY: p.y, id: e.pointerId };
       store.beginCrop(ip.x, ip.y);
     } else {
@@ -301,7 +332,10 @@ export function CanvasView({ store, onViewport }: CanvasViewProps) {
       else {
         const ip = screenToImage(store.getState().view, p.x, p.y);
         if (d.kind === 'paint') store.extendStroke(ip.x, ip.y);
-        else store.dragCrop(ip.x, ip.y);
+        else if (d.kind === 'extend' && d.side && d.from) {
+          const out = d.side === 'left' ? d.from.x - ip.x : d.side === 'right' ? ip.x - d.from.x : d.side === 'top' ? d.from.y - ip.y : ip.y - d.from.y;
+          store.dragExtend(d.side, d.from.start, out);
+        } else store.dragCrop(ip.x, ip.y);
       }
       d.lastX = p.x;
       d.lastY = p.y;
@@ -317,6 +351,10 @@ export function CanvasView({ store, onViewport }: CanvasViewProps) {
     drag.current = null;
     if (d.kind === 'paint') store.endStroke();
     if (d.kind === 'crop') store.endCrop();
+    if (d.kind === 'extend') {
+      store.endGesture();
+      store.fit(size.current.w, size.current.h);
+    }
   };
 
   // wheel must be a non-passive listener to keep the page from scrolling
@@ -339,6 +377,8 @@ export function CanvasView({ store, onViewport }: CanvasViewProps) {
   useEffect(() => {
     const onKeyDown = (e: KeyboardEvent) => {
       if (e.defaultPrevented || isTypingTarget(e.target)) return;
+      // Space, Enter and the arrows press and move between buttons, tabs and switches: theirs there
+      if ((e.key === ' ' || e.key.startsWith('Arrow')) && isControlTarget(e.target)) return;
       if (canvasKey(store, e, size.current, space)) e.preventDefault();
     };
     const onKeyUp = (e: KeyboardEvent) => {
@@ -386,6 +426,13 @@ export function isTypingTarget(target: EventTarget | null): boolean {
   return false;
 }
 
+/** Buttons, links, tabs, switches and the like (they use Space and the arrows themselves). */
+function isControlTarget(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  if (!el || typeof el.closest !== 'function') return false;
+  return el.closest('button, a[href], [role=button], [role=tab], [role=radio], [role=switch], [role=checkbox], [role=option], [role=menuitem]') !== null;
+}
+
 /** One key of the canvas screen → a store call; true when it was one of ours. */
 function canvasKey(store: CanvasStore, e: KeyboardEvent, size: { w: number; h: number }, space: { current: boolean }): boolean {
   // Ctrl/Cmd+Z and +Y are handled for the whole canvas screen (CanvasPage)
@@ -408,6 +455,8 @@ function canvasKey(store: CanvasStore, e: KeyboardEvent, size: { w: number; h: n
       return store.setTool({ kind: 'rect' }), true;
     case 'l':
       return store.setTool({ kind: 'lasso' }), true;
+    case 'x':
+      return store.setTool({ kind: 'extend' }), true;
     case '[':
       return store.setTool({ size: t.size / 1.25 }), true;
     case ']':

@@ -4,7 +4,7 @@
  */
 import { t } from '../i18n';
 import { cropMask, docRect, maskIsEmpty, rasterizeMask } from './mask';
-import type { Edges, MaskLayer, Rect } from './types';
+import type { Edges, MaskLayer, Rect, Version } from './types';
 
 export function loadImage(src: string): Promise<HTMLImageElement> {
   return new Promise((resolve, reject) => {
@@ -74,4 +74,23 @@ export function maskBase64(mask: MaskLayer, width: number, height: number, crop:
   }
   ctx.putImageData(out, 0, 0);
   return canvasBase64(c);
+}
+
+/**
+ * A version flattened with its source as the canvas draws it: the source at its place, the version
+ * over it at its opacity (not at all when hidden); without a source, the version alone. A PNG data URL.
+ */
+export async function flattenedDataUrl(version: Version, source: Version | null): Promise<string> {
+  const c = document.createElement('canvas');
+  c.width = version.width;
+  c.height = version.height;
+  const ctx = c.getContext('2d')!;
+  const alpha = source ? (version.visible ? version.opacity : 0) : 1;
+  if (source && alpha < 1) {
+    const at = version.place ?? { x: 0, y: 0, width: version.width, height: version.height };
+    ctx.drawImage(await loadImage(source.src), at.x, at.y, at.width, at.height);
+  }
+  ctx.globalAlpha = alpha;
+  if (alpha > 0) ctx.drawImage(await loadImage(version.src), 0, 0, version.width, version.height);
+  return c.toDataURL('image/png');
 }

@@ -194,6 +194,8 @@ export class CanvasStore {
       generationId: image.generationId ?? null,
       parentId: null,
       place: null,
+      visible: true,
+      opacity: 1,
     };
     this.past = [];
     this.future = [];
@@ -221,6 +223,8 @@ export class CanvasStore {
       generationId: v.image.generationId ?? null,
       parentId: v.parent !== null && v.parent !== i ? (ids[v.parent] ?? null) : null,
       place: v.parent !== null && v.parent !== i ? (v.place ?? null) : null,
+      visible: v.visible ?? true,
+      opacity: clamp01(v.opacity ?? 1),
     }));
     const layers = [...this.state.doc.layers];
     for (const r of kept.references) {
@@ -411,7 +415,7 @@ export class CanvasStore {
   // extension (outpainting)
 
   /** Sets how far the canvas reaches beyond the image on each side (whole pixels, 0..MAX_EXTEND); all 0 or null: not extended. */
-  setExtend(edges: Edges | null): void {
+  setExtend(edges: Edges | null, merge = false): void {
     const e = edges && {
       left: Math.round(Math.min(MAX_EXTEND, Math.max(0, edges.left))),
       top: Math.round(Math.min(MAX_EXTEND, Math.max(0, edges.top))),
@@ -423,7 +427,33 @@ export class CanvasStore {
     if (!this.base() || (next === null && cur === null)) return;
     if (next && cur && next.left === cur.left && next.top === cur.top && next.right === cur.right && next.bottom === cur.bottom) return;
     // a crop made for the old area is dropped (it would cut the new area off)
-    this.commit({ ...this.state.doc, extend: next, crop: null });
+    this.commit({ ...this.state.doc, extend: next, crop: null }, merge ? 'extend-drag' : null);
+  }
+
+  /**
+   * The side of the document a handle drag at image point (x, y) moves: the nearest edge of the
+   * document area (null without an image).
+   */
+  extendSideAt(x: number, y: number): keyof Edges | null {
+    const a = this.area();
+    if (!a) return null;
+    const d: [keyof Edges, number][] = [
+      ['left', Math.abs(x - a.x)],
+      ['right', Math.abs(a.x + a.width - x)],
+      ['top', Math.abs(y - a.y)],
+      ['bottom', Math.abs(a.y + a.height - y)],
+    ];
+    return d.reduce((best, e) => (e[1] < best[1] ? e : best))[0];
+  }
+
+  /**
+   * A handle drag: `side` set to `start` plus how far the pointer went outwards (`delta`, image
+   * pixels), snapped to multiples of 32; the whole drag is one undo step (endGesture ends it).
+   */
+  dragExtend(side: keyof Edges, start: number, delta: number): void {
+    const e = { left: 0, top: 0, right: 0, bottom: 0, ...this.state.doc.extend };
+    e[side] = Math.max(0, Math.round((start + delta) / CROP_STEP) * CROP_STEP);
+    this.setExtend(e, true);
   }
 
   /** Adds `by` pixels to the sides named. */
@@ -529,6 +559,8 @@ export class CanvasStore {
       generationId: image.generationId ?? null,
       parentId,
       place: parentId === null ? null : place,
+      visible: true,
+      opacity: 1,
     };
     // the result covers the extended area: the new version is not extended
     const doc = { ...this.state.doc, versions: [...this.state.doc.versions, version], mask: { ...this.state.doc.mask, strokes: [] }, extend: null };
@@ -554,6 +586,48 @@ export class CanvasStore {
       ? { ...doc.mask, strokes: scaleStrokes(doc.mask.strokes, version.width / base.width, version.height / base.height) }
       : doc.mask;
     return { ...doc, layers, mask, crop: resized ? null : doc.crop, extend: resized ? null : doc.extend, currentVersionId: version.id };
+  }
+
+  // results as layers over their source
+
+  private updateVersion(id: string, patch: Partial<Version>, key: string | null = null): void {
+    const versions = this.state.doc.versions;
+    const i = versions.findIndex((v) => v.id === id);
+    if (i < 0 || versions[i]!.parentId === null) return;
+    if ((Object.keys(patch) as (keyof Version)[]).every((k) => versions[i]![k] === patch[k])) return;
+    const next = versions.slice();
+    next[i] = { ...versions[i]!, ...patch };
+    this.commit({ ...this.state.doc, versions: next }, key);
+  }
+
+  /** Shows or hides a result over its source. */
+  setResultVisible(id: string, visible: boolean): void {
+    this.updateVersion(id, { visible });
+  }
+
+  /** How opaque a result is over its source; pass `merge` while a slider is dragged. */
+  setResultOpacity(id: string, opacity: number, merge = false): void {
+    this.updateVersion(id, { opacity: clamp01(opacity) }, merge ? `result-opacity:${id}` : null);
+  }
+
+  /**
+   * Deletes a result (never the original): the versions made from it are then made from its source,
+   * and when it is the current one its source becomes current.
+   */
+  removeVersion(id: string): void {
+    const doc = this.state.doc;
+    const gone = doc.versions.find((v) => v.id === id);
+    if (!gone || gone.parentId === null) return;
+    const versions = doc.versions.filter((v) => v.id !== id).map((v) => (v.parentId === id ? { ...v, parentId: gone.parentId, place: null } : v));
+    const next = { ...doc, versions };
+    const source = versions.find((v) => v.id === gone.parentId)!;
+    this.commit(doc.currentVersionId === id ? this.withVersion(next, source) : next);
+  }
+
+  /** Whether the current version is drawn as anything but itself (a hidden or see-through result over its source). */
+  blended(): boolean {
+    const cur = this.currentVersion();
+    return cur !== null && cur.parentId !== null && this.sourceVersion() !== null && (!cur.visible || cur.opacity < 1);
   }
 
   // ───── not edits: tool, view, before/after ─────

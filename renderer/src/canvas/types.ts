@@ -85,6 +85,12 @@ export interface Version {
    * size moves and scales it); null: over the whole image.
    */
   place: Rect | null;
+  /**
+   * A result is a layer over its source: shown or hidden, and how opaque over it (0..1). What is
+   * drawn, exported and sent on is the two flattened. The original ignores them.
+   */
+  visible: boolean;
+  opacity: number;
 }
 
 /** The undoable part: every change to it is one entry in the history. */
@@ -106,7 +112,7 @@ export interface View {
   panY: number;
 }
 
-export type ToolKind = 'brush' | 'eraser' | 'rect' | 'lasso' | 'pan' | 'crop';
+export type ToolKind = 'brush' | 'eraser' | 'rect' | 'lasso' | 'pan' | 'crop' | 'extend';
 
 export interface Tool {
   kind: ToolKind;

@@ -1,51 +1,34 @@
 /**
  * The canvas editor: open an image (file dialog, drop, paste, or from the gallery; a PNG's recipe
- * fills the mode panel), paint a mask, crop, zoom and pan, add reference images, and run one of the
- * three image-to-image modes. Results come back as new versions linked to the version they were made
- * from. The document and the mode panel are kept in the workspace.
+ * fills the mode panel; opening over work asks first), paint or select a mask, extend the canvas
+ * (outpainting), crop, zoom and pan, add reference slots with roles, and run one of the three
+ * image-to-image modes. Results come back as new versions linked to the version they were made from,
+ * each a layer over its source with a before/after compare. The whole document and the mode panel
+ * are kept in the workspace. The side panels live beside CanvasView in renderer/src/canvas/.
  */
 import AddPhotoAlternateIcon from '@mui/icons-material/AddPhotoAlternate';
-import ArrowBackIcon from '@mui/icons-material/ArrowBack';
-import ArrowDownwardIcon from '@mui/icons-material/ArrowDownward';
-import ArrowForwardIcon from '@mui/icons-material/ArrowForward';
-import ArrowUpwardIcon from '@mui/icons-material/ArrowUpward';
 import AutoFixOffIcon from '@mui/icons-material/AutoFixOff';
 import BrushIcon from '@mui/icons-material/Brush';
-import CloseIcon from '@mui/icons-material/Close';
 import CropIcon from '@mui/icons-material/Crop';
 import CropFreeIcon from '@mui/icons-material/CropFree';
 import FileOpenIcon from '@mui/icons-material/FileOpen';
 import FitScreenIcon from '@mui/icons-material/FitScreen';
 import GestureIcon from '@mui/icons-material/Gesture';
 import HighlightAltIcon from '@mui/icons-material/HighlightAlt';
-import LayersClearIcon from '@mui/icons-material/LayersClear';
+import OpenInFullIcon from '@mui/icons-material/OpenInFull';
 import PanToolIcon from '@mui/icons-material/PanTool';
 import RedoIcon from '@mui/icons-material/Redo';
 import UndoIcon from '@mui/icons-material/Undo';
-import VisibilityIcon from '@mui/icons-material/Visibility';
-import VisibilityOffIcon from '@mui/icons-material/VisibilityOff';
 import ZoomInIcon from '@mui/icons-material/ZoomIn';
 import ZoomOutIcon from '@mui/icons-material/ZoomOut';
 import {
   Alert,
   Box,
   Button,
-  Dialog,
-  DialogActions,
-  DialogContent,
-  DialogContentText,
-  DialogTitle,
   Divider,
-  FormControlLabel,
   IconButton,
-  List,
-  ListItem,
-  ListItemButton,
-  ListItemText,
-  MenuItem,
   Slider,
   Stack,
-  Switch,
   Tab,
   Tabs,
   TextField,
@@ -59,14 +42,18 @@ import { useTranslation } from 'react-i18next';
 import type { GenerateRequestInput, ImageRef } from '../../../main/contract';
 import { ApiError } from '../api/client';
 import { CanvasView } from '../canvas/CanvasView';
-import { fileToImageSource, imageBase64, maskBase64 } from '../canvas/images';
-import { canvasForm, canvasJobIds, canvasStore as store, pendingReplace, resultProblems, setCanvasForm, submitFromCanvas, type CanvasMode } from '../canvas/session';
+import { ExtendPanel } from '../canvas/ExtendPanel';
+import { LayersPanel } from '../canvas/LayersPanel';
+import { ReplaceDialog } from '../canvas/ReplaceDialog';
+import { defaultSlot, SlotsPanel } from '../canvas/SlotsPanel';
+import { VersionsPanel } from '../canvas/VersionsPanel';
+import { fileToImageSource, flattenedDataUrl, imageBase64, maskBase64 } from '../canvas/images';
+import { canvasForm, canvasJobIds, canvasStore as store, resultProblems, setCanvasForm, submitFromCanvas, type CanvasMode } from '../canvas/session';
 import { outputSize } from '../canvas/output';
 import { CROP_STEP } from '../canvas/store';
 import { imageFileOf, readDropped } from '../recall/dropped';
 import { openOnCanvas, recallOf } from '../recall/state';
-import { ASPECTS } from '../generate';
-import { docRect, imagesForMode, MAX_EXTEND, MAX_MASK_EDGE, SLOT_ROLES, type Edges, type Layer, type Rect, type SlotRole, type ToolKind } from '../canvas';
+import { docRect, imagesForMode, type Edges, type Layer, type Rect, type ToolKind } from '../canvas';
 import { JobCard } from '../components/JobCard';
 import { PromptEditor } from '../components/PromptEditor';
 import { fmt } from '../i18n';
@@ -85,6 +72,7 @@ const TOOLS: { kind: ToolKind; key: string; icon: ReactNode }[] = [
   { kind: 'lasso', key: 'L', icon: <GestureIcon /> },
   { kind: 'pan', key: 'H', icon: <PanToolIcon /> },
   { kind: 'crop', key: 'C', icon: <CropIcon /> },
+  { kind: 'extend', key: 'X', icon: <OpenInFullIcon /> },
 ];
 
 export function CanvasPage() {
@@ -280,6 +268,11 @@ function BrushBar() {
           {t('canvas.selectHelp')}
         </Typography>
       )}
+      {tool.kind === 'extend' && (
+        <Typography variant="caption" color="text.secondary">
+          {t('canvas.extendHandleHelp', { step: CROP_STEP })}
+        </Typography>
+      )}
       {tool.kind === 'crop' && !doc.crop && (
         <Typography variant="caption" color="text.secondary">
           {t('canvas.cropHelp', { step: CROP_STEP })}
@@ -292,310 +285,6 @@ function BrushBar() {
         </Button>
       )}
     </Stack>
-  );
-}
-
-/** Asks before an image replaces a document with work in it. */
-function ReplaceDialog() {
-  const { t } = useTranslation();
-  const pending = useSyncExternalStore(pendingReplace.subscribe, pendingReplace.get);
-  const close = () => pendingReplace.set(null);
-  return (
-    <Dialog open={pending !== null} onClose={close} aria-labelledby="replace-title" data-testid="replace-dialog">
-      <DialogTitle id="replace-title">{t('canvas.replaceTitle')}</DialogTitle>
-      <DialogContent>
-        <DialogContentText>{t('canvas.replaceText', { name: pending?.name ?? '' })}</DialogContentText>
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={close} data-testid="replace-cancel">
-          {t('canvas.replaceKeep')}
-        </Button>
-        <Button
-          variant="contained"
-          color="warning"
-          data-testid="replace-confirm"
-          onClick={() => {
-            pending?.run();
-            close();
-          }}
-        >
-          {t('canvas.replaceConfirm')}
-        </Button>
-      </DialogActions>
-    </Dialog>
-  );
-}
-
-function LayersPanel() {
-  const { t } = useTranslation();
-  const { doc } = useSyncExternalStore(store.subscribe, store.getState);
-  const layers = doc.layers.filter((l) => l.role === 'base');
-  return (
-    <Box>
-      <Typography variant="subtitle2" component="h3">
-        {t('canvas.layers')}
-      </Typography>
-      <List dense disablePadding aria-label={t('canvas.layers')}>
-        <ListItem
-          disableGutters
-          secondaryAction={
-            <Stack direction="row">
-              <Tooltip title={t('canvas.clearMask')}>
-                <span>
-                  <IconButton size="small" aria-label={t('canvas.clearMask')} disabled={doc.mask.strokes.length === 0} onClick={() => store.clearMask()} data-testid="clear-mask">
-                    <LayersClearIcon fontSize="small" />
-                  </IconButton>
-                </span>
-              </Tooltip>
-              <VisibilityButton visible={doc.mask.visible} what={t('canvas.mask')} onToggle={() => store.setMaskVisible(!doc.mask.visible)} />
-            </Stack>
-          }
-        >
-          <ListItemText primary={t('canvas.mask')} secondary={<span data-testid="mask-strokes">{t('canvas.strokes', { count: doc.mask.strokes.length })}</span>} />
-        </ListItem>
-        <Box sx={{ px: 1 }}>
-          <Slider
-            size="small"
-            min={0}
-            max={1}
-            step={0.05}
-            value={doc.mask.opacity}
-            onChange={(_, v) => store.setMaskOpacity(v as number, true)}
-            onChangeCommitted={() => store.endGesture()}
-            aria-label={t('canvas.maskOpacity')}
-          />
-        </Box>
-        <MaskControls />
-        {layers.map((l) => (
-          <LayerRow key={l.id} layer={l} />
-        ))}
-      </List>
-    </Box>
-  );
-}
-
-/** Invert, grow/shrink and feather: they apply to the whole mask (painted, selected and the extension). */
-function MaskControls() {
-  const { t } = useTranslation();
-  const { mask } = useSyncExternalStore(store.subscribe, store.getState).doc;
-  return (
-    <Box sx={{ px: 1, pb: 1 }}>
-      <FormControlLabel
-        control={<Switch size="small" checked={mask.invert} onChange={(e) => store.setMaskInvert(e.target.checked)} data-testid="mask-invert" />}
-        label={<Typography variant="caption">{t('canvas.invertMask')}</Typography>}
-      />
-      <Typography variant="caption" id="mask-grow" sx={{ display: 'block' }}>
-        {t('canvas.growMask', { value: mask.grow })}
-      </Typography>
-      <Slider size="small" min={-64} max={64} step={1} value={Math.max(-64, Math.min(64, mask.grow))} onChange={(_, v) => store.setMaskGrow(v as number, true)} onChangeCommitted={() => store.endGesture()} aria-labelledby="mask-grow" data-testid="mask-grow" />
-      <Typography variant="caption" id="mask-feather" sx={{ display: 'block' }}>
-        {t('canvas.featherMask', { value: mask.feather })}
-      </Typography>
-      <Slider size="small" min={0} max={Math.min(64, MAX_MASK_EDGE)} step={1} value={Math.min(64, mask.feather)} onChange={(_, v) => store.setMaskFeather(v as number, true)} onChangeCommitted={() => store.endGesture()} aria-labelledby="mask-feather" data-testid="mask-feather" />
-    </Box>
-  );
-}
-
-const SIDES: { side: keyof Edges; icon: ReactNode }[] = [
-  { side: 'left', icon: <ArrowBackIcon fontSize="small" /> },
-  { side: 'top', icon: <ArrowUpwardIcon fontSize="small" /> },
-  { side: 'right', icon: <ArrowForwardIcon fontSize="small" /> },
-  { side: 'bottom', icon: <ArrowDownwardIcon fontSize="small" /> },
-];
-
-/** Outpainting: the canvas extended on any side, by a number of pixels or to an aspect ratio; the new area is masked. */
-function ExtendPanel() {
-  const { t } = useTranslation();
-  const { doc } = useSyncExternalStore(store.subscribe, store.getState);
-  const [by, setBy] = useState(128);
-  const [aspect, setAspect] = useState('16:9');
-  const e = doc.extend;
-  const a = ASPECTS.find((x) => x.id === aspect) ?? ASPECTS[0]!;
-  return (
-    <Box>
-      <Typography variant="subtitle2" component="h3">
-        {t('canvas.extend')}
-      </Typography>
-      <Typography variant="caption" color="text.secondary" sx={{ display: 'block', mb: 1 }}>
-        {t('canvas.extendHelp')}
-      </Typography>
-      <Stack direction="row" sx={{ alignItems: 'center', gap: 0.5, flexWrap: 'wrap' }}>
-        <TextField size="small" type="number" label={t('canvas.extendBy')} value={by} onChange={(ev) => setBy(Math.max(1, Math.min(MAX_EXTEND, Math.round(Number(ev.target.value) || 1))))} sx={{ width: 96 }} slotProps={{ htmlInput: { step: 32, 'data-testid': 'extend-by' } }} />
-        {SIDES.map(({ side, icon }) => (
-          <Tooltip key={side} title={t(`canvas.extendSide.${side}`, { n: by })}>
-            <IconButton size="small" aria-label={t(`canvas.extendSide.${side}`, { n: by })} onClick={() => store.extendBy(by, [side])} data-testid={`extend-${side}`}>
-              {icon}
-            </IconButton>
-          </Tooltip>
-        ))}
-        <Button size="small" onClick={() => store.extendBy(by, ['left', 'top', 'right', 'bottom'])} data-testid="extend-all">
-          {t('canvas.extendAll')}
-        </Button>
-      </Stack>
-      <Stack direction="row" sx={{ alignItems: 'center', gap: 1, mt: 1 }}>
-        <TextField select size="small" label={t('canvas.extendAspect')} value={aspect} onChange={(ev) => setAspect(ev.target.value)} sx={{ minWidth: 120 }} slotProps={{ htmlInput: { 'data-testid': 'extend-aspect' } }}>
-          {ASPECTS.map((x) => (
-            <MenuItem key={x.id} value={x.id}>
-              {x.id}
-            </MenuItem>
-          ))}
-        </TextField>
-        <Button size="small" onClick={() => store.extendToAspect(a.w, a.h)} data-testid="extend-to-aspect">
-          {t('canvas.extendTo')}
-        </Button>
-      </Stack>
-      {e && (
-        <Stack direction="row" sx={{ alignItems: 'center', gap: 1, mt: 1 }}>
-          <Typography variant="caption" data-testid="extend-state">
-            {t('canvas.extended', { left: e.left, top: e.top, right: e.right, bottom: e.bottom })}
-          </Typography>
-          <Button size="small" onClick={() => store.setExtend(null)} data-testid="extend-remove">
-            {t('canvas.extendRemove')}
-          </Button>
-        </Stack>
-      )}
-    </Box>
-  );
-}
-
-/** A new reference's role: what the current mode still lacks (style, subject), otherwise content. */
-function defaultSlot(mode: Mode): SlotRole {
-  if (mode === 'style' && store.slots('style').length === 0) return 'style';
-  if (mode === 'identity' && store.slots('subject').length === 0) return 'subject';
-  return 'content';
-}
-
-/** The reference slots in the order the prompt sees them: thumbnail, role, order, visibility. */
-function SlotsPanel() {
-  const { t } = useTranslation();
-  const { doc } = useSyncExternalStore(store.subscribe, store.getState);
-  const slots = doc.layers.filter((l) => l.role === 'reference');
-  return (
-    <Box>
-      <Typography variant="subtitle2" component="h3">
-        {t('canvas.references')}
-      </Typography>
-      {slots.length === 0 && (
-        <Typography variant="caption" color="text.secondary">
-          {t('canvas.noReferences')}
-        </Typography>
-      )}
-      <List dense disablePadding aria-label={t('canvas.references')}>
-        {slots.map((l, i) => (
-          <ListItem key={l.id} disableGutters data-testid="layer-reference" sx={{ alignItems: 'flex-start', gap: 1 }}>
-            <Typography variant="caption" sx={{ pt: 1, minWidth: 14 }} aria-label={t('canvas.slotOrder', { n: i + 1 })}>
-              {i + 1}
-            </Typography>
-            <Box component="img" src={l.src} alt="" data-testid="slot-thumb" sx={{ width: 48, height: 48, objectFit: 'cover', borderRadius: 1, opacity: l.visible ? 1 : 0.4, flexShrink: 0 }} />
-            <Box sx={{ minWidth: 0, flex: 1 }}>
-              <Typography variant="body2" noWrap title={l.name}>
-                {l.name}
-              </Typography>
-              <TextField
-                select
-                size="small"
-                variant="standard"
-                value={l.slot ?? 'content'}
-                onChange={(e) => store.setSlotRole(l.id, e.target.value as SlotRole)}
-                slotProps={{ htmlInput: { 'aria-label': t('canvas.slotRoleOf', { name: l.name }), 'data-testid': 'slot-role' } }}
-                sx={{ minWidth: 110 }}
-              >
-                {SLOT_ROLES.map((r) => (
-                  <MenuItem key={r} value={r}>
-                    {t(`canvas.slotRole.${r}`)}
-                  </MenuItem>
-                ))}
-              </TextField>
-            </Box>
-            <Stack direction="row" sx={{ flexShrink: 0 }}>
-              <IconButton size="small" aria-label={t('canvas.slotEarlier', { name: l.name })} disabled={i === 0} onClick={() => store.moveReference(l.id, -1)} data-testid="slot-up">
-                <ArrowUpwardIcon fontSize="small" />
-              </IconButton>
-              <IconButton size="small" aria-label={t('canvas.slotLater', { name: l.name })} disabled={i === slots.length - 1} onClick={() => store.moveReference(l.id, 1)} data-testid="slot-down">
-                <ArrowDownwardIcon fontSize="small" />
-              </IconButton>
-              <VisibilityButton visible={l.visible} what={l.name} onToggle={() => store.setLayerVisible(l.id, !l.visible)} />
-              <IconButton size="small" aria-label={t('canvas.removeNamed', { name: l.name })} onClick={() => store.removeLayer(l.id)}>
-                <CloseIcon fontSize="small" />
-              </IconButton>
-            </Stack>
-          </ListItem>
-        ))}
-      </List>
-    </Box>
-  );
-}
-
-function LayerRow({ layer }: { layer: Layer }) {
-  const { t } = useTranslation();
-  return (
-    <ListItem
-      disableGutters
-      data-testid={`layer-${layer.role}`}
-      secondaryAction={
-        <Stack direction="row">
-          <VisibilityButton visible={layer.visible} what={layer.name} onToggle={() => store.setLayerVisible(layer.id, !layer.visible)} />
-          {layer.role === 'reference' && (
-            <IconButton size="small" aria-label={t('canvas.removeNamed', { name: layer.name })} onClick={() => store.removeLayer(layer.id)}>
-              <CloseIcon fontSize="small" />
-            </IconButton>
-          )}
-        </Stack>
-      }
-    >
-      <Box component="img" src={layer.src} alt="" sx={{ width: 40, height: 40, objectFit: 'cover', borderRadius: 1, mr: 1, opacity: layer.visible ? 1 : 0.4 }} />
-      <ListItemText primary={layer.name} secondary={t('canvas.layerLine', { role: layer.role === 'base' ? t('canvas.defaultImage') : t('canvas.defaultReference'), width: layer.width, height: layer.height })} slotProps={{ primary: { noWrap: true } }} sx={{ pr: 8 }} />
-    </ListItem>
-  );
-}
-
-function VisibilityButton({ visible, what, onToggle }: { visible: boolean; what: string; onToggle(): void }) {
-  const { t } = useTranslation();
-  return (
-    <IconButton size="small" aria-label={visible ? t('canvas.hideNamed', { name: what }) : t('canvas.showNamed', { name: what })} aria-pressed={visible} onClick={onToggle}>
-      {visible ? <VisibilityIcon fontSize="small" /> : <VisibilityOffIcon fontSize="small" />}
-    </IconButton>
-  );
-}
-
-function VersionsPanel() {
-  const { t } = useTranslation();
-  const { doc } = useSyncExternalStore(store.subscribe, store.getState);
-  const label = (id: string | null) => doc.versions.find((v) => v.id === id)?.label ?? '';
-  return (
-    <Box>
-      <Typography variant="subtitle2" component="h3">
-        {t('canvas.versions')}
-      </Typography>
-      <List dense disablePadding aria-label={t('canvas.versions')} data-testid="versions">
-        {doc.versions.map((v) => (
-          <ListItemButton key={v.id} selected={v.id === doc.currentVersionId} onClick={() => store.selectVersion(v.id)} data-testid="version">
-            <Box component="img" src={v.src} alt="" sx={{ width: 40, height: 40, objectFit: 'cover', borderRadius: 1, mr: 1 }} />
-            <ListItemText primary={v.label} secondary={v.parentId ? t('canvas.fromVersion', { version: label(v.parentId) }) : t('canvas.sizeValue', { width: v.width, height: v.height })} />
-          </ListItemButton>
-        ))}
-      </List>
-      <CompareControls />
-    </Box>
-  );
-}
-
-/** Before/after: the current version against the one it was made from, split by a slider. */
-function CompareControls() {
-  const { t } = useTranslation();
-  const state = useSyncExternalStore(store.subscribe, store.getState);
-  const source = store.sourceVersion();
-  if (!source) return null;
-  return (
-    <Box sx={{ px: 1, mt: 1 }}>
-      <FormControlLabel
-        control={<Switch size="small" checked={state.compare !== null} onChange={(e) => store.setCompare(e.target.checked)} data-testid="compare-toggle" />}
-        label={<Typography variant="caption">{t('canvas.compare', { version: source.label })}</Typography>}
-      />
-      {state.compare && (
-        <Slider size="small" min={0} max={1} step={0.01} value={state.compare.split} onChange={(_, v) => store.setCompare(true, v as number)} aria-label={t('canvas.compareSplit')} data-testid="compare-split" />
-      )}
-    </Box>
   );
 }
 
@@ -647,7 +336,10 @@ function ModePanel() {
         ...(base.generationId ? { parentId: base.generationId } : {}),
       };
       // the base image as cropped/extended; a slot as it is
-      const refs = await Promise.all(uses.images.map(({ layer }) => (layer === base ? refFor(base, doc.crop, doc.extend) : refFor(layer, null))));
+      // what is drawn is what is sent: a result hidden or see-through over its source goes flattened
+      const cur = store.currentVersion();
+      const sent = store.blended() && cur ? { ...base, src: await flattenedDataUrl(cur, store.sourceVersion()), generationId: null } : base;
+      const refs = await Promise.all(uses.images.map(({ layer }) => (layer === base ? refFor(sent, doc.crop, doc.extend) : refFor(layer, null))));
       let request: GenerateRequestInput;
       if (mode === 'edit') {
         const mask = maskBase64(doc.mask, base.width, base.height, doc.crop, doc.extend);
