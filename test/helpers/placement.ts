@@ -145,8 +145,22 @@ export function parsePlacementLog(log: string): Map<string, Placement> {
  */
 export async function nodePlacement(provider: ProviderName, models: string[]): Promise<Map<string, Placement>> {
   const out = new Map<string, Placement>();
-  for (const model of models) out.set(model, await placementOf(provider, model));
+  for (const model of models) out.set(model, await placementWithRetry(provider, model));
   return out;
+}
+
+/**
+ * Dawn's thread writes to the same stderr as onnxruntime's log, and on a loaded machine its output
+ * can land inside a log line so that the placement cannot be read: such a run is tried once more (a
+ * graph whose placement is really missing fails both times).
+ */
+async function placementWithRetry(provider: ProviderName, model: string): Promise<Placement> {
+  try {
+    return await placementOf(provider, model);
+  } catch (err) {
+    if (!/^no placement log/.test((err as Error).message)) throw err;
+    return placementOf(provider, model);
+  }
 }
 
 function placementOf(provider: ProviderName, model: string): Promise<Placement> {

@@ -138,7 +138,7 @@ describe('rebuild through the API and the command line', () => {
       timeout: 120_000,
     });
     assert.equal(run.status, 0, run.stderr);
-    assert.match(run.stdout, /2 image\(s\), 1 with their recipe/);
+    assert.match(run.stdout, /: 2 images, 1 with their recipe\./);
     const lib = await Library.open(data);
     assert.equal(lib.stats().generations, 2);
     lib.close();
