@@ -301,6 +301,9 @@ async function openPicture(name: string, png: Buffer): Promise<void> {
   const base = page.getByTestId('layer-base').getByText(name);
   await Promise.race([confirm.waitFor().then(() => confirm.click()), base.waitFor()]);
   await base.waitFor();
+  // the question's dialog gone, backdrop and all (while it fades out it takes the pointer: a drag
+  // started then selects text in the side panel instead)
+  await page.locator('.MuiDialog-root').waitFor({ state: 'detached' });
 }
 
 test('selections: a rectangle (M) adds to the mask, Alt+drag takes part away; invert shows on the overlay and undoes', { skip: missing ?? false }, async () => {
