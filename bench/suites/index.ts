@@ -36,4 +36,5 @@ export const suites: Record<string, Suite> = {
   library: async (ctx) => (await import('./library')).runLibrary({ ...LIBRARY_SCALE[ctx.config] }),
   responsiveness: async (ctx) => (await import('./responsiveness')).runResponsiveness(ctx),
   ocr: async (ctx) => (await import('./ocr')).runOcrBench(ctx),
+  memory: async (ctx) => (await import('./memory')).runMemory(ctx),
 };

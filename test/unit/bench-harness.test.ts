@@ -143,8 +143,8 @@ describe('limits', () => {
 });
 
 describe('suite registry', () => {
-  test('lists every suite issue #8 names, each a function', () => {
-    for (const name of ['ar', 'dit', 'vae', 'pipeline', 'library', 'ui-startup']) {
+  test('lists every suite issues #8 and #13 name, each a function', () => {
+    for (const name of ['ar', 'dit', 'vae', 'pipeline', 'library', 'ui-startup', 'memory']) {
       assert.equal(typeof suites[name], 'function', `suite "${name}" is registered`);
     }
   });
