@@ -93,7 +93,11 @@ describe('the engine in its own thread', () => {
           const ended = await waitFor(api, id, (j) => j.state !== 'running');
           assert.equal(ended.state, 'cancelled');
           const last = Math.max(...steps);
-          assert.ok(last <= stepAtCancel + 1, `the engine went on to step ${last} after the cancel at step ${stepAtCancel}`);
+          // the step read before the cancel may already be behind (a step can finish between that read
+          // and the cancel reaching the engine thread on a loaded machine); then the cancel lands within
+          // the step that is running: two steps at most, of the job's many
+          assert.ok(last <= stepAtCancel + 2, `the engine went on to step ${last} after the cancel at step ${stepAtCancel}`);
+          assert.ok(last < (ended.progress?.total ?? Infinity), 'the job stopped before its last step');
         } finally {
           socket.close();
         }
