@@ -205,6 +205,9 @@ test('gallery detail: favourite, delete, undo', async (t) => {
     await page.getByText('Restored.').waitFor();
     assert.equal((await get()).deletedAt, null, 'restored from the trash');
     await page.getByTestId('gallery-empty').getByText('The trash is empty.').waitFor();
+    // the restore button gave way to delete, and the keyboard focus went with it (not to the page body,
+    // where Escape would miss the dialog)
+    await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'delete');
     // the detail is a dialog over the window: closed, the boards can be reached again
     await page.keyboard.press('Escape');
     await detail.waitFor({ state: 'detached' });
@@ -349,8 +352,13 @@ test('gallery detail: vary details, vary composition, reuse settings', { timeout
 test('queue: running, waiting, reorder, cancel, retry', { timeout: LONG }, async (t) => {
   if (!needs(t)) return;
   await go('generate');
+  // 2048² at 200 steps: each job outlasts this test many times over on any machine, however loaded,
+  // so the running job is still the same one when it is cancelled and the waiting ones stay waiting
+  // (the cancels at the end stop them within a step)
   const submit = async (prompt: string) => {
     await page.locator('#prompt').fill(prompt);
+    await page.getByLabel('Width').fill('2048');
+    await page.getByLabel('Height').fill('2048');
     await page.getByRole('spinbutton', { name: 'Steps' }).fill('200');
     await page.getByTestId('generate-button').click();
     await page.waitForFunction((p) => document.querySelector('[data-testid=job-card]')?.textContent?.includes(p), prompt);
@@ -358,24 +366,29 @@ test('queue: running, waiting, reorder, cancel, retry', { timeout: LONG }, async
   await submit('slow one');
   await submit('slow two');
   await submit('slow three');
+  assert.deepEqual(
+    (await jobs()).filter((j) => j.request.prompt.startsWith('slow ')).map((j) => [j.request.width, j.request.height, j.request.steps]),
+    [[2048, 2048, 200], [2048, 2048, 200], [2048, 2048, 200]],
+    'the jobs are the long ones this test relies on',
+  );
   await page.getByTestId('queue-button').click();
   const drawer = page.getByTestId('queue-list');
-  await drawer.getByTestId('queue-running').first().waitFor({ timeout: LONG });
-  await page.waitForFunction(() => document.querySelectorAll('[data-testid=queue-waiting]').length === 2);
+  await drawer.getByTestId('queue-running').first().waitFor({ timeout: LONG / 2 });
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=queue-waiting]').length === 2, undefined, { timeout: LONG / 4 });
   const waitingOrder = async () => (await jobs()).filter((j) => j.state === 'waiting').sort((a, b) => a.position - b.position).map((j) => j.request.prompt);
   const order = await waitingOrder();
   // move the second waiting job up
   await drawer.getByTestId('queue-waiting').nth(1).getByRole('button', { name: 'Move up' }).click();
-  await page.waitForFunction((first) => document.querySelector('[data-testid=queue-waiting]')?.textContent?.includes(first), order[1]!);
+  await page.waitForFunction((first) => document.querySelector('[data-testid=queue-waiting]')?.textContent?.includes(first), order[1]!, { timeout: LONG / 4 });
   assert.deepEqual(await waitingOrder(), [order[1], order[0]]);
   await page.screenshot({ path: screenshotPath('queue') });
 
   // cancel the running one, then retry it: it comes back as a new waiting job
   const runningPrompt = (await jobs()).find((j) => j.state === 'running')!.request.prompt;
-  await drawer.getByTestId('queue-running').getByRole('button', { name: /^Cancel/ }).click();
-  await drawer.getByTestId('queue-failed').getByText(runningPrompt).waitFor({ timeout: LONG });
-  await drawer.getByTestId('queue-failed').getByRole('button', { name: /^Retry/ }).first().click();
-  await page.waitForFunction((p) => [...document.querySelectorAll('[data-testid=queue-waiting], [data-testid=queue-running]')].some((e) => e.textContent?.includes(p)), runningPrompt);
+  await drawer.getByTestId('queue-running').filter({ hasText: runningPrompt }).getByRole('button', { name: /^Cancel/ }).click();
+  await drawer.getByTestId('queue-failed').getByText(runningPrompt).waitFor({ timeout: LONG / 4 });
+  await drawer.getByTestId('queue-failed').filter({ hasText: runningPrompt }).getByRole('button', { name: /^Retry/ }).click();
+  await page.waitForFunction((p) => [...document.querySelectorAll('[data-testid=queue-waiting], [data-testid=queue-running]')].some((e) => e.textContent?.includes(p)), runningPrompt, { timeout: LONG / 4 });
   const again = (await jobs()).filter((j) => j.request.prompt === runningPrompt).map((j) => j.state).sort();
   assert.ok(again.includes('cancelled') && again.some((s) => s === 'waiting' || s === 'running'), `states of "${runningPrompt}": ${again}`);
 

@@ -109,27 +109,31 @@ describe('the engine in its own thread', () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'glimmer-host-'));
     const library = await openLibrary(dataDir);
     const events = new EventBus();
-    const engine = testEngineHost(modelDir);
+    const logs: string[] = [];
+    const engine = testEngineHost(modelDir, {}, { log: (m) => logs.push(m) });
     const queue = new JobQueue({ engine, store: library.jobs, library, events, progressIntervalMs: 0 });
     try {
-      let killed = false;
+      let restarted: Promise<void> | null = null;
       let first: JobInfo | undefined;
       events.subscribe((m) => {
-        if (m.event !== 'job.progress' || !first || killed) return;
+        if (m.event !== 'job.progress' || !first || restarted) return;
         const p = m.payload as Events['job.progress'];
-        if (p.jobId === first.id && p.progress.phase === 'dit' && p.progress.step === 1) {
-          killed = true;
-          void engine.restart('stopped by the test');
-        }
+        // mid-step: the thread is inside a model run when it is told to stop (terminating it there
+        // would end this whole process: the test would not get to its asserts)
+        if (p.jobId === first.id && p.progress.phase === 'dit' && p.progress.step === 1) restarted = engine.restart('stopped by the test');
       });
       first = queue.submit({ ...slowJob(3), width: 64, height: 64, steps: 20 });
       const second = queue.submit({ ...slowJob(4), width: 64, height: 64, steps: 2 });
       await queue.idle();
+      assert.ok(restarted, 'the restart happened during the first job');
+      await restarted;
       const failed = queue.get(first.id);
       assert.equal(failed.state, 'failed');
       assert.equal(failed.error?.code, 'unavailable');
       assert.match(failed.error?.message ?? '', /engine stopped unexpectedly/);
       assert.doesNotMatch(failed.error?.message ?? '', /stopped by the test/, 'the reason goes to the log, not to the client');
+      assert.ok(logs.some((l) => l.includes('stopped by the test')), 'the reason is in the log');
+      assert.ok(!logs.some((l) => l.includes('after it was asked to stop')), 'the old thread stopped by itself, after its model run');
       assert.equal(queue.get(second.id).state, 'done');
       assert.equal(engine.starts, 2, 'a new engine thread ran the next job');
     } finally {
@@ -138,6 +142,28 @@ describe('the engine in its own thread', () => {
       library.close();
       rmSync(dataDir, { recursive: true, force: true });
     }
+  });
+
+  test('disposed mid-job (the app quits): the job stops within a step and fails, the thread ends after its run, no new work is taken', async () => {
+    const logs: string[] = [];
+    const engine = testEngineHost(modelDir, {}, { log: (m) => logs.push(m) });
+    let disposed: Promise<void> | null = null;
+    const job = engine.generate(
+      { ...slowJob(5), width: 64, height: 64, steps: 20 },
+      {
+        streamer: {
+          put: (event) => {
+            if (event.phase === 'dit' && event.step === 1 && !disposed) disposed = engine.dispose();
+          },
+          end: () => undefined,
+        },
+      },
+    );
+    await assert.rejects(job, (err: Error & { code?: string }) => err.code === 'unavailable' || err.code === 'cancelled');
+    assert.ok(disposed, 'dispose was called during the job');
+    await disposed;
+    assert.ok(!logs.some((l) => l.includes('after it was asked to stop')), 'the thread stopped by itself, after its model run');
+    await assert.rejects(engine.generate({ ...slowJob(6), width: 64, height: 64, steps: 1 }), /shutting down/);
   });
 });
 

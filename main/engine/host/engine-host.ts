@@ -4,6 +4,13 @@
  * progress streamers and image callbacks. The main thread only routes: while a job runs it answers
  * API calls at once. A worker that dies (a crash, its heap exhausted, a restart asked for) fails
  * what it was doing with a clear error and is started again for the next job; the app never goes down.
+ *
+ * A worker is never terminated while onnxruntime runs a model on it: the run's completion would call
+ * back into a JavaScript environment that is gone, and onnxruntime-node then aborts the whole process
+ * (seen: "terminate called after throwing an instance of 'Napi::Error'"). Stopping one (restart,
+ * dispose) asks it to stop first ('stop': its jobs cancelled and awaited, its sessions freed) and
+ * terminates it after it says 'stopped'; a next job waits for that, so two engine threads never hold
+ * models (or WebGPU devices) at once.
  */
 import { Worker } from 'node:worker_threads';
 import { type ErrorShape, type GenerateRequest, GlimmerError, type ProviderName, type SystemInfo, type TextCheck } from '../../contract';
@@ -22,6 +29,12 @@ export interface EngineHostOptions {
   workerUrl?: URL;
   /** Most bytes of pixels the engine thread keeps for text checks that wait (default 512 MiB); past it an image goes unchecked. */
   maxWaitingCheckBytes?: number;
+  /**
+   * How long a stopping engine thread may take to finish the model run in progress (default 10 min:
+   * one DiT step of the full model at 2048² on a CPU takes minutes). Past it the thread is terminated
+   * anyway, which onnxruntime may answer by ending the process: only a run that hangs gets there.
+   */
+  stopGraceMs?: number;
 }
 
 export interface HostGenerateOptions {
@@ -66,6 +79,9 @@ function fromShape(shape: ErrorShape): GlimmerError {
 
 export class EngineHost {
   private worker: Worker | null = null;
+  /** A worker on its way out (restart): the next one starts once it has ended; messages wait in the outbox. */
+  private retiring: Promise<void> | null = null;
+  private outbox: ToWorker[] = [];
   private readonly jobs = new Map<string, PendingJob>();
   private readonly calls = new Map<number, { resolve(v: unknown): void; reject(e: unknown): void }>();
   private readonly checks = new Map<string, { resolve(v: TextCheck): void; reject(e: unknown): void }>();
@@ -85,7 +101,10 @@ export class EngineHost {
     const init: WorkerInit = { app: this.opts.app, compileCacheDir: this.opts.compileCacheDir, maxWaitingCheckBytes: this.opts.maxWaitingCheckBytes };
     const worker = new Worker(this.opts.workerUrl ?? defaultWorkerUrl(), { workerData: init, name: 'glimmer-engine' });
     this.starts += 1;
-    worker.on('message', (msg: FromWorker) => this.onMessage(msg));
+    // a worker that was asked to stop may still talk; what it says is no longer anyone's business
+    worker.on('message', (msg: FromWorker) => {
+      if (this.worker === worker) this.onMessage(msg);
+    });
     worker.on('error', (err) => this.onWorkerGone(worker, err));
     worker.on('exit', (code) => this.onWorkerGone(worker, code === 0 ? null : new Error(`it exited with code ${code}`)));
     this.worker = worker;
@@ -93,7 +112,46 @@ export class EngineHost {
   }
 
   private send(msg: ToWorker): void {
-    this.ensureWorker().postMessage(msg);
+    if (this.disposed) throw new GlimmerError('unavailable', 'The engine is shutting down.');
+    if (this.retiring) this.outbox.push(msg);
+    else this.ensureWorker().postMessage(msg);
+  }
+
+  /** A message that waited for a new engine thread that could not start: its sender learns why. */
+  private undeliverable(msg: ToWorker, err: unknown): void {
+    const settle = <K>(map: Map<K, { reject(e: unknown): void }>, key: K) => {
+      map.get(key)?.reject(err);
+      map.delete(key);
+    };
+    if (msg.type === 'generate') settle(this.jobs, msg.jobId);
+    else if (msg.type === 'call') settle(this.calls, msg.callId);
+    else if (msg.type === 'checkText') settle(this.checks, msg.checkId);
+  }
+
+  /**
+   * Asks `worker` to stop and terminates it once nothing runs on it (or once the grace period is over).
+   * Resolves when the thread has ended.
+   */
+  private async stopWorker(worker: Worker): Promise<void> {
+    const grace = this.opts.stopGraceMs ?? 600_000;
+    let timer: NodeJS.Timeout | undefined;
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    const stopped = new Promise<boolean>((resolve) => {
+      worker.on('message', (msg: FromWorker) => {
+        if (msg.type === 'stopped') resolve(true);
+      });
+      void exited.then(() => resolve(true));
+      timer = setTimeout(() => resolve(false), grace);
+    });
+    try {
+      worker.postMessage({ type: 'stop' } satisfies ToWorker);
+    } catch {
+      // a worker that cannot take messages any more has ended, or is about to
+    }
+    const clean = await stopped;
+    clearTimeout(timer);
+    if (!clean) this.opts.log?.(`[engine] the engine thread was still running a model ${Math.round(grace / 1000)} s after it was asked to stop; it is stopped now`);
+    await worker.terminate();
   }
 
   private onWorkerGone(worker: Worker, err: Error | null): void {
@@ -128,7 +186,18 @@ export class EngineHost {
     const result = new Promise<TextCheck>((resolve, reject) => this.checks.set(id, { resolve, reject }));
     // a result nobody waits for must not become an unhandled rejection
     result.catch(() => undefined);
-    return { id, result, cancel: () => this.worker?.postMessage({ type: 'cancelCheck', checkId: id } satisfies ToWorker) };
+    return {
+      id,
+      result,
+      cancel: () => {
+        const k = this.outbox.findIndex((m) => m.type === 'checkText' && m.checkId === id);
+        if (k >= 0) {
+          this.outbox.splice(k, 1);
+          this.checks.get(id)?.reject(new GlimmerError('cancelled', 'The text check was cancelled.'));
+          this.checks.delete(id);
+        } else this.worker?.postMessage({ type: 'cancelCheck', checkId: id } satisfies ToWorker);
+      },
+    };
   }
 
   private onMessage(msg: FromWorker): void {
@@ -136,6 +205,7 @@ export class EngineHost {
       this.opts.log?.(msg.message);
       return;
     }
+    if (msg.type === 'stopped') return;
     if (msg.type === 'status') {
       this.lastStatus = msg.status;
       return;
@@ -211,7 +281,15 @@ export class EngineHost {
         reject(new GlimmerError('cancelled', 'Generation was cancelled.'));
         return;
       }
-      const onAbort = () => this.worker?.postMessage({ type: 'cancel', jobId } satisfies ToWorker);
+      const onAbort = () => {
+        // a job still in the outbox (waiting for a restarted engine) never reaches the worker
+        const k = this.outbox.findIndex((m) => m.type === 'generate' && m.jobId === jobId);
+        if (k >= 0) {
+          this.outbox.splice(k, 1);
+          this.jobs.get(jobId)?.reject(new GlimmerError('cancelled', 'Generation was cancelled.'));
+          this.jobs.delete(jobId);
+        } else this.worker?.postMessage({ type: 'cancel', jobId } satisfies ToWorker);
+      };
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       const done = () => opts.signal?.removeEventListener('abort', onAbort);
       this.jobs.set(jobId, {
@@ -281,28 +359,50 @@ export class EngineHost {
     return this.jobs.size > 0;
   }
 
-  /** Stops the engine thread now: what it was doing fails with `reason`; the next job starts it again. */
+  /**
+   * Stops the engine thread: what it was doing fails at once (`reason` goes to the log); the thread
+   * itself ends after its model run in progress. The next job starts a new thread once it has.
+   * Resolves when the old thread has ended.
+   */
   async restart(reason = 'a restart was asked for'): Promise<void> {
     const w = this.worker;
-    if (!w) return;
+    // no thread, or one already on its way out (no new one starts while it is)
+    if (!w) return this.retiring ?? undefined;
     this.onWorkerGone(w, new Error(reason));
-    await w.terminate();
+    const retiring: Promise<void> = this.stopWorker(w).finally(() => {
+      this.retiring = null;
+      if (this.disposed) return;
+      for (const msg of this.outbox.splice(0)) {
+        try {
+          this.send(msg);
+        } catch (err) {
+          this.undeliverable(msg, err);
+        }
+      }
+    });
+    this.retiring = retiring;
+    return retiring;
   }
 
-  /** Frees the sessions and stops the engine thread for good. */
+  /** Cancels what runs, frees the sessions and stops the engine thread for good. */
   async dispose(): Promise<void> {
-    const w = this.worker;
-    if (w) {
-      try {
-        await this.call('release', { final: true });
-      } catch {
-        // a worker that cannot answer is stopped all the same
-      }
-    }
+    if (this.disposed) return;
     this.disposed = true;
+    const w = this.worker;
     this.worker = null;
-    await w?.terminate();
-    // checks still waiting for a quiet moment will not get one
+    this.outbox = [];
+    await this.retiring;
+    if (w) await this.stopWorker(w);
+    // what never got an answer will not get one
+    const error = new GlimmerError('unavailable', 'The engine stopped before this could finish.');
+    for (const [id, job] of this.jobs) {
+      this.jobs.delete(id);
+      job.reject(error);
+    }
+    for (const [id, call] of this.calls) {
+      this.calls.delete(id);
+      call.reject(error);
+    }
     for (const [id, check] of this.checks) {
       this.checks.delete(id);
       check.reject(new GlimmerError('unavailable', 'The engine stopped before the text check could run.'));

@@ -42,8 +42,8 @@ export interface HostCalls {
   status: { args: Record<string, never>; result: HostStatus };
   provider: { args: { settings: EngineSettings }; result: { chosen: ProviderName; reason: string } };
   runtime: { args: { refresh: boolean }; result: SystemInfo['onnxruntime'] };
-  /** Free every session now (settings changed, or the user asked); final: the thread is about to stop, so text checks stop for good first. */
-  release: { args: { final?: boolean }; result: null };
+  /** Free every session now (settings changed, or the user asked); a text check in progress stops and runs again later. */
+  release: { args: Record<string, never>; result: null };
 }
 export type HostCallName = keyof HostCalls;
 
@@ -54,6 +54,13 @@ export type ToWorker =
   /** A text check asked for by the main thread (ids start with "h"; the worker's own start with "w"). */
   | { type: 'checkText'; checkId: string; image: CheckImage; texts: string[]; settings: EngineSettings }
   | { type: 'cancelCheck'; checkId: string }
+  /**
+   * Stop for good: running jobs are cancelled and awaited, text checks end, every session is freed,
+   * then the worker answers 'stopped' and takes no more work. The host terminates the thread only
+   * after that answer: a thread terminated while onnxruntime runs a model aborts the whole process
+   * (the run's completion calls back into a JavaScript environment that is gone).
+   */
+  | { type: 'stop' }
   | { [C in HostCallName]: { type: 'call'; callId: number; name: C; args: HostCalls[C]['args'] } }[HostCallName];
 
 export type FromWorker =
@@ -68,6 +75,8 @@ export type FromWorker =
   | { type: 'reply'; callId: number; ok: true; value: unknown }
   | { type: 'reply'; callId: number; ok: false; error: ErrorShape }
   | { type: 'log'; message: string }
+  /** The answer to 'stop': nothing runs on the thread any more, so it can be terminated. */
+  | { type: 'stopped' }
   /** The engine's state changed (a model loaded or released, a load failed): the host keeps the latest. */
   | { type: 'status'; status: HostStatus }
   /** A provider was chosen for these settings (the host answers later asks from it). */

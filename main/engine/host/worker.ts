@@ -87,7 +87,7 @@ async function generate(msg: Extract<ToWorker, { type: 'generate' }>): Promise<v
       streamer: { put: (event) => post({ type: 'progress', jobId: msg.jobId, event }), end: () => undefined },
       onImageStart: (index) => {
         post({ type: 'imageStart', jobId: msg.jobId, index });
-        if (index === 0) void report();
+        if (index === 0) void track(report());
       },
       onImage: (img, index) => {
         const image: HostImage = {
@@ -143,18 +143,12 @@ async function answer<C extends keyof HostCalls>(name: C, args: HostCalls[C]['ar
     case 'runtime':
       return { version: onnxruntimeVersion, ...(await detectProviders((args as HostCalls['runtime']['args']).refresh)) } as HostCalls[C]['result'];
     case 'release':
-      if ((args as HostCalls['release']['args']).final) {
-        // the thread stops next: no check may be left running a model
-        await checks.close();
+      // a text check in progress stops first (and runs again later on a fresh reader)
+      checks.jobStarted();
+      try {
         await engine.unload();
-      } else {
-        // a text check in progress stops first (and runs again later on a fresh reader)
-        checks.jobStarted();
-        try {
-          await engine.unload();
-        } finally {
-          checks.jobEnded();
-        }
+      } finally {
+        checks.jobEnded();
       }
       await report();
       return null as HostCalls[C]['result'];
@@ -162,10 +156,41 @@ async function answer<C extends keyof HostCalls>(name: C, args: HostCalls[C]['ar
   throw new Error(`unknown engine call ${String(name)}`);
 }
 
+/**
+ * Work in flight on this thread (jobs, calls, status reports): 'stop' waits for all of it, so no model
+ * run (nor a provider probe's session) is in progress when the host terminates the thread.
+ */
+const inFlight = new Set<Promise<unknown>>();
+function track<T>(work: Promise<T>): Promise<T> {
+  inFlight.add(work);
+  const forget = () => inFlight.delete(work);
+  work.then(forget, forget);
+  return work;
+}
+let stopping = false;
+
+async function stop(): Promise<void> {
+  stopping = true;
+  for (const controller of running.values()) controller.abort();
+  await checks.close();
+  // a job ends within one step or token of its cancel; what it reports on its way out is awaited too
+  while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+  await engine.unload().catch((err: unknown) => post({ type: 'log', message: `[engine] freeing the sessions before the thread stops failed: ${String(err)}` }));
+  post({ type: 'stopped' });
+}
+
 port.on('message', (msg: ToWorker) => {
+  if (stopping) {
+    // the thread is on its way out: nothing new starts (the host no longer sends here; this covers a race)
+    const error = toErrorShape(new GlimmerError('unavailable', 'The engine is stopping.'));
+    if (msg.type === 'generate') post({ type: 'failed', jobId: msg.jobId, error });
+    else if (msg.type === 'checkText') post({ type: 'checked', checkId: msg.checkId, ok: false, error });
+    else if (msg.type === 'call') post({ type: 'reply', callId: msg.callId, ok: false, error });
+    return;
+  }
   switch (msg.type) {
     case 'generate':
-      void generate(msg);
+      void track(generate(msg));
       break;
     case 'cancel':
       running.get(msg.jobId)?.abort();
@@ -179,10 +204,13 @@ port.on('message', (msg: ToWorker) => {
       checks.cancel(msg.checkId);
       break;
     case 'call':
-      answer(msg.name, msg.args).then(
+      track(answer(msg.name, msg.args)).then(
         (value) => post({ type: 'reply', callId: msg.callId, ok: true, value }),
         (err: unknown) => post({ type: 'reply', callId: msg.callId, ok: false, error: toErrorShape(err) }),
       );
+      break;
+    case 'stop':
+      void stop();
       break;
   }
 });

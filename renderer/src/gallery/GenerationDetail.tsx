@@ -11,7 +11,7 @@ import FavoriteBorderIcon from '@mui/icons-material/FavoriteBorder';
 import RestoreFromTrashIcon from '@mui/icons-material/RestoreFromTrash';
 import TuneIcon from '@mui/icons-material/Tune';
 import { Alert, Autocomplete, Box, Button, Chip, IconButton, MenuItem, Rating, Skeleton, Stack, Table, TableBody, TableCell, TableRow, TextField, Tooltip, Typography } from '@mui/material';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api/client';
 import { parseRecipe } from '../../../main/contract';
@@ -43,6 +43,16 @@ export function GenerationDetail({ id, projects, tagOptions, onClose, onOpen, on
   const [error, setError] = useState<string | null>(null);
   const [parent, setParent] = useState<Generation | null>(null);
   const [children, setChildren] = useState<Generation[]>([]);
+  // delete and restore swap places: the button clicked is gone, so the keyboard focus moves to the one
+  // shown in its place (left on the page body, Escape would no longer reach the dialog)
+  const trashAction = useRef<HTMLButtonElement>(null);
+  const inTrash = g === null ? null : g.deletedAt !== null;
+  const lastInTrash = useRef(inTrash);
+  useEffect(() => {
+    const before = lastInTrash.current;
+    lastInTrash.current = inTrash;
+    if (before !== null && inTrash !== null && before !== inTrash && (document.activeElement === null || document.activeElement === document.body)) trashAction.current?.focus();
+  }, [inTrash]);
 
   useEffect(() => {
     let live = true;
@@ -124,7 +134,7 @@ export function GenerationDetail({ id, projects, tagOptions, onClose, onOpen, on
         <Rating value={g.rating} onChange={(_, v) => void update({ rating: v ?? 0 })} aria-label={t('detail.rating')} />
         <Box sx={{ flex: 1 }} />
         {g.deletedAt !== null ? (
-          <Button size="small" variant="contained" startIcon={<RestoreFromTrashIcon />} data-testid="restore" onClick={() => void act(async () => {
+          <Button ref={trashAction} size="small" variant="contained" startIcon={<RestoreFromTrashIcon />} data-testid="restore" onClick={() => void act(async () => {
             await library.restore([g.id]);
             setG({ ...g, deletedAt: null });
             onRestored(g);
@@ -133,7 +143,7 @@ export function GenerationDetail({ id, projects, tagOptions, onClose, onOpen, on
           </Button>
         ) : (
         <Tooltip title={t('detail.deleteTip')}>
-          <IconButton aria-label={t('common.delete')} onClick={() => void act(async () => {
+          <IconButton ref={trashAction} aria-label={t('common.delete')} onClick={() => void act(async () => {
             await library.remove([g.id]);
             onDeleted(g);
           })} data-testid="delete">
