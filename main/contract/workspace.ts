@@ -72,7 +72,7 @@ export const CanvasDraft = z
      * label and the index of the version each was made from.
      */
     versions: z
-      .array(z.object({ image: DraftImage.nullable(), label: shortText, parent: z.number().int().min(0).max(199).nullable(), place: rect.optional(), visible: z.boolean().optional(), opacity: z.number().min(0).max(1).optional() }).strict())
+      .array(z.object({ image: DraftImage.nullable(), label: shortText, parent: z.number().int().min(0).max(199).nullable(), place: rect.optional(), visible: z.boolean().optional(), opacity: z.number().min(0).max(1).optional(), order: z.number().int().min(0).max(1_000_000).optional() }).strict())
       .max(200),
     /** Zoom and pan when it was kept. */
     view: z.object({ zoom: z.number().positive().max(64), panX: num, panY: num }).strict(),

@@ -508,10 +508,15 @@ test('reload: the document comes back with its versions, references, mask and vi
   assert.deepEqual(errors, []);
 });
 
-test('a result is a layer over its source: hide it, see through it, export it flattened, delete it', { skip: missing ?? false, timeout: LONG }, async (t) => {
+test('every result is a layer over its source: hide it, see through it, move it down the stack, export it flattened, delete it', { skip: missing ?? false, timeout: LONG }, async (t) => {
   if (!canRun(t, missing ?? noModel)) return;
-  const layer = page.getByTestId('layer-result');
-  await layer.waitFor();
+  // the line: the outpainted picture, the edit made from it, the style transfer made from the edit (on top)
+  const rows = page.getByTestId('layer-result');
+  await rows.nth(1).waitFor();
+  assert.equal(await rows.count(), 2, 'both results of the line are layers');
+  const layer = rows.first();
+  const name = async (row: typeof layer) => (await row.locator('.MuiListItemText-primary').textContent()) ?? '';
+  assert.match(await name(layer), /^Style/i, 'the newest result on top');
   const box = await canvasBox();
   const at = [box.width / 2 + 20, box.height / 2 - 30] as const;
   const shown = await pixel(...at);
@@ -519,7 +524,13 @@ test('a result is a layer over its source: hide it, see through it, export it fl
   const under = await pixel(...at);
   await layer.getByRole('button', { name: /^Show/ }).click();
   assert.ok(near(await pixel(...at), shown), 'shown again');
-  const slider = page.getByRole('slider', { name: /^Opacity of .* over its source$/ });
+  // moved under the edit, the style result is covered by it: what shows is the edit, as when it was hidden
+  await layer.getByTestId('result-down').click();
+  assert.ok(near(await pixel(...at), under), 'moved down: the edit over it');
+  assert.match(await name(rows.first()), /^Edit/i, 'the edit is on top of the stack now');
+  await rows.nth(1).getByTestId('result-up').click();
+  assert.ok(near(await pixel(...at), shown), 'moved back up');
+  const slider = layer.getByRole('slider', { name: /^Opacity of .* over its source$/ });
   await slider.focus();
   await page.keyboard.press('Home');
   assert.ok(near(await pixel(...at), under), 'opacity 0: the source');
@@ -548,7 +559,7 @@ test('a result is a layer over its source: hide it, see through it, export it fl
 
   // delete the result: back to its source, one version fewer, one undo away
   const count = await page.getByTestId('version').count();
-  await page.getByTestId('result-delete').click();
+  await layer.getByTestId('result-delete').click();
   assert.equal(await page.getByTestId('version').count(), count - 1);
   assert.match((await page.locator('[data-testid=version].Mui-selected').textContent()) ?? '', /edit #/);
   await page.getByTestId('undo').click();

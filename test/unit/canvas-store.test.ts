@@ -450,6 +450,66 @@ describe('canvas store', () => {
     assert.equal(store.getState().doc.versions.length, 1, 'the original stays');
   });
 
+  test('the layer stack: the current line bottom first, placed in the current pixels; reordered, hidden, deleted with places kept, kept across a reload', async () => {
+    const store = opened();
+    const first = store.getState().doc.versions[0]!.id;
+    // a: the original extended by 256 px on the right (it lies at x 0..1024 of a's 1280); b: a at twice the size
+    const a = store.addVersion({ src: 'data:a', width: 1280, height: 768, name: 'a' }, first, { x: 0, y: 0, width: 1024, height: 768 });
+    const b = store.addVersion({ src: 'data:b', width: 2560, height: 1536, name: 'b' }, a);
+    // another line from the original is not in b's stack
+    const other = store.addVersion({ src: 'data:o', width: 1024, height: 768, name: 'other' }, first);
+    assert.deepEqual(store.stack().map((l) => l.version.label), ['Original', 'other']);
+    store.selectVersion(b);
+    const stack = () => store.stack().map((l) => [l.version.label, l.at, l.alpha]);
+    assert.deepEqual(stack(), [
+      ['Original', { x: 0, y: 0, width: 2048, height: 1536 }, 1],
+      ['a', { x: 0, y: 0, width: 2560, height: 1536 }, 1],
+      ['b', { x: 0, y: 0, width: 2560, height: 1536 }, 1],
+    ]);
+    assert.deepEqual(store.line().map((v) => v.label), ['Original', 'a', 'b']);
+    assert.equal(store.blended(), false, 'the current version on top, opaque: drawn as itself');
+
+    // order: b under a; the top cannot go higher, the lowest result not under the original
+    assertUndoable(store, () => store.moveResult(b, -1), 'move a result down');
+    assert.deepEqual(store.stack().map((l) => l.version.label), ['Original', 'b', 'a']);
+    assert.equal(store.blended(), true, 'another result over the current one');
+    const doc = store.getState().doc;
+    store.moveResult(a, 1);
+    store.moveResult(b, -1);
+    assert.equal(store.getState().doc, doc, 'no move past either end, and no history entry');
+    store.moveResult(b, 1);
+    assert.deepEqual(store.stack().map((l) => l.version.label), ['Original', 'a', 'b']);
+    assert.equal(store.blended(), false);
+    store.moveResult(other, 1);
+    assert.deepEqual(store.stack().map((l) => l.version.label), ['Original', 'a', 'b'], 'a version of another line is not moved');
+
+    // hidden and see-through layers are drawn at 0 and their opacity; the original always whole
+    store.setResultVisible(a, false);
+    store.setResultOpacity(b, 0.25);
+    assert.deepEqual(store.stack().map((l) => l.alpha), [1, 0, 0.25]);
+    store.setResultVisible(a, true);
+    store.setResultOpacity(b, 1);
+
+    // deleting the middle one: b is made from the original, which still lies where it did in b
+    store.removeVersion(a);
+    assert.deepEqual(stack(), [
+      ['Original', { x: 0, y: 0, width: 2048, height: 1536 }, 1],
+      ['b', { x: 0, y: 0, width: 2560, height: 1536 }, 1],
+    ]);
+    store.undo();
+
+    // a reload keeps the order: kept as a draft (through the contract) and brought back
+    store.moveResult(b, -1);
+    const s = store.getState();
+    const encode = async (i: ImageSource): Promise<DraftImage> => ({ dataUrl: `data:image/png;base64,${Buffer.from(i.src).toString('base64')}`, width: i.width, height: i.height, name: i.name ?? '' });
+    const decode = async (d: DraftImage): Promise<ImageSource> => ('dataUrl' in d ? { src: Buffer.from(d.dataUrl.split(',')[1]!, 'base64').toString(), width: d.width, height: d.height, name: d.name } : { src: 'x', width: 1, height: 1 });
+    const draft = CanvasDraft.parse(JSON.parse(JSON.stringify(await draftOfDocument(keepDocument(s.doc, s.view)!, encode))));
+    const back = new CanvasStore();
+    back.restoreDocument((await documentOfDraft(draft, decode))!);
+    assert.deepEqual(back.stack().map((l) => [l.version.label, l.at, l.alpha]), store.stack().map((l) => [l.version.label, l.at, l.alpha]));
+    assert.deepEqual(back.stack().map((l) => l.version.label), ['Original', 'b', 'a']);
+  });
+
   test('view changes are not edits: zoom, pan, fit and 100 % leave the history alone', () => {
     const store = opened();
     store.zoomAt(2, 100, 100);

@@ -7,7 +7,9 @@ import { Box } from '@mui/material';
 import { useTheme } from '@mui/material/styles';
 import { useEffect, useRef, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
+import { drawStack } from './images';
 import { applyStroke, docRect, finishMask, MaskRaster, maskIsPlain } from './mask';
+import { layerStack } from './stack';
 import type { CanvasStore } from './store';
 import type { CanvasState, Edges } from './types';
 import { screenToImage, wheelFactor } from './view';
@@ -165,21 +167,8 @@ export function CanvasView({ store, onViewport }: CanvasViewProps) {
     }
     ctx.fillStyle = theme.palette.mode === 'dark' ? '#2a2a33' : '#ffffff';
     ctx.fillRect(0, 0, b.width, b.height);
-    const img = loadedImage(images.current, b.src, redraw);
-    // a result is a layer over its source: hidden or see-through, the source shows under it
-    const current = s.doc.versions.find((v) => v.id === s.doc.currentVersionId);
-    const source = current?.parentId ? s.doc.versions.find((v) => v.id === current.parentId) : undefined;
-    const alpha = source && current ? (current.visible ? current.opacity : 0) : 1;
-    if (source && current && alpha < 1) {
-      const under = loadedImage(images.current, source.src, redraw);
-      const at = current.place ?? { x: 0, y: 0, width: b.width, height: b.height };
-      if (under) ctx.drawImage(under, at.x, at.y, at.width, at.height);
-    }
-    if (img && b.visible && alpha > 0) {
-      ctx.globalAlpha = b.opacity * alpha;
-      ctx.drawImage(img, 0, 0, b.width, b.height);
-      ctx.globalAlpha = 1;
-    }
+    // every result is a layer over the version it was made from: the current version's line, bottom first
+    if (b.visible) drawStack(ctx, layerStack(s.doc), (src) => loadedImage(images.current, src, redraw), b.opacity);
     // before/after: the version this one was made from, where it lies in it, left of the split
     const before = s.compare ? s.doc.versions.find((v) => v.id === s.doc.versions.find((c) => c.id === s.doc.currentVersionId)?.parentId) : undefined;
     if (s.compare && before) {

@@ -1,4 +1,6 @@
-/** The layers panel: the mask (its own layer, with invert, grow/shrink, feather), a result over its source, the image; the flattened export. */
+/** The layers panel: the mask (its own layer, with invert, grow/shrink, feather), the results stacked over their sources, the image; the flattened export. */
+import ArrowDownwardIcon from '@mui/icons-material/ArrowDownward';
+import ArrowUpwardIcon from '@mui/icons-material/ArrowUpward';
 import CloseIcon from '@mui/icons-material/Close';
 import FileDownloadIcon from '@mui/icons-material/FileDownload';
 import LayersClearIcon from '@mui/icons-material/LayersClear';
@@ -9,13 +11,15 @@ import { useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { flattenedDataUrl } from './images';
 import { canvasStore as store } from './session';
+import { layerStack } from './stack';
 import { MAX_MASK_EDGE } from './store';
-import type { Layer } from './types';
+import type { Layer, Version } from './types';
 
 export function LayersPanel() {
   const { t } = useTranslation();
   const { doc } = useSyncExternalStore(store.subscribe, store.getState);
   const layers = doc.layers.filter((l) => l.role === 'base');
+  const stack = layerStack(doc);
   return (
     <Box>
       <Typography variant="subtitle2" component="h3">
@@ -54,56 +58,72 @@ export function LayersPanel() {
         <MaskControls />
         <ResultLayerRow />
         {layers.map((l) => (
-          <LayerRow key={l.id} layer={l} />
+          <LayerRow key={l.id} layer={l} bottom={stack[0]?.version ?? null} />
         ))}
       </List>
     </Box>
   );
 }
 
-/** The current version as a layer over its source: visibility, opacity, delete; and the flattened export. */
+/**
+ * The current version's line as a layer stack (canvas/stack.ts), top first: every result over the
+ * version it was made from, each with visibility, opacity, its place in the stack and delete; the
+ * original is the bottom. And the flattened export of what is drawn.
+ */
 function ResultLayerRow() {
   const { t } = useTranslation();
   const { doc } = useSyncExternalStore(store.subscribe, store.getState);
+  const stack = layerStack(doc);
   const cur = doc.versions.find((v) => v.id === doc.currentVersionId);
-  const source = cur?.parentId ? doc.versions.find((v) => v.id === cur.parentId) : undefined;
+  const results = stack.slice(1).reverse();
+  const labelOf = (id: string | null) => doc.versions.find((v) => v.id === id)?.label ?? '';
   const exportFlat = async () => {
     if (!cur) return;
     const a = document.createElement('a');
-    a.href = await flattenedDataUrl(cur, source ?? null);
+    a.href = await flattenedDataUrl(stack, cur.width, cur.height);
     a.download = `${cur.label.replace(/[^\p{L}\p{N}._ -]+/gu, '_') || 'canvas'}.png`;
     a.click();
   };
   return (
     <>
-      {cur && source && (
-        <Box data-testid="layer-result">
-          <ListItem
-            disableGutters
-            secondaryAction={
-              <Stack direction="row">
-                <VisibilityButton visible={cur.visible} what={cur.label} onToggle={() => store.setResultVisible(cur.id, !cur.visible)} />
-                <IconButton size="small" aria-label={t('canvas.deleteResult', { name: cur.label })} onClick={() => store.removeVersion(cur.id)} data-testid="result-delete">
-                  <CloseIcon fontSize="small" />
-                </IconButton>
-              </Stack>
-            }
-          >
-            <Box component="img" src={cur.src} alt="" sx={{ width: 40, height: 40, objectFit: 'cover', borderRadius: 1, mr: 1, opacity: cur.visible ? cur.opacity : 0.3 }} />
-            <ListItemText primary={cur.label} secondary={t('canvas.resultOver', { version: source.label })} slotProps={{ primary: { noWrap: true } }} sx={{ pr: 8 }} />
-          </ListItem>
-          <Box sx={{ px: 1 }}>
-            <Slider
-              size="small"
-              min={0}
-              max={1}
-              step={0.05}
-              value={cur.opacity}
-              onChange={(_, v) => store.setResultOpacity(cur.id, v as number, true)}
-              onChangeCommitted={() => store.endGesture()}
-              aria-label={t('canvas.resultOpacity', { name: cur.label })}
-            />
-          </Box>
+      {results.length > 0 && (
+        <Box role="group" aria-label={t('canvas.results')}>
+          {results.map(({ version: v }, k) => (
+            <Box key={v.id} data-testid="layer-result" data-version={v.id}>
+              <ListItem
+                disableGutters
+                secondaryAction={
+                  <Stack direction="row">
+                    <VisibilityButton visible={v.visible} what={v.label} onToggle={() => store.setResultVisible(v.id, !v.visible)} />
+                    <IconButton size="small" aria-label={t('canvas.resultUp', { name: v.label })} disabled={k === 0} onClick={() => store.moveResult(v.id, 1)} data-testid="result-up">
+                      <ArrowUpwardIcon fontSize="small" />
+                    </IconButton>
+                    <IconButton size="small" aria-label={t('canvas.resultDown', { name: v.label })} disabled={k === results.length - 1} onClick={() => store.moveResult(v.id, -1)} data-testid="result-down">
+                      <ArrowDownwardIcon fontSize="small" />
+                    </IconButton>
+                    <IconButton size="small" aria-label={t('canvas.deleteResult', { name: v.label })} onClick={() => store.removeVersion(v.id)} data-testid="result-delete">
+                      <CloseIcon fontSize="small" />
+                    </IconButton>
+                  </Stack>
+                }
+              >
+                <Box component="img" src={v.src} alt="" sx={{ width: 40, height: 40, objectFit: 'cover', borderRadius: 1, mr: 1, opacity: v.visible ? Math.max(0.3, v.opacity) : 0.3 }} />
+                <ListItemText primary={v.label} secondary={t('canvas.resultOver', { version: labelOf(v.parentId) })} slotProps={{ primary: { noWrap: true }, secondary: { noWrap: true } }} sx={{ pr: 16 }} />
+              </ListItem>
+              <Box sx={{ px: 1 }}>
+                <Slider
+                  size="small"
+                  min={0}
+                  max={1}
+                  step={0.05}
+                  value={v.opacity}
+                  onChange={(_, value) => store.setResultOpacity(v.id, value as number, true)}
+                  onChangeCommitted={() => store.endGesture()}
+                  aria-label={t('canvas.resultOpacity', { name: v.label })}
+                />
+              </Box>
+            </Box>
+          ))}
         </Box>
       )}
       <Button size="small" startIcon={<FileDownloadIcon />} onClick={() => void exportFlat()} disabled={!cur} data-testid="export-flat" sx={{ ml: 0.5, mb: 1 }}>
@@ -135,7 +155,8 @@ function MaskControls() {
   );
 }
 
-function LayerRow({ layer }: { layer: Layer }) {
+/** The image layer: the whole stack (shown or hidden), drawn as the bottom of the stack (the line's original) when it has results. */
+function LayerRow({ layer, bottom }: { layer: Layer; bottom: Version | null }) {
   const { t } = useTranslation();
   return (
     <ListItem
@@ -152,8 +173,8 @@ function LayerRow({ layer }: { layer: Layer }) {
         </Stack>
       }
     >
-      <Box component="img" src={layer.src} alt="" sx={{ width: 40, height: 40, objectFit: 'cover', borderRadius: 1, mr: 1, opacity: layer.visible ? 1 : 0.4 }} />
-      <ListItemText primary={layer.name} secondary={t('canvas.layerLine', { role: layer.role === 'base' ? t('canvas.defaultImage') : t('canvas.defaultReference'), width: layer.width, height: layer.height })} slotProps={{ primary: { noWrap: true } }} sx={{ pr: 8 }} />
+      <Box component="img" src={bottom?.src ?? layer.src} alt="" sx={{ width: 40, height: 40, objectFit: 'cover', borderRadius: 1, mr: 1, opacity: layer.visible ? 1 : 0.4 }} />
+      <ListItemText primary={layer.name} secondary={t('canvas.layerLine', { role: layer.role !== 'base' ? t('canvas.defaultReference') : bottom && bottom.src !== layer.src ? t('canvas.original') : t('canvas.defaultImage'), width: bottom?.width ?? layer.width, height: bottom?.height ?? layer.height })} slotProps={{ primary: { noWrap: true } }} sx={{ pr: 8 }} />
     </ListItem>
   );
 }

@@ -4,7 +4,8 @@
  */
 import { t } from '../i18n';
 import { cropMask, docRect, maskIsEmpty, rasterizeMask } from './mask';
-import type { Edges, MaskLayer, Rect, Version } from './types';
+import type { StackLayer } from './stack';
+import type { Edges, MaskLayer, Rect } from './types';
 
 export function loadImage(src: string): Promise<HTMLImageElement> {
   return new Promise((resolve, reject) => {
@@ -77,20 +78,28 @@ export function maskBase64(mask: MaskLayer, width: number, height: number, crop:
 }
 
 /**
- * A version flattened with its source as the canvas draws it: the source at its place, the version
- * over it at its opacity (not at all when hidden); without a source, the version alone. A PNG data URL.
+ * Draws a layer stack (canvas/stack.ts) bottom first into `ctx`, in the current version's pixels.
+ * `image` gives each version's picture, or null while it is not loaded (that layer is left out).
  */
-export async function flattenedDataUrl(version: Version, source: Version | null): Promise<string> {
-  const c = document.createElement('canvas');
-  c.width = version.width;
-  c.height = version.height;
-  const ctx = c.getContext('2d')!;
-  const alpha = source ? (version.visible ? version.opacity : 0) : 1;
-  if (source && alpha < 1) {
-    const at = version.place ?? { x: 0, y: 0, width: version.width, height: version.height };
-    ctx.drawImage(await loadImage(source.src), at.x, at.y, at.width, at.height);
+export function drawStack(ctx: CanvasRenderingContext2D, stack: readonly StackLayer[], image: (src: string) => CanvasImageSource | null, alpha = 1): void {
+  for (const layer of stack) {
+    const a = layer.alpha * alpha;
+    if (a <= 0) continue;
+    const img = image(layer.version.src);
+    if (!img) continue;
+    ctx.globalAlpha = a;
+    ctx.drawImage(img, layer.at.x, layer.at.y, layer.at.width, layer.at.height);
   }
-  ctx.globalAlpha = alpha;
-  if (alpha > 0) ctx.drawImage(await loadImage(version.src), 0, 0, version.width, version.height);
+  ctx.globalAlpha = 1;
+}
+
+/** The layer stack flattened as the canvas draws it, at the size of the current version (the top of its line): a PNG data URL. */
+export async function flattenedDataUrl(stack: readonly StackLayer[], width: number, height: number): Promise<string> {
+  const c = document.createElement('canvas');
+  c.width = width;
+  c.height = height;
+  const loaded = new Map<string, HTMLImageElement>();
+  for (const layer of stack) if (layer.alpha > 0 && !loaded.has(layer.version.src)) loaded.set(layer.version.src, await loadImage(layer.version.src));
+  drawStack(c.getContext('2d')!, stack, (src) => loaded.get(src) ?? null);
   return c.toDataURL('image/png');
 }

@@ -11,7 +11,7 @@ import type { CanvasDoc, Edges, Layer, Rect, SlotRole, Stroke, Version, View } f
 /** Everything of a document that comes back after a reload, with its images as sources. */
 export interface KeptDocument {
   /** Oldest first; at least one. */
-  versions: { image: ImageSource; label: string; parent: number | null; place?: Rect | null; visible?: boolean; opacity?: number }[];
+  versions: { image: ImageSource; label: string; parent: number | null; place?: Rect | null; visible?: boolean; opacity?: number; order?: number }[];
   current: number;
   references: (ImageSource & { slot: SlotRole; visible: boolean })[];
   strokes: readonly Stroke[];
@@ -38,9 +38,9 @@ export function keepDocument(doc: CanvasDoc, view: View | null): KeptDocument | 
   const versions = doc.versions.slice(-MAX_VERSIONS);
   let current = versions.findIndex((v) => v.id === doc.currentVersionId);
   // the current version's image carries the base layer's name (the version its label)
-  const kept = versions.map((v, i) => ({ image: i === current ? { ...sourceOf(v), name: base.name } : sourceOf(v), label: v.label, parent: versions.findIndex((p) => p.id === v.parentId), place: v.place, visible: v.visible, opacity: v.opacity }));
+  const kept = versions.map((v, i) => ({ image: i === current ? { ...sourceOf(v), name: base.name } : sourceOf(v), label: v.label, parent: versions.findIndex((p) => p.id === v.parentId), place: v.place, visible: v.visible, opacity: v.opacity, order: v.order }));
   if (current < 0) {
-    kept.push({ image: sourceOf(base), label: base.name, parent: -1, place: null, visible: true, opacity: 1 });
+    kept.push({ image: sourceOf(base), label: base.name, parent: -1, place: null, visible: true, opacity: 1, order: 0 });
     current = kept.length - 1;
   }
   return {
@@ -71,7 +71,7 @@ export async function draftOfDocument(kept: KeptDocument, store: (image: ImageSo
     const image = i === kept.current ? null : await store(v.image);
     if (i !== kept.current && image === null) continue;
     index.set(i, versions.length);
-    versions.push({ image, label: v.label.slice(0, 200), parent: v.parent, ...(v.place ? { place: v.place } : {}), visible: v.visible ?? true, opacity: v.opacity ?? 1 });
+    versions.push({ image, label: v.label.slice(0, 200), parent: v.parent, ...(v.place ? { place: v.place } : {}), visible: v.visible ?? true, opacity: v.opacity ?? 1, ...(v.order !== undefined ? { order: v.order } : {}) });
   }
   // parents by their new places (a version left out is no one's parent)
   for (const v of versions) v.parent = v.parent === null ? null : (index.get(v.parent) ?? null);
@@ -106,7 +106,7 @@ export async function documentOfDraft(draft: CanvasDraft, load: (image: DraftIma
     if (!image) continue;
     if (v.image === null) current = kept.length;
     index.set(i, kept.length);
-    kept.push({ image, label: v.label, parent: v.parent, place: v.place ?? null, visible: v.visible ?? true, opacity: v.opacity ?? 1 });
+    kept.push({ image, label: v.label, parent: v.parent, place: v.place ?? null, visible: v.visible ?? true, opacity: v.opacity ?? 1, ...(v.order !== undefined ? { order: v.order } : {}) });
   }
   for (const v of kept) {
     v.parent = v.parent === null ? null : (index.get(v.parent) ?? null);

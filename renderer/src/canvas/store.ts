@@ -7,6 +7,7 @@
 import { t } from '../i18n';
 import type { KeptDocument } from './keep';
 import { docRect, scaleStrokes } from './mask';
+import { isBlended, layerStack, lineOf, placeWithin, type StackLayer } from './stack';
 import type { CanvasDoc, CanvasState, Edges, Layer, Rect, SlotRole, Stroke, Tool, Version, View } from './types';
 import { actualSizeView, clampZoom, fitView, zoomAt } from './view';
 
@@ -196,6 +197,7 @@ export class CanvasStore {
       place: null,
       visible: true,
       opacity: 1,
+      order: 0,
     };
     this.past = [];
     this.future = [];
@@ -225,6 +227,7 @@ export class CanvasStore {
       place: v.parent !== null && v.parent !== i ? (v.place ?? null) : null,
       visible: v.visible ?? true,
       opacity: clamp01(v.opacity ?? 1),
+      order: v.order ?? i,
     }));
     const layers = [...this.state.doc.layers];
     for (const r of kept.references) {
@@ -561,6 +564,7 @@ export class CanvasStore {
       place: parentId === null ? null : place,
       visible: true,
       opacity: 1,
+      order: this.state.doc.versions.reduce((top, v) => Math.max(top, v.order + 1), 0),
     };
     // the result covers the extended area: the new version is not extended
     const doc = { ...this.state.doc, versions: [...this.state.doc.versions, version], mask: { ...this.state.doc.mask, strokes: [] }, extend: null };
@@ -618,16 +622,45 @@ export class CanvasStore {
     const doc = this.state.doc;
     const gone = doc.versions.find((v) => v.id === id);
     if (!gone || gone.parentId === null) return;
-    const versions = doc.versions.filter((v) => v.id !== id).map((v) => (v.parentId === id ? { ...v, parentId: gone.parentId, place: null } : v));
+    // where the deleted one's source lies in each of them: its place within the deleted one's place
+    const versions = doc.versions
+      .filter((v) => v.id !== id)
+      .map((v) => (v.parentId === id ? { ...v, parentId: gone.parentId, place: gone.place ? placeWithin(v.place ?? { x: 0, y: 0, width: v.width, height: v.height }, gone, gone.place) : v.place } : v));
     const next = { ...doc, versions };
     const source = versions.find((v) => v.id === gone.parentId)!;
     this.commit(doc.currentVersionId === id ? this.withVersion(next, source) : next);
   }
 
-  /** Whether the current version is drawn as anything but itself (a hidden or see-through result over its source). */
+  /**
+   * Moves a result of the current line one place up (+1) or down (-1) among the results of the layer
+   * stack (the original stays at the bottom).
+   */
+  moveResult(id: string, by: 1 | -1): void {
+    const results = layerStack(this.state.doc).slice(1).map((l) => l.version);
+    const i = results.findIndex((v) => v.id === id);
+    const j = i + by;
+    if (i < 0 || j < 0 || j >= results.length) return;
+    // the stack in its new order, numbered again from the lowest number it used
+    const moved = results.slice();
+    [moved[i], moved[j]] = [moved[j]!, moved[i]!];
+    const base = Math.min(...results.map((v) => v.order));
+    const order = new Map(moved.map((v, k) => [v.id, base + k]));
+    this.commit({ ...this.state.doc, versions: this.state.doc.versions.map((v) => (order.has(v.id) ? { ...v, order: order.get(v.id)! } : v)) });
+  }
+
+  /** The layer stack the current version shows, bottom first (canvas/stack.ts). */
+  stack(): StackLayer[] {
+    return layerStack(this.state.doc);
+  }
+
+  /** The current version's line, oldest first. */
+  line(): Version[] {
+    return lineOf(this.state.doc);
+  }
+
+  /** Whether the stack draws as anything but the current version alone (a result hidden, see-through or moved). */
   blended(): boolean {
-    const cur = this.currentVersion();
-    return cur !== null && cur.parentId !== null && this.sourceVersion() !== null && (!cur.visible || cur.opacity < 1);
+    return isBlended(this.state.doc);
   }
 
   // ───── not edits: tool, view, before/after ─────

@@ -91,6 +91,11 @@ export interface Version {
    */
   visible: boolean;
   opacity: number;
+  /**
+   * Where a result is drawn among the results of its line (canvas/stack.ts): higher over lower. New
+   * results get the next number, so by default each is over the one it was made from.
+   */
+  order: number;
 }
 
 /** The undoable part: every change to it is one entry in the history. */

@@ -336,9 +336,9 @@ function ModePanel() {
         ...(base.generationId ? { parentId: base.generationId } : {}),
       };
       // the base image as cropped/extended; a slot as it is
-      // what is drawn is what is sent: a result hidden or see-through over its source goes flattened
+      // what is drawn is what is sent: a layer stack with a result hidden, see-through or moved goes flattened
       const cur = store.currentVersion();
-      const sent = store.blended() && cur ? { ...base, src: await flattenedDataUrl(cur, store.sourceVersion()), generationId: null } : base;
+      const sent = store.blended() && cur ? { ...base, src: await flattenedDataUrl(store.stack(), cur.width, cur.height), generationId: null } : base;
       const refs = await Promise.all(uses.images.map(({ layer }) => (layer === base ? refFor(sent, doc.crop, doc.extend) : refFor(layer, null))));
       let request: GenerateRequestInput;
       if (mode === 'edit') {
