@@ -85,6 +85,8 @@ export const CanvasDraft = z
     prompts: z.object({ edit: prompt, style: prompt, identity: prompt }).partial().strict(),
     steps: num,
     guidance: num,
+    /** How an outpaint's new area is filled when it is sent (the canvas's OutpaintFill). */
+    fill: z.enum(['blur', 'edge', 'grey']),
   })
   .partial();
 export type CanvasDraft = z.infer<typeof CanvasDraft>;

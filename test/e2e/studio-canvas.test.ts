@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright';
 import sharp from 'sharp';
-import { chromiumMissingReason, launchChromium, screenshotPath } from '../helpers/browser';
+import { chromiumMissingReason, closeStudio, launchChromium, screenshotPath, watchedPage } from '../helpers/browser';
 import type { JobInfo, LibraryGeneration } from '../../main/contract';
 import { checkpointDir } from '../helpers/fixtures';
 import { type ServeProcess, startServe } from '../helpers/serve';
@@ -83,17 +83,10 @@ before(async () => {
   // set-up, not under test: the tiny model for the steps that run a job
   if (!noModel) await api.call('settings.update', { modelDir: checkpointDir(), precision: 'fp32' });
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  page.on('pageerror', (err) => errors.push(err.message));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(msg.text());
-  });
+  page = await watchedPage(browser, { width: 1400, height: 900 }, errors);
   await page.goto(`${serve.openUrl}#/canvas`);
 });
-after(async () => {
-  await browser?.close();
-  await serve?.stop();
-});
+after(() => closeStudio(browser, serve, errors));
 
 test('open an image from the file dialog: it is fitted and drawn', { skip: missing ?? false }, async () => {
   await page.getByTestId('open-file').setInputFiles({ name: 'ramp.png', mimeType: 'image/png', buffer: await picture() });
@@ -370,6 +363,9 @@ test('extend the canvas by 128 px to the right and run an outpaint: the result i
   assert.ok(left[0]! < 90 && Math.abs(left[1]! - 128) <= 6, `the image's left edge is the picture's own (dark red ramp, green 128): ${left}`);
   await page.screenshot({ path: screenshotPath('canvas-extend') });
   if (!canRun(t, missing ?? noModel)) return;
+  // the new area goes filled with the picture's edge carried out (the default blurs the picture over it)
+  await page.getByRole('combobox', { name: 'Sent in the new area' }).click();
+  await page.getByRole('option', { name: 'Its edge colours, carried out' }).click();
   await page.getByTestId('mode-edit').click();
   await page.locator('#canvas-prompt').fill('a calm sea continues to the right');
   await page.getByRole('spinbutton', { name: 'Steps' }).fill('2');
@@ -389,6 +385,15 @@ test('extend the canvas by 128 px to the right and run an outpaint: the result i
   const image = (job.request.images as { dataBase64: string }[])[0]!;
   const sent = await sharp(Buffer.from(image.dataBase64, 'base64')).metadata();
   assert.deepEqual([sent.width, sent.height], [640, 512], 'the extended image was sent');
+  const sentPixels = await sharp(Buffer.from(image.dataBase64, 'base64')).removeAlpha().raw().toBuffer();
+  const original = await sharp(await picture(512, 512)).removeAlpha().raw().toBuffer();
+  for (const y of [0, 100, 300, 511]) {
+    const edgePixel = [...original.subarray((y * 512 + 511) * 3, (y * 512 + 511) * 3 + 3)];
+    for (const x of [512, 575, 639]) {
+      const got = [...sentPixels.subarray((y * 640 + x) * 3, (y * 640 + x) * 3 + 3)];
+      assert.ok(near(got, edgePixel, 2), `the new area at (${x}, ${y}) carries the edge pixel ${edgePixel} out: ${got}`);
+    }
+  }
   assert.equal((await page.getByTestId('extend-state').count()), 0, 'the result is not extended');
   assert.match((await page.getByTestId('version').nth(1).textContent()) ?? '', /from Original/);
   // the result's original area is the picture's own pixels, bit for bit

@@ -6,7 +6,8 @@ import ArrowUpwardIcon from '@mui/icons-material/ArrowUpward';
 import { Box, Button, IconButton, MenuItem, Stack, TextField, Tooltip, Typography } from '@mui/material';
 import { type ReactNode, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
-import { canvasStore as store } from './session';
+import { OUTPAINT_FILLS, type OutpaintFill } from './form';
+import { canvasForm, canvasStore as store, setCanvasForm } from './session';
 import { ASPECTS } from '../generate';
 import { MAX_EXTEND } from './store';
 import type { Edges } from './types';
@@ -24,6 +25,7 @@ export function ExtendPanel() {
   const { doc } = useSyncExternalStore(store.subscribe, store.getState);
   const [by, setBy] = useState(128);
   const [aspect, setAspect] = useState('16:9');
+  const { fill } = useSyncExternalStore(canvasForm.subscribe, canvasForm.get);
   const e = doc.extend;
   const a = ASPECTS.find((x) => x.id === aspect) ?? ASPECTS[0]!;
   return (
@@ -59,6 +61,22 @@ export function ExtendPanel() {
           {t('canvas.extendTo')}
         </Button>
       </Stack>
+      <TextField
+        select
+        size="small"
+        label={t('canvas.extendFill')}
+        helperText={t('canvas.extendFillHelp')}
+        value={fill}
+        onChange={(ev) => setCanvasForm({ fill: ev.target.value as OutpaintFill })}
+        sx={{ mt: 1.5, minWidth: 220 }}
+        slotProps={{ htmlInput: { 'data-testid': 'extend-fill' } }}
+      >
+        {OUTPAINT_FILLS.map((f) => (
+          <MenuItem key={f} value={f}>
+            {t(`canvas.fill.${f}`)}
+          </MenuItem>
+        ))}
+      </TextField>
       {e && (
         <Stack direction="row" sx={{ alignItems: 'center', gap: 1, mt: 1 }}>
           <Typography variant="caption" data-testid="extend-state">

@@ -4,6 +4,7 @@
  */
 import { t } from '../i18n';
 import { cropMask, docRect, maskIsEmpty, rasterizeMask } from './mask';
+import type { OutpaintFill } from './form';
 import type { StackLayer } from './stack';
 import type { Edges, MaskLayer, Rect } from './types';
 
@@ -35,10 +36,10 @@ function canvasBase64(c: HTMLCanvasElement): string {
 
 /**
  * The image (cropped when a crop is set) as base64 PNG. With an extension (outpainting) the new area
- * is filled with the image stretched over it and blurred: the model sees colours that continue the
- * picture (the mask marks that area to be drawn anew, so the fill itself never stays).
+ * is filled as `fill` says (canvas/form.ts OutpaintFill): the model sees it as a hint of what continues
+ * the picture; the mask marks that area to be drawn anew, so the fill itself never stays.
  */
-export async function imageBase64(src: string, width: number, height: number, crop: Rect | null, extend: Edges | null = null): Promise<string> {
+export async function imageBase64(src: string, width: number, height: number, crop: Rect | null, extend: Edges | null = null, fill: OutpaintFill = 'blur'): Promise<string> {
   const img = await loadImage(src);
   const area = docRect(width, height, extend);
   const r = crop ?? area;
@@ -47,13 +48,53 @@ export async function imageBase64(src: string, width: number, height: number, cr
   c.height = r.height;
   const ctx = c.getContext('2d')!;
   if (extend) {
-    ctx.filter = `blur(${Math.max(8, Math.round(Math.max(area.width, area.height) / 40))}px)`;
-    ctx.drawImage(img, area.x - r.x, area.y - r.y, area.width, area.height);
-    ctx.filter = 'none';
+    ctx.save();
+    ctx.translate(-r.x, -r.y);
+    fillExtension(ctx, img, width, height, area, fill);
+    ctx.restore();
   }
   // draw at the layer's size (the image may be stored larger or smaller than shown)
   ctx.drawImage(img, -r.x, -r.y, width, height);
   return canvasBase64(c);
+}
+
+/**
+ * Fills the document's area outside the image (which lies at 0, 0, width × height inside `area`):
+ * blur — the whole picture stretched over the area and blurred; edge — each side's outermost row or
+ * column of pixels carried outwards (the corners take the corner pixel); grey — plain mid grey.
+ */
+function fillExtension(ctx: CanvasRenderingContext2D, img: HTMLImageElement, width: number, height: number, area: Rect, fill: OutpaintFill): void {
+  if (fill === 'grey') {
+    ctx.fillStyle = '#808080';
+    ctx.fillRect(area.x, area.y, area.width, area.height);
+    return;
+  }
+  if (fill === 'blur') {
+    ctx.filter = `blur(${Math.max(8, Math.round(Math.max(area.width, area.height) / 40))}px)`;
+    ctx.drawImage(img, area.x, area.y, area.width, area.height);
+    ctx.filter = 'none';
+    return;
+  }
+  // edge: source rows and columns in the image's own pixels (it may be stored at another size than shown)
+  const iw = img.naturalWidth;
+  const ih = img.naturalHeight;
+  const left = -area.x;
+  const top = -area.y;
+  const right = area.x + area.width - width;
+  const bottom = area.y + area.height - height;
+  ctx.imageSmoothingEnabled = false;
+  const strips: [number, number, number, number, number, number, number, number][] = [
+    [0, 0, 1, ih, -left, 0, left, height],
+    [iw - 1, 0, 1, ih, width, 0, right, height],
+    [0, 0, iw, 1, 0, -top, width, top],
+    [0, ih - 1, iw, 1, 0, height, width, bottom],
+    [0, 0, 1, 1, -left, -top, left, top],
+    [iw - 1, 0, 1, 1, width, -top, right, top],
+    [0, ih - 1, 1, 1, -left, height, left, bottom],
+    [iw - 1, ih - 1, 1, 1, width, height, right, bottom],
+  ];
+  for (const [sx, sy, sw, sh, dx, dy, dw, dh] of strips) if (dw > 0 && dh > 0) ctx.drawImage(img, sx, sy, sw, sh, dx, dy, dw, dh);
+  ctx.imageSmoothingEnabled = true;
 }
 
 /** The mask (white = change, black = keep; grey: a feathered edge) as base64 PNG, or null when nothing is marked. */

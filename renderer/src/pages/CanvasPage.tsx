@@ -290,7 +290,7 @@ function BrushBar() {
 
 async function refFor(layer: Layer, crop: Rect | null, extend: Edges | null = null): Promise<ImageRef> {
   if (layer.generationId && !crop && !extend) return { generationId: layer.generationId };
-  return { dataBase64: await imageBase64(layer.src, layer.width, layer.height, crop, extend), name: `${layer.name}.png` };
+  return { dataBase64: await imageBase64(layer.src, layer.width, layer.height, crop, extend, canvasForm.get().fill), name: `${layer.name}.png` };
 }
 
 function ModePanel() {

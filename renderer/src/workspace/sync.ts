@@ -74,6 +74,7 @@ async function canvasDraft(): Promise<CanvasDraft> {
     prompts: { ...form.prompts, [form.mode]: form.prompt },
     steps: form.steps,
     guidance: form.guidance,
+    fill: form.fill,
   };
 }
 
@@ -101,6 +102,7 @@ async function restore(): Promise<void> {
       prompts: { ...c.prompts, [(c.mode as CanvasMode | undefined) ?? DEFAULT_CANVAS_FORM.mode]: c.prompt ?? '' },
       steps: typeof c.steps === 'number' ? c.steps : DEFAULT_CANVAS_FORM.steps,
       guidance: typeof c.guidance === 'number' ? c.guidance : DEFAULT_CANVAS_FORM.guidance,
+      fill: c.fill ?? DEFAULT_CANVAS_FORM.fill,
     });
     const kept = await documentOfDraft(c, sourceOf);
     if (kept && !touched.canvas) canvasStore.restoreDocument(kept);

@@ -425,6 +425,13 @@ export const en = {
     extendTo: 'Extend to it',
     extended: 'Extended: left {{left}}, top {{top}}, right {{right}}, bottom {{bottom}} px',
     extendRemove: 'Remove',
+    extendFill: 'Sent in the new area',
+    extendFillHelp: 'A hint of what continues the picture; the new area is drawn anew all the same.',
+    fill: {
+      blur: 'The picture, blurred',
+      edge: 'Its edge colours, carried out',
+      grey: 'Plain grey (no hint)',
+    },
     extendNeedsEdit: 'An extended canvas is drawn by the Edit mode: choose Edit, or remove the extension.',
     defaultOutpaintPrompt: 'Continue the picture into the new area, matching its content, light and style.',
     outpaint: ' · outpaint: the new area is drawn, the original kept',

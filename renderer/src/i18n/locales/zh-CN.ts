@@ -422,6 +422,13 @@ export const zhCN: Messages = {
     extendAspect: '宽高比',
     extendTo: '扩展到该比例',
     extended: '已扩展：左 {{left}}、上 {{top}}、右 {{right}}、下 {{bottom}} 像素',
+    extendFill: '新区域中发送的内容',
+    extendFillHelp: '提示画面如何延续；新区域仍会被重新绘制。',
+    fill: {
+      blur: '画面本身（模糊）',
+      edge: '边缘颜色向外延伸',
+      grey: '纯灰色（不提示）',
+    },
     extendRemove: '移除',
     extendNeedsEdit: '扩展后的画布由“编辑”模式绘制：请选择“编辑”，或移除扩展。',
     defaultOutpaintPrompt: '将画面延续到新增区域，保持内容、光线和风格一致。',
