@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright';
 import sharp from 'sharp';
-import { chromiumMissingReason, launchChromium } from '../helpers/browser';
+import { chromiumMissingReason, closeStudio, launchChromium } from '../helpers/browser';
 import { type ServeProcess, startServe } from '../helpers/serve';
 
 const missing = chromiumMissingReason();
@@ -24,10 +24,7 @@ before(async () => {
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await page.goto(serve.openUrl);
 });
-after(async () => {
-  await browser?.close();
-  await serve?.stop();
-});
+after(() => closeStudio(browser, serve));
 
 /** Visible interactive elements without an accessible name (a simplified name computation). */
 function unnamedControls(p: Page): Promise<string[]> {

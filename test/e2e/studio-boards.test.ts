@@ -12,7 +12,7 @@ import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright';
 import sharp from 'sharp';
 import type { LibraryGeneration, LibraryPage, LibraryProject } from '../../main/contract';
-import { chromiumMissingReason, launchChromium, screenshotPath } from '../helpers/browser';
+import { chromiumMissingReason, closeStudio, launchChromium, screenshotPath, watchedPage } from '../helpers/browser';
 import { type ServeProcess, startServe } from '../helpers/serve';
 import { type StudioApi, studioApi } from '../helpers/studio';
 
@@ -51,17 +51,11 @@ before(async () => {
   api = await studioApi(serve);
   for (let i = 0; i < 12; i++) await importTile(`tile ${i}`);
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.on('pageerror', (err) => errors.push(err.message));
-  page.on('console', (msg) => msg.type() === 'error' && errors.push(msg.text()));
+  page = await watchedPage(browser, { width: 1280, height: 800 }, errors);
   await page.goto(`${serve.openUrl}#/gallery`);
   await page.getByTestId('gallery-item').first().waitFor();
 });
-after(async () => {
-  if (errors.length > 0) console.log(`# page errors: ${errors.join(' | ')}`);
-  await browser?.close();
-  await serve?.stop();
-});
+after(() => closeStudio(browser, serve, errors));
 
 test('choose three, move them to a new board, rename it, delete it, empty the trash after a confirmation', { skip: skip ?? false }, async () => {
   const ids = await shown();

@@ -12,7 +12,7 @@ import { after, before, test, type TestContext } from 'node:test';
 import type { Browser, Page } from 'playwright';
 import sharp from 'sharp';
 import type { JobInfo, LibraryGeneration, LibraryPage, Settings } from '../../main/contract';
-import { chromiumMissingReason, launchChromium, screenshotPath } from '../helpers/browser';
+import { chromiumMissingReason, closeStudio, launchChromium, screenshotPath, watchedPage } from '../helpers/browser';
 import { checkpointDir } from '../helpers/fixtures';
 import { type ServeProcess, startServe } from '../helpers/serve';
 import { canRun, type StudioApi, studioApi } from '../helpers/studio';
@@ -55,18 +55,10 @@ before(async () => {
   serve = await startServe();
   api = await studioApi(serve);
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  page.on('pageerror', (err) => errors.push(err.message));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(msg.text());
-  });
+  page = await watchedPage(browser, { width: 1400, height: 900 }, errors);
   await page.goto(serve.openUrl);
 });
-after(async () => {
-  if (!skipAll && errors.length > 0) console.log(`# page errors: ${errors.join(' | ')}`);
-  await browser?.close();
-  await serve?.stop();
-});
+after(() => closeStudio(browser, serve, errors));
 
 test('settings: choose the model folder and precision; the engine reports the model', async (t) => {
   if (!needs(t)) return;

@@ -12,7 +12,7 @@ import type { Browser, Page } from 'playwright';
 import sharp from 'sharp';
 import type { LibraryGeneration, LibraryPage } from '../../main/contract';
 import { png } from '../../main/library';
-import { chromiumMissingReason, launchChromium, screenshotPath } from '../helpers/browser';
+import { chromiumMissingReason, closeStudio, launchChromium, screenshotPath, watchedPage } from '../helpers/browser';
 import { type ServeProcess, startServe } from '../helpers/serve';
 import { canRun, type StudioApi, studioApi } from '../helpers/studio';
 
@@ -54,17 +54,10 @@ before(async () => {
     }
   }
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  page.on('pageerror', (err) => errors.push(err.message));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(msg.text());
-  });
+  page = await watchedPage(browser, { width: 1400, height: 900 }, errors);
   await page.goto(`${serve.openUrl}#/gallery`);
 });
-after(async () => {
-  await browser?.close();
-  await serve?.stop();
-});
+after(() => closeStudio(browser, serve, errors));
 
 const countText = async () => ((await page.getByTestId('gallery-count').textContent()) ?? '').trim();
 const domItems = () => page.getByTestId('gallery-item').count();

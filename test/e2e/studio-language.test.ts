@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright';
 import type { Settings } from '../../main/contract';
-import { chromiumMissingReason, launchChromium } from '../helpers/browser';
+import { chromiumMissingReason, closeStudio, launchChromium } from '../helpers/browser';
 import { type ServeProcess, startServe } from '../helpers/serve';
 import { type StudioApi, studioApi } from '../helpers/studio';
 
@@ -24,10 +24,7 @@ before(async () => {
   api = await studioApi(serve);
   browser = await launchChromium();
 });
-after(async () => {
-  await browser?.close();
-  await serve?.stop();
-});
+after(() => closeStudio(browser, serve));
 
 const navTexts = (page: import('playwright').Page) => page.getByRole('navigation', { name: /Studio sections|工作室各部分/ }).getByRole('button').allTextContents();
 

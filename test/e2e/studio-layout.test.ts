@@ -14,7 +14,7 @@ import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright';
 import sharp from 'sharp';
 import type { JobInfo } from '../../main/contract';
-import { chromiumMissingReason, launchChromium, screenshotPath } from '../helpers/browser';
+import { chromiumMissingReason, closeStudio, launchChromium, screenshotPath } from '../helpers/browser';
 import { checkpointDir, fixturesDir } from '../helpers/fixtures';
 import { type ServeProcess, startServe } from '../helpers/serve';
 import { type StudioApi, studioApi } from '../helpers/studio';
@@ -91,11 +91,7 @@ before(async () => {
   }
   browser = await launchChromium();
 });
-after(async () => {
-  if (errors.length > 0) console.log(`# page errors: ${errors.join(' | ')}`);
-  await browser?.close();
-  await serve?.stop();
-});
+after(() => closeStudio(browser, serve, errors));
 
 for (const size of SIZES) {
   test(`no screen scrolls sideways at ${size.name}`, { skip: blocked ?? false, timeout: LONG }, async () => {

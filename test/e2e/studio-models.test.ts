@@ -14,7 +14,7 @@ import path from 'node:path';
 import { after, before, test, type TestContext } from 'node:test';
 import type { Browser, Page } from 'playwright';
 import type { ModelDownload, ModelInfo, Settings } from '../../main/contract';
-import { chromiumMissingReason, launchChromium, screenshotPath } from '../helpers/browser';
+import { chromiumMissingReason, launchChromium, screenshotPath, watchedPage } from '../helpers/browser';
 import { FakeHub } from '../helpers/fake-hub';
 import { checkpointDir } from '../helpers/fixtures';
 import { type ServeProcess, startServe } from '../helpers/serve';
@@ -61,11 +61,7 @@ before(async () => {
   serve = await startServe({ GLIMMER_MODELS_DIR: path.join(tmp, 'models'), HF_HUB_CACHE: cache, HF_HOME: path.join(tmp, 'hf-home') });
   api = await studioApi(serve);
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  page.on('pageerror', (err) => errors.push(err.message));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(msg.text());
-  });
+  page = await watchedPage(browser, { width: 1400, height: 1000 }, errors);
   await page.goto(`${serve.openUrl}#/models`);
 });
 

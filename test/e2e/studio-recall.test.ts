@@ -15,7 +15,7 @@ import type { Browser, Page } from 'playwright';
 import sharp from 'sharp';
 import type { JobInfo, LibraryGeneration, Workspace } from '../../main/contract';
 import { png } from '../../main/library';
-import { chromiumMissingReason, launchChromium, screenshotPath } from '../helpers/browser';
+import { chromiumMissingReason, closeStudio, launchChromium, screenshotPath, watchedPage } from '../helpers/browser';
 import { checkpointDir } from '../helpers/fixtures';
 import { type ServeProcess, startServe } from '../helpers/serve';
 import { canRun, type StudioApi, studioApi } from '../helpers/studio';
@@ -80,19 +80,13 @@ before(async () => {
   const res = await fetch(`${serve.origin}/media/${g.media!.image}`, { headers: { authorization: `Bearer ${new URL(serve.openUrl).searchParams.get('token')}` } });
   studioPng = Buffer.from(await res.arrayBuffer());
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.on('pageerror', (err) => errors.push(err.message));
-  page.on('console', (msg) => msg.type() === 'error' && errors.push(msg.text()));
+  page = await watchedPage(browser, { width: 1280, height: 800 }, errors);
   // a document load is a navigation (a hash change inside the studio is not)
   page.on('load', () => navigations.push(page.url()));
   await page.goto(serve.openUrl);
   await page.getByRole('heading', { name: 'Generate' }).waitFor();
 });
-after(async () => {
-  if (errors.length > 0) console.log(`# page errors: ${errors.join(' | ')}`);
-  await browser?.close();
-  await serve?.stop();
-});
+after(() => closeStudio(browser, serve, errors));
 
 test('a studio PNG dropped on Generate fills the form: prompt, size, steps, guidance, seed, sampling', { timeout: LONG }, async (t) => {
   if (!ok(t)) return;

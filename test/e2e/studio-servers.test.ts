@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, test, type TestContext } from 'node:test';
 import type { Browser, Page } from 'playwright';
 import type { JobInfo, LibraryGeneration, ServerInfo } from '../../main/contract';
-import { chromiumMissingReason, launchChromium, screenshotPath } from '../helpers/browser';
+import { chromiumMissingReason, launchChromium, screenshotPath, watchedPage } from '../helpers/browser';
 import { type FakeOpenAiServer, startFakeOpenAiServer } from '../helpers/fake-openai-server';
 import { type ServeProcess, startServe } from '../helpers/serve';
 import { canRun, type StudioApi, studioApi } from '../helpers/studio';
@@ -38,11 +38,7 @@ before(async () => {
   serve = await startServe();
   api = await studioApi(serve);
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  page.on('pageerror', (err) => errors.push(err.message));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(msg.text());
-  });
+  page = await watchedPage(browser, { width: 1400, height: 1000 }, errors);
   await page.goto(serve.openUrl);
 });
 after(async () => {

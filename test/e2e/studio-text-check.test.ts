@@ -15,7 +15,7 @@ import { after, before, test, type TestContext } from 'node:test';
 import type { Browser, Page } from 'playwright';
 import type { JobInfo, LibraryGeneration, LibraryPage } from '../../main/contract';
 import { png } from '../../main/library';
-import { chromiumMissingReason, launchChromium, screenshotPath } from '../helpers/browser';
+import { chromiumMissingReason, closeStudio, launchChromium, screenshotPath, watchedPage } from '../helpers/browser';
 import { checkpointDir } from '../helpers/fixtures';
 import { type ServeProcess, startServe } from '../helpers/serve';
 import { canRun, type StudioApi, studioApi } from '../helpers/studio';
@@ -46,18 +46,10 @@ before(async () => {
   api = await studioApi(serve);
   await api.call('settings.update', { modelDir: checkpointDir(), precision: 'fp32', provider: 'cpu', memoryProfile: 'resident' });
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  page.on('pageerror', (err) => errors.push(err.message));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(msg.text());
-  });
+  page = await watchedPage(browser, { width: 1400, height: 1000 }, errors);
   await page.goto(serve.openUrl);
 });
-after(async () => {
-  if (!skipAll && errors.length > 0) console.log(`# page errors: ${errors.join(' | ')}`);
-  await browser?.close();
-  await serve?.stop();
-});
+after(() => closeStudio(browser, serve, errors));
 
 test('prompt editor: an apostrophe in a word is not a quote; an unbalanced quote is named', async (t) => {
   if (!needs(t)) return;

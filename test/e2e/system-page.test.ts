@@ -6,7 +6,7 @@ import * as ort from 'onnxruntime-node';
 import type { ProviderReport } from '../../main/contract';
 import type { Browser } from 'playwright';
 import { contentSecurityPolicyMeta } from '../../main/api/csp';
-import { chromiumMissingReason, launchChromium, screenshotPath } from '../helpers/browser';
+import { chromiumMissingReason, closeStudio, launchChromium, screenshotPath } from '../helpers/browser';
 import { repoRoot } from '../helpers/fixtures';
 import { type ServeProcess, startServe } from '../helpers/serve';
 
@@ -21,10 +21,7 @@ before(async () => {
   serve = await startServe();
   browser = await launchChromium();
 });
-after(async () => {
-  await browser?.close();
-  await serve?.stop();
-});
+after(() => closeStudio(browser, serve));
 
 test('serve opens the studio in Chromium and the System page shows real onnxruntime-node data', { skip: missing ?? false }, async () => {
   const page = await browser.newPage();
