@@ -167,18 +167,20 @@ export class EngineHost {
       : // the reason (an exit code, a native error's text) goes to the log only
         new GlimmerError('unavailable', 'The engine stopped unexpectedly and this job did not finish. The engine starts again with the next job; the reason is in the log.');
     this.opts.log?.(`[engine] the engine worker stopped: ${why}`);
-    for (const [id, job] of this.jobs) {
-      this.jobs.delete(id);
-      job.reject(error);
-    }
-    for (const [id, call] of this.calls) {
-      this.calls.delete(id);
-      call.reject(error);
-    }
-    for (const [id, check] of this.checks) {
-      this.checks.delete(id);
-      check.reject(error);
-    }
+    this.failPending(error);
+  }
+
+  /** Every job, call and text check still waiting for an answer fails with `error` (checks with `checkError`). */
+  private failPending(error: GlimmerError, checkError = error): void {
+    const fail = <K>(map: Map<K, { reject(e: unknown): void }>, e: GlimmerError) => {
+      for (const [id, pending] of map) {
+        map.delete(id);
+        pending.reject(e);
+      }
+    };
+    fail(this.jobs, error);
+    fail(this.calls, error);
+    fail(this.checks, checkError);
   }
 
   /** A check the worker will answer with a 'checked' message. */
@@ -394,18 +396,6 @@ export class EngineHost {
     await this.retiring;
     if (w) await this.stopWorker(w);
     // what never got an answer will not get one
-    const error = new GlimmerError('unavailable', 'The engine stopped before this could finish.');
-    for (const [id, job] of this.jobs) {
-      this.jobs.delete(id);
-      job.reject(error);
-    }
-    for (const [id, call] of this.calls) {
-      this.calls.delete(id);
-      call.reject(error);
-    }
-    for (const [id, check] of this.checks) {
-      this.checks.delete(id);
-      check.reject(new GlimmerError('unavailable', 'The engine stopped before the text check could run.'));
-    }
+    this.failPending(new GlimmerError('unavailable', 'The engine stopped before this could finish.'), new GlimmerError('unavailable', 'The engine stopped before the text check could run.'));
   }
 }

@@ -43,18 +43,7 @@ export function LayersPanel() {
         >
           <ListItemText primary={t('canvas.mask')} secondary={<span data-testid="mask-strokes">{t('canvas.strokes', { count: doc.mask.strokes.length })}</span>} />
         </ListItem>
-        <Box sx={{ px: 1 }}>
-          <Slider
-            size="small"
-            min={0}
-            max={1}
-            step={0.05}
-            value={doc.mask.opacity}
-            onChange={(_, v) => store.setMaskOpacity(v as number, true)}
-            onChangeCommitted={() => store.endGesture()}
-            aria-label={t('canvas.maskOpacity')}
-          />
-        </Box>
+        <OpacitySlider value={doc.mask.opacity} onChange={(v) => store.setMaskOpacity(v, true)} label={t('canvas.maskOpacity')} />
         <MaskControls />
         <ResultLayerRow />
         {layers.map((l) => (
@@ -110,18 +99,7 @@ function ResultLayerRow() {
                 <Box component="img" src={v.src} alt="" sx={{ width: 40, height: 40, objectFit: 'cover', borderRadius: 1, mr: 1, opacity: v.visible ? Math.max(0.3, v.opacity) : 0.3 }} />
                 <ListItemText primary={v.label} secondary={t('canvas.resultOver', { version: labelOf(v.parentId) })} slotProps={{ primary: { noWrap: true }, secondary: { noWrap: true } }} sx={{ pr: 16 }} />
               </ListItem>
-              <Box sx={{ px: 1 }}>
-                <Slider
-                  size="small"
-                  min={0}
-                  max={1}
-                  step={0.05}
-                  value={v.opacity}
-                  onChange={(_, value) => store.setResultOpacity(v.id, value as number, true)}
-                  onChangeCommitted={() => store.endGesture()}
-                  aria-label={t('canvas.resultOpacity', { name: v.label })}
-                />
-              </Box>
+              <OpacitySlider value={v.opacity} onChange={(value) => store.setResultOpacity(v.id, value, true)} label={t('canvas.resultOpacity', { name: v.label })} />
             </Box>
           ))}
         </Box>
@@ -176,6 +154,15 @@ function LayerRow({ layer, bottom }: { layer: Layer; bottom: Version | null }) {
       <Box component="img" src={bottom?.src ?? layer.src} alt="" sx={{ width: 40, height: 40, objectFit: 'cover', borderRadius: 1, mr: 1, opacity: layer.visible ? 1 : 0.4 }} />
       <ListItemText primary={layer.name} secondary={t('canvas.layerLine', { role: layer.role !== 'base' ? t('canvas.defaultReference') : bottom && bottom.src !== layer.src ? t('canvas.original') : t('canvas.defaultImage'), width: bottom?.width ?? layer.width, height: bottom?.height ?? layer.height })} slotProps={{ primary: { noWrap: true } }} sx={{ pr: 8 }} />
     </ListItem>
+  );
+}
+
+/** A 0..1 opacity: a drag is one undo step (the store merges the changes until the slider is let go). */
+function OpacitySlider({ value, onChange, label }: { value: number; onChange(v: number): void; label: string }) {
+  return (
+    <Box sx={{ px: 1 }}>
+      <Slider size="small" min={0} max={1} step={0.05} value={value} onChange={(_, v) => onChange(v as number)} onChangeCommitted={() => store.endGesture()} aria-label={label} />
+    </Box>
   );
 }
 
