@@ -104,8 +104,14 @@ export function buildRequest(v: {
       };
       break;
     case 'style':
-      if (images.length !== 2) throw new GlimmerError('bad_request', t('generate.styleImages'));
-      input = { mode: 'style', ...common, content: imageArg(images[0]!, t('generate.contentWhat')), style: imageArg(images[1]!, t('generate.styleWhat')) };
+      if (images.length < 2 || images.length > 4) throw new GlimmerError('bad_request', t('generate.styleImages'));
+      input = {
+        mode: 'style',
+        ...common,
+        content: imageArg(images[0]!, t('generate.contentWhat')),
+        style: imageArg(images[1]!, t('generate.styleWhat')),
+        ...(images.length > 2 ? { moreStyles: images.slice(2).map((f, i) => imageArg(f, t('generate.styleN', { n: i + 2 }))) } : {}),
+      };
       break;
     case 'identity':
       if (images.length !== 1) throw new GlimmerError('bad_request', t('generate.identityImages'));

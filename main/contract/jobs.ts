@@ -91,7 +91,16 @@ export const GenerateRequest = z.discriminatedUnion('mode', [
       mask: ImageRef.optional(),
     })
     .strict(),
-  z.object({ mode: z.literal('style'), ...generationCommon, content: ImageRef, style: ImageRef }).strict(),
+  z
+    .object({
+      mode: z.literal('style'),
+      ...generationCommon,
+      content: ImageRef,
+      style: ImageRef,
+      /** Further style images, seen after `style` (GLM-Image takes several condition images: four in all, as an edit). */
+      moreStyles: z.array(ImageRef).min(1).max(2).optional(),
+    })
+    .strict(),
   z.object({ mode: z.literal('identity'), ...generationCommon, subject: ImageRef }).strict(),
 ]).superRefine((req, ctx) => {
   const problem = bestByTextProblem(req);
@@ -102,7 +111,7 @@ export type GenerateRequestInput = z.input<typeof GenerateRequest>;
 
 /**
  * The images of a request, in the order the model sees them, with their roles (edit: the source
- * then references; style: content then style; identity: the subject). Every engine, local or remote,
+ * then references; style: content then its style images; identity: the subject). Every engine, local or remote,
  * sends them in this order.
  */
 export function requestImages(req: GenerateRequest): Array<{ ref: ImageRef; role: string }> {
@@ -115,6 +124,7 @@ export function requestImages(req: GenerateRequest): Array<{ ref: ImageRef; role
       return [
         { ref: req.content, role: 'content' },
         { ref: req.style, role: 'style' },
+        ...(req.moreStyles ?? []).map((ref) => ({ ref, role: 'style' })),
       ];
     case 'identity':
       return [{ ref: req.subject, role: 'subject' }];

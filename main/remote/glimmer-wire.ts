@@ -30,6 +30,7 @@ export function glimmerWireRequest(req: GenerateRequest, inputs: RemoteInputs | 
     case 'style':
       out.content = inline(req.content, 'The content image', inputs);
       out.style = inline(req.style, 'The style image', inputs);
+      if (req.moreStyles) out.moreStyles = req.moreStyles.map((r, i) => inline(r, `Style image ${i + 2}`, inputs));
       break;
     case 'identity':
       out.subject = inline(req.subject, 'The subject image', inputs);

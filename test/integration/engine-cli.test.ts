@@ -93,7 +93,7 @@ describe('glimmer CLI', () => {
       [['generate', '--model', checkpointDir(), '--prompt', 'x', '--temperature', '0', '--out', path.join(tmp, 'x.png')], /--temperature/],
       [['generate', '--model', checkpointDir(), '--prompt', 'x', '--top-p', 'lots', '--out', path.join(tmp, 'x.png')], /--top-p must be a number/],
       [['generate', '--model', checkpointDir(), '--prompt', 'x', '--steps', 'ten', '--out', path.join(tmp, 'x.png')], /--steps/],
-      [['generate', '--model', checkpointDir(), '--prompt', 'x', '--mode', 'style', '--image', 'a.png', '--out', path.join(tmp, 'x.png')], /two --image/],
+      [['generate', '--model', checkpointDir(), '--prompt', 'x', '--mode', 'style', '--image', 'a.png', '--out', path.join(tmp, 'x.png')], /two to four --image/],
       [['generate', '--model', checkpointDir(), '--prompt', 'x', '--out', path.join(tmp, 'x.jpg')], /\.png/],
       [['generate', '--model', checkpointDir(), '--prompt', 'x', '--bogus', '--out', path.join(tmp, 'x.png')], /bogus/],
       [['compile', '--checkpoint', checkpointDir()], /--out/],

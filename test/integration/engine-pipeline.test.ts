@@ -295,6 +295,24 @@ describe('engine on the tiny model', () => {
     }
   });
 
+  test('a style transfer takes several style images: each is a condition image, in order, and changes the result', async () => {
+    const engine = testEngine(modelDir);
+    const content = await pngBase64(64, 64, (x, y) => [x * 4, y * 4, 90]);
+    const warm = await pngBase64(64, 64, () => [230, 120, 40]);
+    const cold = await pngBase64(96, 64, (x) => [20, 60, 160 + (x % 64)]);
+    const req = { mode: 'style' as const, prompt: 'the same scene in these styles', width: 64, height: 64, steps: 1, guidance: 1.5, seed: 5, count: 1, content: { dataBase64: content.b64 }, style: { dataBase64: warm.b64 } };
+    try {
+      const [one] = await engine.generate(req);
+      const [two] = await engine.generate({ ...req, moreStyles: [{ dataBase64: cold.b64 }] });
+      assert.deepEqual(two!.references.map((r) => r.role), ['content', 'style', 'style']);
+      assert.deepEqual(two!.recipe.references?.length, 3, 'the recipe names all three');
+      assert.ok(Buffer.from(two!.references[2]!.bytes).equals(Buffer.from(cold.b64, 'base64')), 'the second style image as given');
+      assert.notDeepEqual(two!.arTokens, one!.arTokens, 'the second style image is seen: the same seed draws other tokens');
+    } finally {
+      await engine.dispose();
+    }
+  });
+
   test('a bad image file is refused (bad_image) and nothing else is disturbed', async () => {
     const engine = testEngine(modelDir);
     try {

@@ -331,7 +331,14 @@ describe('canvas store', () => {
     // hidden slots are not sent; without a content slot the image is the content; without a style slot, style is missing
     store.setLayerVisible(a, false);
     store.setSlotRole(store.references()[3]!.id, 'style');
-    assert.deepEqual(names(imagesForMode('style', base, layers())), ['photo.png:content', 'b:style']);
+    // several style slots: each goes, in the order shown (up to three)
+    assert.deepEqual(names(imagesForMode('style', base, layers())), ['photo.png:content', 'b:style', 'd:style']);
+    const e = store.addReference({ src: 'data:e', width: 8, height: 8, name: 'e', slot: 'style' });
+    const f = store.addReference({ src: 'data:f', width: 8, height: 8, name: 'f', slot: 'style' });
+    assert.deepEqual(names(imagesForMode('style', base, layers())), ['photo.png:content', 'b:style', 'd:style', 'e:style']);
+    assert.deepEqual(imagesForMode('style', base, layers()).unused.map((l) => l.name), ['c', 'f'], 'a fourth style is more than the model is sent');
+    store.removeLayer(e);
+    store.removeLayer(f);
     store.setLayerVisible(b, false);
     store.setLayerVisible(store.references()[3]!.id, false);
     assert.equal(imagesForMode('style', base, layers()).missing, 'style');

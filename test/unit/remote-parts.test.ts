@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { GenerateRequest, ServerUrl, targetLimits } from '../../main/contract';
+import { GenerateRequest, requestImages, ServerUrl, targetLimits } from '../../main/contract';
 import { decodeBase64, decodeMultipart, encodeMultipart, EtaHistory, multipartBoundary, PoolRotation, roundTo32, ServerHealth } from '../../main/remote';
 import { retryAfterMs, statusFailure } from '../../main/remote/errors';
 import { glimmerWireRequest } from '../../main/remote/glimmer-wire';
@@ -81,6 +81,19 @@ describe('wire formats', () => {
     for (const k of ['target', 'parentId', 'projectId', 'reuseTokensOf']) assert.equal(k in wire, false, k);
     assert.equal(GenerateRequest.safeParse(wire).success, true, 'the server takes it as it is');
     assert.throws(() => glimmerWireRequest(req, {}), /names generation 4, which is not in the library/);
+  });
+
+  test('a style transfer with several style images: content first, then every style in order, each made self-contained', () => {
+    const req = GenerateRequest.parse({ mode: 'style', prompt: 'p', content: { dataBase64: 'AAAA' }, style: { generationId: '5' }, moreStyles: [{ dataBase64: 'BBBB' }, { generationId: '6' }] });
+    assert.deepEqual(requestImages(req).map((n) => n.role), ['content', 'style', 'style', 'style']);
+    assert.deepEqual(requestImages(req)[2]!.ref, { dataBase64: 'BBBB' });
+    const wire = glimmerWireRequest(req, { images: { '5': new Uint8Array([1]), '6': new Uint8Array([2]) } });
+    assert.deepEqual(wire.moreStyles, [{ dataBase64: 'BBBB' }, { dataBase64: 'Ag==', name: 'generation-6.png' }]);
+    assert.equal(GenerateRequest.safeParse(wire).success, true, 'the server takes it as it is');
+    // four images in all, as an edit: a fourth style is refused, and so is an empty list
+    const four = [{ dataBase64: 'AAAA' }, { dataBase64: 'AAAA' }, { dataBase64: 'AAAA' }];
+    assert.equal(GenerateRequest.safeParse({ mode: 'style', prompt: 'p', content: { dataBase64: 'AAAA' }, style: { dataBase64: 'AAAA' }, moreStyles: four }).success, false);
+    assert.equal(GenerateRequest.safeParse({ mode: 'style', prompt: 'p', content: { dataBase64: 'AAAA' }, style: { dataBase64: 'AAAA' }, moreStyles: [] }).success, false);
   });
 });
 

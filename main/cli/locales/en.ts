@@ -77,7 +77,7 @@ the URL sets, or "Authorization: Bearer <token>" for API clients and other studi
   --best-of N          best of N by text: N candidates (AR seeds seed, seed+1, ...; the noise of seed), the
                        quoted text read back from each (printed), files FILE-1.png ... and the best named
   --image FILE         reference image (repeat for several); makes it image-to-image
-  --mode M             edit (default with --image) | style (--image CONTENT --image STYLE) | identity
+  --mode M             edit (default with --image) | style (--image CONTENT --image STYLE, up to 3 STYLE) | identity
   --mask FILE          edit only: white = change, black = keep
   --provider P         auto (default) | cuda | dml | coreml | webgpu | cpu
   --profile P          resident | sequential (default sequential: one stage in memory at a time)
@@ -96,7 +96,8 @@ There is no negative prompt: GLM-Image's unconditional pass does not read one.`,
     maskNeedsEdit: '--mask works with --mode edit only.',
     imageNeedsMode: '--image needs --mode edit, style or identity.',
     editImages: '--mode edit needs one to four --image files (the first is the one edited).',
-    styleImages: '--mode style needs two --image files: the content image, then the style image.',
+    styleImages: '--mode style needs two to four --image files: the content image, then one to three style images.',
+    styleN: '--image (style {{n}})',
     identityImages: '--mode identity needs exactly one --image (the subject).',
     badMode: '--mode must be edit, style or identity, not "{{mode}}".',
     imageN: '--image {{n}}',

@@ -75,7 +75,7 @@ export const cliZhCN: CliMessages = {
   --best-of N          按文字择优：生成 N 个候选（AR 种子依次为 seed、seed+1……；噪声都用 seed），逐个读回
                        引号中的文字（打印出来），文件为 文件-1.png……，并指出最好的一个
   --image 文件         参考图（可重复指定多张）；指定后为图生图
-  --mode M             edit（指定 --image 时的默认值）| style（--image 内容图 --image 风格图）| identity
+  --mode M             edit（指定 --image 时的默认值）| style（--image 内容图 --image 风格图，风格图最多 3 张）| identity
   --mask 文件          仅用于 edit：白色 = 修改，黑色 = 保留
   --provider P         auto（默认）| cuda | dml | coreml | webgpu | cpu
   --profile P          resident | sequential（默认 sequential：内存中同时只放一个阶段）
@@ -98,7 +98,8 @@ export const cliZhCN: CliMessages = {
     maskNeedsEdit: '--mask 只能与 --mode edit 一起使用。',
     imageNeedsMode: '--image 需要 --mode edit、style 或 identity。',
     editImages: '--mode edit 需要一到四个 --image 文件（第一个是被编辑的图片）。',
-    styleImages: '--mode style 需要两个 --image 文件：先内容图，再风格图。',
+    styleImages: '--mode style 需要两到四个 --image 文件：先内容图，再一到三张风格图。',
+    styleN: '--image（风格图 {{n}}）',
     identityImages: '--mode identity 只需要一个 --image（主体）。',
     badMode: '--mode 必须是 edit、style 或 identity，而不是“{{mode}}”。',
     imageN: '--image {{n}}',

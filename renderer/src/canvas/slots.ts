@@ -1,8 +1,8 @@
 /**
  * What each image-to-image mode takes from the canvas's reference slots, in the order the prompt
  * sees them (plain values, no DOM): edit the base and up to three visible references; style a content
- * image (the first content slot, else the base) and the first style slot; identity the first subject
- * slot, else the base. Visible slots a mode cannot take are named so the panel can say so.
+ * image (the first content slot, else the base) and up to three style slots; identity the first
+ * subject slot, else the base. Visible slots a mode cannot take are named so the panel can say so.
  */
 import type { CanvasMode } from './form';
 import type { Layer } from './types';
@@ -20,6 +20,8 @@ export interface ModeImages {
 
 /** Most extra images an edit takes besides its source (contract: images max 4). */
 export const MAX_EDIT_REFERENCES = 3;
+/** Most style images a style transfer takes (contract: style plus at most two moreStyles). */
+export const MAX_STYLES = 3;
 
 export function imagesForMode(mode: CanvasMode, base: Layer, layers: readonly Layer[]): ModeImages {
   const slots = layers.filter((l) => l.role === 'reference' && l.visible);
@@ -29,10 +31,9 @@ export function imagesForMode(mode: CanvasMode, base: Layer, layers: readonly La
   }
   if (mode === 'style') {
     const content = slots.find((l) => l.slot === 'content') ?? base;
-    const style = slots.find((l) => l.slot === 'style');
-    const images: ModeImages['images'] = [{ layer: content, use: 'content' }];
-    if (style) images.push({ layer: style, use: 'style' });
-    return { images, unused: slots.filter((l) => l !== content && l !== style), missing: style ? null : 'style' };
+    const styles = slots.filter((l) => l.slot === 'style').slice(0, MAX_STYLES);
+    const images: ModeImages['images'] = [{ layer: content, use: 'content' }, ...styles.map((layer) => ({ layer, use: 'style' as const }))];
+    return { images, unused: slots.filter((l) => l !== content && !styles.includes(l)), missing: styles.length > 0 ? null : 'style' };
   }
   const subject = slots.find((l) => l.slot === 'subject') ?? base;
   return { images: [{ layer: subject, use: 'subject' }], unused: slots.filter((l) => l !== subject), missing: null };

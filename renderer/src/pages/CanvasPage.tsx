@@ -345,7 +345,7 @@ function ModePanel() {
         const mask = maskBase64(doc.mask, base.width, base.height, doc.crop, doc.extend);
         request = { mode: 'edit', ...common, images: refs, ...(mask ? { mask: { dataBase64: mask, name: 'mask.png' } } : {}) };
       } else if (mode === 'style') {
-        request = { mode: 'style', ...common, content: refs[0]!, style: refs[1]! };
+        request = { mode: 'style', ...common, content: refs[0]!, style: refs[1]!, ...(refs.length > 2 ? { moreStyles: refs.slice(2) } : {}) };
       } else {
         request = { mode: 'identity', ...common, subject: refs[0]! };
       }
