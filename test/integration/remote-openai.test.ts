@@ -95,6 +95,14 @@ describe('OpenAI-style remote engine', () => {
     assert.deepEqual(files.map((f) => f.data.toString('base64')), [content, style], 'content first, then style, byte for byte');
     assert.equal(files[0]!.contentType, 'image/png');
     assert.equal(images[0]!.recipe.references?.length, 2);
+
+    // with more style images: every one goes, after the first style, in order
+    const more = [await pngB64(64, 96, 120), await pngB64(80, 80, 10)];
+    const again = fake.imageRequests().length;
+    const second = await run(engine(fake, { key: 'sk-test-key' }), request({ mode: 'style', content: { dataBase64: content }, style: { dataBase64: style }, moreStyles: more.map((dataBase64) => ({ dataBase64 })) }));
+    const [sent] = fake.imageRequests().slice(again);
+    assert.deepEqual(sent!.parts!.filter((p) => p.filename !== null).map((f) => f.data.toString('base64')), [content, style, ...more], 'content, then the three styles, byte for byte');
+    assert.equal(second.images[0]!.recipe.references?.length, 4);
   });
 
   test('sizes go out rounded to multiples of 32, and the image must come back at that size', async () => {
