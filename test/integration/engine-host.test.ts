@@ -144,6 +144,36 @@ describe('the engine in its own thread', () => {
     }
   });
 
+  test('a job sent while the old thread is stopping waits for it; cancelled meanwhile, it never reaches an engine thread', async () => {
+    const engine = testEngineHost(modelDir);
+    try {
+      let restarted: Promise<void> | null = null;
+      let waiting: Promise<number> | null = null;
+      const controller = new AbortController();
+      const first = engine.generate(
+        { ...slowJob(7), width: 64, height: 64, steps: 20 },
+        {
+          streamer: {
+            put: (event) => {
+              if (event.phase !== 'dit' || event.step !== 1 || restarted) return;
+              restarted = engine.restart('stopped by the test');
+              waiting = engine.generate({ ...slowJob(8), width: 64, height: 64, steps: 1 }, { signal: controller.signal });
+              controller.abort();
+            },
+            end: () => undefined,
+          },
+        },
+      );
+      await assert.rejects(first, /engine stopped unexpectedly/);
+      assert.ok(waiting && restarted, 'the second job was sent while the first thread was stopping');
+      await assert.rejects(waiting, (err: Error & { code?: string }) => err.code === 'cancelled');
+      await restarted;
+      assert.equal(engine.starts, 1, 'no thread was started for the cancelled job');
+    } finally {
+      await engine.dispose();
+    }
+  });
+
   test('disposed mid-job (the app quits): the job stops within a step and fails, the thread ends after its run, no new work is taken', async () => {
     const logs: string[] = [];
     const engine = testEngineHost(modelDir, {}, { log: (m) => logs.push(m) });

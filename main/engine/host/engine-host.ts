@@ -117,7 +117,15 @@ export class EngineHost {
     else this.ensureWorker().postMessage(msg);
   }
 
-  /** A message that waited for a new engine thread that could not start: its sender learns why. */
+  /** Takes the message `match` finds out of the outbox, its sender failing with `err`; false when none waits there. */
+  private withdraw(match: (m: ToWorker) => boolean, err: GlimmerError): boolean {
+    const k = this.outbox.findIndex(match);
+    if (k < 0) return false;
+    this.undeliverable(this.outbox.splice(k, 1)[0]!, err);
+    return true;
+  }
+
+  /** A message that never reached an engine thread (one could not start, or it was withdrawn): its sender learns why. */
   private undeliverable(msg: ToWorker, err: unknown): void {
     const settle = <K>(map: Map<K, { reject(e: unknown): void }>, key: K) => {
       map.get(key)?.reject(err);
@@ -192,12 +200,9 @@ export class EngineHost {
       id,
       result,
       cancel: () => {
-        const k = this.outbox.findIndex((m) => m.type === 'checkText' && m.checkId === id);
-        if (k >= 0) {
-          this.outbox.splice(k, 1);
-          this.checks.get(id)?.reject(new GlimmerError('cancelled', 'The text check was cancelled.'));
-          this.checks.delete(id);
-        } else this.worker?.postMessage({ type: 'cancelCheck', checkId: id } satisfies ToWorker);
+        if (!this.withdraw((m) => m.type === 'checkText' && m.checkId === id, new GlimmerError('cancelled', 'The text check was cancelled.'))) {
+          this.worker?.postMessage({ type: 'cancelCheck', checkId: id } satisfies ToWorker);
+        }
       },
     };
   }
@@ -285,12 +290,9 @@ export class EngineHost {
       }
       const onAbort = () => {
         // a job still in the outbox (waiting for a restarted engine) never reaches the worker
-        const k = this.outbox.findIndex((m) => m.type === 'generate' && m.jobId === jobId);
-        if (k >= 0) {
-          this.outbox.splice(k, 1);
-          this.jobs.get(jobId)?.reject(new GlimmerError('cancelled', 'Generation was cancelled.'));
-          this.jobs.delete(jobId);
-        } else this.worker?.postMessage({ type: 'cancel', jobId } satisfies ToWorker);
+        if (!this.withdraw((m) => m.type === 'generate' && m.jobId === jobId, new GlimmerError('cancelled', 'Generation was cancelled.'))) {
+          this.worker?.postMessage({ type: 'cancel', jobId } satisfies ToWorker);
+        }
       };
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       const done = () => opts.signal?.removeEventListener('abort', onAbort);

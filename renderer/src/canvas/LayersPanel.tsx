@@ -11,7 +11,7 @@ import { useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { flattenedDataUrl } from './images';
 import { canvasStore as store } from './session';
-import { layerStack } from './stack';
+import { layerStack, type StackLayer } from './stack';
 import { MAX_MASK_EDGE } from './store';
 import type { Layer, Version } from './types';
 
@@ -45,7 +45,7 @@ export function LayersPanel() {
         </ListItem>
         <OpacitySlider value={doc.mask.opacity} onChange={(v) => store.setMaskOpacity(v, true)} label={t('canvas.maskOpacity')} />
         <MaskControls />
-        <ResultLayerRow />
+        <ResultStack stack={stack} />
         {layers.map((l) => (
           <LayerRow key={l.id} layer={l} bottom={stack[0]?.version ?? null} />
         ))}
@@ -59,10 +59,9 @@ export function LayersPanel() {
  * version it was made from, each with visibility, opacity, its place in the stack and delete; the
  * original is the bottom. And the flattened export of what is drawn.
  */
-function ResultLayerRow() {
+function ResultStack({ stack }: { stack: readonly StackLayer[] }) {
   const { t } = useTranslation();
   const { doc } = useSyncExternalStore(store.subscribe, store.getState);
-  const stack = layerStack(doc);
   const cur = doc.versions.find((v) => v.id === doc.currentVersionId);
   const results = stack.slice(1).reverse();
   const labelOf = (id: string | null) => doc.versions.find((v) => v.id === id)?.label ?? '';
